@@ -1,0 +1,102 @@
+//! `ward inspect`: a readable summary of a module.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use ward::{Engine, ExternType, Module};
+
+use crate::load;
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The module: a binary `.wasm` file or a `.wat` text file.
+    file: PathBuf,
+}
+
+/// Runs `ward inspect`.
+///
+/// # Errors
+///
+/// Fails when the module cannot be loaded or stdout cannot be written.
+pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
+    let module = load::module(&Engine::default(), &args.file)?;
+    let mut out = std::io::stdout().lock();
+    write_summary(&mut out, &args.file, &module)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The keyword of an extern's kind in the text format.
+fn kind(ty: &ExternType) -> &'static str {
+    match ty {
+        ExternType::Func(_) => "func",
+        ExternType::Memory(_) => "memory",
+        ExternType::Table(_) => "table",
+        ExternType::Global(_) => "global",
+    }
+}
+
+fn write_summary(out: &mut impl Write, path: &std::path::Path, module: &Module) -> std::io::Result<()> {
+    writeln!(out, "module: {}", path.display())?;
+    if let Some(name) = module.name() {
+        writeln!(out, "name: {name}")?;
+    }
+
+    let imports: Vec<(String, ExternType)> = module
+        .imports()
+        .map(|import| (format!("{}::{}", import.module(), import.name()), import.ty()))
+        .collect();
+    let exports: Vec<(String, ExternType)> = module
+        .exports()
+        .map(|export| (export.name().to_owned(), export.ty()))
+        .collect();
+    write_externs(out, "imports", &imports)?;
+    write_externs(out, "exports", &exports)?;
+
+    let imported = |wanted: &str| imports.iter().filter(|(_, ty)| kind(ty) == wanted).count();
+    let exported = |wanted: &str| exports.iter().filter(|(_, ty)| kind(ty) == wanted).count();
+    writeln!(
+        out,
+        "functions: {} imported, {} defined, {} exported",
+        imported("func"),
+        module.num_funcs(),
+        exported("func")
+    )?;
+    for (label, wanted) in [("memories", "memory"), ("tables", "table"), ("globals", "global")] {
+        writeln!(
+            out,
+            "{label}: {} imported, {} exported",
+            imported(wanted),
+            exported(wanted)
+        )?;
+    }
+    match module.start() {
+        Some(index) => writeln!(out, "start: func[{index}]")?,
+        None => writeln!(out, "start: none")?,
+    }
+
+    let sections: Vec<(&str, usize)> = module
+        .custom_sections()
+        .map(|(name, data)| (name, data.len()))
+        .collect();
+    writeln!(out, "custom sections: {}", sections.len())?;
+    for (name, size) in sections {
+        writeln!(out, "  {name:?} ({size} bytes)")?;
+    }
+    Ok(())
+}
+
+/// Writes a titled list of externs, one per line: kind, name, type.
+fn write_externs(
+    out: &mut impl Write,
+    title: &str,
+    externs: &[(String, ExternType)],
+) -> std::io::Result<()> {
+    writeln!(out, "{title}: {}", externs.len())?;
+    let width = externs.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, ty) in externs {
+        writeln!(out, "  {:<6}  {name:<width$}  {ty}", kind(ty))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! The `ward` command line: run, test and inspect WebAssembly modules.
+
+mod engine;
+mod inspect;
+mod load;
+mod report;
+mod run;
+mod size;
+mod value;
+mod wast;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Printed after the help text, so that scripts can rely on the exit status.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  usage error (bad command line), I/O error, any other error,
+     or `ward wast` with at least one failed assertion
+  2  the module could not be loaded (malformed or invalid) or linked (unresolved import)
+  3  the module trapped (the trap message and wasm backtrace go to stderr)";
+
+/// A small, fast, stack-safe WebAssembly runtime.
+#[derive(Parser)]
+#[command(name = "ward", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a WebAssembly module: its `_start` function, or the export named by --invoke.
+    Run(run::RunArgs),
+    /// Run .wast spec test scripts and print a summary.
+    Wast(wast::WastArgs),
+    /// Print a summary of a module: imports, exports, functions, custom sections.
+    Inspect(inspect::InspectArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap exits with 2 on a usage error; ward keeps 2 for load and link errors,
+            // so a bad command line is reported with the generic failure code 1.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(args) => run::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Wast(args) => wast::execute(args),
+        Command::Inspect(args) => inspect::execute(args).map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|err| report::report(&err))
+}

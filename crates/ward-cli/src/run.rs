@@ -1,0 +1,137 @@
+//! `ward run`: instantiate a module and call its `_start` function or a chosen export.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use ward::{Engine, ExternType, FuncType, Linker, Module, Store, Val};
+
+use crate::engine::EngineOptions;
+use crate::report::{MissingImport, UnresolvedImports};
+use crate::{load, value};
+
+/// The function run when no `--invoke` is given, as in WASI commands.
+const START: &str = "_start";
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The module: a binary `.wasm` file or a `.wat` text file.
+    file: PathBuf,
+    /// Call the exported function NAME with ARGS instead of `_start`, and print its results,
+    /// one per line. Integers are decimal or 0x hexadecimal, floats decimal, nan, inf or -inf.
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    #[command(flatten)]
+    engine: EngineOptions,
+    /// Arguments for the function named by --invoke (ignored by `_start` for now).
+    /// Everything after the first argument is an argument, so options go before it.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    args: Vec<String>,
+}
+
+/// Runs `ward run`.
+///
+/// # Errors
+///
+/// Fails when the module cannot be loaded or linked, when the arguments do not fit the
+/// function, or when the function traps (the error then holds the [`ward::Trap`]).
+pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
+    let engine = Engine::new(&args.engine.config());
+    let module = load::module(&engine, &args.file)?;
+    let (name, ty) = entry_point(&module, args.invoke.as_deref())?;
+    let call_args: &[String] = if args.invoke.is_some() {
+        &args.args
+    } else {
+        &[]
+    };
+    let params = parse_params(&name, &ty, call_args)?;
+
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::new(&engine);
+    let missing: Vec<MissingImport> = module
+        .imports()
+        .filter(|import| {
+            linker
+                .get(&mut store, import.module(), import.name())
+                .is_none()
+        })
+        .map(|import| MissingImport {
+            module: import.module().to_owned(),
+            name: import.name().to_owned(),
+            ty: import.ty(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(UnresolvedImports(missing).into());
+    }
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
+    let func = instance
+        .get_func(&store, &name)
+        .with_context(|| format!("the instance has no function `{name}`"))?;
+
+    let mut results: Vec<Val> = ty
+        .results()
+        .iter()
+        .map(|&ty| Val::default_for(ty))
+        .collect();
+    func.call(&mut store, &params, &mut results)
+        .with_context(|| format!("failed to call `{name}`"))?;
+
+    let mut out = std::io::stdout().lock();
+    for result in &results {
+        writeln!(out, "{}", value::format(result))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Picks the exported function to call: `invoke` if given, else `_start`.
+fn entry_point(module: &Module, invoke: Option<&str>) -> anyhow::Result<(String, FuncType)> {
+    let name = invoke.unwrap_or(START);
+    match module.get_export(name) {
+        Some(ExternType::Func(ty)) => Ok((name.to_owned(), ty)),
+        Some(other) => bail!("the export `{name}` is not a function: it is {other}"),
+        None => {
+            let funcs: Vec<String> = module
+                .exports()
+                .filter(|export| matches!(export.ty(), ExternType::Func(_)))
+                .map(|export| format!("`{}`", export.name()))
+                .collect();
+            let available = if funcs.is_empty() {
+                "the module exports no functions".to_owned()
+            } else {
+                format!("exported functions: {}", funcs.join(", "))
+            };
+            match invoke {
+                Some(_) => bail!("the module exports no function `{name}`; {available}"),
+                None => bail!(
+                    "the module exports no `{START}` function; choose one with --invoke NAME ({available})"
+                ),
+            }
+        }
+    }
+}
+
+/// Parses the command-line arguments of `name` according to its parameter types.
+fn parse_params(name: &str, ty: &FuncType, args: &[String]) -> anyhow::Result<Vec<Val>> {
+    if args.len() != ty.params().len() {
+        bail!(
+            "`{name}` expects {} argument(s), got {}; its type is {ty}",
+            ty.params().len(),
+            args.len()
+        );
+    }
+    ty.params()
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(index, (&ty, arg))| {
+            value::parse(arg, ty)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("argument {} of `{name}`", index + 1))
+        })
+        .collect()
+}

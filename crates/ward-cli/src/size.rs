@@ -1,0 +1,73 @@
+//! Parsing of byte sizes given on the command line.
+
+/// Parses a byte count such as `65536`, `512K`, `8M` or `1G`.
+///
+/// The suffixes are binary units (K = 1024 bytes); `KiB`, `MiB` and `GiB` are accepted too,
+/// in any letter case.
+///
+/// # Errors
+///
+/// Returns a message for the user when the text is not a positive size that fits in `usize`.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, suffix) = text.split_at(digits_end);
+    if digits.is_empty() {
+        return Err(format!(
+            "invalid size `{text}`: expected a number of bytes such as 65536, 512K or 8M"
+        ));
+    }
+    let unit: usize = match suffix.to_ascii_lowercase().as_str() {
+        "" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "invalid size `{text}`: unknown suffix `{suffix}` (use K, M or G)"
+            ))
+        }
+    };
+    let bytes = digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|count| count.checked_mul(unit))
+        .ok_or_else(|| format!("invalid size `{text}`: too large"))?;
+    if bytes == 0 {
+        return Err("invalid size `0`: must be greater than zero".to_owned());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn plain_bytes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+    }
+
+    #[test]
+    fn binary_suffixes() {
+        assert_eq!(parse_size("512K"), Ok(512 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("8M"), Ok(8 * 1024 * 1024));
+        assert_eq!(parse_size("8MiB"), Ok(8 * 1024 * 1024));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(parse_size("").is_err());
+        assert!(parse_size("K").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("1.5M").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("0K").is_err());
+        assert!(parse_size("99999999999999999999999").is_err());
+        assert!(parse_size(&format!("{}G", usize::MAX)).is_err());
+    }
+}

@@ -1,0 +1,399 @@
+//! The `ward` binary as a user sees it: output, messages and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A file or directory under the system temp dir, removed when dropped.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn path(name: &str) -> PathBuf {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let unique = NEXT.fetch_add(1, Ordering::Relaxed);
+        std::env::temp_dir().join(format!(
+            "ward-cli-test-{}-{unique}-{name}",
+            std::process::id()
+        ))
+    }
+
+    /// A file named `...-{name}` holding `contents`.
+    fn file(name: &str, contents: impl AsRef<[u8]>) -> Temp {
+        let path = Self::path(name);
+        std::fs::write(&path, contents).expect("failed to write a temp file");
+        Temp(path)
+    }
+
+    /// An empty directory.
+    fn dir() -> Temp {
+        let path = Self::path("dir");
+        std::fs::create_dir(&path).expect("failed to create a temp dir");
+        Temp(path)
+    }
+
+    fn as_str(&self) -> &str {
+        self.0.to_str().expect("temp paths are UTF-8")
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+fn ward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .output()
+        .expect("failed to start ward")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "unexpected exit status\nstdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+const FUNCS: &str = r#"
+(module
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "pair") (param i64 f64) (result f64 i64)
+    (local.get 1)
+    (local.get 0))
+  (func (export "half") (param f32) (result f32)
+    (f32.div (local.get 0) (f32.const 2)))
+  (func (export "null") (result funcref)
+    (ref.null func))
+  (func (export "nothing"))
+  (memory (export "memory") 1))
+"#;
+
+#[test]
+fn readme_example_prints_fib_20() {
+    let hello = example("hello.wat");
+    let output = ward(&["run", hello.to_str().unwrap(), "--invoke", "fib", "20"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "6765\n");
+}
+
+#[test]
+fn eager_and_lazy_compilation_agree() {
+    let fac = example("fac.wat");
+    for mode in ["lazy", "eager"] {
+        for func in ["fac", "fac-iter"] {
+            let output = ward(&[
+                "run",
+                "--compilation",
+                mode,
+                fac.to_str().unwrap(),
+                "--invoke",
+                func,
+                "20",
+            ]);
+            assert_exit(&output, 0);
+            assert_eq!(stdout(&output), "2432902008176640000\n", "{mode} {func}");
+        }
+    }
+}
+
+#[test]
+fn invoke_parses_arguments_by_type_and_prints_each_result() {
+    let module = Temp::file("funcs.wat", FUNCS);
+    let cases: [(&[&str], &str); 7] = [
+        (&["add", "2", "-5"], "-3\n"),
+        (&["add", "0xffffffff", "0"], "-1\n"),
+        (&["pair", "-0x10", "inf"], "inf\n-16\n"),
+        (&["half", "3"], "1.5\n"),
+        (&["half", "-inf"], "-inf\n"),
+        (&["null"], "ref.null func\n"),
+        (&["nothing"], ""),
+    ];
+    for (invocation, expected) in cases {
+        let mut args = vec!["run", module.as_str(), "--invoke"];
+        args.extend_from_slice(invocation);
+        let output = ward(&args);
+        assert_exit(&output, 0);
+        assert_eq!(stdout(&output), expected, "{invocation:?}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let module = Temp::file("funcs.wat", FUNCS);
+    let output = ward(&["run", module.as_str(), "--invoke", "add", "1", "two"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("invalid i32 argument `two`"));
+
+    let output = ward(&["run", module.as_str(), "--invoke", "add", "1"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("expects 2 argument(s), got 1"));
+
+    let output = ward(&["run", module.as_str(), "--invoke", "missing"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("no function `missing`"));
+
+    let output = ward(&["run", module.as_str(), "--invoke", "memory"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("not a function"));
+}
+
+#[test]
+fn without_start_or_invoke_the_exported_functions_are_listed() {
+    let module = Temp::file("funcs.wat", FUNCS);
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("_start"), "{err}");
+    for name in ["`add`", "`pair`", "`half`", "`null`", "`nothing`"] {
+        assert!(err.contains(name), "{name} missing from: {err}");
+    }
+}
+
+#[test]
+fn start_function_runs_by_default() {
+    let module = Temp::file(
+        "start.wat",
+        r#"(module (func (export "_start") (drop (i32.const 1))))"#,
+    );
+    let output = ward(&["run", module.as_str(), "ignored", "--args"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn trap_exits_3_with_message_and_backtrace() {
+    let module = Temp::file(
+        "trap.wat",
+        r#"
+        (module
+          (func $inner unreachable)
+          (func $outer (export "_start") (call $inner)))
+        "#,
+    );
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 3);
+    let err = stderr(&output);
+    assert!(err.starts_with("error: wasm trap: unreachable"), "{err}");
+    assert!(err.contains("wasm backtrace"), "{err}");
+    assert!(err.contains("inner"), "{err}");
+    assert!(err.contains("outer"), "{err}");
+}
+
+#[test]
+fn trap_in_start_section_exits_3() {
+    let module = Temp::file(
+        "start-trap.wat",
+        r#"(module (func $s (drop (i32.div_u (i32.const 1) (i32.const 0)))) (start $s))"#,
+    );
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 3);
+    assert!(stderr(&output).starts_with("error: wasm trap: integer divide by zero"));
+}
+
+#[test]
+fn infinite_recursion_exhausts_the_wasm_stack() {
+    let module = Temp::file(
+        "recurse.wat",
+        r#"(module (func $f (export "f") (call $f)))"#,
+    );
+    let output = ward(&["run", "--stack-size", "64K", module.as_str(), "--invoke", "f"]);
+    assert_exit(&output, 3);
+    assert!(
+        stderr(&output).starts_with("error: wasm trap: call stack exhausted"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn malformed_module_exits_2_with_offset() {
+    // A valid header followed by a type section whose declared size runs past the end.
+    let module = Temp::file("malformed.wasm", b"\0asm\x01\0\0\0\x01\x05\x01");
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(err.starts_with("error: failed to load"), "{err}");
+    assert!(err.contains("offset"), "{err}");
+}
+
+#[test]
+fn invalid_module_exits_2_with_offset() {
+    let module = Temp::file("invalid.wat", "(module (func (result i32)))");
+    let output = ward(&["inspect", module.as_str()]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("offset"), "{}", stderr(&output));
+}
+
+#[test]
+fn missing_file_exits_1() {
+    let output = ward(&["run", "/nonexistent/ward/module.wasm"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).starts_with("error: failed to read"));
+}
+
+#[test]
+fn every_unresolved_import_is_named_with_its_type() {
+    let module = Temp::file(
+        "imports.wat",
+        r#"
+        (module
+          (import "env" "foo" (func (param i32)))
+          (import "env" "mem" (memory 1))
+          (func (export "_start")))
+        "#,
+    );
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: unresolved import `env::foo` (expected (func (param i32)))"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: unresolved import `env::mem` (expected (memory 1"),
+        "{err}"
+    );
+    assert!(!err.contains("WASI"), "{err}");
+}
+
+#[test]
+fn wasi_imports_say_wasi_is_not_supported() {
+    let module = Temp::file(
+        "wasi.wat",
+        r#"
+        (module
+          (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+          (func (export "_start")))
+        "#,
+    );
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("unresolved import `wasi_snapshot_preview1::proc_exit`"),
+        "{err}"
+    );
+    assert!(err.contains("WASI"), "{err}");
+    assert!(err.contains("not supported yet"), "{err}");
+}
+
+#[test]
+fn inspect_lists_imports_exports_and_counts() {
+    let module = Temp::file(
+        "inspect.wat",
+        r#"
+        (module
+          (import "env" "log" (func (param i32)))
+          (import "env" "g" (global i64))
+          (memory (export "memory") 1)
+          (func $helper)
+          (func (export "fib") (param i64) (result i64) (local.get 0))
+          (start $helper))
+        "#,
+    );
+    let output = ward(&["inspect", module.as_str()]);
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    for expected in [
+        "imports: 2",
+        "env::log",
+        "(func (param i32))",
+        "env::g",
+        "exports: 2",
+        "fib",
+        "(func (param i64) (result i64))",
+        "memory",
+        "functions: 1 imported, 2 defined, 1 exported",
+        "globals: 1 imported, 0 exported",
+        "start: func[1]",
+    ] {
+        assert!(out.contains(expected), "{expected:?} missing from:\n{out}");
+    }
+}
+
+#[test]
+fn wast_reports_passed_and_failed_assertions() {
+    let dir = Temp::dir();
+    std::fs::write(
+        dir.0.join("pass.wast"),
+        r#"
+        (module
+          (func (export "add") (param i32 i32) (result i32)
+            (i32.add (local.get 0) (local.get 1)))
+          (func (export "trap") unreachable))
+        (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+        (assert_trap (invoke "trap") "unreachable")
+        "#,
+    )
+    .unwrap();
+    let output = ward(&["wast", dir.as_str()]);
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{out}");
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 2, "{out}");
+
+    let failing = Temp::file(
+        "fail.wast",
+        r#"
+        (module (func (export "one") (result i32) (i32.const 1)))
+        (assert_return (invoke "one") (i32.const 2))
+        "#,
+    );
+    let output = ward(&["wast", "--compilation", "eager", failing.as_str()]);
+    assert_exit(&output, 1);
+    let out = stdout(&output);
+    assert!(
+        out.lines().last().unwrap_or_default().ends_with(" 1 failed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn usage_errors_print_usage_and_exit_1() {
+    let output = ward(&["run", "--bogus", "x.wasm"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("Usage:"), "{}", stderr(&output));
+
+    let output = ward(&["run", "--stack-size", "12X", "x.wasm"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("unknown suffix"), "{}", stderr(&output));
+
+    let output = ward(&[]);
+    assert_exit(&output, 1);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let output = ward(&["--help"]);
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    assert!(out.contains("Exit codes"), "{out}");
+    assert!(out.contains("3  the module trapped"), "{out}");
+}

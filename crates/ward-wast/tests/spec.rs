@@ -1,0 +1,99 @@
+//! The WebAssembly 2.0 core spec suite, under lazy and eager compilation.
+//!
+//! The suite is not vendored: point `WARD_SPEC_TESTSUITE` at the `core-2.0`
+//! directory of a checkout of <https://github.com/WebAssembly/testsuite>. Without it
+//! the test reports itself skipped, except under CI (`CI` set), where a missing
+//! suite is an error.
+
+use std::path::{Path, PathBuf};
+
+use ward::CompilationMode;
+use ward_wast::run_paths;
+
+/// Scripts whose file name starts with one of these prefixes are not run.
+///
+/// `simd_`: ward does not implement the SIMD proposal yet.
+const SKIPPED_PREFIXES: &[&str] = &["simd_"];
+
+/// Native stack of the thread that runs the scripts. The suite's deep-recursion
+/// tests must end in a trap, never in a crash of the test process; a large stack
+/// keeps the margin wide in unoptimised builds.
+const RUNNER_STACK_SIZE: usize = 64 << 20;
+
+#[test]
+fn spec_core_2_0() {
+    let Some(dir) = std::env::var_os("WARD_SPEC_TESTSUITE") else {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        assert!(
+            !in_ci,
+            "CI is set but WARD_SPEC_TESTSUITE is not: the spec suite must run in CI"
+        );
+        eprintln!(
+            "spec tests SKIPPED: set WARD_SPEC_TESTSUITE to the core-2.0 directory of the \
+             WebAssembly spec testsuite (github.com/WebAssembly/testsuite)"
+        );
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let (files, skipped) = collect_scripts(&dir);
+    assert!(!files.is_empty(), "no .wast files in {}", dir.display());
+    eprintln!(
+        "spec: running {} scripts from {}; skipped {} ({:?}: not implemented yet)",
+        files.len(),
+        dir.display(),
+        skipped,
+        SKIPPED_PREFIXES
+    );
+
+    let runner = std::thread::Builder::new()
+        .name("spec".to_string())
+        .stack_size(RUNNER_STACK_SIZE)
+        .spawn(move || {
+            let mut failed_modes = Vec::new();
+            for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+                let mut config = ward::Config::new();
+                config.compilation(mode);
+                let mut out = Vec::new();
+                let (passed, failed) =
+                    run_paths(&files, &config, &mut out).expect("writing to a Vec cannot fail");
+                println!("=== spec core-2.0, compilation {mode:?} ===");
+                println!("{}", String::from_utf8_lossy(&out));
+                if failed > 0 {
+                    failed_modes.push(format!("{mode:?}: {passed} passed, {failed} failed"));
+                }
+            }
+            failed_modes
+        })
+        .expect("cannot spawn the spec runner thread");
+    let failed_modes = runner.join().expect("spec runner thread panicked");
+    assert!(
+        failed_modes.is_empty(),
+        "spec failures ({}); rerun with --nocapture for the list",
+        failed_modes.join("; ")
+    );
+}
+
+/// The scripts of `dir` to run, sorted, and the number skipped.
+fn collect_scripts(dir: &Path) -> (Vec<PathBuf>, usize) {
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("WARD_SPEC_TESTSUITE={}: {e}", dir.display()));
+    let mut files = Vec::new();
+    let mut skipped = 0;
+    for entry in entries {
+        let path = entry.expect("readable directory entry").path();
+        if path.extension().is_none_or(|ext| ext != "wast") {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if SKIPPED_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            skipped += 1;
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    (files, skipped)
+}

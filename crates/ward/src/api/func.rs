@@ -1,0 +1,476 @@
+//! Functions: calling them from the host, and making host functions.
+//!
+//! Every call between the host and wasm passes its values in place, in a window of
+//! the store's wasm stack: the params are written there, the callee reads them there
+//! and writes its results over them. A wasm caller's arguments are already in that
+//! window, so a wasm-to-host call copies nothing into an argument buffer, whatever the
+//! number or types of its params. Typed functions lift and lower each value straight
+//! between that window and Rust values.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::error::{Error, Result, Trap, TrapKind};
+use crate::vm::{FuncEntity, FuncKind, HostFn};
+use crate::{AsContext, AsContextMut, Caller, ExternRef, FuncType, Store, Val, ValType};
+
+/// A function of a store: defined by a wasm instance or by the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Func {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+impl Func {
+    /// A host function with a dynamic signature: it receives the params as values and
+    /// fills in the results, which start as zeros of the result types.
+    pub fn new<S: AsContextMut>(
+        mut store: S,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, S::Data>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> Func {
+        let store = store.as_context_mut();
+        let host = untyped_host(ty.clone(), f);
+        store.add_host_func(ty, host)
+    }
+
+    /// A host function from a Rust closure, whose parameter and result types give the
+    /// function's type. The closure may take a [`Caller`] first, and may return `()`, a
+    /// value, a tuple of values, or a `Result` of those with a [`Trap`].
+    pub fn wrap<S: AsContextMut, Params, Results>(
+        mut store: S,
+        f: impl IntoFunc<S::Data, Params, Results>,
+    ) -> Func {
+        let store = store.as_context_mut();
+        let (ty, host) = f.into_func();
+        store.add_host_func(ty, host)
+    }
+
+    /// The function's type.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let store = store.as_context();
+        store.inner.funcs[store.func_index(*self) as usize].ty.clone()
+    }
+
+    /// Calls the function with `params`, writing its results to `results`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Type`] when the params do not match the function's type or `results`
+    /// has the wrong length; [`Error::Trap`] when execution traps.
+    ///
+    /// # Panics
+    ///
+    /// When the function or a reference among the params belongs to another store.
+    pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
+        let store = store.as_context_mut();
+        let index = store.func_index(*self);
+        let ty = store.inner.funcs[index as usize].ty.clone();
+        if params.len() != ty.params().len()
+            || params.iter().zip(ty.params()).any(|(p, t)| p.ty() != *t)
+        {
+            let got: Vec<String> = params.iter().map(|p| p.ty().to_string()).collect();
+            return Err(Error::Type(format!(
+                "argument type mismatch: the function is {ty}, the arguments are ({})",
+                got.join(" ")
+            )));
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::Type(format!(
+                "result count mismatch: the function is {ty}, {} results were asked for",
+                results.len()
+            )));
+        }
+        let id = store.inner.id;
+        let base = store.reserve(ty.param_cells().max(ty.result_cells()))?;
+        {
+            let window = store.window(base, ty.param_cells());
+            let mut at = 0;
+            for p in params {
+                p.to_cells_checked(id, &mut window[at..]);
+                at += p.ty().cells() as usize;
+            }
+        }
+        crate::exec::invoke(store, index, base)?;
+        let window = store.window(base, ty.result_cells());
+        let mut at = 0;
+        for (r, t) in results.iter_mut().zip(ty.results()) {
+            *r = Val::from_cells(id, *t, &window[at..]);
+            at += t.cells() as usize;
+        }
+        Ok(())
+    }
+
+    /// This function with static types.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Type`] when `Params` and `Results` are not the function's types.
+    pub fn typed<Params: WasmParams, Results: WasmResults>(
+        &self,
+        store: impl AsContext,
+    ) -> Result<TypedFunc<Params, Results>> {
+        let ty = self.ty(store);
+        let mut params = Vec::new();
+        Params::push_types(&mut params);
+        let mut results = Vec::new();
+        Results::push_types(&mut results);
+        if params != ty.params() || results != ty.results() {
+            return Err(Error::Type(format!(
+                "type mismatch: the function is {ty}, the typed view is {}",
+                FuncType::new(params, results)
+            )));
+        }
+        Ok(TypedFunc {
+            func: *self,
+            _marker: PhantomData,
+        })
+    }
+}
+
+impl<T> Store<T> {
+    pub(crate) fn add_host_func(&mut self, ty: FuncType, host: HostFn<T>) -> Func {
+        let index = self.inner.funcs.len() as u32;
+        let type_id = self.inner.engine.intern_type(&ty);
+        self.inner.funcs.push(FuncEntity {
+            ty,
+            type_id,
+            kind: FuncKind::Host {
+                index: self.hosts.len() as u32,
+            },
+        });
+        self.hosts.push(host);
+        Func {
+            store_id: self.inner.id,
+            index,
+        }
+    }
+
+    /// Reserves `cells` cells of the wasm stack for a call from the host; returns the
+    /// first cell's index.
+    fn reserve(&mut self, cells: u32) -> Result<usize, Trap> {
+        let base = self.inner.stack.top;
+        if base + cells as usize > self.inner.stack.capacity() {
+            return Err(Trap::from_kind(TrapKind::StackOverflow));
+        }
+        Ok(base)
+    }
+
+    /// The `len` cells of the wasm stack from `base` (within a reservation).
+    fn window(&mut self, base: usize, len: u32) -> &mut [u64] {
+        let cells = self.inner.stack.base();
+        // SAFETY: `reserve` checked that `base + len` is within the stack; the borrow of
+        // `self` keeps anything else from touching the cells meanwhile.
+        unsafe { std::slice::from_raw_parts_mut(cells.add(base), len as usize) }
+    }
+}
+
+pub(crate) fn untyped_host<T>(
+    ty: FuncType,
+    f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+) -> HostFn<T> {
+    Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
+        let id = caller.as_context().inner.id;
+        let mut at = 0;
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .map(|&t| {
+                let v = Val::from_cells(id, t, &cells[at..]);
+                at += t.cells() as usize;
+                v
+            })
+            .collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+        f(caller, &params, &mut results)?;
+        let mut at = 0;
+        for (r, &t) in results.iter().zip(ty.results()) {
+            if r.ty() != t {
+                return Err(Trap::new(format!(
+                    "host function returned a {} where its type says {t}",
+                    r.ty()
+                )));
+            }
+            if !r.to_cells(id, &mut cells[at..]) {
+                return Err(Trap::new("host function returned a reference from another store"));
+            }
+            at += t.cells() as usize;
+        }
+        Ok(())
+    })
+}
+
+/// A function with static parameter and result types: calls skip the dynamic checks.
+pub struct TypedFunc<Params, Results> {
+    func: Func,
+    _marker: PhantomData<fn(Params) -> Results>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, R> Copy for TypedFunc<P, R> {}
+
+impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
+    /// Calls the function.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Trap`] when execution traps.
+    pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
+        let store = store.as_context_mut();
+        let index = store.func_index(self.func);
+        let id = store.inner.id;
+        let base = store.reserve(Params::CELLS.max(Results::CELLS) as u32)?;
+        if !params.write(id, store.window(base, Params::CELLS as u32)) {
+            return Err(Error::Type(
+                "a reference argument belongs to another store".into(),
+            ));
+        }
+        crate::exec::invoke(store, index, base)?;
+        Ok(Results::read(id, store.window(base, Results::CELLS as u32)))
+    }
+
+    /// The untyped function.
+    pub fn func(&self) -> &Func {
+        &self.func
+    }
+}
+
+/// A Rust type that stands for a wasm value type.
+pub trait WasmTy: Copy + Send + Sync + 'static {
+    /// The wasm type.
+    fn valtype() -> ValType;
+    /// Lowers the value to a cell; false for a reference from another store.
+    #[doc(hidden)]
+    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool;
+    /// Lifts the value from a cell.
+    #[doc(hidden)]
+    fn from_cell(store_id: u64, cell: u64) -> Self;
+}
+
+macro_rules! wasm_ty_num {
+    ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$c:ident| $from:expr;)*) => {$(
+        impl WasmTy for $t {
+            fn valtype() -> ValType {
+                ValType::$vt
+            }
+            fn to_cell(self, _: u64, cell: &mut u64) -> bool {
+                let $v = self;
+                *cell = $to;
+                true
+            }
+            fn from_cell(_: u64, $c: u64) -> Self {
+                $from
+            }
+        }
+    )*};
+}
+
+wasm_ty_num! {
+    i32 => I32, |v| v as u32 as u64, |c| c as u32 as i32;
+    u32 => I32, |v| v as u64, |c| c as u32;
+    i64 => I64, |v| v as u64, |c| c as i64;
+    u64 => I64, |v| v, |c| c;
+    f32 => F32, |v| v.to_bits() as u64, |c| f32::from_bits(c as u32);
+    f64 => F64, |v| v.to_bits(), |c| f64::from_bits(c);
+}
+
+impl WasmTy for Option<Func> {
+    fn valtype() -> ValType {
+        ValType::FuncRef
+    }
+    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool {
+        *cell = self.map_or(0, |f| f.index as u64 + 1);
+        self.is_none_or(|f| f.store_id == store_id)
+    }
+    fn from_cell(store_id: u64, cell: u64) -> Self {
+        (cell != 0).then(|| Func {
+            store_id,
+            index: (cell - 1) as u32,
+        })
+    }
+}
+
+impl WasmTy for Option<ExternRef> {
+    fn valtype() -> ValType {
+        ValType::ExternRef
+    }
+    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool {
+        *cell = self.map_or(0, |e| e.index as u64 + 1);
+        self.is_none_or(|e| e.store_id == store_id)
+    }
+    fn from_cell(store_id: u64, cell: u64) -> Self {
+        (cell != 0).then(|| ExternRef {
+            store_id,
+            index: (cell - 1) as u32,
+        })
+    }
+}
+
+/// A list of [`WasmTy`] values: `()`, one value, or a tuple of up to 16.
+pub trait WasmTyList: Sized + Send + Sync + 'static {
+    /// Cells the list occupies.
+    #[doc(hidden)]
+    const CELLS: usize;
+    /// Appends the wasm types.
+    #[doc(hidden)]
+    fn push_types(out: &mut Vec<ValType>);
+    /// Lowers the values to cells; false for a reference from another store.
+    #[doc(hidden)]
+    fn write(self, store_id: u64, cells: &mut [u64]) -> bool;
+    /// Lifts the values from cells.
+    #[doc(hidden)]
+    fn read(store_id: u64, cells: &[u64]) -> Self;
+}
+
+/// The parameters of a [`TypedFunc`].
+pub trait WasmParams: WasmTyList {}
+impl<T: WasmTyList> WasmParams for T {}
+
+/// The results of a [`TypedFunc`].
+pub trait WasmResults: WasmTyList {}
+impl<T: WasmTyList> WasmResults for T {}
+
+impl<A: WasmTy> WasmTyList for A {
+    const CELLS: usize = 1;
+    fn push_types(out: &mut Vec<ValType>) {
+        out.push(A::valtype());
+    }
+    fn write(self, store_id: u64, cells: &mut [u64]) -> bool {
+        self.to_cell(store_id, &mut cells[0])
+    }
+    fn read(store_id: u64, cells: &[u64]) -> Self {
+        A::from_cell(store_id, cells[0])
+    }
+}
+
+macro_rules! wasm_ty_list {
+    ($($a:ident)*) => {
+        impl<$($a: WasmTy),*> WasmTyList for ($($a,)*) {
+            const CELLS: usize = 0 $(+ { let _ = stringify!($a); 1 })*;
+            fn push_types(_out: &mut Vec<ValType>) {
+                $(_out.push($a::valtype());)*
+            }
+            #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
+            fn write(self, store_id: u64, cells: &mut [u64]) -> bool {
+                let ($($a,)*) = self;
+                let mut at = 0;
+                let mut ok = true;
+                $(ok &= $a.to_cell(store_id, &mut cells[at]); at += 1;)*
+                ok
+            }
+            #[allow(unused_mut, unused_variables, unused_assignments, clippy::unused_unit)]
+            fn read(store_id: u64, cells: &[u64]) -> Self {
+                let mut at = 0;
+                ($({ let v = $a::from_cell(store_id, cells[at]); at += 1; v },)*)
+            }
+        }
+
+        impl<T, F, R, $($a: WasmTy),*> IntoFunc<T, ($($a,)*), R> for F
+        where
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
+            R: WasmRet,
+        {
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            fn into_func(self) -> (FuncType, HostFn<T>) {
+                let ty = func_type::<($($a,)*), R::Results>();
+                let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
+                    let id = caller.as_context().inner.id;
+                    let ($($a,)*) = <($($a,)*) as WasmTyList>::read(id, cells);
+                    let results = (self)($($a),*).into_result()?;
+                    lower(results, id, cells)
+                });
+                (ty, host)
+            }
+        }
+
+        impl<T, F, R, $($a: WasmTy),*> IntoFunc<T, (Caller<'static, T>, $($a,)*), R> for F
+        where
+            F: Fn(Caller<'_, T>, $($a),*) -> R + Send + Sync + 'static,
+            R: WasmRet,
+        {
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            fn into_func(self) -> (FuncType, HostFn<T>) {
+                let ty = func_type::<($($a,)*), R::Results>();
+                let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
+                    let id = caller.as_context().inner.id;
+                    let ($($a,)*) = <($($a,)*) as WasmTyList>::read(id, cells);
+                    let results = (self)(caller, $($a),*).into_result()?;
+                    lower(results, id, cells)
+                });
+                (ty, host)
+            }
+        }
+    };
+}
+
+fn func_type<P: WasmTyList, R: WasmTyList>() -> FuncType {
+    let mut params = Vec::new();
+    P::push_types(&mut params);
+    let mut results = Vec::new();
+    R::push_types(&mut results);
+    FuncType::new(params, results)
+}
+
+fn lower<R: WasmTyList>(results: R, store_id: u64, cells: &mut [u64]) -> Result<(), Trap> {
+    if results.write(store_id, cells) {
+        Ok(())
+    } else {
+        Err(Trap::new(
+            "host function returned a reference from another store",
+        ))
+    }
+}
+
+wasm_ty_list!();
+wasm_ty_list!(A1);
+wasm_ty_list!(A1 A2);
+wasm_ty_list!(A1 A2 A3);
+wasm_ty_list!(A1 A2 A3 A4);
+wasm_ty_list!(A1 A2 A3 A4 A5);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+
+/// What a host closure may return: results, or a `Result` of results and a [`Trap`].
+pub trait WasmRet {
+    /// The results.
+    #[doc(hidden)]
+    type Results: WasmTyList;
+    /// The results, or the trap.
+    #[doc(hidden)]
+    fn into_result(self) -> Result<Self::Results, Trap>;
+}
+
+impl<R: WasmTyList> WasmRet for R {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        Ok(self)
+    }
+}
+
+impl<R: WasmTyList> WasmRet for Result<R, Trap> {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        self
+    }
+}
+
+/// A Rust closure that can become a host function of a store with data `T`.
+pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
+    /// The function's type and its host side.
+    #[doc(hidden)]
+    fn into_func(self) -> (FuncType, HostFn<T>);
+}

@@ -1,0 +1,224 @@
+//! Values crossing the boundary between the host and wasm.
+
+use std::any::Any;
+
+use crate::{AsContextMut, Func, Store, ValType};
+
+/// A reference to a host value, owned by a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Puts `value` in the store and returns a reference to it.
+    pub fn new<S: AsContextMut>(mut store: S, value: impl Any + Send + Sync) -> ExternRef {
+        let store = store.as_context_mut();
+        let index = store.inner.externs.len() as u32;
+        store.inner.externs.push(Box::new(value));
+        ExternRef {
+            store_id: store.inner.id,
+            index,
+        }
+    }
+
+    /// The host value.
+    ///
+    /// # Panics
+    ///
+    /// If the reference belongs to another store.
+    pub fn data<'a, T: 'a>(&self, store: &'a Store<T>) -> &'a (dyn Any + Send + Sync) {
+        store.check_id(self.store_id);
+        &*store.inner.externs[self.index as usize]
+    }
+}
+
+/// A WebAssembly value.
+#[derive(Debug, Clone, Copy)]
+pub enum Val {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, as its bits (NaN payloads are kept exactly).
+    F32(u32),
+    /// An `f64`, as its bits.
+    F64(u64),
+    /// A `v128`.
+    V128(u128),
+    /// A `funcref`.
+    FuncRef(Option<Func>),
+    /// An `externref`.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The zero value of `ty` (null for references).
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        match *self {
+            Val::I32(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        match *self {
+            Val::I64(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match *self {
+            Val::F32(v) => Some(f32::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match *self {
+            Val::F64(v) => Some(f64::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    /// The function reference, if this is a `funcref`.
+    pub fn funcref(&self) -> Option<Option<Func>> {
+        match *self {
+            Val::FuncRef(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The extern reference, if this is an `externref`.
+    pub fn externref(&self) -> Option<Option<ExternRef>> {
+        match *self {
+            Val::ExternRef(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Writes the value's cells (one, or two for a `v128`); false when the value is a
+    /// reference owned by another store than `store_id`.
+    pub(crate) fn to_cells(self, store_id: u64, out: &mut [u64]) -> bool {
+        let mut own = true;
+        out[0] = match self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::V128(v) => {
+                out[1] = (v >> 64) as u64;
+                v as u64
+            }
+            Val::FuncRef(f) => f.map_or(0, |f| {
+                own = f.store_id == store_id;
+                f.index as u64 + 1
+            }),
+            Val::ExternRef(e) => e.map_or(0, |e| {
+                own = e.store_id == store_id;
+                e.index as u64 + 1
+            }),
+        };
+        own
+    }
+
+    /// As [`Val::to_cells`], panicking on a reference from another store.
+    pub(crate) fn to_cells_checked(self, store_id: u64, out: &mut [u64]) {
+        assert!(
+            self.to_cells(store_id, out),
+            "a ward object was used with a store other than the one that owns it"
+        );
+    }
+
+    /// Reads a value of type `ty` from its cells.
+    pub(crate) fn from_cells(store_id: u64, ty: ValType, cells: &[u64]) -> Val {
+        let c = cells[0];
+        match ty {
+            ValType::I32 => Val::I32(c as u32 as i32),
+            ValType::I64 => Val::I64(c as i64),
+            ValType::F32 => Val::F32(c as u32),
+            ValType::F64 => Val::F64(c),
+            ValType::V128 => Val::V128((cells[1] as u128) << 64 | c as u128),
+            ValType::FuncRef => Val::FuncRef((c != 0).then(|| Func {
+                store_id,
+                index: (c - 1) as u32,
+            })),
+            ValType::ExternRef => Val::ExternRef((c != 0).then(|| ExternRef {
+                store_id,
+                index: (c - 1) as u32,
+            })),
+        }
+    }
+
+    /// The value as a single 128-bit pattern of its cells (for globals).
+    pub(crate) fn to_bits(self, store_id: u64) -> u128 {
+        let mut cells = [0u64; 2];
+        self.to_cells_checked(store_id, &mut cells);
+        (cells[1] as u128) << 64 | cells[0] as u128
+    }
+
+    pub(crate) fn from_bits(store_id: u64, ty: ValType, bits: u128) -> Val {
+        Val::from_cells(store_id, ty, &[bits as u64, (bits >> 64) as u64])
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+
+impl From<Func> for Val {
+    fn from(f: Func) -> Val {
+        Val::FuncRef(Some(f))
+    }
+}

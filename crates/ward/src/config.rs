@@ -1,0 +1,94 @@
+//! Engine configuration.
+
+use wasmparser::WasmFeatures;
+
+/// When function bodies are translated to ward's internal code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CompilationMode {
+    /// Validate every body when the module is loaded; translate each one on its first call.
+    /// Start-up stays fast for big modules of which only a part runs.
+    #[default]
+    Lazy,
+    /// Validate and translate every body, in one pass, when the module is loaded.
+    Eager,
+}
+
+/// The default size of the wasm stack: 1 MiB holds 131,072 value cells and
+/// 16,384 call frames, enough for recursion 10,000 deep in a small function
+/// (fac or fib use 3 to 6 cells a frame).
+pub const DEFAULT_WASM_STACK_SIZE: usize = 1 << 20;
+
+/// Bytes of the wasm stack budget that one call frame costs beyond its value cells.
+/// A frame with no locals and no operands still uses this much, so endless recursion
+/// of even the smallest function ends in [`TrapKind::StackOverflow`](crate::TrapKind).
+pub(crate) const FRAME_COST_BYTES: usize = 64;
+
+/// Settings shared by every module and store of an [`Engine`](crate::Engine).
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) compilation: CompilationMode,
+    pub(crate) wasm_stack_size: usize,
+    pub(crate) features: WasmFeatures,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            compilation: CompilationMode::default(),
+            wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
+            features: WasmFeatures::WASM2.difference(WasmFeatures::SIMD),
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration: WebAssembly 2.0 without SIMD, lazy translation,
+    /// a 1 MiB wasm stack.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Chooses when function bodies are translated.
+    pub fn compilation(&mut self, mode: CompilationMode) -> &mut Self {
+        self.compilation = mode;
+        self
+    }
+
+    /// The size in bytes of the wasm stack (value cells and call frames) of each store.
+    /// Exhausting it traps with [`TrapKind::StackOverflow`](crate::TrapKind).
+    pub fn wasm_stack_size(&mut self, bytes: usize) -> &mut Self {
+        self.wasm_stack_size = bytes;
+        self
+    }
+
+    fn feature(&mut self, feature: WasmFeatures, on: bool) -> &mut Self {
+        self.features.set(feature, on);
+        self
+    }
+
+    /// Accepts fixed-width SIMD (`v128`) in modules. Off by default: the interpreter does
+    /// not execute SIMD yet, so a module using it fails to load with a clear error.
+    pub fn wasm_simd(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::SIMD, on)
+    }
+
+    /// Accepts several memories in one module (WebAssembly 3.0). Off by default.
+    pub fn wasm_multi_memory(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::MULTI_MEMORY, on)
+    }
+
+    /// Accepts the extended constant expressions (WebAssembly 3.0). Off by default.
+    pub fn wasm_extended_const(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::EXTENDED_CONST, on)
+    }
+
+    /// The current compilation mode.
+    pub fn get_compilation(&self) -> CompilationMode {
+        self.compilation
+    }
+
+    /// The configured wasm stack size in bytes.
+    pub fn get_wasm_stack_size(&self) -> usize {
+        self.wasm_stack_size
+    }
+}

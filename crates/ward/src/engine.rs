@@ -1,0 +1,71 @@
+//! The engine: configuration and the registry of function types shared by its stores.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::{Config, FuncType};
+
+/// Compiles modules and hosts stores; cheap to clone (a shared handle).
+#[derive(Clone, Default)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+#[derive(Default)]
+struct EngineInner {
+    config: Config,
+    types: Mutex<TypeRegistry>,
+}
+
+/// Function types interned to small ids, so a `call_indirect` signature check is one
+/// integer compare, across modules and host functions of the same engine.
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+impl Engine {
+    /// An engine with the given configuration.
+    pub fn new(config: &Config) -> Engine {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                types: Mutex::default(),
+            }),
+        }
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
+        let mut reg = self
+            .inner
+            .types
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = reg.ids.get(ty) {
+            return id;
+        }
+        let id = u32::try_from(reg.types.len()).expect("fewer than 2^32 distinct function types");
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", self.config())
+            .finish()
+    }
+}

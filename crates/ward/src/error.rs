@@ -1,0 +1,192 @@
+//! Library errors and traps.
+
+use std::fmt;
+
+/// The result type of ward's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong when loading, linking or running a module.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The module bytes are malformed or invalid (or the text format was rejected).
+    #[error("{message} (at offset {offset:#x})")]
+    Compile {
+        /// What is wrong.
+        message: String,
+        /// Byte offset in the module where the problem was found.
+        offset: usize,
+    },
+    /// An import could not be resolved, or an extern of the wrong type was supplied.
+    #[error("{0}")]
+    Link(String),
+    /// A call or a value had the wrong type or arity.
+    #[error("{0}")]
+    Type(String),
+    /// Execution trapped, during a call or during instantiation.
+    #[error(transparent)]
+    Trap(#[from] Trap),
+    /// Reading a module from the file system failed.
+    #[error("{0}")]
+    Io(String),
+    /// A resource limit or another condition outside the categories above.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// The trap behind this error, if it is one.
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match self {
+            Error::Trap(trap) => Some(trap),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn compile(err: wasmparser::BinaryReaderError) -> Error {
+        Error::Compile {
+            message: err.message().to_string(),
+            offset: err.offset() as usize,
+        }
+    }
+}
+
+/// The reason execution trapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrapKind {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivisionByZero,
+    /// Signed integer division overflowed (`MIN / -1`).
+    IntegerOverflow,
+    /// A float-to-int truncation of NaN or of a value out of range.
+    BadConversionToInteger,
+    /// A linear-memory access outside the memory.
+    MemoryOutOfBounds,
+    /// A table access outside the table.
+    TableOutOfBounds,
+    /// `call_indirect` with an index outside the table.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` to a function of another type.
+    IndirectCallTypeMismatch,
+    /// The wasm stack (`Config::wasm_stack_size`) is exhausted.
+    StackOverflow,
+    /// The native stack has less room left than the configured guard.
+    NativeStackOverflow,
+    /// A host function returned a trap.
+    Host,
+}
+
+impl TrapKind {
+    /// The message the WebAssembly specification uses for this trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::IntegerDivisionByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::BadConversionToInteger => "invalid conversion to integer",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "out of bounds table access",
+            TrapKind::UndefinedElement => "undefined element",
+            TrapKind::UninitializedElement => "uninitialized element",
+            TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::StackOverflow => "call stack exhausted",
+            TrapKind::NativeStackOverflow => "native stack overflow",
+            TrapKind::Host => "host trap",
+        }
+    }
+}
+
+/// One wasm frame of a trap's backtrace.
+#[derive(Debug, Clone)]
+pub struct FrameInfo {
+    /// The function's index in its module's function index space.
+    pub func_index: u32,
+    /// The function's name from the module's name section, if any.
+    pub func_name: Option<String>,
+    /// Byte offset in the module of the instruction that was executing.
+    pub module_offset: usize,
+}
+
+/// A trap: execution stopped abnormally. The store stays usable afterwards.
+#[derive(Debug, Clone)]
+pub struct Trap {
+    kind: TrapKind,
+    message: Option<String>,
+    backtrace: Vec<FrameInfo>,
+}
+
+impl Trap {
+    /// A trap raised by a host function, with its own message.
+    pub fn new(message: impl Into<String>) -> Trap {
+        Trap {
+            kind: TrapKind::Host,
+            message: Some(message.into()),
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// A trap of the given kind with the specification's message.
+    pub fn from_kind(kind: TrapKind) -> Trap {
+        Trap {
+            kind,
+            message: None,
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// Why execution trapped.
+    pub fn kind(&self) -> TrapKind {
+        self.kind
+    }
+
+    /// The trap's message: the host's for [`TrapKind::Host`], else the specification's.
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or(self.kind.message())
+    }
+
+    /// The wasm frames active when the trap happened, innermost first.
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
+    }
+
+    pub(crate) fn set_backtrace_if_empty(&mut self, frames: Vec<FrameInfo>) {
+        if self.backtrace.is_empty() {
+            self.backtrace = frames;
+        }
+    }
+}
+
+impl From<TrapKind> for Trap {
+    fn from(kind: TrapKind) -> Trap {
+        Trap::from_kind(kind)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())?;
+        if !self.backtrace.is_empty() {
+            f.write_str("\nwasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                write!(f, "\n    {i}: ")?;
+                match &frame.func_name {
+                    Some(name) => write!(f, "{name}")?,
+                    None => write!(f, "func[{}]", frame.func_index)?,
+                }
+                write!(f, " @ {:#x}", frame.module_offset)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// An access through [`Memory::read`](crate::Memory::read) or
+/// [`Memory::write`](crate::Memory::write) outside the memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("out of bounds memory access")]
+pub struct MemoryAccessError;

@@ -1,0 +1,398 @@
+//! Numeric ops, with WebAssembly's exact semantics: wrapping integer arithmetic,
+//! trapping division and float-to-int truncation, NaN-propagating min/max with
+//! ordered signed zeros, round-half-to-even `nearest`.
+
+use super::{Executor, OpResult};
+use crate::error::TrapKind;
+use crate::ir::Op;
+
+fn i32_(c: u64) -> i32 {
+    c as u32 as i32
+}
+fn u32_(c: u64) -> u32 {
+    c as u32
+}
+fn i64_(c: u64) -> i64 {
+    c as i64
+}
+fn u64_(c: u64) -> u64 {
+    c
+}
+fn f32_(c: u64) -> f32 {
+    f32::from_bits(c as u32)
+}
+fn f64_(c: u64) -> f64 {
+    f64::from_bits(c)
+}
+fn from_i32(v: i32) -> u64 {
+    v as u32 as u64
+}
+fn from_u32(v: u32) -> u64 {
+    v as u64
+}
+fn from_i64(v: i64) -> u64 {
+    v as u64
+}
+fn from_u64(v: u64) -> u64 {
+    v
+}
+fn from_bool(v: bool) -> u64 {
+    v as u64
+}
+fn from_f32(v: f32) -> u64 {
+    v.to_bits() as u64
+}
+fn from_f64(v: f64) -> u64 {
+    v.to_bits()
+}
+
+macro_rules! float_ops {
+    ($min:ident, $max:ident, $t:ty) => {
+        /// wasm `min`: NaN if either operand is NaN; -0 is less than +0.
+        fn $min(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                return a + b;
+            }
+            if a == b {
+                // Equal values differ only in the sign of zero: the negative one wins.
+                return <$t>::from_bits(a.to_bits() | b.to_bits());
+            }
+            if a < b {
+                a
+            } else {
+                b
+            }
+        }
+
+        /// wasm `max`: NaN if either operand is NaN; +0 is greater than -0.
+        fn $max(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                return a + b;
+            }
+            if a == b {
+                return <$t>::from_bits(a.to_bits() & b.to_bits());
+            }
+            if a > b {
+                a
+            } else {
+                b
+            }
+        }
+    };
+}
+
+float_ops!(fmin32, fmax32, f32);
+float_ops!(fmin64, fmax64, f64);
+
+/// Truncates toward zero when the result fits: `lo < x < hi` (exclusive bounds, the
+/// nearest floats outside the target range).
+macro_rules! trunc {
+    ($x:expr, $lo:expr, $hi:expr, $to:ty) => {{
+        let x = $x;
+        if x.is_nan() {
+            return Some(Err(TrapKind::BadConversionToInteger));
+        }
+        if !(x > $lo && x < $hi) {
+            return Some(Err(TrapKind::IntegerOverflow));
+        }
+        x as $to
+    }};
+}
+
+impl Executor {
+    /// Executes `op` if it is a numeric op; `None` otherwise.
+    #[inline(always)]
+    pub(super) fn numeric(&mut self, op: Op) -> Option<OpResult> {
+        macro_rules! un {
+            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {{
+                let $x = $get(self.get($src));
+                self.set($dst, $put($e));
+            }};
+        }
+        macro_rules! bin {
+            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let $a = $get(self.get($l));
+                let $b = $get(self.get($r));
+                self.set($dst, $put($e));
+            }};
+        }
+        match op {
+            Op::I32Eqz { dst, src } => un!(dst, src, u32_, from_bool, |x| x == 0),
+            Op::I64Eqz { dst, src } => un!(dst, src, u64_, from_bool, |x| x == 0),
+            Op::I32Clz { dst, src } => un!(dst, src, u32_, from_u32, |x| x.leading_zeros()),
+            Op::I32Ctz { dst, src } => un!(dst, src, u32_, from_u32, |x| x.trailing_zeros()),
+            Op::I32Popcnt { dst, src } => un!(dst, src, u32_, from_u32, |x| x.count_ones()),
+            Op::I64Clz { dst, src } => {
+                un!(dst, src, u64_, from_u64, |x| x.leading_zeros() as u64)
+            }
+            Op::I64Ctz { dst, src } => {
+                un!(dst, src, u64_, from_u64, |x| x.trailing_zeros() as u64)
+            }
+            Op::I64Popcnt { dst, src } => {
+                un!(dst, src, u64_, from_u64, |x| x.count_ones() as u64)
+            }
+            Op::F32Abs { dst, src } => un!(dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
+            Op::F32Neg { dst, src } => un!(dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
+            Op::F32Ceil { dst, src } => un!(dst, src, f32_, from_f32, |x| x.ceil()),
+            Op::F32Floor { dst, src } => un!(dst, src, f32_, from_f32, |x| x.floor()),
+            Op::F32Trunc { dst, src } => un!(dst, src, f32_, from_f32, |x| x.trunc()),
+            Op::F32Nearest { dst, src } => {
+                un!(dst, src, f32_, from_f32, |x| x.round_ties_even())
+            }
+            Op::F32Sqrt { dst, src } => un!(dst, src, f32_, from_f32, |x| x.sqrt()),
+            Op::F64Abs { dst, src } => {
+                un!(dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
+            }
+            Op::F64Neg { dst, src } => {
+                un!(dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
+            }
+            Op::F64Ceil { dst, src } => un!(dst, src, f64_, from_f64, |x| x.ceil()),
+            Op::F64Floor { dst, src } => un!(dst, src, f64_, from_f64, |x| x.floor()),
+            Op::F64Trunc { dst, src } => un!(dst, src, f64_, from_f64, |x| x.trunc()),
+            Op::F64Nearest { dst, src } => {
+                un!(dst, src, f64_, from_f64, |x| x.round_ties_even())
+            }
+            Op::F64Sqrt { dst, src } => un!(dst, src, f64_, from_f64, |x| x.sqrt()),
+            Op::I32WrapI64 { dst, src } => un!(dst, src, u64_, from_u32, |x| x as u32),
+            Op::I64ExtendI32S { dst, src } => un!(dst, src, i32_, from_i64, |x| x as i64),
+            Op::I64ExtendI32U { dst, src } => un!(dst, src, u32_, from_u64, |x| x as u64),
+            Op::I32TruncF32S { dst, src } => {
+                un!(dst, src, f32_, from_i32, |x| trunc!(x, -2147483904.0f32, 2147483648.0f32, i32))
+            }
+            Op::I32TruncF32U { dst, src } => {
+                un!(dst, src, f32_, from_u32, |x| trunc!(x, -1.0f32, 4294967296.0f32, u32))
+            }
+            Op::I32TruncF64S { dst, src } => {
+                un!(dst, src, f64_, from_i32, |x| trunc!(x, -2147483649.0f64, 2147483648.0f64, i32))
+            }
+            Op::I32TruncF64U { dst, src } => {
+                un!(dst, src, f64_, from_u32, |x| trunc!(x, -1.0f64, 4294967296.0f64, u32))
+            }
+            Op::I64TruncF32S { dst, src } => un!(dst, src, f32_, from_i64, |x| trunc!(
+                x,
+                -9223373136366403584.0f32,
+                9223372036854775808.0f32,
+                i64
+            )),
+            Op::I64TruncF32U { dst, src } => un!(dst, src, f32_, from_u64, |x| trunc!(
+                x,
+                -1.0f32,
+                18446744073709551616.0f32,
+                u64
+            )),
+            Op::I64TruncF64S { dst, src } => un!(dst, src, f64_, from_i64, |x| trunc!(
+                x,
+                -9223372036854777856.0f64,
+                9223372036854775808.0f64,
+                i64
+            )),
+            Op::I64TruncF64U { dst, src } => un!(dst, src, f64_, from_u64, |x| trunc!(
+                x,
+                -1.0f64,
+                18446744073709551616.0f64,
+                u64
+            )),
+            // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
+            Op::I32TruncSatF32S { dst, src } => un!(dst, src, f32_, from_i32, |x| x as i32),
+            Op::I32TruncSatF32U { dst, src } => un!(dst, src, f32_, from_u32, |x| x as u32),
+            Op::I32TruncSatF64S { dst, src } => un!(dst, src, f64_, from_i32, |x| x as i32),
+            Op::I32TruncSatF64U { dst, src } => un!(dst, src, f64_, from_u32, |x| x as u32),
+            Op::I64TruncSatF32S { dst, src } => un!(dst, src, f32_, from_i64, |x| x as i64),
+            Op::I64TruncSatF32U { dst, src } => un!(dst, src, f32_, from_u64, |x| x as u64),
+            Op::I64TruncSatF64S { dst, src } => un!(dst, src, f64_, from_i64, |x| x as i64),
+            Op::I64TruncSatF64U { dst, src } => un!(dst, src, f64_, from_u64, |x| x as u64),
+            // Rust's int-to-float `as` rounds to nearest, ties to even, as wasm does.
+            Op::F32ConvertI32S { dst, src } => un!(dst, src, i32_, from_f32, |x| x as f32),
+            Op::F32ConvertI32U { dst, src } => un!(dst, src, u32_, from_f32, |x| x as f32),
+            Op::F32ConvertI64S { dst, src } => un!(dst, src, i64_, from_f32, |x| x as f32),
+            Op::F32ConvertI64U { dst, src } => un!(dst, src, u64_, from_f32, |x| x as f32),
+            Op::F32DemoteF64 { dst, src } => un!(dst, src, f64_, from_f32, |x| x as f32),
+            Op::F64ConvertI32S { dst, src } => un!(dst, src, i32_, from_f64, |x| x as f64),
+            Op::F64ConvertI32U { dst, src } => un!(dst, src, u32_, from_f64, |x| x as f64),
+            Op::F64ConvertI64S { dst, src } => un!(dst, src, i64_, from_f64, |x| x as f64),
+            Op::F64ConvertI64U { dst, src } => un!(dst, src, u64_, from_f64, |x| x as f64),
+            Op::F64PromoteF32 { dst, src } => un!(dst, src, f32_, from_f64, |x| x as f64),
+            Op::I32Extend8S { dst, src } => un!(dst, src, u32_, from_i32, |x| x as i8 as i32),
+            Op::I32Extend16S { dst, src } => {
+                un!(dst, src, u32_, from_i32, |x| x as i16 as i32)
+            }
+            Op::I64Extend8S { dst, src } => un!(dst, src, u64_, from_i64, |x| x as i8 as i64),
+            Op::I64Extend16S { dst, src } => {
+                un!(dst, src, u64_, from_i64, |x| x as i16 as i64)
+            }
+            Op::I64Extend32S { dst, src } => {
+                un!(dst, src, u64_, from_i64, |x| x as i32 as i64)
+            }
+
+            Op::I32Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a == b),
+            Op::I32Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a != b),
+            Op::I32LtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a < b),
+            Op::I32LtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a < b),
+            Op::I32GtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a > b),
+            Op::I32GtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a > b),
+            Op::I32LeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a <= b),
+            Op::I32LeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a <= b),
+            Op::I32GeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a >= b),
+            Op::I32GeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a >= b),
+            Op::I64Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a == b),
+            Op::I64Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a != b),
+            Op::I64LtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a < b),
+            Op::I64LtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a < b),
+            Op::I64GtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a > b),
+            Op::I64GtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a > b),
+            Op::I64LeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a <= b),
+            Op::I64LeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a <= b),
+            Op::I64GeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a >= b),
+            Op::I64GeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a >= b),
+            Op::F32Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a == b),
+            Op::F32Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a != b),
+            Op::F32Lt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a < b),
+            Op::F32Gt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a > b),
+            Op::F32Le { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a <= b),
+            Op::F32Ge { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a >= b),
+            Op::F64Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a == b),
+            Op::F64Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a != b),
+            Op::F64Lt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a < b),
+            Op::F64Gt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a > b),
+            Op::F64Le { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a <= b),
+            Op::F64Ge { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a >= b),
+
+            Op::I32Add { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_add(b))
+            }
+            Op::I32Sub { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_sub(b))
+            }
+            Op::I32Mul { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_mul(b))
+            }
+            Op::I32DivS { dst, lhs, rhs } => {
+                let (a, b) = (i32_(self.get(lhs)), i32_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                if a == i32::MIN && b == -1 {
+                    return Some(Err(TrapKind::IntegerOverflow));
+                }
+                self.set(dst, from_i32(a / b));
+            }
+            Op::I32DivU { dst, lhs, rhs } => {
+                let (a, b) = (u32_(self.get(lhs)), u32_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_u32(a / b));
+            }
+            Op::I32RemS { dst, lhs, rhs } => {
+                let (a, b) = (i32_(self.get(lhs)), i32_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_i32(a.wrapping_rem(b)));
+            }
+            Op::I32RemU { dst, lhs, rhs } => {
+                let (a, b) = (u32_(self.get(lhs)), u32_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_u32(a % b));
+            }
+            Op::I32And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
+            Op::I32Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
+            Op::I32Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
+            Op::I32Shl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shl(b))
+            }
+            Op::I32ShrS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, i32_, from_i32, |a, b| a.wrapping_shr(b as u32))
+            }
+            Op::I32ShrU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shr(b))
+            }
+            Op::I32Rotl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_left(b % 32))
+            }
+            Op::I32Rotr { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_right(b % 32))
+            }
+            Op::I64Add { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_add(b))
+            }
+            Op::I64Sub { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_sub(b))
+            }
+            Op::I64Mul { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_mul(b))
+            }
+            Op::I64DivS { dst, lhs, rhs } => {
+                let (a, b) = (i64_(self.get(lhs)), i64_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                if a == i64::MIN && b == -1 {
+                    return Some(Err(TrapKind::IntegerOverflow));
+                }
+                self.set(dst, from_i64(a / b));
+            }
+            Op::I64DivU { dst, lhs, rhs } => {
+                let (a, b) = (u64_(self.get(lhs)), u64_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_u64(a / b));
+            }
+            Op::I64RemS { dst, lhs, rhs } => {
+                let (a, b) = (i64_(self.get(lhs)), i64_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_i64(a.wrapping_rem(b)));
+            }
+            Op::I64RemU { dst, lhs, rhs } => {
+                let (a, b) = (u64_(self.get(lhs)), u64_(self.get(rhs)));
+                if b == 0 {
+                    return Some(Err(TrapKind::IntegerDivisionByZero));
+                }
+                self.set(dst, from_u64(a % b));
+            }
+            Op::I64And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
+            Op::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
+            Op::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
+            Op::I64Shl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_shl(b as u32))
+            }
+            Op::I64ShrS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, i64_, from_i64, |a, b| a.wrapping_shr(b as u32))
+            }
+            Op::I64ShrU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_shr(b as u32))
+            }
+            Op::I64Rotl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32))
+            }
+            Op::I64Rotr { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32))
+            }
+            Op::F32Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
+            Op::F32Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
+            Op::F32Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
+            Op::F32Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
+            Op::F32Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b)),
+            Op::F32Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b)),
+            Op::F32Copysign { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff) | (b & 0x8000_0000))
+            }
+            Op::F64Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
+            Op::F64Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
+            Op::F64Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
+            Op::F64Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
+            Op::F64Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b)),
+            Op::F64Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b)),
+            Op::F64Copysign { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| (a
+                & 0x7fff_ffff_ffff_ffff)
+                | (b & 0x8000_0000_0000_0000)),
+            _ => return None,
+        }
+        Some(Ok(()))
+    }
+}

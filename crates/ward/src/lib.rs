@@ -1,0 +1,55 @@
+//! ward: a small, fast WebAssembly runtime that no module can crash.
+//!
+//! Load a module with [`Module::new`], give it imports through a [`Linker`], and call
+//! its exports through [`Func`] or [`TypedFunc`]:
+//!
+//! ```
+//! use ward::{Engine, Linker, Module, Store};
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"
+//!     (module
+//!       (import "host" "double" (func $double (param i32) (result i32)))
+//!       (func (export "run") (param i32) (result i32)
+//!         (call $double (i32.add (local.get 0) (i32.const 1)))))
+//! "#)?;
+//! let mut linker = Linker::new(&engine);
+//! linker.func_wrap("host", "double", |x: i32| x * 2)?;
+//! let mut store = Store::new(&engine, ());
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
+//! assert_eq!(run.call(&mut store, 20)?, 42);
+//! # Ok::<(), ward::Error>(())
+//! ```
+//!
+//! Functions run on a translating interpreter: each body is validated and translated
+//! (lazily, on its first call, by default) into register-based code with resolved
+//! branches. wasm-to-wasm calls use ward's own stack, never the native one; exhausting
+//! it is a [`TrapKind::StackOverflow`] trap, and the store stays usable after any trap.
+
+#![warn(missing_docs, unsafe_op_in_unsafe_fn)]
+
+mod api;
+mod config;
+mod engine;
+mod error;
+mod exec;
+mod ir;
+mod module;
+mod translate;
+mod types;
+mod vm;
+
+pub use api::externals::{Extern, Global, Memory, Table};
+pub use api::func::{
+    Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList,
+};
+pub use api::instance::Instance;
+pub use api::linker::Linker;
+pub use api::store::{AsContext, AsContextMut, Caller, Store};
+pub use api::values::{ExternRef, Val};
+pub use config::{CompilationMode, Config, DEFAULT_WASM_STACK_SIZE};
+pub use engine::Engine;
+pub use error::{Error, FrameInfo, MemoryAccessError, Result, Trap, TrapKind};
+pub use module::{ExportType, ImportType, Module};
+pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};

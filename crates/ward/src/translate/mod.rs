@@ -1,0 +1,625 @@
+//! Translation of one function body from wasm to ward's slot code, in one pass.
+//!
+//! The translator simulates the wasm operand stack. Each stack entry has a *canonical
+//! slot* (the frame slot for its stack height) and a location that may be lazier:
+//! a `local.get` stays a reference to the local's slot and a constant stays a constant
+//! until something needs it in a slot. Ops read their operands straight from those
+//! slots, so `local.get 0; local.get 1; i32.add` is one op. An op's result goes to the
+//! canonical slot of the entry it pushes, and a `local.set` right after the op that made
+//! its value retargets that op to write the local directly.
+//!
+//! Invariants that keep this correct:
+//! - At every label (block, loop and if entry, else, end) the stack holds no local
+//!   references: a local could change on another path to the same point.
+//! - `local.set x` first copies every pending reference to `x` into its canonical slot.
+//! - Block results and branch values travel in canonical slots.
+//!
+//! Nothing here recurses: nesting depth comes from the input, and input is hostile.
+
+mod ops;
+
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use crate::error::{Error, Result};
+use crate::ir::{CompiledFunc, Op, Slot};
+use crate::module::ModuleInfo;
+use crate::ValType;
+
+/// How many lazy local references the stack may hold at once. Beyond this a
+/// `local.get` is copied at once, which bounds the work of each `local.set` and
+/// block entry, whatever the input.
+const MAX_LAZY_LOCALS: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Loc {
+    /// In its canonical slot.
+    Temp,
+    /// Still in local `index`.
+    Local(u32),
+    /// A constant not yet written anywhere.
+    Const(u64),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Operand {
+    ty: ValType,
+    slot: Slot,
+    loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Control {
+    kind: Kind,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+    /// Stack length below the block's params.
+    height: usize,
+    /// Loops: the op index of the loop's start.
+    start: usize,
+    /// Branch ops to patch with the end label.
+    fixups: Vec<usize>,
+    /// `if`: the conditional branch to patch with the `else` label.
+    else_fixup: Option<usize>,
+}
+
+impl Control {
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == Kind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
+    }
+}
+
+/// Reusable translation state (its buffers keep their capacity between functions).
+#[derive(Default)]
+pub(crate) struct Translator {
+    ops: Vec<Op>,
+    offsets: Vec<u32>,
+    offset: u32,
+    stack: Vec<Operand>,
+    ctrl: Vec<Control>,
+    local_slots: Vec<Slot>,
+    local_types: Vec<ValType>,
+    local_cells: u32,
+    max_cells: u32,
+    /// Stack positions of entries with `Loc::Local`, in increasing order.
+    lazy_locals: Vec<usize>,
+    /// The op that wrote the top entry's canonical slot, while no label came after it.
+    last_result: Option<(usize, Slot)>,
+    /// Inside unreachable code: the depth of blocks opened there.
+    dead: Option<u32>,
+}
+
+type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
+
+impl Translator {
+    /// Translates defined function `index` of `module`. With a validator, each operator
+    /// is validated just before it is translated; without one, the body must already
+    /// have been validated.
+    pub(crate) fn translate(
+        &mut self,
+        module: &ModuleInfo,
+        index: u32,
+        body: &FunctionBody<'_>,
+        mut validator: Validator<'_>,
+    ) -> Result<CompiledFunc> {
+        let func_index = module.num_imported_funcs + index;
+        let ty = module.func_type(func_index).clone();
+        self.reset();
+        for &param in ty.params() {
+            self.add_local(param);
+        }
+        let param_cells = self.local_cells;
+        let mut locals = body.get_locals_reader().map_err(Error::compile)?;
+        for _ in 0..locals.get_count() {
+            let offset = locals.original_position();
+            let (count, ty) = locals.read().map_err(Error::compile)?;
+            if let Some(v) = validator.as_deref_mut() {
+                v.define_locals(offset as u64, count, ty)
+                    .map_err(Error::compile)?;
+            }
+            let ty = ValType::from_wasmparser(ty);
+            for _ in 0..count {
+                self.add_local(ty);
+            }
+        }
+        self.max_cells = self.local_cells;
+        self.ctrl.push(Control {
+            kind: Kind::Block,
+            params: Vec::new(),
+            results: ty.results().to_vec(),
+            height: 0,
+            start: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+        });
+
+        let mut reader = body.get_operators_reader().map_err(Error::compile)?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
+            if let Some(v) = validator.as_deref_mut() {
+                v.op(offset as u64, &op).map_err(Error::compile)?;
+            }
+            if self.ctrl.is_empty() {
+                return Err(Error::Compile {
+                    message: "operators remaining after end of function".into(),
+                    offset: offset as usize,
+                });
+            }
+            self.offset = offset as u32;
+            self.translate_op(module, &op)?;
+        }
+        reader.finish().map_err(Error::compile)?;
+        Ok(CompiledFunc {
+            ops: self.ops.as_slice().into(),
+            offsets: self.offsets.as_slice().into(),
+            param_cells,
+            local_cells: self.local_cells,
+            frame_cells: self.max_cells.max(1),
+            results: ty.results().into(),
+        })
+    }
+
+    fn reset(&mut self) {
+        self.ops.clear();
+        self.offsets.clear();
+        self.stack.clear();
+        self.ctrl.clear();
+        self.local_slots.clear();
+        self.local_types.clear();
+        self.lazy_locals.clear();
+        self.local_cells = 0;
+        self.max_cells = 0;
+        self.last_result = None;
+        self.dead = None;
+    }
+
+    fn add_local(&mut self, ty: ValType) {
+        self.local_slots.push(self.local_cells);
+        self.local_types.push(ty);
+        self.local_cells += ty.cells();
+    }
+
+    // ---- emitting ------------------------------------------------------------------
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.ops.push(op);
+        self.offsets.push(self.offset);
+        self.last_result = None;
+        self.ops.len() - 1
+    }
+
+    /// Emits an op that writes `dst`, the canonical slot of the entry pushed next.
+    fn emit_result(&mut self, op: Op, dst: Slot) {
+        let at = self.emit(op);
+        self.last_result = Some((at, dst));
+    }
+
+    fn pc(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Makes branch op `at` jump to op index `target`.
+    fn patch(&mut self, at: usize, target: usize) {
+        let rel = target as i64 - at as i64;
+        let rel = i32::try_from(rel).unwrap_or(i32::MAX);
+        match &mut self.ops[at] {
+            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
+                *offset = rel
+            }
+            other => unreachable!("patching a non-branch op {other:?}"),
+        }
+    }
+
+    /// Binds a label at the current position: later ops may be reached from elsewhere.
+    fn bind_label(&mut self, fixups: &[usize]) {
+        let here = self.pc();
+        for &at in fixups {
+            self.patch(at, here);
+        }
+        self.last_result = None;
+    }
+
+    // ---- the simulated operand stack ------------------------------------------------
+
+    fn next_slot(&self) -> Slot {
+        match self.stack.last() {
+            Some(top) => top.slot + top.ty.cells(),
+            None => self.local_cells,
+        }
+    }
+
+    /// The canonical slot of stack position `pos` (at most the stack's length).
+    fn slot_at(&self, pos: usize) -> Slot {
+        match self.stack.get(pos) {
+            Some(entry) => entry.slot,
+            None => self.next_slot(),
+        }
+    }
+
+    fn push(&mut self, ty: ValType, loc: Loc) -> Slot {
+        let slot = self.next_slot();
+        self.max_cells = self.max_cells.max(slot + ty.cells());
+        if let Loc::Local(_) = loc {
+            self.lazy_locals.push(self.stack.len());
+        }
+        self.stack.push(Operand { ty, slot, loc });
+        slot
+    }
+
+    /// Pushes a temporary and returns its canonical slot, for an op to write.
+    fn push_temp(&mut self, ty: ValType) -> Slot {
+        self.push(ty, Loc::Temp)
+    }
+
+    fn pop(&mut self) -> Operand {
+        let entry = self.stack.pop().expect("validated: operand stack underflow");
+        if let Loc::Local(_) = entry.loc {
+            self.lazy_locals.pop();
+        }
+        entry
+    }
+
+    /// Pops an operand and returns a slot that holds its value.
+    fn pop_slot(&mut self) -> Slot {
+        let entry = self.pop();
+        self.read_slot(entry)
+    }
+
+    /// A slot holding `entry`'s value, writing a constant to its canonical slot if needed.
+    fn read_slot(&mut self, entry: Operand) -> Slot {
+        match entry.loc {
+            Loc::Temp => entry.slot,
+            Loc::Local(i) => self.local_slots[i as usize],
+            Loc::Const(value) => {
+                self.emit_const(entry.slot, value);
+                entry.slot
+            }
+        }
+    }
+
+    fn emit_const(&mut self, dst: Slot, value: u64) {
+        if value <= u32::MAX as u64 {
+            self.emit_result(
+                Op::Const32 {
+                    dst,
+                    value: value as u32,
+                },
+                dst,
+            );
+        } else {
+            self.emit_result(
+                Op::Const64 {
+                    dst,
+                    lo: value as u32,
+                    hi: (value >> 32) as u32,
+                },
+                dst,
+            );
+        }
+    }
+
+    /// Emits a move of `cells` cells.
+    fn emit_copy(&mut self, dst: Slot, src: Slot, cells: u32) {
+        if dst == src || cells == 0 {
+            return;
+        }
+        if cells == 1 {
+            self.emit_result(Op::Copy { dst, src }, dst);
+        } else {
+            self.emit(Op::CopySpan {
+                dst,
+                src,
+                len: cells,
+            });
+        }
+    }
+
+    /// Writes stack entry `pos` to its canonical slot.
+    fn materialize(&mut self, pos: usize) {
+        let entry = self.stack[pos];
+        match entry.loc {
+            Loc::Temp => return,
+            Loc::Local(i) => {
+                let src = self.local_slots[i as usize];
+                self.emit_copy(entry.slot, src, entry.ty.cells());
+            }
+            Loc::Const(value) => self.emit_const(entry.slot, value),
+        }
+        self.stack[pos].loc = Loc::Temp;
+    }
+
+    /// Writes the top `n` entries to their canonical slots.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for pos in len - n..len {
+            self.materialize(pos);
+        }
+        self.lazy_locals.retain(|&p| p < len - n);
+    }
+
+    /// Copies every pending local reference to its canonical slot.
+    fn materialize_locals(&mut self) {
+        let pending = std::mem::take(&mut self.lazy_locals);
+        for &pos in &pending {
+            self.materialize(pos);
+        }
+        self.lazy_locals = pending;
+        self.lazy_locals.clear();
+    }
+
+    /// Pops `n` operands into consecutive canonical slots; returns the first slot.
+    fn pop_span(&mut self, n: usize) -> Slot {
+        self.materialize_top(n);
+        let base = self.slot_at(self.stack.len() - n);
+        for _ in 0..n {
+            self.pop();
+        }
+        base
+    }
+
+    // ---- control --------------------------------------------------------------------
+
+    fn block_type(module: &ModuleInfo, ty: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match ty {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasmparser(t)]),
+            BlockType::FuncType(i) => {
+                let ty = &module.types[i as usize];
+                (ty.params().to_vec(), ty.results().to_vec())
+            }
+        }
+    }
+
+    fn push_control(&mut self, module: &ModuleInfo, kind: Kind, ty: BlockType) {
+        let (params, results) = Self::block_type(module, ty);
+        self.materialize_locals();
+        self.materialize_top(params.len());
+        let height = self.stack.len() - params.len();
+        self.ctrl.push(Control {
+            kind,
+            params,
+            results,
+            height,
+            start: self.pc(),
+            fixups: Vec::new(),
+            else_fixup: None,
+        });
+    }
+
+    /// Resets the stack to `height` entries plus temporaries of `types`.
+    fn reset_stack(&mut self, height: usize, types: &[ValType]) {
+        while self.stack.len() > height {
+            self.pop();
+        }
+        for &ty in types {
+            self.push_temp(ty);
+        }
+    }
+
+    /// Emits the moves and the jump of a branch to the label `depth` levels out.
+    /// `cond`: branch only when this i32 slot is non-zero.
+    fn branch(&mut self, depth: u32, cond: Option<Slot>) {
+        let target = self.ctrl.len() - 1 - depth as usize;
+        let types = self.ctrl[target].label_types();
+        let n = types.len();
+        let cells: u32 = types.iter().map(|t| t.cells()).sum();
+        self.materialize_top(n);
+        let src = self.slot_at(self.stack.len() - n);
+        if target == 0 {
+            // A branch to the function's outermost label returns.
+            let skip = cond.map(|cond| self.emit(Op::BrIfEqz { cond, offset: 0 }));
+            self.emit(Op::Return { src, len: cells });
+            if let Some(skip) = skip {
+                self.bind_label(&[skip]);
+            }
+            return;
+        }
+        let dst = self.slot_at(self.ctrl[target].height);
+        let needs_copy = cells > 0 && src != dst;
+        let skip = match cond {
+            Some(cond) if needs_copy => Some(self.emit(Op::BrIfEqz { cond, offset: 0 })),
+            _ => None,
+        };
+        self.emit_copy(dst, src, cells);
+        let jump = match cond {
+            Some(cond) if !needs_copy => Op::BrIfNez { cond, offset: 0 },
+            _ => Op::Br { offset: 0 },
+        };
+        let at = self.emit(jump);
+        self.link(at, target);
+        if let Some(skip) = skip {
+            self.bind_label(&[skip]);
+        }
+    }
+
+    /// Points branch op `at` at the label of control frame `target`.
+    fn link(&mut self, at: usize, target: usize) {
+        if self.ctrl[target].kind == Kind::Loop {
+            let start = self.ctrl[target].start;
+            self.patch(at, start);
+        } else {
+            self.ctrl[target].fixups.push(at);
+        }
+    }
+
+    fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
+        let index = self.pop_slot();
+        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        for t in targets.targets() {
+            depths.push(t.map_err(Error::compile)?);
+        }
+        depths.push(targets.default());
+        let n = self.ctrl[self.ctrl.len() - 1 - depths[0] as usize]
+            .label_types()
+            .len();
+        self.materialize_top(n);
+        let table = self.emit(Op::BrTable {
+            index,
+            len: depths.len() as u32 - 1,
+        });
+        for _ in 0..depths.len() {
+            self.emit(Op::Br { offset: 0 });
+        }
+        for (i, &depth) in depths.iter().enumerate() {
+            let entry = table + 1 + i;
+            let target = self.ctrl.len() - 1 - depth as usize;
+            let types = self.ctrl[target].label_types();
+            let cells: u32 = types.iter().map(|t| t.cells()).sum();
+            let src = self.slot_at(self.stack.len() - n);
+            let dst = self.slot_at(self.ctrl[target].height);
+            if target != 0 && (cells == 0 || src == dst) {
+                self.link(entry, target);
+                continue;
+            }
+            // The entry jumps to a stub that moves the values, then branches on.
+            let stub = self.pc();
+            self.patch(entry, stub);
+            self.branch(depth, None);
+        }
+        self.dead = Some(0);
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        let frame = self.ctrl.pop().expect("validated: control stack underflow");
+        if self.dead.is_none() {
+            self.materialize_top(frame.results.len());
+        }
+        if self.ctrl.is_empty() {
+            if self.dead.is_none() {
+                let n = frame.results.len();
+                let cells: u32 = frame.results.iter().map(|t| t.cells()).sum();
+                let src = self.slot_at(self.stack.len() - n);
+                self.emit(Op::Return { src, len: cells });
+            }
+            return;
+        }
+        self.reset_stack(frame.height, &frame.results);
+        self.bind_label(&frame.fixups);
+        if let Some(else_fixup) = frame.else_fixup {
+            self.bind_label(&[else_fixup]);
+        }
+        self.dead = None;
+    }
+
+    fn else_(&mut self) {
+        let reachable = self.dead.is_none();
+        let last = self.ctrl.len() - 1;
+        if reachable {
+            let n = self.ctrl[last].results.len();
+            self.materialize_top(n);
+            let at = self.emit(Op::Br { offset: 0 });
+            self.ctrl[last].fixups.push(at);
+        }
+        let frame = &mut self.ctrl[last];
+        frame.kind = Kind::Else;
+        let else_fixup = frame.else_fixup.take();
+        let height = frame.height;
+        let params = frame.params.clone();
+        self.reset_stack(height, &params);
+        if let Some(at) = else_fixup {
+            self.bind_label(&[at]);
+        }
+        self.dead = None;
+    }
+
+    // ---- locals ---------------------------------------------------------------------
+
+    fn local_get(&mut self, index: u32) {
+        let ty = self.local_types[index as usize];
+        if self.lazy_locals.len() < MAX_LAZY_LOCALS {
+            self.push(ty, Loc::Local(index));
+        } else {
+            let dst = self.push_temp(ty);
+            let src = self.local_slots[index as usize];
+            self.emit_copy(dst, src, ty.cells());
+        }
+    }
+
+    /// Pops the top value into local `index`; `tee` keeps it on the stack.
+    fn local_set(&mut self, index: u32, tee: bool) {
+        let local = self.local_slots[index as usize];
+        let value = self.pop();
+        // Pending reads of the local's old value must happen first.
+        let mut pending = false;
+        let lazy = std::mem::take(&mut self.lazy_locals);
+        for &pos in &lazy {
+            if self.stack[pos].loc == Loc::Local(index) {
+                pending = true;
+                self.materialize(pos);
+            }
+        }
+        self.lazy_locals = lazy;
+        let stack = &self.stack;
+        self.lazy_locals
+            .retain(|&pos| matches!(stack[pos].loc, Loc::Local(_)));
+        match value.loc {
+            Loc::Local(i) if i == index => {}
+            Loc::Local(i) => {
+                let src = self.local_slots[i as usize];
+                self.emit_copy(local, src, value.ty.cells());
+            }
+            Loc::Const(v) => self.emit_const(local, v),
+            Loc::Temp => {
+                let retarget = match self.last_result {
+                    Some((at, slot)) if !pending && slot == value.slot => {
+                        set_result_slot(&mut self.ops[at], local)
+                    }
+                    _ => false,
+                };
+                if !retarget {
+                    self.emit_copy(local, value.slot, value.ty.cells());
+                }
+            }
+        }
+        self.last_result = None;
+        if tee {
+            self.local_get(index);
+        }
+    }
+
+    /// Dead code is skipped: only block structure is tracked until the next label.
+    fn skip_dead(&mut self, op: &Operator<'_>) -> bool {
+        let Some(depth) = self.dead else {
+            return false;
+        };
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead = Some(depth + 1);
+                true
+            }
+            Operator::End if depth > 0 => {
+                self.dead = Some(depth - 1);
+                true
+            }
+            Operator::Else if depth > 0 => true,
+            Operator::End | Operator::Else => false,
+            _ => true,
+        }
+    }
+}
+
+/// Retargets an op's result to `slot`; false when the op has no single result slot.
+fn set_result_slot(op: &mut Op, slot: Slot) -> bool {
+    if let Some(dst) = op_result_slot(op) {
+        *dst = slot;
+        true
+    } else {
+        false
+    }
+}
+
+fn op_result_slot(op: &mut Op) -> Option<&mut Slot> {
+    crate::ir::result_slot(op)
+}

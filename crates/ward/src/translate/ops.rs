@@ -1,0 +1,362 @@
+//! The translation of each wasm operator.
+
+use wasmparser::Operator;
+
+use super::{Kind, Loc, Translator};
+use crate::error::{Error, Result};
+use crate::ir::{binary_op, load_op, store_op, unary_op, Op};
+use crate::module::ModuleInfo;
+use crate::ValType;
+
+impl Translator {
+    pub(super) fn translate_op(&mut self, module: &ModuleInfo, op: &Operator<'_>) -> Result<()> {
+        if self.skip_dead(op) {
+            return Ok(());
+        }
+        if let Some(make) = binary_op(op) {
+            let rhs = self.pop_slot();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp(binary_result(op));
+            self.emit_result(make(dst, lhs, rhs), dst);
+            return Ok(());
+        }
+        if let Some(make) = unary_op(op) {
+            let src = self.pop_slot();
+            let dst = self.push_temp(unary_result(op));
+            self.emit_result(make(dst, src), dst);
+            return Ok(());
+        }
+        if let Some((make, ty, memarg)) = load(op) {
+            let addr = self.pop_slot();
+            let dst = self.push_temp(ty);
+            self.emit_result(make(dst, addr, memarg.offset as u32), dst);
+            return Ok(());
+        }
+        if let Some((make, memarg)) = store(op) {
+            let src = self.pop_slot();
+            let addr = self.pop_slot();
+            self.emit(make(addr, src, memarg.offset as u32));
+            return Ok(());
+        }
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable {});
+                self.dead = Some(0);
+            }
+            Operator::Block { blockty } => self.push_control(module, Kind::Block, blockty),
+            Operator::Loop { blockty } => {
+                self.push_control(module, Kind::Loop, blockty);
+                self.bind_label(&[]);
+            }
+            Operator::If { blockty } => {
+                let cond = self.pop_slot();
+                self.push_control(module, Kind::If, blockty);
+                let at = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                let last = self.ctrl.len() - 1;
+                self.ctrl[last].else_fixup = Some(at);
+            }
+            Operator::Else => self.else_(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth, None);
+                self.dead = Some(0);
+            }
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop_slot();
+                self.branch(relative_depth, Some(cond));
+            }
+            Operator::BrTable { ref targets } => self.br_table(targets)?,
+            Operator::Return => {
+                self.branch(self.ctrl.len() as u32 - 1, None);
+                self.dead = Some(0);
+            }
+            Operator::Call { function_index } => {
+                let ty = module.func_type(function_index).clone();
+                let base = self.pop_span(ty.params().len());
+                self.emit(Op::Call {
+                    func: function_index,
+                    base,
+                });
+                for &r in ty.results() {
+                    self.push_temp(r);
+                }
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let ty = module.types[type_index as usize].clone();
+                let base = self.pop_span(ty.params().len());
+                self.emit(Op::CallIndirect {
+                    type_index,
+                    table: table_index,
+                    index,
+                    base,
+                });
+                for &r in ty.results() {
+                    self.push_temp(r);
+                }
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. } => {
+                let cond = self.pop_slot();
+                let other = self.pop();
+                let other = self.read_slot(other);
+                let len = self.stack.len();
+                self.materialize(len - 1);
+                self.lazy_locals.retain(|&p| p < len - 1);
+                let first = self.stack[len - 1];
+                self.emit(Op::Select {
+                    dst: first.slot,
+                    other,
+                    cond,
+                    cells: first.ty.cells(),
+                });
+            }
+            Operator::LocalGet { local_index } => self.local_get(local_index),
+            Operator::LocalSet { local_index } => self.local_set(local_index, false),
+            Operator::LocalTee { local_index } => self.local_set(local_index, true),
+            Operator::GlobalGet { global_index } => {
+                let ty = module.globals[global_index as usize].content();
+                let dst = self.push_temp(ty);
+                self.emit_result(
+                    Op::GlobalGet {
+                        dst,
+                        global: global_index,
+                    },
+                    dst,
+                );
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(Op::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+            }
+            Operator::I32Const { value } => {
+                self.push(ValType::I32, Loc::Const(value as u32 as u64));
+            }
+            Operator::I64Const { value } => {
+                self.push(ValType::I64, Loc::Const(value as u64));
+            }
+            Operator::F32Const { value } => {
+                self.push(ValType::F32, Loc::Const(value.bits() as u64));
+            }
+            Operator::F64Const { value } => {
+                self.push(ValType::F64, Loc::Const(value.bits()));
+            }
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {
+                // Same bits, another type: only the simulated stack changes.
+                let last = self.stack.len() - 1;
+                self.stack[last].ty = match op {
+                    Operator::I32ReinterpretF32 => ValType::I32,
+                    Operator::F32ReinterpretI32 => ValType::F32,
+                    Operator::I64ReinterpretF64 => ValType::I64,
+                    _ => ValType::F64,
+                };
+            }
+            Operator::RefNull { hty } => {
+                let ty = if matches!(hty, wasmparser::HeapType::Abstract { ty: wasmparser::AbstractHeapType::Func, .. }) {
+                    ValType::FuncRef
+                } else {
+                    ValType::ExternRef
+                };
+                self.push(ty, Loc::Const(0));
+            }
+            Operator::RefIsNull => {
+                // A null reference is the all-zero cell.
+                let src = self.pop_slot();
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::I64Eqz { dst, src }, dst);
+            }
+            Operator::RefFunc { function_index } => {
+                let dst = self.push_temp(ValType::FuncRef);
+                self.emit_result(
+                    Op::RefFunc {
+                        dst,
+                        func: function_index,
+                    },
+                    dst,
+                );
+            }
+            Operator::MemorySize { .. } => {
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::MemorySize { dst }, dst);
+            }
+            Operator::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::MemoryGrow { dst, delta }, dst);
+            }
+            Operator::MemoryFill { .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryFill { base });
+            }
+            Operator::MemoryCopy { .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryCopy { base });
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryInit {
+                    segment: data_index,
+                    base,
+                });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop {
+                    segment: data_index,
+                });
+            }
+            Operator::TableGet { table } => {
+                let index = self.pop_slot();
+                let ty = module.tables[table as usize].element();
+                let dst = self.push_temp(ty);
+                self.emit_result(Op::TableGet { dst, table, index }, dst);
+            }
+            Operator::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(Op::TableSet {
+                    table,
+                    index,
+                    value,
+                });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::TableSize { dst, table }, dst);
+            }
+            Operator::TableGrow { table } => {
+                let base = self.pop_span(2);
+                self.emit(Op::TableGrow { table, base });
+                self.push_temp(ValType::I32);
+            }
+            Operator::TableFill { table } => {
+                let base = self.pop_span(3);
+                self.emit(Op::TableFill { table, base });
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let base = self.pop_span(3);
+                self.emit(Op::TableCopy {
+                    dst_table,
+                    src_table,
+                    base,
+                });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let base = self.pop_span(3);
+                self.emit(Op::TableInit {
+                    segment: elem_index,
+                    table,
+                    base,
+                });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop {
+                    segment: elem_index,
+                });
+            }
+            ref other => {
+                return Err(Error::Compile {
+                    message: format!("unsupported operator: {other:?}"),
+                    offset: self.offset as usize,
+                })
+            }
+        }
+        Ok(())
+    }
+}
+
+type MemOp = fn(u32, u32, u32) -> Op;
+
+/// Loads, with `f32.load`/`f64.load` mapped to the integer loads of the same width.
+fn load<'a>(op: &'a Operator<'a>) -> Option<(MemOp, ValType, &'a wasmparser::MemArg)> {
+    let (make, memarg) = match op {
+        Operator::F32Load { memarg } => {
+            return Some((
+                |dst, addr, offset| Op::I32Load { dst, addr, offset },
+                ValType::F32,
+                memarg,
+            ))
+        }
+        Operator::F64Load { memarg } => {
+            return Some((
+                |dst, addr, offset| Op::I64Load { dst, addr, offset },
+                ValType::F64,
+                memarg,
+            ))
+        }
+        other => load_op(other)?,
+    };
+    let ty = match op {
+        Operator::I32Load { .. }
+        | Operator::I32Load8S { .. }
+        | Operator::I32Load8U { .. }
+        | Operator::I32Load16S { .. }
+        | Operator::I32Load16U { .. } => ValType::I32,
+        _ => ValType::I64,
+    };
+    Some((make, ty, memarg))
+}
+
+/// Stores, with the float stores and the narrow i64 stores mapped to the integer
+/// stores of the same width.
+fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
+    let store32: MemOp = |addr, src, offset| Op::I32Store { addr, src, offset };
+    Some(match op {
+        Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => (store32, memarg),
+        Operator::F64Store { memarg } => (|addr, src, offset| Op::I64Store { addr, src, offset }, memarg),
+        Operator::I64Store8 { memarg } => (|addr, src, offset| Op::I32Store8 { addr, src, offset }, memarg),
+        Operator::I64Store16 { memarg } => (|addr, src, offset| Op::I32Store16 { addr, src, offset }, memarg),
+        other => store_op(other)?,
+    })
+}
+
+/// The result type of a binary numeric operator.
+fn binary_result(op: &Operator<'_>) -> ValType {
+    use Operator::*;
+    match op {
+        I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU
+        | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS
+        | I64GeU | F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt
+        | F64Gt | F64Le | F64Ge => ValType::I32,
+        I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or
+        | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => ValType::I32,
+        I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or
+        | I64Xor | I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr => ValType::I64,
+        F32Add | F32Sub | F32Mul | F32Div | F32Min | F32Max | F32Copysign => ValType::F32,
+        _ => ValType::F64,
+    }
+}
+
+/// The result type of a unary numeric operator.
+fn unary_result(op: &Operator<'_>) -> ValType {
+    use Operator::*;
+    match op {
+        I32Eqz | I64Eqz | I32Clz | I32Ctz | I32Popcnt | I32WrapI64 | I32TruncF32S
+        | I32TruncF32U | I32TruncF64S | I32TruncF64U | I32TruncSatF32S | I32TruncSatF32U
+        | I32TruncSatF64S | I32TruncSatF64U | I32Extend8S | I32Extend16S => ValType::I32,
+        I64Clz | I64Ctz | I64Popcnt | I64ExtendI32S | I64ExtendI32U | I64TruncF32S
+        | I64TruncF32U | I64TruncF64S | I64TruncF64U | I64TruncSatF32S | I64TruncSatF32U
+        | I64TruncSatF64S | I64TruncSatF64U | I64Extend8S | I64Extend16S | I64Extend32S => {
+            ValType::I64
+        }
+        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt
+        | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F32DemoteF64 => {
+            ValType::F32
+        }
+        _ => ValType::F64,
+    }
+}

@@ -1,0 +1,316 @@
+//! The types of values and of importable and exportable entities.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The type of a WebAssembly value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// 32-bit IEEE 754 float.
+    F32,
+    /// 64-bit IEEE 754 float.
+    F64,
+    /// 128-bit vector.
+    V128,
+    /// Nullable reference to a function.
+    FuncRef,
+    /// Nullable reference to a host value.
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// The number of 64-bit cells a value of this type occupies in a frame.
+    pub(crate) fn cells(self) -> u32 {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> ValType {
+        match ty {
+            wasmparser::ValType::I32 => ValType::I32,
+            wasmparser::ValType::I64 => ValType::I64,
+            wasmparser::ValType::F32 => ValType::F32,
+            wasmparser::ValType::F64 => ValType::F64,
+            wasmparser::ValType::V128 => ValType::V128,
+            wasmparser::ValType::Ref(r) => Self::from_ref_type(r),
+        }
+    }
+
+    pub(crate) fn from_ref_type(r: wasmparser::RefType) -> ValType {
+        if r.is_func_ref() {
+            ValType::FuncRef
+        } else {
+            ValType::ExternRef
+        }
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// The type of a function: its parameters and results.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    /// Parameters followed by results, in one allocation.
+    types: Arc<[ValType]>,
+    num_params: usize,
+}
+
+impl FuncType {
+    /// A function type with the given parameters and results.
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> Self {
+        let mut types: Vec<ValType> = params.into_iter().collect();
+        let num_params = types.len();
+        types.extend(results);
+        FuncType {
+            types: types.into(),
+            num_params,
+        }
+    }
+
+    /// The parameter types.
+    pub fn params(&self) -> &[ValType] {
+        &self.types[..self.num_params]
+    }
+
+    /// The result types.
+    pub fn results(&self) -> &[ValType] {
+        &self.types[self.num_params..]
+    }
+
+    pub(crate) fn param_cells(&self) -> u32 {
+        self.params().iter().map(|t| t.cells()).sum()
+    }
+
+    pub(crate) fn result_cells(&self) -> u32 {
+        self.results().iter().map(|t| t.cells()).sum()
+    }
+
+    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType) -> FuncType {
+        FuncType::new(
+            ty.params().iter().copied().map(ValType::from_wasmparser),
+            ty.results().iter().copied().map(ValType::from_wasmparser),
+        )
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(func")?;
+        if !self.params().is_empty() {
+            f.write_str(" (param")?;
+            for ty in self.params() {
+                write!(f, " {ty}")?;
+            }
+            f.write_str(")")?;
+        }
+        if !self.results().is_empty() {
+            f.write_str(" (result")?;
+            for ty in self.results() {
+                write!(f, " {ty}")?;
+            }
+            f.write_str(")")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Whether a global can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutability {
+    /// Immutable.
+    Const,
+    /// Mutable.
+    Var,
+}
+
+/// The type of a global: its content type and mutability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalType {
+    content: ValType,
+    mutability: Mutability,
+}
+
+impl GlobalType {
+    /// A global type.
+    pub fn new(content: ValType, mutability: Mutability) -> Self {
+        GlobalType {
+            content,
+            mutability,
+        }
+    }
+
+    /// The type of the global's value.
+    pub fn content(&self) -> ValType {
+        self.content
+    }
+
+    /// Whether the global is mutable.
+    pub fn mutability(&self) -> Mutability {
+        self.mutability
+    }
+
+    pub(crate) fn from_wasmparser(ty: &wasmparser::GlobalType) -> GlobalType {
+        GlobalType::new(
+            ValType::from_wasmparser(ty.content_type),
+            if ty.mutable {
+                Mutability::Var
+            } else {
+                Mutability::Const
+            },
+        )
+    }
+}
+
+impl fmt::Display for GlobalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mutability {
+            Mutability::Const => write!(f, "(global {})", self.content),
+            Mutability::Var => write!(f, "(global (mut {}))", self.content),
+        }
+    }
+}
+
+/// The type of a table: its element type and limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableType {
+    element: ValType,
+    min: u32,
+    max: Option<u32>,
+}
+
+impl TableType {
+    /// A table type.
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> Self {
+        TableType { element, min, max }
+    }
+
+    /// The element type (a reference type).
+    pub fn element(&self) -> ValType {
+        self.element
+    }
+
+    /// The minimum (initial) number of elements.
+    pub fn minimum(&self) -> u32 {
+        self.min
+    }
+
+    /// The maximum number of elements, if bounded.
+    pub fn maximum(&self) -> Option<u32> {
+        self.max
+    }
+
+    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType) -> TableType {
+        TableType::new(
+            ValType::from_ref_type(ty.element_type),
+            clamp_u32(ty.initial),
+            ty.maximum.map(clamp_u32),
+        )
+    }
+}
+
+impl fmt::Display for TableType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(table {}", self.min)?;
+        if let Some(max) = self.max {
+            write!(f, " {max}")?;
+        }
+        write!(f, " {})", self.element)
+    }
+}
+
+/// The type of a linear memory: its limits in 64 KiB pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryType {
+    min: u32,
+    max: Option<u32>,
+}
+
+impl MemoryType {
+    /// A memory type with limits in 64 KiB pages.
+    pub fn new(min_pages: u32, max_pages: Option<u32>) -> Self {
+        MemoryType {
+            min: min_pages,
+            max: max_pages,
+        }
+    }
+
+    /// The minimum (initial) size in pages.
+    pub fn minimum(&self) -> u32 {
+        self.min
+    }
+
+    /// The maximum size in pages, if bounded.
+    pub fn maximum(&self) -> Option<u32> {
+        self.max
+    }
+
+    pub(crate) fn from_wasmparser(ty: &wasmparser::MemoryType) -> MemoryType {
+        MemoryType::new(clamp_u32(ty.initial), ty.maximum.map(clamp_u32))
+    }
+}
+
+impl fmt::Display for MemoryType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(memory {}", self.min)?;
+        if let Some(max) = self.max {
+            write!(f, " {max}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Limits beyond `u32` only arise with memory64 and table64, which stay off; the
+/// validator rejects them before this runs, so clamping never changes a valid value.
+fn clamp_u32(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+/// The type of an import or export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    /// A function.
+    Func(FuncType),
+    /// A global.
+    Global(GlobalType),
+    /// A table.
+    Table(TableType),
+    /// A linear memory.
+    Memory(MemoryType),
+}
+
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(t) => t.fmt(f),
+            ExternType::Global(t) => t.fmt(f),
+            ExternType::Table(t) => t.fmt(f),
+            ExternType::Memory(t) => t.fmt(f),
+        }
+    }
+}

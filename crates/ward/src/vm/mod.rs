@@ -1,0 +1,146 @@
+//! The runtime data of a store: instances, functions, memories, tables, globals, and
+//! the wasm stack. Entities live in vectors owned by the store; handles are indices.
+
+mod instantiate;
+mod stack;
+
+use std::any::Any;
+use std::sync::Arc;
+
+pub(crate) use instantiate::instantiate;
+pub(crate) use stack::ValueStack;
+
+use crate::error::Trap;
+use crate::module::ModuleInner;
+use crate::types::{FuncType, GlobalType, MemoryType, TableType};
+use crate::Engine;
+
+/// The size of a wasm page.
+pub(crate) const PAGE_SIZE: usize = 65536;
+
+/// The host side of a function: it reads its params from `cells` and writes its
+/// results there. `cells` holds `max(params, results)` cells.
+pub(crate) type HostFn<T> =
+    Arc<dyn Fn(crate::Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + Send + Sync>;
+
+pub(crate) enum FuncKind {
+    /// Defined function `index` (counting definitions only) of instance `instance`.
+    Wasm {
+        instance: u32,
+        module: Arc<ModuleInner>,
+        index: u32,
+    },
+    /// Host function `index` of the store's host-function list.
+    Host { index: u32 },
+}
+
+pub(crate) struct FuncEntity {
+    pub ty: FuncType,
+    /// Engine-wide id of `ty`.
+    pub type_id: u32,
+    pub kind: FuncKind,
+}
+
+pub(crate) struct MemoryEntity {
+    pub ty: MemoryType,
+    /// The memory's bytes; its length is the current size.
+    pub data: Vec<u8>,
+}
+
+impl MemoryEntity {
+    pub(crate) fn new(ty: MemoryType) -> Result<MemoryEntity, crate::Error> {
+        let bytes = ty.minimum() as usize * PAGE_SIZE;
+        let mut data = Vec::new();
+        data.try_reserve_exact(bytes).map_err(|_| {
+            crate::Error::Other(format!("cannot allocate a memory of {} pages", ty.minimum()))
+        })?;
+        data.resize(bytes, 0);
+        Ok(MemoryEntity { ty, data })
+    }
+
+    pub(crate) fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` past the limit or when
+    /// the host cannot provide the memory.
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let max = self.ty.maximum().unwrap_or(65536).min(65536);
+        let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        let bytes = new as usize * PAGE_SIZE;
+        self.data
+            .try_reserve_exact(bytes - self.data.len())
+            .ok()?;
+        self.data.resize(bytes, 0);
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub ty: TableType,
+    /// Reference cells: 0 is null.
+    pub elems: Vec<u64>,
+}
+
+impl TableEntity {
+    /// Grows by `delta` entries of `init`; returns the old size, or `None` past the limit.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.elems.len() as u32;
+        let max = self.ty.maximum().unwrap_or(u32::MAX);
+        let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        self.elems.try_reserve_exact(delta as usize).ok()?;
+        self.elems.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub bits: u128,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Arc<ModuleInner>,
+    /// Store indices of the instance's functions, tables, memories and globals, in the
+    /// module's index spaces.
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Element segments as reference cells; a dropped segment is empty.
+    pub elems: Vec<Arc<[u64]>>,
+    /// Whether each data segment was dropped.
+    pub data_dropped: Vec<bool>,
+}
+
+/// A store's data, apart from the host functions and the user data that depend on `T`.
+pub(crate) struct StoreInner {
+    pub id: u64,
+    pub engine: Engine,
+    pub funcs: Vec<FuncEntity>,
+    pub instances: Vec<InstanceEntity>,
+    pub memories: Vec<MemoryEntity>,
+    pub tables: Vec<TableEntity>,
+    pub globals: Vec<GlobalEntity>,
+    pub externs: Vec<Box<dyn Any + Send + Sync>>,
+    pub stack: ValueStack,
+}
+
+impl StoreInner {
+    pub(crate) fn new(engine: &Engine) -> StoreInner {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        StoreInner {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            engine: engine.clone(),
+            funcs: Vec::new(),
+            instances: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            externs: Vec::new(),
+            stack: ValueStack::new(engine.config().wasm_stack_size),
+        }
+    }
+}
