@@ -37,7 +37,11 @@ fn kind(ty: &ExternType) -> &'static str {
     }
 }
 
-fn write_summary(out: &mut impl Write, path: &std::path::Path, module: &Module) -> std::io::Result<()> {
+fn write_summary(
+    out: &mut impl Write,
+    path: &std::path::Path,
+    module: &Module,
+) -> std::io::Result<()> {
     writeln!(out, "module: {}", path.display())?;
     if let Some(name) = module.name() {
         writeln!(out, "name: {name}")?;
@@ -45,7 +49,12 @@ fn write_summary(out: &mut impl Write, path: &std::path::Path, module: &Module) 
 
     let imports: Vec<(String, ExternType)> = module
         .imports()
-        .map(|import| (format!("{}::{}", import.module(), import.name()), import.ty()))
+        .map(|import| {
+            (
+                format!("{}::{}", import.module(), import.name()),
+                import.ty(),
+            )
+        })
         .collect();
     let exports: Vec<(String, ExternType)> = module
         .exports()
@@ -63,7 +72,11 @@ fn write_summary(out: &mut impl Write, path: &std::path::Path, module: &Module) 
         module.num_funcs(),
         exported("func")
     )?;
-    for (label, wanted) in [("memories", "memory"), ("tables", "table"), ("globals", "global")] {
+    for (label, wanted) in [
+        ("memories", "memory"),
+        ("tables", "table"),
+        ("globals", "global"),
+    ] {
         writeln!(
             out,
             "{label}: {} imported, {} exported",
@@ -94,7 +107,11 @@ fn write_externs(
     externs: &[(String, ExternType)],
 ) -> std::io::Result<()> {
     writeln!(out, "{title}: {}", externs.len())?;
-    let width = externs.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = externs
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, ty) in externs {
         writeln!(out, "  {:<6}  {name:<width$}  {ty}", kind(ty))?;
     }

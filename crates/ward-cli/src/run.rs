@@ -26,7 +26,11 @@ pub struct RunArgs {
     engine: EngineOptions,
     /// Arguments for the function named by --invoke (ignored by `_start` for now).
     /// Everything after the first argument is an argument, so options go before it.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
     args: Vec<String>,
 }
 
@@ -35,39 +39,33 @@ pub struct RunArgs {
 /// # Errors
 ///
 /// Fails when the module cannot be loaded or linked, when the arguments do not fit the
-/// function, or when the function traps (the error then holds the [`ward::Trap`]).
+/// function, or when the module traps (the error then holds the [`ward::Trap`]).
 pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
     let engine = Engine::new(&args.engine.config());
     let module = load::module(&engine, &args.file)?;
-    let (name, ty) = entry_point(&module, args.invoke.as_deref())?;
-    let call_args: &[String] = if args.invoke.is_some() {
-        &args.args
-    } else {
-        &[]
+    let entry = match entry_point(&module, args.invoke.as_deref())? {
+        Some((name, ty)) => {
+            let call_args: &[String] = if args.invoke.is_some() {
+                &args.args
+            } else {
+                &[]
+            };
+            let params = parse_params(&name, &ty, call_args)?;
+            Some((name, ty, params))
+        }
+        None => None,
     };
-    let params = parse_params(&name, &ty, call_args)?;
 
     let mut store = Store::new(&engine, ());
     let linker = Linker::new(&engine);
-    let missing: Vec<MissingImport> = module
-        .imports()
-        .filter(|import| {
-            linker
-                .get(&mut store, import.module(), import.name())
-                .is_none()
-        })
-        .map(|import| MissingImport {
-            module: import.module().to_owned(),
-            name: import.name().to_owned(),
-            ty: import.ty(),
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(UnresolvedImports(missing).into());
-    }
+    check_imports(&linker, &mut store, &module)?;
+    // Instantiation runs the module's start function, if it has one.
     let instance = linker
         .instantiate(&mut store, &module)
         .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
+    let Some((name, ty, params)) = entry else {
+        return Ok(());
+    };
     let func = instance
         .get_func(&store, &name)
         .with_context(|| format!("the instance has no function `{name}`"))?;
@@ -88,12 +86,44 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Picks the exported function to call: `invoke` if given, else `_start`.
-fn entry_point(module: &Module, invoke: Option<&str>) -> anyhow::Result<(String, FuncType)> {
+/// Fails with every import of `module` that `linker` does not define, all at once.
+fn check_imports<T: 'static>(
+    linker: &Linker<T>,
+    store: &mut Store<T>,
+    module: &Module,
+) -> anyhow::Result<()> {
+    let missing: Vec<MissingImport> = module
+        .imports()
+        .filter(|import| {
+            linker
+                .get(&mut *store, import.module(), import.name())
+                .is_none()
+        })
+        .map(|import| MissingImport {
+            module: import.module().to_owned(),
+            name: import.name().to_owned(),
+            ty: import.ty(),
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(UnresolvedImports(missing).into())
+    }
+}
+
+/// Picks the exported function to call: `invoke` if given, else `_start`. A module that
+/// has neither but has a start section runs only that (`None`); a module with no entry
+/// point at all is an error that lists its exported functions.
+fn entry_point(
+    module: &Module,
+    invoke: Option<&str>,
+) -> anyhow::Result<Option<(String, FuncType)>> {
     let name = invoke.unwrap_or(START);
     match module.get_export(name) {
-        Some(ExternType::Func(ty)) => Ok((name.to_owned(), ty)),
+        Some(ExternType::Func(ty)) => Ok(Some((name.to_owned(), ty))),
         Some(other) => bail!("the export `{name}` is not a function: it is {other}"),
+        None if invoke.is_none() && module.start().is_some() => Ok(None),
         None => {
             let funcs: Vec<String> = module
                 .exports()

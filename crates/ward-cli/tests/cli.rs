@@ -186,6 +186,17 @@ fn start_function_runs_by_default() {
 }
 
 #[test]
+fn start_section_alone_is_an_entry_point() {
+    let module = Temp::file(
+        "start-section.wat",
+        r#"(module (func $s (drop (i32.const 1))) (start $s) (func (export "other")))"#,
+    );
+    let output = ward(&["run", module.as_str()]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
 fn trap_exits_3_with_message_and_backtrace() {
     let module = Temp::file(
         "trap.wat",
@@ -221,7 +232,14 @@ fn infinite_recursion_exhausts_the_wasm_stack() {
         "recurse.wat",
         r#"(module (func $f (export "f") (call $f)))"#,
     );
-    let output = ward(&["run", "--stack-size", "64K", module.as_str(), "--invoke", "f"]);
+    let output = ward(&[
+        "run",
+        "--stack-size",
+        "64K",
+        module.as_str(),
+        "--invoke",
+        "f",
+    ]);
     assert_exit(&output, 3);
     assert!(
         stderr(&output).starts_with("error: wasm trap: call stack exhausted"),
@@ -370,7 +388,10 @@ fn wast_reports_passed_and_failed_assertions() {
     assert_exit(&output, 1);
     let out = stdout(&output);
     assert!(
-        out.lines().last().unwrap_or_default().ends_with(" 1 failed"),
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with(" 1 failed"),
         "{out}"
     );
 }
@@ -383,7 +404,11 @@ fn usage_errors_print_usage_and_exit_1() {
 
     let output = ward(&["run", "--stack-size", "12X", "x.wasm"]);
     assert_exit(&output, 1);
-    assert!(stderr(&output).contains("unknown suffix"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("unknown suffix"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = ward(&[]);
     assert_exit(&output, 1);

@@ -3,8 +3,8 @@
 
 use ward::{
     AsContext, Caller, CompilationMode, Config, Engine, Error, Extern, FuncType, Global,
-    GlobalType, Instance, Linker, Memory, MemoryType, Module, Mutability, Store, Table,
-    TableType, Trap, TrapKind, Val, ValType,
+    GlobalType, Instance, Linker, Memory, MemoryType, Module, Mutability, Store, Table, TableType,
+    Trap, TrapKind, Val, ValType,
 };
 
 fn engine() -> Engine {
@@ -76,7 +76,10 @@ fn typed_host_functions() {
     let split_sum = instance
         .get_typed_func::<i64, i32>(&store, "split_sum")
         .unwrap();
-    assert_eq!(split_sum.call(&mut store, 0x0000_0003_0000_0004).unwrap(), 7);
+    assert_eq!(
+        split_sum.call(&mut store, 0x0000_0003_0000_0004).unwrap(),
+        7
+    );
     let scale = instance
         .get_typed_func::<(f32, f64), f64>(&store, "scale")
         .unwrap();
@@ -89,7 +92,10 @@ fn untyped_host_functions() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    let ty = FuncType::new([ValType::I32, ValType::I64, ValType::F64], [ValType::F64, ValType::I32]);
+    let ty = FuncType::new(
+        [ValType::I32, ValType::I64, ValType::F64],
+        [ValType::F64, ValType::I32],
+    );
     linker
         .func_new("env", "mix", ty.clone(), |_caller, params, results| {
             let (Some(a), Some(b), Some(c)) = (params[0].i32(), params[1].i64(), params[2].f64())
@@ -193,7 +199,9 @@ fn host_calls_back_into_wasm_through_its_caller() {
     )
     .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
     // 4² + 3² + 2² + 1², through four nested host -> wasm -> host round trips.
     assert_eq!(outer.call(&mut store, 4).unwrap(), 30);
     assert_eq!(store.data(), &[4, 3, 2, 1]);
@@ -205,7 +213,9 @@ fn host_trap_reaches_the_embedder() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("env", "fail", || -> Result<(), Trap> { Err(Trap::new("boom")) })
+        .func_wrap("env", "fail", || -> Result<(), Trap> {
+            Err(Trap::new("boom"))
+        })
         .unwrap();
     let module = Module::new(
         &engine,
@@ -243,7 +253,8 @@ fn host_reads_guest_memory_through_its_caller() {
                     .data(caller.as_context())
                     .get(start..end)
                     .ok_or_else(|| Trap::from_kind(TrapKind::MemoryOutOfBounds))?;
-                let text = String::from_utf8(text.to_vec()).map_err(|e| Trap::new(e.to_string()))?;
+                let text =
+                    String::from_utf8(text.to_vec()).map_err(|e| Trap::new(e.to_string()))?;
                 let mut again = vec![0; len as usize];
                 memory
                     .read(&caller, start, &mut again)
@@ -273,7 +284,10 @@ fn host_reads_guest_memory_through_its_caller() {
     hello.call(&mut store, ()).unwrap();
     assert_eq!(store.data(), &["hello, ward"]);
     let oob = instance.get_typed_func::<(), ()>(&store, "oob").unwrap();
-    assert_eq!(trap_of(oob.call(&mut store, ())).kind(), TrapKind::MemoryOutOfBounds);
+    assert_eq!(
+        trap_of(oob.call(&mut store, ())).kind(),
+        TrapKind::MemoryOutOfBounds
+    );
 }
 
 #[test]
@@ -295,15 +309,28 @@ fn store_is_usable_after_a_trap() {
             (global.get $calls)))
         "#,
     );
-    let trap_deep = instance.get_typed_func::<(), ()>(&store, "trap_deep").unwrap();
-    let overflow = instance.get_typed_func::<(), ()>(&store, "overflow").unwrap();
+    let trap_deep = instance
+        .get_typed_func::<(), ()>(&store, "trap_deep")
+        .unwrap();
+    let overflow = instance
+        .get_typed_func::<(), ()>(&store, "overflow")
+        .unwrap();
     let count = instance.get_typed_func::<(), i32>(&store, "count").unwrap();
     assert_eq!(count.call(&mut store, ()).unwrap(), 1);
-    assert_eq!(trap_of(trap_deep.call(&mut store, ())).kind(), TrapKind::Unreachable);
+    assert_eq!(
+        trap_of(trap_deep.call(&mut store, ())).kind(),
+        TrapKind::Unreachable
+    );
     assert_eq!(count.call(&mut store, ()).unwrap(), 2);
-    assert_eq!(trap_of(overflow.call(&mut store, ())).kind(), TrapKind::StackOverflow);
+    assert_eq!(
+        trap_of(overflow.call(&mut store, ())).kind(),
+        TrapKind::StackOverflow
+    );
     assert_eq!(count.call(&mut store, ()).unwrap(), 3);
-    assert_eq!(trap_of(trap_deep.call(&mut store, ())).kind(), TrapKind::Unreachable);
+    assert_eq!(
+        trap_of(trap_deep.call(&mut store, ())).kind(),
+        TrapKind::Unreachable
+    );
     assert_eq!(count.call(&mut store, ()).unwrap(), 4);
 }
 
@@ -367,7 +394,9 @@ fn run_programs(mode: CompilationMode) -> Vec<i64> {
     let (mut store, instance) = instantiate(&engine, PROGRAMS);
     let sum = instance.get_typed_func::<i32, i32>(&store, "sum").unwrap();
     let fib = instance.get_typed_func::<i64, i64>(&store, "fib").unwrap();
-    let squares = instance.get_typed_func::<i32, i32>(&store, "squares").unwrap();
+    let squares = instance
+        .get_typed_func::<i32, i32>(&store, "squares")
+        .unwrap();
     let apply = instance
         .get_typed_func::<(i32, i32, i32), i32>(&store, "apply")
         .unwrap();
@@ -428,7 +457,10 @@ fn globals_get_and_set() {
 
     let pi = instance.get_global(&store, "pi").unwrap();
     assert_eq!(pi.get(&store).f64(), Some(3.25));
-    assert!(pi.set(&mut store, Val::from(1.0f64)).is_err(), "immutable global");
+    assert!(
+        pi.set(&mut store, Val::from(1.0f64)).is_err(),
+        "immutable global"
+    );
     assert_eq!(pi.get(&store).f64(), Some(3.25));
 
     let bump = instance.get_typed_func::<(), ()>(&store, "bump").unwrap();
@@ -456,7 +488,10 @@ fn tables_get_set_and_grow() {
     );
     let table = instance.get_table(&store, "table").unwrap();
     let call = instance.get_typed_func::<i32, i32>(&store, "call").unwrap();
-    assert_eq!(table.ty(&store), TableType::new(ValType::FuncRef, 2, Some(10)));
+    assert_eq!(
+        table.ty(&store),
+        TableType::new(ValType::FuncRef, 2, Some(10))
+    );
     assert_eq!(table.size(&store), 2);
     assert!(matches!(table.get(&store, 0), Some(Val::FuncRef(Some(_)))));
     assert!(matches!(table.get(&store, 1), Some(Val::FuncRef(None))));
@@ -469,15 +504,27 @@ fn tables_get_set_and_grow() {
     let two = instance.get_func(&store, "two").unwrap();
     table.set(&mut store, 1, Val::FuncRef(Some(two))).unwrap();
     assert_eq!(call.call(&mut store, 1).unwrap(), 2);
-    assert!(table.set(&mut store, 2, Val::FuncRef(None)).is_err(), "out of bounds");
-    assert!(table.set(&mut store, 0, Val::I32(0)).is_err(), "wrong value type");
+    assert!(
+        table.set(&mut store, 2, Val::FuncRef(None)).is_err(),
+        "out of bounds"
+    );
+    assert!(
+        table.set(&mut store, 0, Val::I32(0)).is_err(),
+        "wrong value type"
+    );
 
-    assert_eq!(table.grow(&mut store, 3, Val::FuncRef(Some(two))).unwrap(), 2);
+    assert_eq!(
+        table.grow(&mut store, 3, Val::FuncRef(Some(two))).unwrap(),
+        2
+    );
     assert_eq!(table.size(&store), 5);
     let size = instance.get_typed_func::<(), i32>(&store, "size").unwrap();
     assert_eq!(size.call(&mut store, ()).unwrap(), 5);
     assert_eq!(call.call(&mut store, 4).unwrap(), 2);
-    assert!(table.grow(&mut store, 6, Val::FuncRef(None)).is_err(), "over the maximum");
+    assert!(
+        table.grow(&mut store, 6, Val::FuncRef(None)).is_err(),
+        "over the maximum"
+    );
     assert_eq!(table.size(&store), 5);
 
     let host_table = Table::new(
@@ -486,8 +533,16 @@ fn tables_get_set_and_grow() {
         Val::ExternRef(None),
     )
     .unwrap();
-    assert_eq!(host_table.grow(&mut store, 1, Val::ExternRef(None)).unwrap(), 1);
-    assert!(matches!(host_table.get(&store, 1), Some(Val::ExternRef(None))));
+    assert_eq!(
+        host_table
+            .grow(&mut store, 1, Val::ExternRef(None))
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        host_table.get(&store, 1),
+        Some(Val::ExternRef(None))
+    ));
 }
 
 #[test]
@@ -504,8 +559,12 @@ fn memory_grow_read_and_write() {
         "#,
     );
     let memory = instance.get_memory(&store, "memory").unwrap();
-    let load8 = instance.get_typed_func::<i32, i32>(&store, "load8").unwrap();
-    let store8 = instance.get_typed_func::<(i32, i32), ()>(&store, "store8").unwrap();
+    let load8 = instance
+        .get_typed_func::<i32, i32>(&store, "load8")
+        .unwrap();
+    let store8 = instance
+        .get_typed_func::<(i32, i32), ()>(&store, "store8")
+        .unwrap();
     let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
 
     assert_eq!(memory.ty(&store), MemoryType::new(1, Some(3)));
@@ -531,8 +590,16 @@ fn memory_grow_read_and_write() {
 
     assert_eq!(memory.grow(&mut store, 1).unwrap(), 1);
     assert_eq!(memory.size(&store), 2);
-    assert_eq!(load8.call(&mut store, 65536).unwrap(), 0, "new pages are zeroed");
-    assert_eq!(grow.call(&mut store, 1).unwrap(), 2, "wasm sees the host's growth");
+    assert_eq!(
+        load8.call(&mut store, 65536).unwrap(),
+        0,
+        "new pages are zeroed"
+    );
+    assert_eq!(
+        grow.call(&mut store, 1).unwrap(),
+        2,
+        "wasm sees the host's growth"
+    );
     assert_eq!(memory.data_size(&store), 3 * 65536);
     assert!(memory.grow(&mut store, 1).is_err(), "over the maximum");
     assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
@@ -556,10 +623,16 @@ fn type_mismatches_are_errors_not_panics() {
         "#,
     );
     assert!(instance.get_typed_func::<i64, i64>(&store, "f").is_err());
-    assert!(instance.get_typed_func::<f32, (i32, i32)>(&store, "f").is_err());
+    assert!(instance
+        .get_typed_func::<f32, (i32, i32)>(&store, "f")
+        .is_err());
     assert!(instance.get_typed_func::<(), i32>(&store, "f").is_err());
-    assert!(instance.get_typed_func::<f32, i32>(&store, "memory").is_err());
-    assert!(instance.get_typed_func::<f32, i32>(&store, "missing").is_err());
+    assert!(instance
+        .get_typed_func::<f32, i32>(&store, "memory")
+        .is_err());
+    assert!(instance
+        .get_typed_func::<f32, i32>(&store, "missing")
+        .is_err());
     assert!(instance.get_typed_func::<f32, i32>(&store, "f").is_ok());
 
     let f = instance.get_func(&store, "f").unwrap();
@@ -567,10 +640,17 @@ fn type_mismatches_are_errors_not_panics() {
     let wrong_type = f.call(&mut store, &[Val::I32(1)], &mut results);
     assert!(matches!(wrong_type, Err(Error::Type(_))), "{wrong_type:?}");
     let wrong_count = f.call(&mut store, &[], &mut results);
-    assert!(matches!(wrong_count, Err(Error::Type(_))), "{wrong_count:?}");
+    assert!(
+        matches!(wrong_count, Err(Error::Type(_))),
+        "{wrong_count:?}"
+    );
     let wrong_results = f.call(&mut store, &[Val::from(1.0f32)], &mut []);
-    assert!(matches!(wrong_results, Err(Error::Type(_))), "{wrong_results:?}");
-    f.call(&mut store, &[Val::from(1.0f32)], &mut results).unwrap();
+    assert!(
+        matches!(wrong_results, Err(Error::Type(_))),
+        "{wrong_results:?}"
+    );
+    f.call(&mut store, &[Val::from(1.0f32)], &mut results)
+        .unwrap();
 }
 
 #[test]
@@ -703,7 +783,10 @@ fn backtrace_names_functions_from_the_name_section() {
     assert_eq!(frames[2].func_index, 2);
     assert!(frames[0].module_offset > 0);
     let shown = trap.to_string();
-    assert!(shown.starts_with("unreachable\nwasm backtrace:\n"), "{shown}");
+    assert!(
+        shown.starts_with("unreachable\nwasm backtrace:\n"),
+        "{shown}"
+    );
     assert!(shown.contains("0: foo @ 0x"), "{shown}");
     assert!(shown.contains("1: bar @ 0x"), "{shown}");
 }

@@ -46,6 +46,24 @@ fn from_f64(v: f64) -> u64 {
     v.to_bits()
 }
 
+/// Rounds with `round`, returning a quiet NaN for a NaN input: wasm's rounding ops
+/// produce an arithmetic NaN even from a signalling one, which the host's rounding
+/// instructions or library calls may pass through unchanged.
+macro_rules! rounding {
+    ($name:ident, $t:ty, $quiet:expr) => {
+        fn $name(x: $t, round: fn($t) -> $t) -> $t {
+            if x.is_nan() {
+                <$t>::from_bits(x.to_bits() | $quiet)
+            } else {
+                round(x)
+            }
+        }
+    };
+}
+
+rounding!(round32, f32, 0x0040_0000);
+rounding!(round64, f64, 0x0008_0000_0000_0000);
+
 macro_rules! float_ops {
     ($min:ident, $max:ident, $t:ty) => {
         /// wasm `min`: NaN if either operand is NaN; -0 is less than +0.
@@ -133,26 +151,26 @@ impl Executor {
             }
             Op::F32Abs { dst, src } => un!(dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
             Op::F32Neg { dst, src } => un!(dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
-            Op::F32Ceil { dst, src } => un!(dst, src, f32_, from_f32, |x| x.ceil()),
-            Op::F32Floor { dst, src } => un!(dst, src, f32_, from_f32, |x| x.floor()),
-            Op::F32Trunc { dst, src } => un!(dst, src, f32_, from_f32, |x| x.trunc()),
+            Op::F32Ceil { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
+            Op::F32Floor { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
+            Op::F32Trunc { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
             Op::F32Nearest { dst, src } => {
-                un!(dst, src, f32_, from_f32, |x| x.round_ties_even())
+                un!(dst, src, f32_, from_f32, |x| round32(x, f32::round_ties_even))
             }
-            Op::F32Sqrt { dst, src } => un!(dst, src, f32_, from_f32, |x| x.sqrt()),
+            Op::F32Sqrt { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
             Op::F64Abs { dst, src } => {
                 un!(dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
             }
             Op::F64Neg { dst, src } => {
                 un!(dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
             }
-            Op::F64Ceil { dst, src } => un!(dst, src, f64_, from_f64, |x| x.ceil()),
-            Op::F64Floor { dst, src } => un!(dst, src, f64_, from_f64, |x| x.floor()),
-            Op::F64Trunc { dst, src } => un!(dst, src, f64_, from_f64, |x| x.trunc()),
+            Op::F64Ceil { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
+            Op::F64Floor { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
+            Op::F64Trunc { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
             Op::F64Nearest { dst, src } => {
-                un!(dst, src, f64_, from_f64, |x| x.round_ties_even())
+                un!(dst, src, f64_, from_f64, |x| round64(x, f64::round_ties_even))
             }
-            Op::F64Sqrt { dst, src } => un!(dst, src, f64_, from_f64, |x| x.sqrt()),
+            Op::F64Sqrt { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
             Op::I32WrapI64 { dst, src } => un!(dst, src, u64_, from_u32, |x| x as u32),
             Op::I64ExtendI32S { dst, src } => un!(dst, src, i32_, from_i64, |x| x as i64),
             Op::I64ExtendI32U { dst, src } => un!(dst, src, u32_, from_u64, |x| x as u64),

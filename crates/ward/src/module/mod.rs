@@ -335,7 +335,11 @@ fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled)> {
     let mut allocs = FuncValidatorAllocations::default();
     let mut translator = crate::translate::Translator::default();
 
-    for payload in Parser::new(0).parse_all(bytes) {
+    let mut parser = Parser::new(0);
+    // The parser decodes with the same features the validator checks, so that, for
+    // example, memory limits are 32-bit LEB128s unless memory64 is on.
+    parser.set_features(engine.config().features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(Error::compile)?;
         if let ValidPayload::Func(to_validate, body) =
             validator.payload(&payload).map_err(Error::compile)?
@@ -566,7 +570,12 @@ impl ModuleInner {
             return Ok(code);
         }
         let range = self.info.bodies[index as usize].clone();
-        let body = FunctionBody::new(BinaryReader::new(&self.bytes[range.clone()], range.start as u64));
+        let reader = BinaryReader::new_features(
+            &self.bytes[range.clone()],
+            range.start as u64,
+            self.engine.config().features,
+        );
+        let body = FunctionBody::new(reader);
         let code = crate::translate::Translator::default().translate(&self.info, index, &body, None)?;
         Ok(cell.get_or_init(|| Arc::new(code)))
     }
