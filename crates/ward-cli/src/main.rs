@@ -18,7 +18,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  usage error (bad command line), I/O error, any other error,
-     or `ward wast` with at least one failed assertion
+     or `ward wast` with at least one failed directive
   2  the module could not be loaded (malformed or invalid) or linked (unresolved import)
   3  the module trapped (the trap message and wasm backtrace go to stderr)";
 

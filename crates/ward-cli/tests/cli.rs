@@ -232,20 +232,24 @@ fn infinite_recursion_exhausts_the_wasm_stack() {
         "recurse.wat",
         r#"(module (func $f (export "f") (call $f)))"#,
     );
-    let output = ward(&[
-        "run",
-        "--stack-size",
-        "64K",
-        module.as_str(),
-        "--invoke",
-        "f",
-    ]);
-    assert_exit(&output, 3);
-    assert!(
-        stderr(&output).starts_with("error: wasm trap: call stack exhausted"),
-        "{}",
-        stderr(&output)
-    );
+    for stack_size in ["64K", "1M"] {
+        let output = ward(&[
+            "run",
+            "--stack-size",
+            stack_size,
+            module.as_str(),
+            "--invoke",
+            "f",
+        ]);
+        assert_exit(&output, 3);
+        let err = stderr(&output);
+        assert!(
+            err.starts_with("error: wasm trap: call stack exhausted\nwasm backtrace:\n"),
+            "{err}"
+        );
+        assert!(err.contains("frames omitted"), "{err}");
+        assert!(err.lines().count() < 50, "the backtrace is elided: {err}");
+    }
 }
 
 #[test]

@@ -49,7 +49,9 @@ impl Func {
     /// The function's type.
     pub fn ty(&self, store: impl AsContext) -> FuncType {
         let store = store.as_context();
-        store.inner.funcs[store.func_index(*self) as usize].ty.clone()
+        store.inner.funcs[store.func_index(*self) as usize]
+            .ty
+            .clone()
     }
 
     /// Calls the function with `params`, writing its results to `results`.
@@ -62,7 +64,12 @@ impl Func {
     /// # Panics
     ///
     /// When the function or a reference among the params belongs to another store.
-    pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
+    pub fn call(
+        &self,
+        mut store: impl AsContextMut,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
         let store = store.as_context_mut();
         let index = store.func_index(*self);
         let ty = store.inner.funcs[index as usize].ty.clone();
@@ -192,7 +199,9 @@ pub(crate) fn untyped_host<T>(
                 )));
             }
             if !r.to_cells(id, &mut cells[at..]) {
-                return Err(Trap::new("host function returned a reference from another store"));
+                return Err(Trap::new(
+                    "host function returned a reference from another store",
+                ));
             }
             at += t.cells() as usize;
         }

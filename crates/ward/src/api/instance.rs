@@ -21,7 +21,11 @@ impl Instance {
     ///
     /// [`Error::Link`] when an import has the wrong type or count; [`Error::Trap`] when
     /// a segment does not fit or the start function traps.
-    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
         crate::vm::instantiate(store.as_context_mut(), module, imports)
     }
 

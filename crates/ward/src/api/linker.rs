@@ -99,7 +99,12 @@ impl<T: 'static> Linker<T> {
     /// # Errors
     ///
     /// [`Error::Link`] when the name is taken and shadowing is off.
-    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self> {
+    pub fn define(
+        &mut self,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self> {
         self.insert(module, name, Definition::Extern(item.into()))
     }
 
@@ -136,7 +141,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// The definition of `module::name` as an extern of `store`.
-    pub fn get(&self, mut store: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
+    pub fn get(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
         let def = self.defs.get(&(module.to_string(), name.to_string()))?;
         Some(self.resolve(store.as_context_mut(), def))
     }
@@ -144,7 +154,9 @@ impl<T: 'static> Linker<T> {
     fn resolve(&self, store: &mut Store<T>, def: &Definition<T>) -> Extern {
         match def {
             Definition::Extern(e) => *e,
-            Definition::Host(ty, host) => Extern::Func(store.add_host_func(ty.clone(), host.clone())),
+            Definition::Host(ty, host) => {
+                Extern::Func(store.add_host_func(ty.clone(), host.clone()))
+            }
         }
     }
 
@@ -154,7 +166,11 @@ impl<T: 'static> Linker<T> {
     ///
     /// [`Error::Link`] naming the first import that is not defined (with its expected
     /// type) or has the wrong type; else as [`Instance::new`].
-    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>, module: &Module) -> Result<Instance> {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance> {
         let store = store.as_context_mut();
         let mut imports = Vec::with_capacity(module.imports().len());
         for import in module.imports() {

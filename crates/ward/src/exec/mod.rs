@@ -325,7 +325,9 @@ impl Executor {
                 return Ok(true);
             }
             Op::Unreachable {} => return Err(Trap::from_kind(TrapKind::Unreachable)),
-            other => self.other(&mut store.inner, other).map_err(Trap::from_kind)?,
+            other => self
+                .other(&mut store.inner, other)
+                .map_err(Trap::from_kind)?,
         }
         // SAFETY: the ops handled here are never the last op of a function.
         self.ip = unsafe { self.ip.add(1) };

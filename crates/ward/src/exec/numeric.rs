@@ -155,7 +155,10 @@ impl Executor {
             Op::F32Floor { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
             Op::F32Trunc { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
             Op::F32Nearest { dst, src } => {
-                un!(dst, src, f32_, from_f32, |x| round32(x, f32::round_ties_even))
+                un!(dst, src, f32_, from_f32, |x| round32(
+                    x,
+                    f32::round_ties_even
+                ))
             }
             Op::F32Sqrt { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
             Op::F64Abs { dst, src } => {
@@ -168,23 +171,46 @@ impl Executor {
             Op::F64Floor { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
             Op::F64Trunc { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
             Op::F64Nearest { dst, src } => {
-                un!(dst, src, f64_, from_f64, |x| round64(x, f64::round_ties_even))
+                un!(dst, src, f64_, from_f64, |x| round64(
+                    x,
+                    f64::round_ties_even
+                ))
             }
             Op::F64Sqrt { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
             Op::I32WrapI64 { dst, src } => un!(dst, src, u64_, from_u32, |x| x as u32),
             Op::I64ExtendI32S { dst, src } => un!(dst, src, i32_, from_i64, |x| x as i64),
             Op::I64ExtendI32U { dst, src } => un!(dst, src, u32_, from_u64, |x| x as u64),
             Op::I32TruncF32S { dst, src } => {
-                un!(dst, src, f32_, from_i32, |x| trunc!(x, -2147483904.0f32, 2147483648.0f32, i32))
+                un!(dst, src, f32_, from_i32, |x| trunc!(
+                    x,
+                    -2147483904.0f32,
+                    2147483648.0f32,
+                    i32
+                ))
             }
             Op::I32TruncF32U { dst, src } => {
-                un!(dst, src, f32_, from_u32, |x| trunc!(x, -1.0f32, 4294967296.0f32, u32))
+                un!(dst, src, f32_, from_u32, |x| trunc!(
+                    x,
+                    -1.0f32,
+                    4294967296.0f32,
+                    u32
+                ))
             }
             Op::I32TruncF64S { dst, src } => {
-                un!(dst, src, f64_, from_i32, |x| trunc!(x, -2147483649.0f64, 2147483648.0f64, i32))
+                un!(dst, src, f64_, from_i32, |x| trunc!(
+                    x,
+                    -2147483649.0f64,
+                    2147483648.0f64,
+                    i32
+                ))
             }
             Op::I32TruncF64U { dst, src } => {
-                un!(dst, src, f64_, from_u32, |x| trunc!(x, -1.0f64, 4294967296.0f64, u32))
+                un!(dst, src, f64_, from_u32, |x| trunc!(
+                    x,
+                    -1.0f64,
+                    4294967296.0f64,
+                    u32
+                ))
             }
             Op::I64TruncF32S { dst, src } => un!(dst, src, f32_, from_i64, |x| trunc!(
                 x,
@@ -322,7 +348,8 @@ impl Executor {
                 bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shl(b))
             }
             Op::I32ShrS { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, i32_, from_i32, |a, b| a.wrapping_shr(b as u32))
+                bin!(dst, lhs, rhs, i32_, from_i32, |a, b| a
+                    .wrapping_shr(b as u32))
             }
             Op::I32ShrU { dst, lhs, rhs } => {
                 bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shr(b))
@@ -377,35 +404,49 @@ impl Executor {
             Op::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
             Op::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
             Op::I64Shl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_shl(b as u32))
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                    .wrapping_shl(b as u32))
             }
             Op::I64ShrS { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, i64_, from_i64, |a, b| a.wrapping_shr(b as u32))
+                bin!(dst, lhs, rhs, i64_, from_i64, |a, b| a
+                    .wrapping_shr(b as u32))
             }
             Op::I64ShrU { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_shr(b as u32))
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                    .wrapping_shr(b as u32))
             }
             Op::I64Rotl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32))
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                    .rotate_left((b % 64) as u32))
             }
             Op::I64Rotr { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32))
+                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                    .rotate_right((b % 64) as u32))
             }
             Op::F32Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
             Op::F32Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
             Op::F32Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
             Op::F32Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
-            Op::F32Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b)),
-            Op::F32Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b)),
+            Op::F32Min { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b))
+            }
+            Op::F32Max { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b))
+            }
             Op::F32Copysign { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff) | (b & 0x8000_0000))
+                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff)
+                    | (b & 0x8000_0000))
             }
             Op::F64Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
             Op::F64Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
             Op::F64Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
             Op::F64Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
-            Op::F64Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b)),
-            Op::F64Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b)),
+            Op::F64Min { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b))
+            }
+            Op::F64Max { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b))
+            }
             Op::F64Copysign { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| (a
                 & 0x7fff_ffff_ffff_ffff)
                 | (b & 0x8000_0000_0000_0000)),

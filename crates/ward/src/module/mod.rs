@@ -452,8 +452,9 @@ fn read_section(
         }
         Payload::MemorySection(reader) => {
             for memory in reader {
-                info.memories
-                    .push(MemoryType::from_wasmparser(&memory.map_err(Error::compile)?));
+                info.memories.push(MemoryType::from_wasmparser(
+                    &memory.map_err(Error::compile)?,
+                ));
             }
         }
         Payload::GlobalSection(reader) => {
@@ -576,7 +577,8 @@ impl ModuleInner {
             self.engine.config().features,
         );
         let body = FunctionBody::new(reader);
-        let code = crate::translate::Translator::default().translate(&self.info, index, &body, None)?;
+        let code =
+            crate::translate::Translator::default().translate(&self.info, index, &body, None)?;
         Ok(cell.get_or_init(|| Arc::new(code)))
     }
 

@@ -125,8 +125,7 @@ impl Translator {
             let offset = locals.original_position();
             let (count, ty) = locals.read().map_err(Error::compile)?;
             if let Some(v) = validator.as_deref_mut() {
-                v.define_locals(offset as u64, count, ty)
-                    .map_err(Error::compile)?;
+                v.define_locals(offset, count, ty).map_err(Error::compile)?;
             }
             let ty = ValType::from_wasmparser(ty);
             for _ in 0..count {
@@ -148,7 +147,7 @@ impl Translator {
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
             if let Some(v) = validator.as_deref_mut() {
-                v.op(offset as u64, &op).map_err(Error::compile)?;
+                v.op(offset, &op).map_err(Error::compile)?;
             }
             if self.ctrl.is_empty() {
                 return Err(Error::Compile {
@@ -263,7 +262,10 @@ impl Translator {
     }
 
     fn pop(&mut self) -> Operand {
-        let entry = self.stack.pop().expect("validated: operand stack underflow");
+        let entry = self
+            .stack
+            .pop()
+            .expect("validated: operand stack underflow");
         if let Loc::Local(_) = entry.loc {
             self.lazy_locals.pop();
         }

@@ -164,7 +164,13 @@ impl Translator {
                 };
             }
             Operator::RefNull { hty } => {
-                let ty = if matches!(hty, wasmparser::HeapType::Abstract { ty: wasmparser::AbstractHeapType::Func, .. }) {
+                let ty = if matches!(
+                    hty,
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Func,
+                        ..
+                    }
+                ) {
                     ValType::FuncRef
                 } else {
                     ValType::ExternRef
@@ -317,9 +323,18 @@ fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
     let store32: MemOp = |addr, src, offset| Op::I32Store { addr, src, offset };
     Some(match op {
         Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => (store32, memarg),
-        Operator::F64Store { memarg } => (|addr, src, offset| Op::I64Store { addr, src, offset }, memarg),
-        Operator::I64Store8 { memarg } => (|addr, src, offset| Op::I32Store8 { addr, src, offset }, memarg),
-        Operator::I64Store16 { memarg } => (|addr, src, offset| Op::I32Store16 { addr, src, offset }, memarg),
+        Operator::F64Store { memarg } => (
+            |addr, src, offset| Op::I64Store { addr, src, offset },
+            memarg,
+        ),
+        Operator::I64Store8 { memarg } => (
+            |addr, src, offset| Op::I32Store8 { addr, src, offset },
+            memarg,
+        ),
+        Operator::I64Store16 { memarg } => (
+            |addr, src, offset| Op::I32Store16 { addr, src, offset },
+            memarg,
+        ),
         other => store_op(other)?,
     })
 }
@@ -329,9 +344,9 @@ fn binary_result(op: &Operator<'_>) -> ValType {
     use Operator::*;
     match op {
         I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU
-        | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS
-        | I64GeU | F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt
-        | F64Gt | F64Le | F64Ge => ValType::I32,
+        | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU
+        | F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt | F64Le
+        | F64Ge => ValType::I32,
         I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or
         | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => ValType::I32,
         I64Add | I64Sub | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or
@@ -353,10 +368,8 @@ fn unary_result(op: &Operator<'_>) -> ValType {
         | I64TruncSatF64S | I64TruncSatF64U | I64Extend8S | I64Extend16S | I64Extend32S => {
             ValType::I64
         }
-        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt
-        | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F32DemoteF64 => {
-            ValType::F32
-        }
+        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F32ConvertI32S
+        | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F32DemoteF64 => ValType::F32,
         _ => ValType::F64,
     }
 }

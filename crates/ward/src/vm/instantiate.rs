@@ -23,8 +23,7 @@ fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
         (ExternType::Func(e), ExternType::Func(a)) => e == a,
         (ExternType::Global(e), ExternType::Global(a)) => e == a,
         (ExternType::Table(e), ExternType::Table(a)) => {
-            e.element() == a.element()
-                && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+            e.element() == a.element() && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         (ExternType::Memory(e), ExternType::Memory(a)) => {
             limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
@@ -100,14 +99,12 @@ pub(crate) fn instantiate<T>(
         });
     }
 
-    let eval = |inner: &super::StoreInner, instance: &InstanceEntity, expr: &ConstExpr| {
-        match expr.eval(|g| {
-            ConstVal::Bits(inner.globals[instance.globals[g as usize] as usize].bits)
-        }) {
-            ConstVal::Bits(bits) => bits,
-            ConstVal::Null => 0,
-            ConstVal::Func(f) => instance.funcs[f as usize] as u128 + 1,
-        }
+    let eval = |inner: &super::StoreInner, instance: &InstanceEntity, expr: &ConstExpr| match expr
+        .eval(|g| ConstVal::Bits(inner.globals[instance.globals[g as usize] as usize].bits))
+    {
+        ConstVal::Bits(bits) => bits,
+        ConstVal::Null => 0,
+        ConstVal::Func(f) => instance.funcs[f as usize] as u128 + 1,
     };
 
     for (i, init) in info.global_inits.iter().enumerate() {
@@ -124,7 +121,12 @@ pub(crate) fn instantiate<T>(
         let mut elems = Vec::new();
         elems
             .try_reserve_exact(ty.minimum() as usize)
-            .map_err(|_| Error::Other(format!("cannot allocate a table of {} elements", ty.minimum())))?;
+            .map_err(|_| {
+                Error::Other(format!(
+                    "cannot allocate a table of {} elements",
+                    ty.minimum()
+                ))
+            })?;
         elems.resize(ty.minimum() as usize, init);
         instance.tables.push(inner.tables.len() as u32);
         inner.tables.push(TableEntity { ty, elems });

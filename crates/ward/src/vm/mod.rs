@@ -52,7 +52,10 @@ impl MemoryEntity {
         let bytes = ty.minimum() as usize * PAGE_SIZE;
         let mut data = Vec::new();
         data.try_reserve_exact(bytes).map_err(|_| {
-            crate::Error::Other(format!("cannot allocate a memory of {} pages", ty.minimum()))
+            crate::Error::Other(format!(
+                "cannot allocate a memory of {} pages",
+                ty.minimum()
+            ))
         })?;
         data.resize(bytes, 0);
         Ok(MemoryEntity { ty, data })
@@ -69,9 +72,7 @@ impl MemoryEntity {
         let max = self.ty.maximum().unwrap_or(65536).min(65536);
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         let bytes = new as usize * PAGE_SIZE;
-        self.data
-            .try_reserve_exact(bytes - self.data.len())
-            .ok()?;
+        self.data.try_reserve_exact(bytes - self.data.len()).ok()?;
         self.data.resize(bytes, 0);
         Some(old)
     }
