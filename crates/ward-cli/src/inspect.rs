@@ -72,20 +72,35 @@ fn write_summary(
         module.num_funcs(),
         exported("func")
     )?;
-    for (label, wanted) in [
+    let defined: [Vec<String>; 3] = [
+        module.memories().iter().map(ToString::to_string).collect(),
+        module.tables().iter().map(ToString::to_string).collect(),
+        module.globals().iter().map(ToString::to_string).collect(),
+    ];
+    for ((label, wanted), defined) in [
         ("memories", "memory"),
         ("tables", "table"),
         ("globals", "global"),
-    ] {
+    ]
+    .into_iter()
+    .zip(defined)
+    {
         writeln!(
             out,
-            "{label}: {} imported, {} exported",
+            "{label}: {} imported, {} defined, {} exported",
             imported(wanted),
+            defined.len(),
             exported(wanted)
         )?;
+        for ty in defined {
+            writeln!(out, "  {ty}")?;
+        }
     }
     match module.start() {
-        Some(index) => writeln!(out, "start: func[{index}]")?,
+        Some(index) => match module.func_name(index) {
+            Some(name) => writeln!(out, "start: func[{index}] ${name}")?,
+            None => writeln!(out, "start: func[{index}]")?,
+        },
         None => writeln!(out, "start: none")?,
     }
 

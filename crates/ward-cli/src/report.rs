@@ -56,7 +56,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::from(EXIT_LOAD_OR_LINK);
     }
     if let Some(trap) = find_trap(err) {
-        eprintln!("error: wasm trap: {}", elide_frames(&trap.to_string()));
+        eprintln!("error: wasm trap: {trap}");
         return ExitCode::from(EXIT_TRAP);
     }
     eprintln!("error: {err:#}");
@@ -73,34 +73,6 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     }
 }
 
-/// Backtrace frames shown before the elided middle of a long backtrace.
-const FRAMES_HEAD: usize = 32;
-/// Backtrace frames shown after the elided middle of a long backtrace.
-const FRAMES_TAIL: usize = 8;
-
-/// Shortens the backtrace in a trap's display text to its innermost and outermost frames.
-///
-/// An exhausted wasm stack holds as many frames as fit in it (some 100,000 with the
-/// default size for a small recursive function); printing them all buries the message.
-fn elide_frames(display: &str) -> String {
-    let Some((message, backtrace)) = display.split_once("\nwasm backtrace:\n") else {
-        return display.to_owned();
-    };
-    let frames: Vec<&str> = backtrace.lines().collect();
-    if frames.len() <= FRAMES_HEAD + FRAMES_TAIL + 1 {
-        return display.to_owned();
-    }
-    let omitted = frames.len() - FRAMES_HEAD - FRAMES_TAIL;
-    let mut text = format!("{message}\nwasm backtrace:\n");
-    for frame in &frames[..FRAMES_HEAD] {
-        text.push_str(frame);
-        text.push('\n');
-    }
-    text.push_str(&format!("    ... {omitted} frames omitted ...\n"));
-    text.push_str(&frames[frames.len() - FRAMES_TAIL..].join("\n"));
-    text
-}
-
 /// The trap anywhere in the chain of `err`, if it is one.
 fn find_trap(err: &anyhow::Error) -> Option<&Trap> {
     err.chain().find_map(|cause| {
@@ -108,34 +80,4 @@ fn find_trap(err: &anyhow::Error) -> Option<&Trap> {
             .downcast_ref::<Trap>()
             .or_else(|| cause.downcast_ref::<ward::Error>()?.as_trap())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{elide_frames, FRAMES_HEAD, FRAMES_TAIL};
-
-    fn backtrace(frames: usize) -> String {
-        let lines: Vec<String> = (0..frames).map(|i| format!("    {i}: f @ 0x2a")).collect();
-        format!(
-            "call stack exhausted\nwasm backtrace:\n{}",
-            lines.join("\n")
-        )
-    }
-
-    #[test]
-    fn short_backtraces_are_kept_whole() {
-        let text = backtrace(FRAMES_HEAD + FRAMES_TAIL + 1);
-        assert_eq!(elide_frames(&text), text);
-        assert_eq!(elide_frames("unreachable"), "unreachable");
-    }
-
-    #[test]
-    fn long_backtraces_keep_both_ends() {
-        let text = elide_frames(&backtrace(1000));
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 2 + FRAMES_HEAD + 1 + FRAMES_TAIL);
-        assert_eq!(lines[2], "    0: f @ 0x2a");
-        assert_eq!(lines[2 + FRAMES_HEAD], "    ... 960 frames omitted ...");
-        assert_eq!(lines.last(), Some(&"    999: f @ 0x2a"));
-    }
 }

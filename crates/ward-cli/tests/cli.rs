@@ -351,8 +351,10 @@ fn inspect_lists_imports_exports_and_counts() {
         "(func (param i64) (result i64))",
         "memory",
         "functions: 1 imported, 2 defined, 1 exported",
-        "globals: 1 imported, 0 exported",
-        "start: func[1]",
+        "globals: 1 imported, 0 defined, 0 exported",
+        "memories: 0 imported, 1 defined, 1 exported",
+        "  (memory 1)",
+        "start: func[1] $helper",
     ] {
         assert!(out.contains(expected), "{expected:?} missing from:\n{out}");
     }

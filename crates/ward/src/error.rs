@@ -99,6 +99,11 @@ impl TrapKind {
     }
 }
 
+/// Frames a backtrace keeps from the innermost end of a deep stack.
+pub const BACKTRACE_INNER: usize = 32;
+/// Frames a backtrace keeps from the outermost end of a deep stack.
+pub const BACKTRACE_OUTER: usize = 8;
+
 /// One wasm frame of a trap's backtrace.
 #[derive(Debug, Clone)]
 pub struct FrameInfo {
@@ -116,6 +121,8 @@ pub struct Trap {
     kind: TrapKind,
     message: Option<String>,
     backtrace: Vec<FrameInfo>,
+    /// Frames left out of `backtrace` between its innermost and outermost parts.
+    omitted: usize,
 }
 
 impl Trap {
@@ -125,6 +132,7 @@ impl Trap {
             kind: TrapKind::Host,
             message: Some(message.into()),
             backtrace: Vec::new(),
+            omitted: 0,
         }
     }
 
@@ -134,6 +142,7 @@ impl Trap {
             kind,
             message: None,
             backtrace: Vec::new(),
+            omitted: 0,
         }
     }
 
@@ -147,14 +156,22 @@ impl Trap {
         self.message.as_deref().unwrap_or(self.kind.message())
     }
 
-    /// The wasm frames active when the trap happened, innermost first.
+    /// The wasm frames active when the trap happened, innermost first. A deep stack
+    /// keeps its [`BACKTRACE_INNER`] innermost and [`BACKTRACE_OUTER`] outermost frames.
     pub fn backtrace(&self) -> &[FrameInfo] {
         &self.backtrace
     }
 
-    pub(crate) fn set_backtrace_if_empty(&mut self, frames: Vec<FrameInfo>) {
+    /// How many frames between the innermost and the outermost ones the backtrace
+    /// leaves out.
+    pub fn backtrace_omitted(&self) -> usize {
+        self.omitted
+    }
+
+    pub(crate) fn set_backtrace_if_empty(&mut self, frames: Vec<FrameInfo>, omitted: usize) {
         if self.backtrace.is_empty() {
             self.backtrace = frames;
+            self.omitted = omitted;
         }
     }
 }
@@ -171,6 +188,13 @@ impl fmt::Display for Trap {
         if !self.backtrace.is_empty() {
             f.write_str("\nwasm backtrace:")?;
             for (i, frame) in self.backtrace.iter().enumerate() {
+                let mut i = i;
+                if self.omitted > 0 && i >= BACKTRACE_INNER {
+                    if i == BACKTRACE_INNER {
+                        write!(f, "\n    ... {} frames omitted ...", self.omitted)?;
+                    }
+                    i += self.omitted;
+                }
                 write!(f, "\n    {i}: ")?;
                 match &frame.func_name {
                     Some(name) => write!(f, "{name}")?,

@@ -50,6 +50,8 @@ pub use api::store::{AsContext, AsContextMut, Caller, Store};
 pub use api::values::{ExternRef, Val};
 pub use config::{CompilationMode, Config, DEFAULT_WASM_STACK_SIZE};
 pub use engine::Engine;
-pub use error::{Error, FrameInfo, MemoryAccessError, Result, Trap, TrapKind};
+pub use error::{
+    Error, FrameInfo, MemoryAccessError, Result, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER,
+};
 pub use module::{ExportType, ImportType, Module};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};

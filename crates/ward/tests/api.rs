@@ -790,3 +790,33 @@ fn backtrace_names_functions_from_the_name_section() {
     assert!(shown.contains("0: foo @ 0x"), "{shown}");
     assert!(shown.contains("1: bar @ 0x"), "{shown}");
 }
+
+#[test]
+fn deep_backtraces_keep_both_ends() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func $down (export "down") (param i32)
+              (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))))
+              unreachable))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let down = instance.get_typed_func::<i32, ()>(&store, "down").unwrap();
+    let err = down.call(&mut store, 1000).unwrap_err();
+    let trap = err.as_trap().expect("a trap");
+    assert_eq!(trap.kind(), TrapKind::Unreachable);
+    let frames = trap.backtrace();
+    assert_eq!(frames.len(), ward::BACKTRACE_INNER + ward::BACKTRACE_OUTER);
+    assert_eq!(trap.backtrace_omitted(), 1001 - frames.len());
+    assert!(frames
+        .iter()
+        .all(|f| f.func_name.as_deref() == Some("down")));
+    let text = trap.to_string();
+    assert!(text.contains(&format!(
+        "... {} frames omitted ...",
+        trap.backtrace_omitted()
+    )));
+    assert!(text.contains("    1000: down @ "), "{text}");
+}

@@ -11,7 +11,7 @@ mod numeric;
 
 use std::ptr;
 
-use crate::error::{FrameInfo, Trap, TrapKind};
+use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::ir::{CompiledFunc, Op};
 use crate::vm::{FuncKind, StoreInner};
 use crate::{Caller, Store};
@@ -112,7 +112,8 @@ impl Executor {
         };
         store.inner.stack.top = saved_top;
         result.map_err(|mut trap| {
-            trap.set_backtrace_if_empty(exec.backtrace(&store.inner));
+            let (frames, omitted) = exec.backtrace(&store.inner);
+            trap.set_backtrace_if_empty(frames, omitted);
             store.inner.stack.frames.truncate(exec.entry_depth);
             trap
         })
@@ -174,11 +175,12 @@ impl Executor {
         }
     }
 
-    /// The wasm frames active now, innermost first.
-    fn backtrace(&self, store: &StoreInner) -> Vec<FrameInfo> {
+    /// The wasm frames active now, innermost first, without the middle of a deep stack;
+    /// and the number of frames left out.
+    fn backtrace(&self, store: &StoreInner) -> (Vec<FrameInfo>, usize) {
         let mut frames = Vec::new();
         if self.code.is_null() {
-            return frames;
+            return (frames, 0);
         }
         let mut add = |func: u32, code: *const CompiledFunc, ip: *const Op| {
             let FuncKind::Wasm {
@@ -200,11 +202,19 @@ impl Executor {
             });
         };
         add(self.func, self.code, self.ip);
-        for frame in store.stack.frames[self.entry_depth..].iter().rev() {
+        let callers = &store.stack.frames[self.entry_depth..];
+        let keep_inner = BACKTRACE_INNER - 1;
+        let omitted = callers.len().saturating_sub(keep_inner + BACKTRACE_OUTER);
+        let kept = callers
+            .iter()
+            .rev()
+            .enumerate()
+            .filter(|&(i, _)| omitted == 0 || i < keep_inner || i >= keep_inner + omitted);
+        for (_, frame) in kept {
             // The saved ip is the op after the call; the call is the op before it.
             add(frame.func, frame.code, frame.ip.wrapping_sub(1));
         }
-        frames
+        (frames, omitted)
     }
 
     /// Calls store function `callee` with its frame at slot `base` of the current frame.

@@ -236,6 +236,12 @@ impl Module {
         self.inner.info.start
     }
 
+    /// The name of function `index` (in the function index space, imports first) from
+    /// the module's name section, if it has one.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.inner.info.func_names.get(&index).map(String::as_str)
+    }
+
     /// The types of the memories the module defines (imports not counted).
     pub fn memories(&self) -> &[MemoryType] {
         &self.inner.info.memories[self.inner.info.num_imported_memories as usize..]
