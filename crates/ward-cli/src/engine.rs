@@ -34,6 +34,34 @@ pub struct EngineOptions {
     /// are binary units, e.g. 512K or 8M. Deeper recursion traps with "call stack exhausted".
     #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
     stack_size: Option<usize>,
+    #[command(flatten)]
+    native: NativeStackOptions,
+}
+
+/// Native stack settings.
+#[derive(Args, Debug)]
+pub struct NativeStackOptions {
+    /// Native stack that must stay free below the point where ward calls a host function
+    /// or enters wasm (K/M suffixes); less left traps with "native stack overflow".
+    /// Default: measured for this platform and build, see `ward stack-report`.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
+    native_stack_guard: Option<usize>,
+    /// Most native stack ward may use below its outermost entry (K/M suffixes).
+    /// Default: the thread's whole stack.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
+    max_native_stack: Option<usize>,
+}
+
+impl NativeStackOptions {
+    /// Applies the options to `config`.
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(bytes) = self.native_stack_guard {
+            config.native_stack_guard(bytes);
+        }
+        if self.max_native_stack.is_some() {
+            config.max_native_stack(self.max_native_stack);
+        }
+    }
 }
 
 impl EngineOptions {
@@ -44,6 +72,7 @@ impl EngineOptions {
         if let Some(bytes) = self.stack_size {
             config.wasm_stack_size(bytes);
         }
+        self.native.apply(&mut config);
         config
     }
 }

@@ -6,6 +6,7 @@ mod load;
 mod report;
 mod run;
 mod size;
+mod stack_report;
 mod value;
 mod wast;
 
@@ -38,6 +39,9 @@ enum Command {
     Wast(wast::WastArgs),
     /// Print a summary of a module: imports, exports, functions, custom sections.
     Inspect(inspect::InspectArgs),
+    /// Measure this machine's native stack use by ward's paths and built-in host
+    /// functions, and check the native stack guard against it.
+    StackReport(stack_report::StackReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Wast(args) => wast::execute(args),
         Command::Inspect(args) => inspect::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::StackReport(args) => stack_report::execute(args),
     };
     result.unwrap_or_else(|err| report::report(&err))
 }

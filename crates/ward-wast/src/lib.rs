@@ -23,7 +23,7 @@
 //! - `assert_unlinkable` passes on any instantiation error that is not a trap.
 
 mod report;
-mod spectest;
+pub mod spectest;
 mod value;
 
 use std::collections::HashMap;
@@ -205,8 +205,16 @@ impl WastRunner {
         self.instances.clear();
         self.definitions.clear();
         self.last_definition = None;
-        spectest::define(&mut self.linker, &mut self.store, self.verbose)
-            .map_err(|e| anyhow::anyhow!("cannot define the spectest module: {e}"))
+        spectest::define(
+            &mut self.linker,
+            &mut self.store,
+            if self.verbose {
+                spectest::PrintTo::Stdout
+            } else {
+                spectest::PrintTo::Nowhere
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("cannot define the spectest module: {e}"))
     }
 
     /// Runs one directive. `Err` holds the failure message.

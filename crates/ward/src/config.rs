@@ -29,6 +29,8 @@ pub struct Config {
     pub(crate) compilation: CompilationMode,
     pub(crate) wasm_stack_size: usize,
     pub(crate) features: WasmFeatures,
+    pub(crate) native_stack_guard: usize,
+    pub(crate) max_native_stack: Option<usize>,
 }
 
 impl Default for Config {
@@ -37,6 +39,8 @@ impl Default for Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
             features: WasmFeatures::WASM2.difference(WasmFeatures::SIMD),
+            native_stack_guard: crate::stack::DEFAULT_NATIVE_STACK_GUARD,
+            max_native_stack: None,
         }
     }
 }
@@ -59,6 +63,42 @@ impl Config {
     pub fn wasm_stack_size(&mut self, bytes: usize) -> &mut Self {
         self.wasm_stack_size = bytes;
         self
+    }
+
+    /// The native stack, in bytes, that must stay free below the point where ward
+    /// hands control to code it does not control: checked at every entry into wasm and
+    /// before every host-function call. Failing the check traps with
+    /// [`TrapKind::NativeStackOverflow`](crate::TrapKind). The default,
+    /// [`DEFAULT_NATIVE_STACK_GUARD`](crate::stack::DEFAULT_NATIVE_STACK_GUARD), covers
+    /// ward's own path and its built-in host functions; raise it for host functions that
+    /// use more stack (see `ward stack-report` and docs/stack.md).
+    pub fn native_stack_guard(&mut self, bytes: usize) -> &mut Self {
+        self.native_stack_guard = bytes;
+        self
+    }
+
+    /// The most native stack ward may use, counted from the outermost entry into wasm
+    /// on a thread; `None` (the default) lets it use the thread's whole stack.
+    pub fn max_native_stack(&mut self, bytes: Option<usize>) -> &mut Self {
+        self.max_native_stack = bytes;
+        self
+    }
+
+    /// The configured native stack guard in bytes.
+    pub fn get_native_stack_guard(&self) -> usize {
+        self.native_stack_guard
+    }
+
+    /// The configured native stack cap in bytes.
+    pub fn get_max_native_stack(&self) -> Option<usize> {
+        self.max_native_stack
+    }
+
+    pub(crate) fn stack_limits(&self) -> crate::stack::Limits {
+        crate::stack::Limits {
+            guard: self.native_stack_guard,
+            cap: self.max_native_stack,
+        }
     }
 
     fn feature(&mut self, feature: WasmFeatures, on: bool) -> &mut Self {

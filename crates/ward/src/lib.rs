@@ -36,6 +36,8 @@ mod error;
 mod exec;
 mod ir;
 mod module;
+pub mod stack;
+mod sys;
 mod translate;
 mod types;
 mod vm;

@@ -157,6 +157,18 @@ impl<'a, T> Caller<'a, T> {
         self.store.engine()
     }
 
+    /// Checks that `bytes` of native stack remain free below the current stack
+    /// pointer, for a host function about to do deep work (recursion, large buffers,
+    /// calls into libraries that use much stack).
+    ///
+    /// # Errors
+    ///
+    /// A [`TrapKind::NativeStackOverflow`](crate::TrapKind) trap when they do not; return
+    /// it from the host function and the call ends cleanly.
+    pub fn ensure_native_stack(&self, bytes: usize) -> Result<(), crate::Trap> {
+        crate::stack::ensure(bytes, self.store.inner.engine.config().max_native_stack)
+    }
+
     /// An export of the calling instance; `None` when the host function was called
     /// from the host rather than from wasm, or there is no such export.
     pub fn get_export(&self, name: &str) -> Option<Extern> {

@@ -32,6 +32,7 @@ pub(crate) struct Frame {
 /// Calls store function `func` whose params are in the stack cells from `base`;
 /// its results are written there.
 pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
+    let _activation = crate::stack::enter(store.inner.engine.config().stack_limits())?;
     match store.inner.funcs[func as usize].kind {
         FuncKind::Host { index } => call_host(store, func, index, base, None),
         FuncKind::Wasm { .. } => Executor::run(store, func, base),
@@ -46,6 +47,7 @@ fn call_host<T>(
     base: usize,
     caller_instance: Option<u32>,
 ) -> Result<(), Trap> {
+    crate::stack::check_host_call(store.inner.engine.config().stack_limits())?;
     let ty = &store.inner.funcs[func as usize].ty;
     let cells = ty.param_cells().max(ty.result_cells()) as usize;
     let stack = &mut store.inner.stack;
@@ -282,7 +284,7 @@ impl Executor {
     }
 
     /// Executes one op; `Ok(false)` when the activation returned.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn step<T>(&mut self, store: &mut Store<T>, op: Op) -> Result<bool, Trap> {
         if let Some(result) = self.numeric(op) {
             result.map_err(Trap::from_kind)?;

@@ -4,7 +4,7 @@
 
 use super::{Executor, OpResult};
 use crate::error::TrapKind;
-use crate::ir::Op;
+use crate::ir::{Op, Slot};
 
 fn i32_(c: u64) -> i32 {
     c as u32 as i32
@@ -108,31 +108,126 @@ macro_rules! trunc {
     ($x:expr, $lo:expr, $hi:expr, $to:ty) => {{
         let x = $x;
         if x.is_nan() {
-            return Some(Err(TrapKind::BadConversionToInteger));
+            return Err(TrapKind::BadConversionToInteger);
         }
         if !(x > $lo && x < $hi) {
-            return Some(Err(TrapKind::IntegerOverflow));
+            return Err(TrapKind::IntegerOverflow);
         }
-        x as $to
+        Ok(x as $to)
     }};
 }
 
+/// Signed division and remainder with wasm's traps.
+macro_rules! div_ops {
+    ($div_s:ident, $rem_s:ident, $div_u:ident, $rem_u:ident, $s:ty, $u:ty) => {
+        fn $div_s(a: $s, b: $s) -> Result<$s, TrapKind> {
+            if b == 0 {
+                return Err(TrapKind::IntegerDivisionByZero);
+            }
+            if a == <$s>::MIN && b == -1 {
+                return Err(TrapKind::IntegerOverflow);
+            }
+            Ok(a / b)
+        }
+        fn $rem_s(a: $s, b: $s) -> Result<$s, TrapKind> {
+            if b == 0 {
+                return Err(TrapKind::IntegerDivisionByZero);
+            }
+            Ok(a.wrapping_rem(b))
+        }
+        fn $div_u(a: $u, b: $u) -> Result<$u, TrapKind> {
+            a.checked_div(b).ok_or(TrapKind::IntegerDivisionByZero)
+        }
+        fn $rem_u(a: $u, b: $u) -> Result<$u, TrapKind> {
+            a.checked_rem(b).ok_or(TrapKind::IntegerDivisionByZero)
+        }
+    };
+}
+
+div_ops!(div_s32, rem_s32, div_u32, rem_u32, i32, u32);
+div_ops!(div_s64, rem_s64, div_u64, rem_u64, i64, u64);
+
 impl Executor {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn unary<A, R>(
+        &mut self,
+        dst: Slot,
+        src: Slot,
+        get: fn(u64) -> A,
+        put: fn(R) -> u64,
+        f: fn(A) -> R,
+    ) {
+        let value = put(f(get(self.get(src))));
+        self.set(dst, value);
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn unary_trap<A, R>(
+        &mut self,
+        dst: Slot,
+        src: Slot,
+        get: fn(u64) -> A,
+        put: fn(R) -> u64,
+        f: fn(A) -> Result<R, TrapKind>,
+    ) -> OpResult {
+        let value = put(f(get(self.get(src)))?);
+        self.set(dst, value);
+        Ok(())
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn binary<A, R>(
+        &mut self,
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+        get: fn(u64) -> A,
+        put: fn(R) -> u64,
+        f: fn(A, A) -> R,
+    ) {
+        let value = put(f(get(self.get(lhs)), get(self.get(rhs))));
+        self.set(dst, value);
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn binary_trap<A, R>(
+        &mut self,
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+        get: fn(u64) -> A,
+        put: fn(R) -> u64,
+        f: fn(A, A) -> Result<R, TrapKind>,
+    ) -> OpResult {
+        let value = put(f(get(self.get(lhs)), get(self.get(rhs)))?);
+        self.set(dst, value);
+        Ok(())
+    }
+
     /// Executes `op` if it is a numeric op; `None` otherwise.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn numeric(&mut self, op: Op) -> Option<OpResult> {
+        // Each arm is one call of a small generic helper, so that an unoptimised build
+        // keeps this function's frame small (its native stack use is part of the guard).
         macro_rules! un {
-            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {{
-                let $x = $get(self.get($src));
-                self.set($dst, $put($e));
-            }};
+            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
+                self.unary($dst, $src, $get, $put, |$x| $e)
+            };
+        }
+        macro_rules! un_trap {
+            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
+                return Some(self.unary_trap($dst, $src, $get, $put, |$x| $e))
+            };
         }
         macro_rules! bin {
-            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let $a = $get(self.get($l));
-                let $b = $get(self.get($r));
-                self.set($dst, $put($e));
-            }};
+            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
+                self.binary($dst, $l, $r, $get, $put, |$a, $b| $e)
+            };
+        }
+        macro_rules! bin_trap {
+            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, $f:expr) => {
+                return Some(self.binary_trap($dst, $l, $r, $get, $put, $f))
+            };
         }
         match op {
             Op::I32Eqz { dst, src } => un!(dst, src, u32_, from_bool, |x| x == 0),
@@ -181,7 +276,7 @@ impl Executor {
             Op::I64ExtendI32S { dst, src } => un!(dst, src, i32_, from_i64, |x| x as i64),
             Op::I64ExtendI32U { dst, src } => un!(dst, src, u32_, from_u64, |x| x as u64),
             Op::I32TruncF32S { dst, src } => {
-                un!(dst, src, f32_, from_i32, |x| trunc!(
+                un_trap!(dst, src, f32_, from_i32, |x| trunc!(
                     x,
                     -2147483904.0f32,
                     2147483648.0f32,
@@ -189,7 +284,7 @@ impl Executor {
                 ))
             }
             Op::I32TruncF32U { dst, src } => {
-                un!(dst, src, f32_, from_u32, |x| trunc!(
+                un_trap!(dst, src, f32_, from_u32, |x| trunc!(
                     x,
                     -1.0f32,
                     4294967296.0f32,
@@ -197,7 +292,7 @@ impl Executor {
                 ))
             }
             Op::I32TruncF64S { dst, src } => {
-                un!(dst, src, f64_, from_i32, |x| trunc!(
+                un_trap!(dst, src, f64_, from_i32, |x| trunc!(
                     x,
                     -2147483649.0f64,
                     2147483648.0f64,
@@ -205,32 +300,32 @@ impl Executor {
                 ))
             }
             Op::I32TruncF64U { dst, src } => {
-                un!(dst, src, f64_, from_u32, |x| trunc!(
+                un_trap!(dst, src, f64_, from_u32, |x| trunc!(
                     x,
                     -1.0f64,
                     4294967296.0f64,
                     u32
                 ))
             }
-            Op::I64TruncF32S { dst, src } => un!(dst, src, f32_, from_i64, |x| trunc!(
+            Op::I64TruncF32S { dst, src } => un_trap!(dst, src, f32_, from_i64, |x| trunc!(
                 x,
                 -9223373136366403584.0f32,
                 9223372036854775808.0f32,
                 i64
             )),
-            Op::I64TruncF32U { dst, src } => un!(dst, src, f32_, from_u64, |x| trunc!(
+            Op::I64TruncF32U { dst, src } => un_trap!(dst, src, f32_, from_u64, |x| trunc!(
                 x,
                 -1.0f32,
                 18446744073709551616.0f32,
                 u64
             )),
-            Op::I64TruncF64S { dst, src } => un!(dst, src, f64_, from_i64, |x| trunc!(
+            Op::I64TruncF64S { dst, src } => un_trap!(dst, src, f64_, from_i64, |x| trunc!(
                 x,
                 -9223372036854777856.0f64,
                 9223372036854775808.0f64,
                 i64
             )),
-            Op::I64TruncF64U { dst, src } => un!(dst, src, f64_, from_u64, |x| trunc!(
+            Op::I64TruncF64U { dst, src } => un_trap!(dst, src, f64_, from_u64, |x| trunc!(
                 x,
                 -1.0f64,
                 18446744073709551616.0f64,
@@ -310,37 +405,10 @@ impl Executor {
             Op::I32Mul { dst, lhs, rhs } => {
                 bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_mul(b))
             }
-            Op::I32DivS { dst, lhs, rhs } => {
-                let (a, b) = (i32_(self.get(lhs)), i32_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                if a == i32::MIN && b == -1 {
-                    return Some(Err(TrapKind::IntegerOverflow));
-                }
-                self.set(dst, from_i32(a / b));
-            }
-            Op::I32DivU { dst, lhs, rhs } => {
-                let (a, b) = (u32_(self.get(lhs)), u32_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_u32(a / b));
-            }
-            Op::I32RemS { dst, lhs, rhs } => {
-                let (a, b) = (i32_(self.get(lhs)), i32_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_i32(a.wrapping_rem(b)));
-            }
-            Op::I32RemU { dst, lhs, rhs } => {
-                let (a, b) = (u32_(self.get(lhs)), u32_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_u32(a % b));
-            }
+            Op::I32DivS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i32_, from_i32, div_s32),
+            Op::I32DivU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u32_, from_u32, div_u32),
+            Op::I32RemS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i32_, from_i32, rem_s32),
+            Op::I32RemU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u32_, from_u32, rem_u32),
             Op::I32And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
             Op::I32Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
             Op::I32Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
@@ -369,37 +437,10 @@ impl Executor {
             Op::I64Mul { dst, lhs, rhs } => {
                 bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_mul(b))
             }
-            Op::I64DivS { dst, lhs, rhs } => {
-                let (a, b) = (i64_(self.get(lhs)), i64_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                if a == i64::MIN && b == -1 {
-                    return Some(Err(TrapKind::IntegerOverflow));
-                }
-                self.set(dst, from_i64(a / b));
-            }
-            Op::I64DivU { dst, lhs, rhs } => {
-                let (a, b) = (u64_(self.get(lhs)), u64_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_u64(a / b));
-            }
-            Op::I64RemS { dst, lhs, rhs } => {
-                let (a, b) = (i64_(self.get(lhs)), i64_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_i64(a.wrapping_rem(b)));
-            }
-            Op::I64RemU { dst, lhs, rhs } => {
-                let (a, b) = (u64_(self.get(lhs)), u64_(self.get(rhs)));
-                if b == 0 {
-                    return Some(Err(TrapKind::IntegerDivisionByZero));
-                }
-                self.set(dst, from_u64(a % b));
-            }
+            Op::I64DivS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i64_, from_i64, div_s64),
+            Op::I64DivU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u64_, from_u64, div_u64),
+            Op::I64RemS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i64_, from_i64, rem_s64),
+            Op::I64RemU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u64_, from_u64, rem_u64),
             Op::I64And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
             Op::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
             Op::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),

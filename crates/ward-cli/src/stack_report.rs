@@ -1,0 +1,295 @@
+//! `ward stack-report`: what ward's native stack paths and built-in host functions use
+//! on this machine and build, measured by stack painting, and whether the native stack
+//! guard covers them.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use ward::stack::{measure, stack_pointer, Measurement};
+use ward::{Caller, Config, Engine, Instance, Linker, Module, Store};
+use ward_wast::spectest::{self, PrintTo};
+
+use crate::engine::NativeStackOptions;
+
+/// How deep below the report's own frames the stack is painted.
+const PAINT_DEPTH: usize = 256 * 1024;
+
+/// Stack a lazily bound symbol's first call costs (PLT resolution), added to the need
+/// where the program binds lazily: WAMR measured ~1,500 bytes on Ubuntu 20.04, amd64.
+const LAZY_BINDING_ALLOWANCE: usize = 2048;
+
+#[derive(Args, Debug)]
+pub struct StackReportArgs {
+    #[command(flatten)]
+    native: NativeStackOptions,
+    /// Exit with status 1 when the guard is smaller than the measured need.
+    #[arg(long)]
+    check: bool,
+}
+
+/// One measured path.
+struct Row {
+    what: String,
+    bytes: usize,
+    /// Whether the guard must cover it.
+    counts: bool,
+}
+
+/// Runs `ward stack-report`.
+///
+/// # Errors
+///
+/// Fails when a measurement's module cannot be built or run.
+pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
+    let mut config = Config::new();
+    args.native.apply(&mut config);
+    let engine = Engine::new(&config);
+    let guard = config.get_native_stack_guard();
+
+    println!("ward stack report ({} build)", build_profile());
+    match ward::stack::thread_stack() {
+        Some(stack) => {
+            let sp = stack_pointer();
+            println!(
+                "thread stack:        {} bytes, [{:#x}, {:#x}), {} bytes free below here",
+                stack.size(),
+                stack.low,
+                stack.high,
+                sp.saturating_sub(stack.low)
+            );
+        }
+        None => println!("thread stack:        unknown (the platform does not say)"),
+    }
+    println!("native stack guard:  {guard} bytes");
+    match config.get_max_native_stack() {
+        Some(cap) => println!("max native stack:    {cap} bytes"),
+        None => println!("max native stack:    none (the whole thread stack)"),
+    }
+    let lazy = ward::stack::symbols_bound_at_load() == Some(false);
+    println!(
+        "symbol binding:      {}",
+        match ward::stack::symbols_bound_at_load() {
+            Some(true) => "at load time (no lazy PLT resolution on first calls)",
+            Some(false) => "lazy (the first call of each library function resolves it)",
+            None => "unknown on this platform",
+        }
+    );
+
+    let rows = measure_all(&engine)?;
+    println!();
+    println!("measured (bytes of native stack):");
+    for row in &rows {
+        println!("  {:>6}  {}", row.bytes, row.what);
+    }
+    let mut need = rows
+        .iter()
+        .filter(|r| r.counts)
+        .map(|r| r.bytes)
+        .max()
+        .unwrap_or(0);
+    if lazy {
+        need += LAZY_BINDING_ALLOWANCE;
+        println!(
+            "  {LAZY_BINDING_ALLOWANCE:>6}  allowance for lazy symbol binding, added to the need"
+        );
+    }
+    println!();
+    if guard >= need {
+        println!(
+            "verdict: the guard of {guard} bytes suffices (largest need {need} bytes, {} spare)",
+            guard - need
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "verdict: the guard of {guard} bytes is too small: it needs at least {need} bytes"
+        );
+        Ok(if args.check {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+}
+
+fn build_profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    }
+}
+
+/// The module every measurement runs: pure wasm work, a call out to a host function,
+/// and a ping-pong with the host.
+const MODULE: &str = r#"
+(module
+  (import "spectest" "print" (func $print))
+  (import "spectest" "print_i32" (func $print_i32 (param i32)))
+  (import "spectest" "print_i64" (func $print_i64 (param i64)))
+  (import "spectest" "print_f32" (func $print_f32 (param f32)))
+  (import "spectest" "print_f64" (func $print_f64 (param f64)))
+  (import "spectest" "print_i32_f32" (func $print_i32_f32 (param i32 f32)))
+  (import "spectest" "print_f64_f64" (func $print_f64_f64 (param f64 f64)))
+  (import "report" "empty" (func $empty))
+  (import "report" "ping" (func $ping (param i32)))
+  (memory 1)
+  (table funcref (elem $fib))
+  (type $unary (func (param i32) (result i32)))
+  (func $fib (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add
+        (call $fib (i32.sub (local.get 0) (i32.const 1)))
+        (call_indirect (type $unary) (i32.sub (local.get 0) (i32.const 2)) (i32.const 0))))))
+  (func (export "work") (result i32)
+    (i32.store (i32.const 0) (call $fib (i32.const 15)))
+    (memory.fill (i32.const 8) (i32.const 1) (i32.const 100))
+    (i32.load (i32.const 0)))
+  (func $deep (param i32)
+    (if (local.get 0)
+      (then (call $deep (i32.sub (local.get 0) (i32.const 1))))
+      (else unreachable)))
+  (func (export "trap") (call $deep (i32.const 50)))
+  (func (export "empty") (call $empty))
+  (func (export "pong") (param i32) (call $ping (local.get 0)))
+  (func (export "print") (call $print))
+  (func (export "print_i32") (call $print_i32 (i32.const -123456789)))
+  (func (export "print_i64") (call $print_i64 (i64.const -1234567890123456789)))
+  (func (export "print_f32") (call $print_f32 (f32.const -0x1.fffffep127)))
+  (func (export "print_f64") (call $print_f64 (f64.const -0x1.fffffffffffffp1023)))
+  (func (export "print_i32_f32") (call $print_i32_f32 (i32.const -1) (f32.const 1e-40)))
+  (func (export "print_f64_f64") (call $print_f64_f64 (f64.const 1e-320) (f64.const -0x1p-1074))))
+"#;
+
+/// Stack pointers the host functions record.
+#[derive(Default)]
+struct Probe {
+    empty_entry: AtomicUsize,
+    /// Stack pointer at each `ping` entry, outermost first.
+    pings: Mutex<Vec<usize>>,
+}
+
+impl Probe {
+    fn pings(&self) -> std::sync::MutexGuard<'_, Vec<usize>> {
+        self.pings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Calls export `name` with `args` under [`measure`], discarding its results; the export
+/// `trap` must trap.
+fn measured_call(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    args: &[ward::Val],
+) -> Result<Measurement> {
+    let func = instance
+        .get_func(&*store, name)
+        .with_context(|| format!("no export {name}"))?;
+    let mut results = vec![ward::Val::I32(0); func.ty(&*store).results().len()];
+    let (result, m) = measure(PAINT_DEPTH, || func.call(&mut *store, args, &mut results));
+    match result {
+        Err(ward::Error::Trap(_)) if name == "trap" => Ok(m),
+        Ok(()) if name == "trap" => anyhow::bail!("the trap measurement did not trap"),
+        other => other.map(|()| m).with_context(|| format!("calling {name}")),
+    }
+}
+
+fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
+    let probe = Arc::new(Probe::default());
+    let mut store = Store::new(engine, ());
+    let mut linker = Linker::new(engine);
+    spectest::define(&mut linker, &mut store, PrintTo::Sink)?;
+    let p = probe.clone();
+    linker.func_wrap("report", "empty", move || {
+        p.empty_entry.store(stack_pointer(), Ordering::Relaxed)
+    })?;
+    let p = probe.clone();
+    linker.func_wrap(
+        "report",
+        "ping",
+        move |mut caller: Caller<'_, ()>, depth: i32| {
+            p.pings().push(stack_pointer());
+            if depth > 0 {
+                let pong = caller
+                    .get_export("pong")
+                    .and_then(|e| e.into_func())
+                    .expect("the module exports pong");
+                pong.call(&mut caller, &[ward::Val::I32(depth - 1)], &mut [])
+                    .map_err(|e| ward::Trap::new(e.to_string()))?;
+            }
+            Ok(())
+        },
+    )?;
+    let module = Module::new(engine, MODULE).context("building the measurement module")?;
+    let instance = linker.instantiate(&mut store, &module)?;
+    let mut call =
+        |name: &str, args: &[ward::Val]| measured_call(&mut store, &instance, name, args);
+
+    let mut rows = Vec::new();
+    let m = call("work", &[])?;
+    rows.push(Row {
+        what: "executor frames below the entry check, first call (lazy translation included)"
+            .into(),
+        bytes: m.below_entry_check().unwrap_or(0),
+        counts: true,
+    });
+    // Warm up: translate the remaining functions, touch the code paths once.
+    for name in ["empty", "print"] {
+        call(name, &[])?;
+    }
+    let m = call("work", &[])?;
+    rows.push(Row {
+        what: "executor frames below the entry check (pure wasm: calls, call_indirect, memory)"
+            .into(),
+        bytes: m.below_entry_check().unwrap_or(0),
+        counts: true,
+    });
+
+    let m = call("trap", &[])?;
+    rows.push(Row {
+        what: "executor frames below the entry check, trap with a backtrace".into(),
+        bytes: m.below_entry_check().unwrap_or(0),
+        counts: true,
+    });
+
+    let m = call("empty", &[])?;
+    let check = m.host_check.unwrap_or(0);
+    rows.push(Row {
+        what: "path from the host-call check to a host function's first instruction".into(),
+        bytes: check.saturating_sub(probe.empty_entry.load(Ordering::Relaxed)),
+        counts: false,
+    });
+    rows.push(Row {
+        what: "host-call check to the deepest point of an empty host function".into(),
+        bytes: m.below_host_check().unwrap_or(0),
+        counts: true,
+    });
+
+    probe.pings().clear();
+    call("pong", &[ward::Val::I32(2)])?;
+    let pings = probe.pings().clone();
+    if pings.len() >= 2 {
+        rows.push(Row {
+            what: "one re-entry cycle: host function -> wasm -> host function".into(),
+            bytes: pings[0] - pings[1],
+            counts: false,
+        });
+    }
+
+    for name in spectest::PRINT_FUNCTIONS {
+        let m = call(name, &[])?;
+        rows.push(Row {
+            what: format!("host-call check to the deepest point of spectest.{name}"),
+            bytes: m.below_host_check().unwrap_or(0),
+            counts: true,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,107 @@
+//! Everything that depends on the operating system or the processor. Nothing outside
+//! this folder calls libc.
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(unix)]
+mod unix;
+
+#[cfg(target_os = "linux")]
+pub(crate) use linux::{symbols_bound_at_load, thread_stack};
+#[cfg(target_os = "macos")]
+pub(crate) use macos::{symbols_bound_at_load, thread_stack};
+#[cfg(unix)]
+pub(crate) use unix::{abort_with_message, install_overflow_handler, page_size};
+
+/// The native stack of the current thread: `[low, high)`; the stack grows down toward
+/// `low`, below which the guard page (or the end of the growable region) lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadStack {
+    /// The lowest usable address.
+    pub low: usize,
+    /// One past the highest address.
+    pub high: usize,
+}
+
+impl ThreadStack {
+    /// The stack's size in bytes.
+    pub fn size(&self) -> usize {
+        self.high - self.low
+    }
+}
+
+/// How much stack is assumed to remain below the first entry when the platform cannot
+/// say where the stack ends. 256 KiB is less than the smallest default thread stack of
+/// the platforms ward runs on (512 KiB on macOS secondary threads).
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub(crate) const FALLBACK_STACK: usize = 256 * 1024;
+
+/// Without a way to ask the OS, the stack is assumed to extend [`FALLBACK_STACK`]
+/// below the current stack pointer.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub(crate) fn thread_stack() -> Option<ThreadStack> {
+    let sp = stack_pointer();
+    Some(ThreadStack {
+        low: sp.saturating_sub(FALLBACK_STACK),
+        high: sp,
+    })
+}
+
+/// Unknown on this platform.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub(crate) fn symbols_bound_at_load() -> Option<bool> {
+    None
+}
+
+/// No handler on this platform: an overflow in host code ends the process as the
+/// platform decides.
+#[cfg(not(unix))]
+pub(crate) fn install_overflow_handler() {}
+
+/// Writes the parts of a message to stderr and aborts.
+#[cfg(not(unix))]
+pub(crate) fn abort_with_message(parts: &[&[u8]]) -> ! {
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    for part in parts {
+        let _ = err.write_all(part);
+    }
+    std::process::abort()
+}
+
+/// The usual page size where the platform cannot be asked.
+#[cfg(not(unix))]
+pub(crate) fn page_size() -> usize {
+    4096
+}
+
+/// The current stack pointer.
+#[inline(always)]
+pub fn stack_pointer() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        // SAFETY: reads a register; touches no memory.
+        unsafe {
+            core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags))
+        };
+        sp
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        let sp: usize;
+        // SAFETY: reads a register; touches no memory.
+        unsafe {
+            core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags))
+        };
+        sp
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        // The address of a local is within a few bytes of the stack pointer.
+        let marker = 0u8;
+        core::hint::black_box(&marker) as *const u8 as usize
+    }
+}

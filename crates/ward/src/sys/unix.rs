@@ -1,0 +1,176 @@
+//! Unix signals: the last line of defence against a native stack overflow in host code.
+//!
+//! This is subtle: two reviews. The handler runs on an alternate signal stack (the
+//! faulting thread's own stack is exhausted), may only use async-signal-safe calls, and
+//! must leave every fault that is not a stack overflow on a thread running wasm to the
+//! handler that was installed before it (Rust's own prints "has overflowed its stack").
+
+use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
+use std::sync::Once;
+
+/// The handlers that were installed before ours, for SIGSEGV and SIGBUS.
+struct Previous(UnsafeCell<[MaybeUninit<libc::sigaction>; 2]>);
+
+// SAFETY: written once, inside `INSTALL`, before our handler can run; only read after.
+unsafe impl Sync for Previous {}
+
+static PREVIOUS: Previous = Previous(UnsafeCell::new([MaybeUninit::uninit(); 2]));
+static INSTALL: Once = Once::new();
+const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
+
+/// Size of the alternate signal stack ward gives a thread that has none.
+const ALT_STACK_SIZE: usize = 64 * 1024;
+
+thread_local! {
+    /// The alternate signal stack ward mapped for this thread, if it had none.
+    static ALT_STACK: AltStack = const { AltStack { base: Cell::new(0), len: Cell::new(0) } };
+}
+
+struct AltStack {
+    base: Cell<usize>,
+    len: Cell<usize>,
+}
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let base = self.base.get();
+        if base == 0 {
+            return;
+        }
+        let disable = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: ALT_STACK_SIZE,
+        };
+        // SAFETY: the thread is exiting; the alternate stack is switched off before its
+        // memory, which `ensure_alt_stack` mapped, is unmapped.
+        unsafe {
+            libc::sigaltstack(&disable, std::ptr::null_mut());
+            libc::munmap(base as *mut libc::c_void, self.len.get());
+        }
+    }
+}
+
+/// Installs the overflow handler (once per process) and makes sure the current thread
+/// has an alternate signal stack to run it on.
+pub(crate) fn install_overflow_handler() {
+    INSTALL.call_once(|| {
+        for (i, &signal) in SIGNALS.iter().enumerate() {
+            // SAFETY: `action` is fully initialised before use; the previous action is
+            // stored before the new handler is installed, so the handler never reads
+            // it uninitialised.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                    handler;
+                action.sa_sigaction = handler as usize;
+                action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+                libc::sigemptyset(&mut action.sa_mask);
+                let previous = (*PREVIOUS.0.get())[i].as_mut_ptr();
+                libc::sigaction(signal, std::ptr::null(), previous);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    });
+    ensure_alt_stack();
+}
+
+fn ensure_alt_stack() {
+    // SAFETY: queries the current thread's alternate stack into a zeroed struct.
+    let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::sigaltstack(std::ptr::null(), &mut current) } != 0 {
+        return;
+    }
+    if current.ss_flags & libc::SS_DISABLE == 0 {
+        // The thread has one already (Rust's runtime gives one to its threads).
+        return;
+    }
+    let page = page_size();
+    let len = ALT_STACK_SIZE + page;
+    // SAFETY: a fresh private anonymous mapping; its lowest page becomes a guard page.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        return;
+    }
+    // SAFETY: `base` is our mapping of `len` bytes.
+    unsafe { libc::mprotect(base, page, libc::PROT_NONE) };
+    let stack = libc::stack_t {
+        // SAFETY: inside the mapping.
+        ss_sp: unsafe { base.add(page) },
+        ss_flags: 0,
+        ss_size: ALT_STACK_SIZE,
+    };
+    // SAFETY: the mapping lives until the thread-local is dropped at thread exit.
+    if unsafe { libc::sigaltstack(&stack, std::ptr::null_mut()) } == 0 {
+        ALT_STACK.with(|alt| {
+            alt.base.set(base as usize);
+            alt.len.set(len);
+        });
+    }
+}
+
+pub(crate) fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if size > 0 {
+        size as usize
+    } else {
+        4096
+    }
+}
+
+extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo for SIGSEGV and SIGBUS.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    // Aborts the process when the fault is a native stack overflow under ward.
+    crate::stack::on_fault(addr);
+
+    // Not ours: hand the fault to whoever handled it before.
+    let index = if signal == libc::SIGBUS { 1 } else { 0 };
+    // SAFETY: `PREVIOUS` was filled before this handler was installed.
+    let previous = unsafe { (*PREVIOUS.0.get())[index].assume_init_ref() };
+    let target = previous.sa_sigaction;
+    if target == libc::SIG_DFL || target == libc::SIG_IGN {
+        // Restore the default action; returning re-executes the faulting instruction,
+        // which then takes the default action (a core dump).
+        // SAFETY: restores a handler the process had before.
+        unsafe { libc::sigaction(signal, previous, std::ptr::null_mut()) };
+    } else if previous.sa_flags & libc::SA_SIGINFO != 0 {
+        // SAFETY: an SA_SIGINFO handler has this signature.
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            unsafe { std::mem::transmute(target) };
+        f(signal, info, context);
+    } else {
+        // SAFETY: a plain handler has this signature.
+        let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(target) };
+        f(signal);
+    }
+}
+
+/// Writes the parts of a message to stderr and aborts; async-signal-safe.
+pub(crate) fn abort_with_message(parts: &[&[u8]]) -> ! {
+    for part in parts {
+        let mut rest = *part;
+        while !rest.is_empty() {
+            // SAFETY: writes from a valid buffer to stderr.
+            let n = unsafe { libc::write(2, rest.as_ptr().cast(), rest.len()) };
+            if n <= 0 {
+                break;
+            }
+            rest = &rest[n as usize..];
+        }
+    }
+    // SAFETY: abort has no preconditions.
+    unsafe { libc::abort() }
+}
