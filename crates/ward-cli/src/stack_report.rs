@@ -30,12 +30,24 @@ pub struct StackReportArgs {
     check: bool,
 }
 
+/// Which budget a measured path must fit in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    /// The native stack guard, checked at every entry and host call.
+    Guard,
+    /// The reserve checked before a lazy translation.
+    Translation,
+    /// The reserve checked before an instantiation.
+    Instantiation,
+    /// Reported for information.
+    None,
+}
+
 /// One measured path.
 struct Row {
     what: String,
     bytes: usize,
-    /// Whether the guard must cover it.
-    counts: bool,
+    budget: Budget,
 }
 
 /// Runs `ward stack-report`.
@@ -84,12 +96,14 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
     for row in &rows {
         println!("  {:>6}  {}", row.bytes, row.what);
     }
-    let mut need = rows
-        .iter()
-        .filter(|r| r.counts)
-        .map(|r| r.bytes)
-        .max()
-        .unwrap_or(0);
+    let need_of = |budget: Budget| {
+        rows.iter()
+            .filter(|r| r.budget == budget)
+            .map(|r| r.bytes)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut need = need_of(Budget::Guard);
     if lazy {
         need += LAZY_BINDING_ALLOWANCE;
         println!(
@@ -97,22 +111,44 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
         );
     }
     println!();
-    if guard >= need {
-        println!(
-            "verdict: the guard of {guard} bytes suffices (largest need {need} bytes, {} spare)",
-            guard - need
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!(
-            "verdict: the guard of {guard} bytes is too small: it needs at least {need} bytes"
-        );
-        Ok(if args.check {
-            ExitCode::FAILURE
+    let checks = [
+        ("native stack guard", guard, need),
+        (
+            "translation reserve",
+            ward::stack::TRANSLATION_STACK,
+            need_of(Budget::Translation),
+        ),
+        (
+            "instantiation reserve",
+            ward::stack::INSTANTIATION_STACK.max(guard),
+            need_of(Budget::Instantiation),
+        ),
+    ];
+    let mut ok = true;
+    for (name, have, need) in checks {
+        if have >= need {
+            println!(
+                "{name}: {have} bytes suffice (largest need {need} bytes, {} spare)",
+                have - need
+            );
         } else {
-            ExitCode::SUCCESS
-        })
+            ok = false;
+            println!("{name}: {have} bytes is too small: it needs at least {need} bytes");
+        }
     }
+    println!(
+        "verdict: {}",
+        if ok {
+            "the defaults cover every measured path"
+        } else {
+            "raise the settings above"
+        }
+    );
+    Ok(if ok || !args.check {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn build_profile() -> &'static str {
@@ -163,6 +199,18 @@ const MODULE: &str = r#"
   (func (export "print_f64") (call $print_f64 (f64.const -0x1.fffffffffffffp1023)))
   (func (export "print_i32_f32") (call $print_i32_f32 (i32.const -1) (f32.const 1e-40)))
   (func (export "print_f64_f64") (call $print_f64_f64 (f64.const 1e-320) (f64.const -0x1p-1074))))
+"#;
+
+/// A module whose instantiation allocates, initialises and runs a start function.
+const INSTANTIATED: &str = r#"
+(module
+  (memory 2)
+  (table 4 funcref)
+  (global $g (mut i32) (i32.const 1))
+  (func $f (global.set $g (i32.mul (global.get $g) (i32.const 3))))
+  (elem (i32.const 0) $f $f $f)
+  (data (i32.const 16) "measured by stack painting")
+  (start $f))
 "#;
 
 /// Stack pointers the host functions record.
@@ -229,66 +277,76 @@ fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
     )?;
     let module = Module::new(engine, MODULE).context("building the measurement module")?;
     let instance = linker.instantiate(&mut store, &module)?;
-    let mut call =
-        |name: &str, args: &[ward::Val]| measured_call(&mut store, &instance, name, args);
 
     let mut rows = Vec::new();
-    let m = call("work", &[])?;
+    let m = measured_call(&mut store, &instance, "work", &[])?;
     rows.push(Row {
-        what: "executor frames below the entry check, first call (lazy translation included)"
-            .into(),
-        bytes: m.below_entry_check().unwrap_or(0),
-        counts: true,
+        what: "lazy translation check to the deepest point of translating a function".into(),
+        bytes: m.below_translate_check().unwrap_or(0),
+        budget: Budget::Translation,
     });
-    // Warm up: translate the remaining functions, touch the code paths once.
-    for name in ["empty", "print"] {
-        call(name, &[])?;
+    // Warm up: translate every function, touch the code paths once.
+    for name in ["trap", "empty", "print", "pong"] {
+        measured_call(
+            &mut store,
+            &instance,
+            name,
+            &[ward::Val::I32(0)][..usize::from(name == "pong")],
+        )?;
     }
-    let m = call("work", &[])?;
+    let m = measured_call(&mut store, &instance, "work", &[])?;
     rows.push(Row {
-        what: "executor frames below the entry check (pure wasm: calls, call_indirect, memory)"
+        what: "entry check to the deepest executor frame (pure wasm: calls, call_indirect, memory)"
             .into(),
         bytes: m.below_entry_check().unwrap_or(0),
-        counts: true,
+        budget: Budget::Guard,
     });
-
-    let m = call("trap", &[])?;
+    let m = measured_call(&mut store, &instance, "trap", &[])?;
     rows.push(Row {
-        what: "executor frames below the entry check, trap with a backtrace".into(),
+        what: "entry check to the deepest point of a trap with a backtrace".into(),
         bytes: m.below_entry_check().unwrap_or(0),
-        counts: true,
+        budget: Budget::Guard,
     });
 
-    let m = call("empty", &[])?;
+    let start = Module::new(engine, INSTANTIATED).context("building the start module")?;
+    let (result, m) = measure(PAINT_DEPTH, || linker.instantiate(&mut store, &start));
+    result.context("instantiating the start module")?;
+    rows.push(Row {
+        what: "entry check to the deepest point of instantiating a module (segments, start)".into(),
+        bytes: m.below_entry_check().unwrap_or(0),
+        budget: Budget::Instantiation,
+    });
+
+    let m = measured_call(&mut store, &instance, "empty", &[])?;
     let check = m.host_check.unwrap_or(0);
     rows.push(Row {
         what: "path from the host-call check to a host function's first instruction".into(),
         bytes: check.saturating_sub(probe.empty_entry.load(Ordering::Relaxed)),
-        counts: false,
+        budget: Budget::None,
     });
     rows.push(Row {
         what: "host-call check to the deepest point of an empty host function".into(),
         bytes: m.below_host_check().unwrap_or(0),
-        counts: true,
+        budget: Budget::Guard,
     });
 
     probe.pings().clear();
-    call("pong", &[ward::Val::I32(2)])?;
+    measured_call(&mut store, &instance, "pong", &[ward::Val::I32(2)])?;
     let pings = probe.pings().clone();
     if pings.len() >= 2 {
         rows.push(Row {
             what: "one re-entry cycle: host function -> wasm -> host function".into(),
             bytes: pings[0] - pings[1],
-            counts: false,
+            budget: Budget::None,
         });
     }
 
     for name in spectest::PRINT_FUNCTIONS {
-        let m = call(name, &[])?;
+        let m = measured_call(&mut store, &instance, name, &[])?;
         rows.push(Row {
             what: format!("host-call check to the deepest point of spectest.{name}"),
             bytes: m.below_host_check().unwrap_or(0),
-            counts: true,
+            budget: Budget::Guard,
         });
     }
     Ok(rows)

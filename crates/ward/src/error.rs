@@ -137,6 +137,7 @@ impl Trap {
     }
 
     /// A trap of the given kind with the specification's message.
+    #[inline(always)]
     pub fn from_kind(kind: TrapKind) -> Trap {
         Trap {
             kind,

@@ -64,6 +64,7 @@ impl Func {
     /// # Panics
     ///
     /// When the function or a reference among the params belongs to another store.
+    #[inline(always)]
     pub fn call(
         &self,
         mut store: impl AsContextMut,
@@ -71,6 +72,17 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let store = store.as_context_mut();
+        // First, before this call uses any stack of its own (see `stack`).
+        store.inner.check_entry()?;
+        self.call_checked(store, params, results)
+    }
+
+    fn call_checked<T>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
         let index = store.func_index(*self);
         let ty = store.inner.funcs[index as usize].ty.clone();
         if params.len() != ty.params().len()
@@ -229,8 +241,15 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     /// # Errors
     ///
     /// [`Error::Trap`] when execution traps.
+    #[inline(always)]
     pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
         let store = store.as_context_mut();
+        // First, before this call uses any stack of its own (see `stack`).
+        store.inner.check_entry()?;
+        self.call_checked(store, params)
+    }
+
+    fn call_checked<T>(&self, store: &mut Store<T>, params: Params) -> Result<Results> {
         let index = store.func_index(self.func);
         let id = store.inner.id;
         let base = store.reserve(Params::CELLS.max(Results::CELLS) as u32)?;

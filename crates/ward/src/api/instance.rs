@@ -26,7 +26,9 @@ impl Instance {
         module: &Module,
         imports: &[Extern],
     ) -> Result<Instance> {
-        crate::vm::instantiate(store.as_context_mut(), module, imports)
+        let store = store.as_context_mut();
+        store.inner.check_instantiation()?;
+        crate::vm::instantiate(store, module, imports)
     }
 
     /// The export called `name`.

@@ -166,7 +166,7 @@ impl<'a, T> Caller<'a, T> {
     /// A [`TrapKind::NativeStackOverflow`](crate::TrapKind) trap when they do not; return
     /// it from the host function and the call ends cleanly.
     pub fn ensure_native_stack(&self, bytes: usize) -> Result<(), crate::Trap> {
-        crate::stack::ensure(bytes, self.store.inner.engine.config().max_native_stack)
+        self.store.inner.native.ensure(bytes)
     }
 
     /// An export of the calling instance; `None` when the host function was called

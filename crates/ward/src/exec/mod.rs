@@ -31,8 +31,24 @@ pub(crate) struct Frame {
 
 /// Calls store function `func` whose params are in the stack cells from `base`;
 /// its results are written there.
+///
+/// The store's outermost call begins a native stack activation: it caches the bounds in
+/// the store, and ends it however the call ends (a panic in a host function included).
 pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
-    let _activation = crate::stack::enter(store.inner.engine.config().stack_limits())?;
+    if store.inner.native.limit != 0 {
+        return invoke_in_activation(store, func, base);
+    }
+    let bounds = crate::stack::begin(store.inner.engine.config().stack_limits());
+    store.inner.native = bounds;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        invoke_in_activation(store, func, base)
+    }));
+    store.inner.native = crate::stack::NativeBounds::default();
+    crate::stack::end();
+    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn invoke_in_activation<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
     match store.inner.funcs[func as usize].kind {
         FuncKind::Host { index } => call_host(store, func, index, base, None),
         FuncKind::Wasm { .. } => Executor::run(store, func, base),
@@ -47,7 +63,8 @@ fn call_host<T>(
     base: usize,
     caller_instance: Option<u32>,
 ) -> Result<(), Trap> {
-    crate::stack::check_host_call(store.inner.engine.config().stack_limits())?;
+    store.inner.native.check()?;
+    crate::stack::note_host_check();
     let ty = &store.inner.funcs[func as usize].ty;
     let cells = ty.param_cells().max(ty.result_cells()) as usize;
     let stack = &mut store.inner.stack;
@@ -132,9 +149,17 @@ impl Executor {
         else {
             unreachable!("enter is only called for wasm functions");
         };
-        let code: *const CompiledFunc = match module.compiled(index) {
-            Ok(code) => &**code,
-            Err(err) => return Err(Trap::new(format!("translation failed: {err}"))),
+        let code: *const CompiledFunc = match module.compiled_ready(index) {
+            Some(code) => code,
+            None => {
+                // Translation is deep work, done once: it asks for its own headroom.
+                store.native.ensure(crate::stack::TRANSLATION_STACK)?;
+                crate::stack::note_translate_check();
+                match module.compiled(index) {
+                    Ok(code) => &**code,
+                    Err(err) => return Err(Trap::new(format!("translation failed: {err}"))),
+                }
+            }
         };
         // SAFETY: the compiled function is owned by its module, which the store keeps
         // alive (through the instance) for as long as the store lives.

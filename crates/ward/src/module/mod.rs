@@ -570,6 +570,12 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
 }
 
 impl ModuleInner {
+    /// The translated code of defined function `index`, if it is translated already.
+    #[inline(always)]
+    pub(crate) fn compiled_ready(&self, index: u32) -> Option<&CompiledFunc> {
+        self.compiled[index as usize].get().map(|code| &**code)
+    }
+
     /// The translated code of defined function `index`, translating it on first use.
     pub(crate) fn compiled(&self, index: u32) -> Result<&Arc<CompiledFunc>> {
         let cell = &self.compiled[index as usize];

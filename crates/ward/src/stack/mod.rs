@@ -28,6 +28,7 @@
 mod paint;
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use crate::sys::{stack_pointer, ThreadStack};
 pub use paint::{measure, Measurement};
@@ -42,23 +43,45 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame, steady state             |     464 | 10,992 |
-/// | the same on a function's first call (lazy translation included)     |   2,080 | 16,488 |
-/// | the same when the call traps and collects a backtrace               |   2,080 | 16,176 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,288 | 14,288 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,416 | 11,184 |
 /// | host-call check to a host function's first instruction              |       8 |    416 |
-/// | host-call check to the deepest point of an empty host function      |      32 |    688 |
-/// | host-call check to the deepest point of a `spectest` print function |   1,408 |  9,504 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,488 |  7,632 |
+/// | host-call check to the deepest point of an empty host function      |      32 |    576 |
+/// | host-call check to the deepest point of a `spectest` print function |   1,504 |  9,840 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,520 |  8,512 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,664 | 12,552 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,240 | 20,168 |
 ///
-/// The guard covers the largest need. Release keeps WAMR's 3,072 bytes (its Linux value
-/// after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on Ubuntu
-/// 20.04 amd64): the largest need, 2,080, leaves 992 spare. Debug builds use frames
-/// an order of magnitude larger; 24 KiB leaves 8 KiB spare. A program whose symbols are
-/// bound lazily should add 2 KiB (`ward stack-report` says which applies).
+/// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
+/// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
+/// Ubuntu 20.04 amd64): the largest need, 1,504, leaves 1,568 spare. Debug builds use
+/// frames an order of magnitude larger; 24 KiB leaves 10 KiB spare. A program whose
+/// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
 } else {
     RELEASE_GUARD
+};
+
+/// Native stack that must be free before a function is translated on its first call
+/// (lazy compilation), checked there like a host function's
+/// [`Caller::ensure_native_stack`](crate::Caller::ensure_native_stack): translation
+/// runs deeper than the executor's steady state, and a guard sized for it would make
+/// every call pay for a rare event. Measured below.
+pub const TRANSLATION_STACK: usize = if cfg!(debug_assertions) {
+    16 * 1024
+} else {
+    3 * 1024
+};
+
+/// Native stack that must be free when a module is instantiated: allocating its
+/// memories and tables and applying its segments runs deeper than a call. Like
+/// [`TRANSLATION_STACK`], a separate reserve keeps the guard that every call checks
+/// small. Measured below.
+pub const INSTANTIATION_STACK: usize = if cfg!(debug_assertions) {
+    32 * 1024
+} else {
+    6 * 1024
 };
 
 const RELEASE_GUARD: usize = 3 * 1024;
@@ -83,6 +106,7 @@ struct ThreadRecord {
     /// Lowest stack pointers of the entry and host-call checks since [`measure`] began.
     min_entry_check: Cell<usize>,
     min_host_check: Cell<usize>,
+    min_translate_check: Cell<usize>,
 }
 
 thread_local! {
@@ -95,6 +119,7 @@ thread_local! {
             guard: Cell::new(0),
             min_entry_check: Cell::new(usize::MAX),
             min_host_check: Cell::new(usize::MAX),
+            min_translate_check: Cell::new(usize::MAX),
         }
     };
 }
@@ -119,29 +144,6 @@ impl ThreadRecord {
         self.high.set(stack.high);
         sys::install_overflow_handler();
     }
-
-    fn floor(&self, cap: Option<usize>) -> usize {
-        match cap {
-            Some(cap) if self.depth.get() > 0 => {
-                self.low.get().max(self.entry_sp.get().saturating_sub(cap))
-            }
-            _ => self.low.get(),
-        }
-    }
-
-    #[inline(always)]
-    fn check(&self, sp: usize, need: usize, cap: Option<usize>) -> Result<(), Trap> {
-        if sp.saturating_sub(need) < self.floor(cap) {
-            return Err(overflow());
-        }
-        Ok(())
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn overflow() -> Trap {
-    Trap::from_kind(TrapKind::NativeStackOverflow)
 }
 
 /// The guard and cap of one engine.
@@ -151,53 +153,114 @@ pub(crate) struct Limits {
     pub cap: Option<usize>,
 }
 
-/// An entry into wasm in progress on this thread; dropping it ends the entry.
-pub(crate) struct Activation(());
+/// The native stack bounds of a store's activation, cached in the store so that the
+/// checks inside it (re-entries, host calls) are one compare of the stack pointer,
+/// with no thread-local access and no stack of their own.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct NativeBounds {
+    /// The lowest stack pointer at which ward may start wasm or call a host function:
+    /// `floor + guard`. Zero while the store runs nothing.
+    pub limit: usize,
+    /// The lowest address ward lets anything reach: the stack's end, raised by the cap.
+    pub floor: usize,
+}
 
-impl Drop for Activation {
-    fn drop(&mut self) {
-        THREAD.with(|t| t.depth.set(t.depth.get() - 1));
+impl NativeBounds {
+    /// Checks the stack pointer against the limit.
+    #[inline(always)]
+    pub(crate) fn check(&self) -> Result<(), Trap> {
+        if stack_pointer() < self.limit {
+            return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
+        }
+        Ok(())
+    }
+
+    /// Checks that `bytes` remain above the floor.
+    #[inline(always)]
+    pub(crate) fn ensure(&self, bytes: usize) -> Result<(), Trap> {
+        if stack_pointer().saturating_sub(bytes) < self.floor {
+            return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
+        }
+        Ok(())
     }
 }
 
-/// Checks the native stack at an entry into wasm (from the host, or from a host
-/// function called by wasm) and records the entry.
-#[inline(always)]
-pub(crate) fn enter(limits: Limits) -> Result<Activation, Trap> {
+/// Whether [`measure`] is running: the checks then record their stack pointers.
+static MEASURING: AtomicBool = AtomicBool::new(false);
+
+/// Checks the native stack at a store's outermost entry into wasm; `sp` is the stack
+/// pointer at the public entry point (`Func::call` and the like).
+#[cold]
+#[inline(never)]
+pub(crate) fn check_outermost(sp: usize, need: usize, limits: Limits) -> Result<(), Trap> {
+    THREAD.with(|t| {
+        t.init();
+        if MEASURING.load(Ordering::Relaxed) {
+            t.min_entry_check.set(t.min_entry_check.get().min(sp));
+        }
+        let floor = floor(t, limits.cap, sp);
+        if sp.saturating_sub(need) < floor {
+            return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
+        }
+        Ok(())
+    })
+}
+
+/// The floor for an entry at `sp`: the stack's end, raised to `cap` below the thread's
+/// outermost entry.
+fn floor(t: &ThreadRecord, cap: Option<usize>, sp: usize) -> usize {
+    let entry = if t.depth.get() == 0 {
+        sp
+    } else {
+        t.entry_sp.get()
+    };
+    match cap {
+        Some(cap) => t.low.get().max(entry.saturating_sub(cap)),
+        None => t.low.get(),
+    }
+}
+
+/// Begins a store's outermost activation on this thread and returns its bounds.
+pub(crate) fn begin(limits: Limits) -> NativeBounds {
     let sp = stack_pointer();
     THREAD.with(|t| {
         t.init();
-        let outermost = t.depth.get() == 0;
-        if outermost {
+        let floor = floor(t, limits.cap, sp);
+        if t.depth.get() == 0 {
             t.entry_sp.set(sp);
         }
-        t.min_entry_check.set(t.min_entry_check.get().min(sp));
-        t.check(sp, limits.guard, limits.cap)?;
-        t.guard.set(limits.guard);
         t.depth.set(t.depth.get() + 1);
-        Ok(Activation(()))
+        t.guard.set(limits.guard);
+        NativeBounds {
+            limit: floor + limits.guard,
+            floor,
+        }
     })
 }
 
-/// Checks the native stack before a host function is called.
-#[inline(always)]
-pub(crate) fn check_host_call(limits: Limits) -> Result<(), Trap> {
-    let sp = stack_pointer();
-    THREAD.with(|t| {
-        t.init();
-        t.min_host_check.set(t.min_host_check.get().min(sp));
-        t.check(sp, limits.guard, limits.cap)
-    })
+/// Ends an activation begun by [`begin`].
+pub(crate) fn end() {
+    THREAD.with(|t| t.depth.set(t.depth.get() - 1));
 }
 
-/// Checks that `bytes` of native stack remain below the current stack pointer.
+/// Records the stack pointer of a host-call check while [`measure`] runs.
 #[inline(always)]
-pub(crate) fn ensure(bytes: usize, cap: Option<usize>) -> Result<(), Trap> {
-    let sp = stack_pointer();
-    THREAD.with(|t| {
-        t.init();
-        t.check(sp, bytes, cap)
-    })
+pub(crate) fn note_host_check() {
+    if MEASURING.load(Ordering::Relaxed) {
+        let sp = stack_pointer();
+        THREAD.with(|t| t.min_host_check.set(t.min_host_check.get().min(sp)));
+    }
+}
+
+/// Records the stack pointer of a lazy-translation check while [`measure`] runs.
+pub(crate) fn note_translate_check() {
+    if MEASURING.load(Ordering::Relaxed) {
+        let sp = stack_pointer();
+        THREAD.with(|t| {
+            t.min_translate_check
+                .set(t.min_translate_check.get().min(sp))
+        });
+    }
 }
 
 /// Called by the fault handler with the faulting address: aborts with a clear message

@@ -1,7 +1,9 @@
 //! Measuring native stack use by painting: fill the unused stack below the stack
 //! pointer with a pattern, run, and find the deepest word that changed.
 
-use super::{stack_pointer, THREAD};
+use std::sync::atomic::Ordering;
+
+use super::{stack_pointer, MEASURING, THREAD};
 
 /// The paint: "WARDWARD" in ASCII.
 const PATTERN: u64 = 0x4452_4157_4452_4157;
@@ -24,6 +26,8 @@ pub struct Measurement {
     pub entry_check: Option<usize>,
     /// The lowest stack pointer of a host-call check during the run.
     pub host_check: Option<usize>,
+    /// The lowest stack pointer of a lazy-translation check during the run.
+    pub translate_check: Option<usize>,
 }
 
 impl Measurement {
@@ -42,6 +46,13 @@ impl Measurement {
     /// plus the host function's own use.
     pub fn below_host_check(&self) -> Option<usize> {
         self.host_check.map(|sp| sp.saturating_sub(self.lowest))
+    }
+
+    /// Bytes used below the lowest lazy-translation check: what translating a function
+    /// on its first call needs.
+    pub fn below_translate_check(&self) -> Option<usize> {
+        self.translate_check
+            .map(|sp| sp.saturating_sub(self.lowest))
     }
 
     /// Whether the closure used all of the painted region (so `lowest` is a bound).
@@ -71,11 +82,20 @@ pub fn measure<R>(depth: usize, f: impl FnOnce() -> R) -> (R, Measurement) {
     THREAD.with(|t| {
         t.min_entry_check.set(usize::MAX);
         t.min_host_check.set(usize::MAX);
+        t.min_translate_check.set(usize::MAX);
     });
+    MEASURING.store(true, Ordering::Relaxed);
     let result = f();
+    MEASURING.store(false, Ordering::Relaxed);
     // SAFETY: the same region, read back after `f` returned.
     let lowest = unsafe { lowest_changed(end, start) };
-    let (entry, host) = THREAD.with(|t| (t.min_entry_check.get(), t.min_host_check.get()));
+    let (entry, host, translate) = THREAD.with(|t| {
+        (
+            t.min_entry_check.get(),
+            t.min_host_check.get(),
+            t.min_translate_check.get(),
+        )
+    });
     let found = |sp: usize| (sp != usize::MAX).then_some(sp);
     (
         result,
@@ -85,6 +105,7 @@ pub fn measure<R>(depth: usize, f: impl FnOnce() -> R) -> (R, Measurement) {
             painted_end: end,
             entry_check: found(entry),
             host_check: found(host),
+            translate_check: found(translate),
         },
     )
 }

@@ -12,6 +12,7 @@ pub(crate) use stack::ValueStack;
 
 use crate::error::Trap;
 use crate::module::ModuleInner;
+use crate::stack::NativeBounds;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::Engine;
 
@@ -126,6 +127,8 @@ pub(crate) struct StoreInner {
     pub globals: Vec<GlobalEntity>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     pub stack: ValueStack,
+    /// Native stack bounds while the store runs wasm or a host function.
+    pub native: NativeBounds,
 }
 
 impl StoreInner {
@@ -142,6 +145,32 @@ impl StoreInner {
             globals: Vec::new(),
             externs: Vec::new(),
             stack: ValueStack::new(engine.config().wasm_stack_size),
+            native: NativeBounds::default(),
         }
+    }
+
+    /// Checks the native stack at an entry into wasm from the host: a compare against
+    /// the cached limit inside an activation (no stack used before it fails), the
+    /// thread's record at the outermost entry.
+    #[inline(always)]
+    pub(crate) fn check_entry(&self) -> Result<(), Trap> {
+        if self.native.limit != 0 {
+            return self.native.check();
+        }
+        let limits = self.engine.config().stack_limits();
+        crate::stack::check_outermost(crate::stack::stack_pointer(), limits.guard, limits)
+    }
+
+    /// Checks the native stack before an instantiation, which needs
+    /// [`INSTANTIATION_STACK`](crate::stack::INSTANTIATION_STACK) or the guard, whichever
+    /// is more.
+    #[inline(always)]
+    pub(crate) fn check_instantiation(&self) -> Result<(), Trap> {
+        let limits = self.engine.config().stack_limits();
+        let need = limits.guard.max(crate::stack::INSTANTIATION_STACK);
+        if self.native.limit != 0 {
+            return self.native.ensure(need);
+        }
+        crate::stack::check_outermost(crate::stack::stack_pointer(), need, limits)
     }
 }
