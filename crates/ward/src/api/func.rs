@@ -73,7 +73,9 @@ impl Func {
     ) -> Result<()> {
         let store = store.as_context_mut();
         // First, before this call uses any stack of its own (see `stack`).
-        store.inner.check_entry()?;
+        if let Err(trap) = store.inner.check_entry() {
+            return Err(Error::Trap(trap));
+        }
         self.call_checked(store, params, results)
     }
 
@@ -245,7 +247,9 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     pub fn call(&self, mut store: impl AsContextMut, params: Params) -> Result<Results> {
         let store = store.as_context_mut();
         // First, before this call uses any stack of its own (see `stack`).
-        store.inner.check_entry()?;
+        if let Err(trap) = store.inner.check_entry() {
+            return Err(Error::Trap(trap));
+        }
         self.call_checked(store, params)
     }
 

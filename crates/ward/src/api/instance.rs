@@ -27,7 +27,9 @@ impl Instance {
         imports: &[Extern],
     ) -> Result<Instance> {
         let store = store.as_context_mut();
-        store.inner.check_instantiation()?;
+        if let Err(trap) = store.inner.check_instantiation() {
+            return Err(crate::Error::Trap(trap));
+        }
         crate::vm::instantiate(store, module, imports)
     }
 

@@ -100,12 +100,14 @@ pub trait AsContextMut: AsContext {
 
 impl<T> AsContext for Store<T> {
     type Data = T;
+    #[inline(always)]
     fn as_context(&self) -> &Store<T> {
         self
     }
 }
 
 impl<T> AsContextMut for Store<T> {
+    #[inline(always)]
     fn as_context_mut(&mut self) -> &mut Store<T> {
         self
     }
@@ -113,6 +115,7 @@ impl<T> AsContextMut for Store<T> {
 
 impl<S: AsContext + ?Sized> AsContext for &S {
     type Data = S::Data;
+    #[inline(always)]
     fn as_context(&self) -> &Store<S::Data> {
         (**self).as_context()
     }
@@ -120,12 +123,14 @@ impl<S: AsContext + ?Sized> AsContext for &S {
 
 impl<S: AsContext + ?Sized> AsContext for &mut S {
     type Data = S::Data;
+    #[inline(always)]
     fn as_context(&self) -> &Store<S::Data> {
         (**self).as_context()
     }
 }
 
 impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
+    #[inline(always)]
     fn as_context_mut(&mut self) -> &mut Store<S::Data> {
         (**self).as_context_mut()
     }
@@ -182,12 +187,14 @@ impl<'a, T> Caller<'a, T> {
 
 impl<T> AsContext for Caller<'_, T> {
     type Data = T;
+    #[inline(always)]
     fn as_context(&self) -> &Store<T> {
         self.store
     }
 }
 
 impl<T> AsContextMut for Caller<'_, T> {
+    #[inline(always)]
     fn as_context_mut(&mut self) -> &mut Store<T> {
         self.store
     }

@@ -1,0 +1,379 @@
+//! Native and wasm stack overflows end in clean traps, on threads with small and large
+//! stacks, and the store stays usable after them.
+
+mod support;
+
+use std::hint::black_box;
+use std::process::Command;
+
+use support::{on_thread, trap_kind, THREAD_STACKS};
+use ward::stack::{stack_pointer, thread_stack, DEFAULT_NATIVE_STACK_GUARD};
+use ward::{Caller, Config, Engine, Error, Func, Linker, Module, Store, Trap, TrapKind, Val};
+
+#[test]
+fn endless_recursion_traps_on_every_thread_size() {
+    let (engine, modules) = support::endless_recursion_modules();
+    let modules = std::sync::Arc::new(modules);
+    for size in THREAD_STACKS {
+        let (engine, modules) = (engine.clone(), modules.clone());
+        on_thread(size, move || {
+            support::check_endless_recursion(&engine, &modules)
+        });
+    }
+}
+
+#[test]
+fn host_ping_pong_traps_on_every_thread_size() {
+    let (engine, module) = support::ping_pong_module(&support::deep_wasm_stack());
+    for size in THREAD_STACKS {
+        let (engine, module) = (engine.clone(), module.clone());
+        let deepest = on_thread(size, move || {
+            support::check_ping_pong(&engine, &module, "pong")
+        });
+        println!(
+            "{} KiB thread: ping-pong reached depth {deepest}",
+            size >> 10
+        );
+    }
+}
+
+#[test]
+fn a_host_function_near_its_budget_works_and_traps_cleanly_at_the_limit() {
+    let (engine, module) = support::ping_pong_module(&support::deep_wasm_stack());
+    for size in THREAD_STACKS {
+        let (engine, module) = (engine.clone(), module.clone());
+        on_thread(size, move || {
+            let (mut store, instance) = support::ping_pong_store(&engine, &module);
+            let big = instance.get_typed_func::<(), ()>(&store, "big").unwrap();
+            big.call(&mut store, ()).expect("room for the 2 KiB buffer");
+            support::check_ping_pong(&engine, &module, "pong_big");
+        });
+    }
+}
+
+#[test]
+fn ensure_native_stack_traps_instead_of_overflowing() {
+    on_thread(256 << 10, || {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module (import "host" "deep" (func $deep (param i32)))
+                 (func (export "deep") (param i32) (call $deep (local.get 0))))"#,
+        )
+        .unwrap();
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "deep", |caller: Caller<'_, ()>, kib: i32| {
+                caller.ensure_native_stack(kib as usize * 1024)
+            })
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let deep = instance.get_typed_func::<i32, ()>(&store, "deep").unwrap();
+        deep.call(&mut store, 16)
+            .expect("16 KiB are free on a 256 KiB thread");
+        assert_eq!(
+            trap_kind(deep.call(&mut store, 1024)),
+            TrapKind::NativeStackOverflow
+        );
+        deep.call(&mut store, 16).expect("the store still works");
+    });
+}
+
+#[test]
+fn max_native_stack_caps_re_entry() {
+    let deepest = |cap: Option<usize>| {
+        let mut config = support::deep_wasm_stack();
+        config.max_native_stack(cap);
+        let (engine, module) = support::ping_pong_module(&config);
+        on_thread(8 << 20, move || {
+            let (mut store, instance) = support::ping_pong_store(&engine, &module);
+            let pong = instance.get_typed_func::<i32, ()>(&store, "pong").unwrap();
+            assert_eq!(
+                trap_kind(pong.call(&mut store, 0)),
+                TrapKind::NativeStackOverflow
+            );
+            store.data().deepest
+        })
+    };
+    let capped = deepest(Some(256 << 10));
+    let whole = deepest(None);
+    assert!(
+        capped * 8 < whole,
+        "a 256 KiB cap allowed depth {capped}, the whole 8 MiB stack {whole}"
+    );
+}
+
+/// Bytes at the very end of the stack that must never change.
+const CANARY: usize = 64;
+const CANARY_BYTE: u8 = 0xa5;
+
+/// Host data of the sweep: the outcome of each run.
+#[derive(Default)]
+struct Sweep {
+    /// (bytes left above the canary, result of the call into wasm)
+    runs: Vec<(usize, Result<i32, TrapKind>)>,
+    canary_hit: Vec<usize>,
+}
+
+/// Uses about 1 KiB of stack per level.
+#[inline(never)]
+fn coarse(
+    caller: &mut Caller<'_, Sweep>,
+    leaf: Func,
+    target: usize,
+) -> (usize, Result<(), Error>, i32) {
+    let mut pad = [0u8; 1024];
+    black_box(&mut pad);
+    let out = descend(caller, leaf, target, usize::MAX);
+    black_box(&pad);
+    out
+}
+
+/// Uses a few dozen bytes of stack per level.
+#[inline(never)]
+fn fine(
+    caller: &mut Caller<'_, Sweep>,
+    leaf: Func,
+    target: usize,
+) -> (usize, Result<(), Error>, i32) {
+    let parent = stack_pointer();
+    let mut pad = [0u8; 8];
+    black_box(&mut pad);
+    let out = descend(caller, leaf, target, parent);
+    black_box(&pad);
+    out
+}
+
+/// Recurses until the stack pointer is within one small step above `target`, then
+/// calls into wasm from right there: the call's own check is the first thing that
+/// runs, in this frame.
+#[inline(never)]
+fn descend(
+    caller: &mut Caller<'_, Sweep>,
+    leaf: Func,
+    target: usize,
+    parent: usize,
+) -> (usize, Result<(), Error>, i32) {
+    let sp = stack_pointer();
+    if sp > target + 16 * 1024 {
+        return coarse(caller, leaf, target);
+    }
+    // The last fine step's size tells how far the next one goes.
+    let step = if parent == usize::MAX {
+        1024
+    } else {
+        parent - sp
+    };
+    if sp >= target + step {
+        return fine(caller, leaf, target);
+    }
+    let mut results = [Val::I32(0)];
+    let outcome = leaf.call(&mut *caller, &[], &mut results);
+    (sp, outcome, results[0].i32().unwrap_or(0))
+}
+
+/// A host recursion leaves exactly N bytes of native stack (N from 0 to 64 KiB in
+/// 64-byte steps) and calls into wasm export `leaf`. Every run succeeds or traps
+/// `NativeStackOverflow`; none crashes, and the canary at the stack's end is never
+/// touched. Returns the smallest N at which the call succeeded.
+fn sweep(leaf_body: &str) -> usize {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        format!(
+            r#"(module
+                 (import "host" "descend" (func $descend (param i32)))
+                 (import "host" "empty" (func $empty))
+                 (func $add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                 (func (export "start") (param i32) (call $descend (local.get 0)))
+                 (func (export "leaf") (result i32) {leaf_body}))"#
+        ),
+    )
+    .unwrap();
+    let runs = on_thread(512 << 10, move || {
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("host", "empty", || {}).unwrap();
+        linker
+            .func_wrap(
+                "host",
+                "descend",
+                |mut caller: Caller<'_, Sweep>, n: i32| -> Result<(), Trap> {
+                    let low = thread_stack().expect("the thread's stack").low;
+                    let leaf = caller
+                        .get_export("leaf")
+                        .and_then(|e| e.into_func())
+                        .unwrap();
+                    let canary = low as *mut u8;
+                    // SAFETY: the lowest bytes of this thread's stack are unused here.
+                    unsafe { std::ptr::write_bytes(canary, CANARY_BYTE, CANARY) };
+                    let (sp, outcome, value) =
+                        descend(&mut caller, leaf, low + CANARY + n as usize, usize::MAX);
+                    // SAFETY: as above; read after every frame below has returned.
+                    let intact = (0..CANARY)
+                        .all(|i| unsafe { std::ptr::read_volatile(canary.add(i)) } == CANARY_BYTE);
+                    let left = sp - low - CANARY;
+                    if !intact {
+                        caller.data_mut().canary_hit.push(left);
+                    }
+                    let outcome = match outcome {
+                        Ok(()) => Ok(value),
+                        Err(Error::Trap(trap)) => Err(trap.kind()),
+                        Err(other) => panic!("unexpected error {other}"),
+                    };
+                    caller.data_mut().runs.push((left, outcome));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let mut store = Store::new(&engine, Sweep::default());
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let start = instance.get_typed_func::<i32, ()>(&store, "start").unwrap();
+        // Translate `leaf` and learn the thread's stack before the sweep.
+        start.call(&mut store, 64 << 10).unwrap();
+        store.data_mut().runs.clear();
+        for n in (0..=64 << 10).step_by(64) {
+            start.call(&mut store, n).unwrap();
+        }
+        let sweep = store.into_data();
+        assert!(
+            sweep.canary_hit.is_empty(),
+            "canary overwritten with {:?} left",
+            sweep.canary_hit
+        );
+        sweep.runs
+    });
+
+    for (left, outcome) in &runs {
+        assert!(
+            matches!(outcome, Ok(7) | Err(TrapKind::NativeStackOverflow)),
+            "{left} bytes left: {outcome:?}"
+        );
+    }
+    let smallest = runs
+        .iter()
+        .filter(|(_, outcome)| outcome.is_ok())
+        .map(|&(left, _)| left)
+        .min()
+        .expect("the call succeeds with 64 KiB left");
+    let largest_trap = runs
+        .iter()
+        .filter(|(_, outcome)| outcome.is_err())
+        .map(|&(left, _)| left)
+        .max()
+        .expect("the call traps with nothing left");
+    assert!(
+        largest_trap < smallest,
+        "successes and traps interleave: {runs:?}"
+    );
+    // The canary is part of what is left: count from the stack's end.
+    let from_end = smallest + CANARY;
+    assert!(
+        from_end >= DEFAULT_NATIVE_STACK_GUARD,
+        "a call ran with {from_end} bytes left, less than the guard {DEFAULT_NATIVE_STACK_GUARD}"
+    );
+    from_end
+}
+
+#[test]
+fn sweep_of_remaining_stack_into_pure_wasm() {
+    let smallest = sweep("(call $add (i32.const 3) (i32.const 4))");
+    println!(
+        "sweep into pure wasm: smallest N at which the call succeeds: {smallest} bytes \
+         (guard {DEFAULT_NATIVE_STACK_GUARD})"
+    );
+    // The entry check is the first thing the call runs, in the caller's frame (an
+    // unoptimised build inlines less, and runs a few small calls before it).
+    let slack = if cfg!(debug_assertions) { 2048 } else { 256 };
+    assert!(
+        smallest <= DEFAULT_NATIVE_STACK_GUARD + slack,
+        "ward needed {smallest} bytes with a guard of {DEFAULT_NATIVE_STACK_GUARD}"
+    );
+}
+
+#[test]
+fn sweep_of_remaining_stack_into_wasm_calling_the_host() {
+    let smallest = sweep("(call $empty) (i32.const 7)");
+    println!(
+        "sweep into wasm that calls the host: smallest N at which the call succeeds: \
+         {smallest} bytes (guard {DEFAULT_NATIVE_STACK_GUARD})"
+    );
+}
+
+/// Recurses without end in host code, using stack ward never sees.
+#[inline(never)]
+#[allow(unconditional_recursion)]
+fn runaway(depth: u64) -> u64 {
+    let mut pad = [depth as u8; 256];
+    black_box(&mut pad);
+    runaway(depth + 1) + pad[0] as u64
+}
+
+/// Run in a child process by `overflow_in_host_code_aborts_with_a_message`.
+#[test]
+#[ignore = "crashes on purpose; run by overflow_in_host_code_aborts_with_a_message"]
+fn host_code_overflows_the_native_stack() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "host" "runaway" (func $r)) (func (export "run") (call $r)))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "runaway", || {
+            black_box(runaway(0));
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<(), ()>(&store, "run").unwrap();
+    let _ = run.call(&mut store, ());
+    unreachable!("the host function cannot return");
+}
+
+#[test]
+#[cfg(unix)]
+fn overflow_in_host_code_aborts_with_a_message() {
+    use std::os::unix::process::ExitStatusExt;
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "host_code_overflows_the_native_stack",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.signal(),
+        Some(libc_sigabrt()),
+        "status {:?}, stderr:\n{stderr}",
+        output.status
+    );
+    assert!(
+        stderr.contains("ward: native stack overflow in host code"),
+        "stderr:\n{stderr}"
+    );
+    assert!(stderr.contains(&format!("guard of {DEFAULT_NATIVE_STACK_GUARD} bytes")));
+    assert!(stderr.contains("--native-stack-guard"));
+}
+
+/// SIGABRT, which is 6 on every Unix ward supports.
+fn libc_sigabrt() -> i32 {
+    6
+}
+
+#[test]
+fn config_reports_its_native_stack_settings() {
+    let mut config = Config::new();
+    assert_eq!(config.get_native_stack_guard(), DEFAULT_NATIVE_STACK_GUARD);
+    assert_eq!(config.get_max_native_stack(), None);
+    config
+        .native_stack_guard(8192)
+        .max_native_stack(Some(1 << 20));
+    assert_eq!(config.get_native_stack_guard(), 8192);
+    assert_eq!(config.get_max_native_stack(), Some(1 << 20));
+}
