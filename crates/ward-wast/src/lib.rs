@@ -388,17 +388,11 @@ impl WastRunner {
         self.compile_bytes(&bytes)
     }
 
-    /// Compiles a binary module.
-    ///
-    /// Everything the `wast` crate hands us is meant to be a binary module, but
-    /// `Module::new` also accepts `.wat` text: bytes without the `\0asm` magic would
-    /// be read as text, and an empty `(module binary "")` would become a valid empty
-    /// module. Such bytes are malformed binaries, so they are rejected here.
+    /// Compiles a binary module: everything the `wast` crate hands us is one, so text
+    /// is not accepted here (an empty `(module binary "")` is malformed, not an empty
+    /// text module).
     fn compile_bytes(&self, bytes: &[u8]) -> Result<Module, String> {
-        if !bytes.starts_with(b"\0asm") {
-            return Err("malformed binary: missing magic header".to_string());
-        }
-        Module::new(&self.engine, bytes)
+        Module::from_binary(&self.engine, bytes)
             .map_err(|e| format!("compilation failed: {}", describe_error(&e)))
     }
 

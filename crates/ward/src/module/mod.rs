@@ -136,21 +136,28 @@ impl Module {
     /// or invalid, or the text does not parse.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
         let bytes = bytes.as_ref();
-        let binary = if bytes.starts_with(b"\0asm") {
-            bytes.to_vec()
-        } else {
-            wat::parse_bytes(bytes)
-                .map_err(|e| Error::Compile {
-                    message: e.to_string(),
-                    offset: 0,
-                })?
-                .into_owned()
-        };
-        let (info, compiled) = load(engine, &binary)?;
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|e| Error::Compile {
+            message: e.to_string(),
+            offset: 0,
+        })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Loads a module from its binary format only: bytes that are not a binary module
+    /// (text included) are malformed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Compile`] with the reason and byte offset.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let (info, compiled) = load(engine, bytes)?;
         Ok(Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
-                bytes: binary.into_boxed_slice(),
+                bytes: bytes.into(),
                 info,
                 compiled,
             }),
