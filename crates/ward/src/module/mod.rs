@@ -139,11 +139,7 @@ impl Module {
         if bytes.starts_with(b"\0asm") {
             return Module::from_binary(engine, bytes);
         }
-        let binary = wat::parse_bytes(bytes).map_err(|e| Error::Compile {
-            message: e.to_string(),
-            offset: 0,
-        })?;
-        Module::from_binary(engine, &binary)
+        Module::from_binary(engine, &parse_text(bytes)?)
     }
 
     /// Loads a module from its binary format only: bytes that are not a binary module
@@ -330,6 +326,25 @@ impl ExportType<'_> {
     pub fn ty(&self) -> ExternType {
         self.module.export_type(self.kind)
     }
+}
+
+/// Encodes the text format to a binary module. Errors carry the byte offset in the
+/// text, and their message the line and column with the offending line.
+fn parse_text(bytes: &[u8]) -> Result<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Compile {
+        message: format!("neither a binary module (no `\\0asm` header) nor UTF-8 text: {e}"),
+        offset: e.valid_up_to(),
+    })?;
+    let error = |mut e: wast::Error| {
+        e.set_text(text);
+        Error::Compile {
+            offset: e.span().offset(),
+            message: e.to_string(),
+        }
+    };
+    let buffer = wast::parser::ParseBuffer::new(text).map_err(error)?;
+    let mut wat: wast::Wat<'_> = wast::parser::parse(&buffer).map_err(error)?;
+    wat.encode().map_err(error)
 }
 
 fn range_of(bytes: &[u8], part: &[u8]) -> Range<usize> {
