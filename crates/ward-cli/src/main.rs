@@ -7,6 +7,7 @@ mod report;
 mod run;
 mod size;
 mod value;
+mod wasi;
 mod wast;
 
 use std::process::ExitCode;
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Run(args) => run::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::execute(args),
         Command::Wast(args) => wast::execute(args),
         Command::Inspect(args) => inspect::execute(args).map(|()| ExitCode::SUCCESS),
     };
