@@ -38,8 +38,6 @@ pub struct RunArgs {
     /// Twice (-vv) also logs every WASI call with its arguments and result.
     #[arg(short, long, action = ArgAction::Count)]
     verbose: u8,
-    #[command(flatten)]
-    wasi: WasiOptions,
     /// The program's arguments (it sees the module path as its first), or with --invoke
     /// the function's arguments. Everything after the first argument is an argument, so
     /// ward's options go before it; `--` ends ward's options.
@@ -49,6 +47,8 @@ pub struct RunArgs {
         value_name = "ARGS"
     )]
     args: Vec<String>,
+    #[command(flatten)]
+    wasi: WasiOptions,
 }
 
 /// Messages for `-v`, on stderr.
