@@ -112,6 +112,16 @@ pub struct WasiCtxBuilder {
     streams: Vec<TcpStream>,
 }
 
+impl std::fmt::Debug for WasiCtxBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WasiCtxBuilder")
+            .field("args", &self.args)
+            .field("env", &self.env.len())
+            .field("preopens", &self.preopens.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for WasiCtxBuilder {
     fn default() -> Self {
         Self::new()
