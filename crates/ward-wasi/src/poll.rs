@@ -82,11 +82,11 @@ impl WasiCtx {
         let subs_size = (nsubscriptions as usize)
             .checked_mul(layout::SUBSCRIPTION_SIZE as usize)
             .ok_or(Errno::Fault)?;
+        let events_size = (nsubscriptions as usize)
+            .checked_mul(layout::EVENT_SIZE as usize)
+            .ok_or(Errno::Fault)?;
         mem.check(subs_ptr, subs_size)?;
-        mem.check(
-            events_ptr,
-            nsubscriptions as usize * layout::EVENT_SIZE as usize,
-        )?;
+        mem.check(events_ptr, events_size)?;
         mem.check(nevents_ptr, 4)?;
 
         let start = Instant::now();
@@ -166,14 +166,18 @@ impl WasiCtx {
             std::thread::sleep(wait);
         }
 
-        if ready.is_empty() || clocks.iter().any(|c| c.after.is_zero()) {
-            let elapsed = start.elapsed();
-            // A wait that ended on its timeout fires the first clock even if the host's
-            // sleep came back a hair early.
-            for clock in &clocks {
-                if clock.after <= elapsed || Some(clock.after) == first_clock && ready.is_empty() {
-                    ready.push(Event::new(clock.userdata, eventtype::CLOCK, Errno::Success));
-                }
+        // Every clock that has run out fires. A wait that ended on its timeout with
+        // nothing else ready fires the first clock(s) even if the host's sleep came back
+        // a hair early.
+        let elapsed = start.elapsed();
+        let timed_out = ready.is_empty();
+        for clock in &clocks {
+            if clock.after <= elapsed || (timed_out && Some(clock.after) == first_clock) {
+                ready.push(Event::new(
+                    clock.userdata,
+                    eventtype::CLOCK,
+                    Errno::Success,
+                ));
             }
         }
 
