@@ -173,11 +173,7 @@ impl WasiCtx {
         let timed_out = ready.is_empty();
         for clock in &clocks {
             if clock.after <= elapsed || (timed_out && Some(clock.after) == first_clock) {
-                ready.push(Event::new(
-                    clock.userdata,
-                    eventtype::CLOCK,
-                    Errno::Success,
-                ));
+                ready.push(Event::new(clock.userdata, eventtype::CLOCK, Errno::Success));
             }
         }
 

@@ -37,6 +37,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("path_unlink_file", "i32 i32 i32"),
     ("poll_oneoff", "i32 i32 i32 i32"),
     ("random_get", "i32 i32"),
+    ("sock_accept", "i32 i32 i32"),
+    ("sock_recv", "i32 i32 i32 i32 i32 i32"),
+    ("sock_send", "i32 i32 i32 i32 i32"),
+    ("sock_shutdown", "i32 i32"),
 ];
 
 /// Where the test puts strings in guest memory.
