@@ -18,6 +18,8 @@ use crate::{load, size, value};
 
 /// The function run when no `--invoke` is given, as in WASI commands.
 const START: &str = "_start";
+/// The function that sets up a WASI reactor before `--invoke` calls one of its exports.
+const INITIALIZE: &str = "_initialize";
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -25,6 +27,7 @@ pub struct RunArgs {
     file: PathBuf,
     /// Call the exported function NAME with ARGS instead of `_start`, and print its results,
     /// one per line. Integers are decimal or 0x hexadecimal, floats decimal, nan, inf or -inf.
+    /// A module that exports `_initialize` (a WASI reactor) has it called first.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
     #[command(flatten)]
@@ -130,6 +133,17 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let Some((name, ty, params)) = entry else {
         return Ok(ExitCode::SUCCESS);
     };
+    // A WASI reactor (a library module) sets itself up in `_initialize`, which must run
+    // before any of its other exports is called.
+    if args.invoke.is_some() && name != INITIALIZE {
+        if let Ok(init) = instance.get_typed_func::<(), ()>(&store, INITIALIZE) {
+            log.info(|| format!("calling `{INITIALIZE}`"));
+            if let Err(err) = init.call(&mut store, ()) {
+                return exit_status(err, &store, &log)
+                    .with_context(|| format!("failed to call `{INITIALIZE}`"));
+            }
+        }
+    }
     let func = instance
         .get_func(&store, &name)
         .with_context(|| format!("the instance has no function `{name}`"))?;

@@ -417,3 +417,17 @@ fn invoke_still_calls_exports_of_wasi_modules() {
     let output = ward(&["run", module.as_str()]);
     assert_exit(&output, 9);
 }
+
+#[test]
+fn invoke_initializes_a_reactor_first() {
+    let module = Temp::file(
+        "reactor.wat",
+        r#"(module
+          (global $ready (mut i32) (i32.const 0))
+          (func (export "_initialize") (global.set $ready (i32.const 40)))
+          (func (export "get") (result i32) (i32.add (global.get $ready) (i32.const 2))))"#,
+    );
+    let output = ward(&["run", module.as_str(), "--invoke", "get"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "42\n");
+}
