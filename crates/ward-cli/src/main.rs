@@ -8,6 +8,7 @@ mod run;
 mod size;
 mod stack_report;
 mod value;
+mod wasi;
 mod wast;
 
 use std::process::ExitCode;
@@ -21,7 +22,9 @@ Exit codes:
   1  usage error (bad command line), I/O error, any other error,
      or `ward wast` with at least one failed directive
   2  the module could not be loaded (malformed or invalid) or linked (unresolved import)
-  3  the module trapped (the trap message and wasm backtrace go to stderr)";
+  3  the module trapped (the trap message and wasm backtrace go to stderr)
+  A WASI program that calls proc_exit(N) (exit(N) in C) makes ward exit with N
+  (its low 8 bits, as a POSIX process status).";
 
 /// A small, fast, stack-safe WebAssembly runtime.
 #[derive(Parser)]
@@ -34,6 +37,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a WebAssembly module: its `_start` function, or the export named by --invoke.
+    /// WASI (preview 1) programs run with the directories, environment and arguments given.
+    #[command(after_help = EXIT_CODES)]
     Run(run::RunArgs),
     /// Run .wast spec test scripts and print a summary.
     Wast(wast::WastArgs),
@@ -59,7 +64,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Run(args) => run::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::execute(args),
         Command::Wast(args) => wast::execute(args),
         Command::Inspect(args) => inspect::execute(args).map(|()| ExitCode::SUCCESS),
         Command::StackReport(args) => stack_report::execute(args),

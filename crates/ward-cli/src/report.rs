@@ -10,8 +10,8 @@ const EXIT_LOAD_OR_LINK: u8 = 2;
 /// Exit code of a module that trapped.
 const EXIT_TRAP: u8 = 3;
 
-/// Import modules of the WASI preview 1 interface.
-const WASI_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
+/// The import module of WASI preview 1, the version ward provides.
+const WASI_PREVIEW1: &str = "wasi_snapshot_preview1";
 
 /// One import that nothing defines.
 #[derive(Debug)]
@@ -43,15 +43,16 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
                 import.module, import.name, import.ty
             );
         }
-        let wasi: Vec<&str> = WASI_MODULES
-            .into_iter()
-            .filter(|wasi| missing.iter().any(|import| import.module == *wasi))
-            .collect();
-        if !wasi.is_empty() {
-            eprintln!(
-                "note: this module needs WASI (`{}`), which is not supported yet by this build of ward",
-                wasi.join("`, `")
-            );
+        let mut notes: Vec<String> = Vec::new();
+        for import in missing {
+            if let Some(note) = wasi_note(import) {
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+        for note in notes {
+            eprintln!("note: {note}");
         }
         return ExitCode::from(EXIT_LOAD_OR_LINK);
     }
@@ -71,6 +72,39 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Why an import that nothing defines may be a WASI function of another version than
+/// the one ward provides, and what to do about it.
+fn wasi_note(import: &MissingImport) -> Option<String> {
+    let module = import.module.as_str();
+    if module == WASI_PREVIEW1 {
+        return Some(format!(
+            "ward provides WASI preview 1 (`{WASI_PREVIEW1}`), which has no function `{}`",
+            import.name
+        ));
+    }
+    if module == "wasi_unstable" {
+        return Some(format!(
+            "`wasi_unstable` is WASI's older snapshot 0; ward provides WASI preview 1 \
+             (`{WASI_PREVIEW1}`): rebuild the program for the wasm32-wasip1 (wasm32-wasi) target"
+        ));
+    }
+    if module.starts_with("wasi:") {
+        return Some(format!(
+            "`{module}` is a WASI preview 2 interface (the component model), which ward does \
+             not run; ward provides WASI preview 1 (`{WASI_PREVIEW1}`): rebuild the program \
+             for the wasm32-wasip1 target"
+        ));
+    }
+    if module == "wasi" {
+        return Some(format!(
+            "`wasi::{}` belongs to a WASI proposal (such as wasi-threads) that ward does not \
+             support; ward provides WASI preview 1 (`{WASI_PREVIEW1}`)",
+            import.name
+        ));
+    }
+    None
 }
 
 /// The trap anywhere in the chain of `err`, if it is one.

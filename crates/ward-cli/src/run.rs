@@ -1,18 +1,25 @@
-//! `ward run`: instantiate a module and call its `_start` function or a chosen export.
+//! `ward run`: instantiate a module and call its `_start` function or a chosen export,
+//! with WASI preview 1 for the programs that import it.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{bail, Context};
-use clap::Args;
+use clap::{ArgAction, Args};
 use ward::{Engine, ExternType, FuncType, Linker, Module, Store, Val};
+use ward_wasi::{I32Exit, WasiCtx};
 
 use crate::engine::EngineOptions;
 use crate::report::{MissingImport, UnresolvedImports};
-use crate::{load, value};
+use crate::wasi::WasiOptions;
+use crate::{load, size, value};
 
 /// The function run when no `--invoke` is given, as in WASI commands.
 const START: &str = "_start";
+/// The function that sets up a WASI reactor before `--invoke` calls one of its exports.
+const INITIALIZE: &str = "_initialize";
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -20,29 +27,63 @@ pub struct RunArgs {
     file: PathBuf,
     /// Call the exported function NAME with ARGS instead of `_start`, and print its results,
     /// one per line. Integers are decimal or 0x hexadecimal, floats decimal, nan, inf or -inf.
+    /// A module that exports `_initialize` (a WASI reactor) has it called first.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
     #[command(flatten)]
     engine: EngineOptions,
-    /// Arguments for the function named by --invoke (ignored by `_start` for now).
-    /// Everything after the first argument is an argument, so options go before it.
+    /// The most bytes each linear memory may grow to; K, M and G suffixes are binary units.
+    /// Past it memory.grow returns -1, and a module whose memory starts larger fails to
+    /// instantiate.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
+    max_memory: Option<usize>,
+    /// Log what ward does on stderr: loading, preopens, the call and how it ended.
+    /// Twice (-vv) also logs every WASI call with its arguments and result.
+    #[arg(short, long, action = ArgAction::Count)]
+    verbose: u8,
+    /// The program's arguments (it sees the module path as its first), or with --invoke
+    /// the function's arguments. Everything after the first argument is an argument, so
+    /// ward's options go before it; `--` ends ward's options.
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "ARGS"
     )]
     args: Vec<String>,
+    #[command(flatten)]
+    wasi: WasiOptions,
 }
 
-/// Runs `ward run`.
+/// Messages for `-v`, on stderr.
+struct Log {
+    verbose: u8,
+}
+
+impl Log {
+    fn info(&self, message: impl FnOnce() -> String) {
+        if self.verbose > 0 {
+            eprintln!("ward: {}", message());
+        }
+    }
+}
+
+/// Runs `ward run` and returns ward's exit code: the program's exit status when it
+/// called `proc_exit` (its low 8 bits, as on POSIX), else success.
 ///
 /// # Errors
 ///
-/// Fails when the module cannot be loaded or linked, when the arguments do not fit the
-/// function, or when the module traps (the error then holds the [`ward::Trap`]).
-pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
+/// Fails when the module cannot be loaded or linked, when a directory cannot be
+/// preopened, when the arguments do not fit the function, or when the module traps
+/// (the error then holds the [`ward::Trap`]).
+pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let log = Log {
+        verbose: args.verbose,
+    };
+    let file = args.file.display().to_string();
     let engine = Engine::new(&args.engine.config());
+    let loading = Instant::now();
     let module = load::module(&engine, &args.file)?;
+    log.info(|| format!("loaded `{file}` in {:.1?}", loading.elapsed()));
     let entry = match entry_point(&module, args.invoke.as_deref())? {
         Some((name, ty)) => {
             let call_args: &[String] = if args.invoke.is_some() {
@@ -56,16 +97,53 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
         None => None,
     };
 
-    let mut store = Store::new(&engine, ());
-    let linker = Linker::new(&engine);
+    // A command gets its arguments after its own name; with --invoke the arguments are
+    // the function's, and the program sees only its name.
+    let mut program_args = vec![file.clone()];
+    if args.invoke.is_none() {
+        program_args.extend(args.args.iter().cloned());
+    }
+    let mut ctx = args.wasi.build(&program_args)?;
+    ctx.set_trace(args.verbose >= 2);
+    for (dir, perms) in args.wasi.preopens() {
+        log.info(|| {
+            format!(
+                "preopened `{}` as `{}` ({perms:?})",
+                dir.host.display(),
+                dir.guest
+            )
+        });
+    }
+    let mut store = Store::new(&engine, ctx);
+    if let Some(max) = args.max_memory {
+        store.limit_memory(max);
+        log.info(|| format!("linear memories are limited to {max} bytes"));
+    }
+    let mut linker = Linker::new(&engine);
+    ward_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
     check_imports(&linker, &mut store, &module)?;
     // Instantiation runs the module's start function, if it has one.
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .with_context(|| format!("failed to instantiate `{}`", args.file.display()))?;
-    let Some((name, ty, params)) = entry else {
-        return Ok(());
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(err) => {
+            return exit_status(err, &store, &log)
+                .with_context(|| format!("failed to instantiate `{file}`"))
+        }
     };
+    let Some((name, ty, params)) = entry else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    // A WASI reactor (a library module) sets itself up in `_initialize`, which must run
+    // before any of its other exports is called.
+    if args.invoke.is_some() && name != INITIALIZE {
+        if let Ok(init) = instance.get_typed_func::<(), ()>(&store, INITIALIZE) {
+            log.info(|| format!("calling `{INITIALIZE}`"));
+            if let Err(err) = init.call(&mut store, ()) {
+                return exit_status(err, &store, &log)
+                    .with_context(|| format!("failed to call `{INITIALIZE}`"));
+            }
+        }
+    }
     let func = instance
         .get_func(&store, &name)
         .with_context(|| format!("the instance has no function `{name}`"))?;
@@ -75,15 +153,35 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<()> {
         .iter()
         .map(|&ty| Val::default_for(ty))
         .collect();
-    func.call(&mut store, &params, &mut results)
-        .with_context(|| format!("failed to call `{name}`"))?;
+    log.info(|| format!("calling `{name}`"));
+    let running = Instant::now();
+    if let Err(err) = func.call(&mut store, &params, &mut results) {
+        return exit_status(err, &store, &log).with_context(|| format!("failed to call `{name}`"));
+    }
+    log.info(|| format!("`{name}` returned after {:.1?}", running.elapsed()));
 
     let mut out = std::io::stdout().lock();
     for result in &results {
         writeln!(out, "{}", value::format(result))?;
     }
     out.flush()?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code for a guest that called `proc_exit`; any other error is returned.
+fn exit_status(
+    err: ward::Error,
+    store: &Store<WasiCtx>,
+    log: &Log,
+) -> Result<ExitCode, ward::Error> {
+    match I32Exit::from_error(&err, store.data()) {
+        Some(I32Exit(status)) => {
+            log.info(|| format!("the program exited with status {status}"));
+            // As a POSIX process's status, the low 8 bits: exit(-1) is 255.
+            Ok(ExitCode::from(status as u8))
+        }
+        None => Err(err),
+    }
 }
 
 /// Fails with every import of `module` that `linker` does not define, all at once.

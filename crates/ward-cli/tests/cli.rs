@@ -304,27 +304,6 @@ fn every_unresolved_import_is_named_with_its_type() {
 }
 
 #[test]
-fn wasi_imports_say_wasi_is_not_supported() {
-    let module = Temp::file(
-        "wasi.wat",
-        r#"
-        (module
-          (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
-          (func (export "_start")))
-        "#,
-    );
-    let output = ward(&["run", module.as_str()]);
-    assert_exit(&output, 2);
-    let err = stderr(&output);
-    assert!(
-        err.contains("unresolved import `wasi_snapshot_preview1::proc_exit`"),
-        "{err}"
-    );
-    assert!(err.contains("WASI"), "{err}");
-    assert!(err.contains("not supported yet"), "{err}");
-}
-
-#[test]
 fn inspect_lists_imports_exports_and_counts() {
     let module = Temp::file(
         "inspect.wat",

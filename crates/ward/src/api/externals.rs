@@ -170,11 +170,13 @@ impl Memory {
     ///
     /// # Errors
     ///
-    /// [`Error::Other`] when the host cannot allocate it.
+    /// [`Error::Other`] when the host cannot allocate it, or when its minimum size exceeds
+    /// the store's [memory limit](Store::limit_memory).
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
         let index = store.inner.memories.len() as u32;
-        store.inner.memories.push(MemoryEntity::new(ty)?);
+        let limit = store.inner.memory_limit;
+        store.inner.memories.push(MemoryEntity::new(ty, limit)?);
         Ok(Memory {
             store_id: store.inner.id,
             index,
@@ -205,12 +207,14 @@ impl Memory {
     ///
     /// # Errors
     ///
-    /// [`Error::Other`] past the memory's maximum or when the host is out of memory.
+    /// [`Error::Other`] past the memory's maximum or the store's
+    /// [memory limit](Store::limit_memory), or when the host is out of memory.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let store = store.as_context_mut();
         let index = store.memory_index(*self);
+        let limit = store.inner.memory_limit;
         store.inner.memories[index as usize]
-            .grow(delta)
+            .grow(delta, limit)
             .ok_or_else(|| Error::Other(format!("failed to grow memory by {delta} pages")))
     }
 
@@ -223,6 +227,17 @@ impl Memory {
     pub fn data_mut<'a, T: 'a>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
         let index = store.memory_index(*self);
         &mut store.inner.memories[index as usize].data
+    }
+
+    /// The memory's bytes and the store's user data, both mutably: what a host function
+    /// needs to move bytes between guest memory and state kept in the store's data.
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: &'a mut Store<T>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let index = store.memory_index(*self);
+        let data = &mut store.inner.memories[index as usize].data;
+        (data, &mut store.data)
     }
 
     /// Copies `buf.len()` bytes from `offset` into `buf`.

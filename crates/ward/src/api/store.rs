@@ -11,7 +11,7 @@ use crate::{Engine, Extern, Func, Global, Memory, Table};
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) hosts: Vec<HostFn<T>>,
-    data: T,
+    pub(crate) data: T,
 }
 
 impl<T> Store<T> {
@@ -37,6 +37,15 @@ impl<T> Store<T> {
     /// The user data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         &mut self.data
+    }
+
+    /// Caps every linear memory of the store at `max_bytes` bytes (whole pages of 64 KiB
+    /// count; a partial page does not fit). Past the cap `memory.grow` returns -1 and
+    /// [`Memory::grow`] fails, as past a memory's own maximum; creating or instantiating
+    /// a memory whose minimum size exceeds the cap fails with [`Error::Other`](crate::Error).
+    /// Memories already larger than the cap keep their size. No cap by default.
+    pub fn limit_memory(&mut self, max_bytes: usize) {
+        self.inner.memory_limit = max_bytes;
     }
 
     /// Consumes the store and returns its user data.

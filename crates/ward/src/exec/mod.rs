@@ -550,7 +550,7 @@ impl Executor {
             Op::MemoryGrow { dst, delta } => {
                 let delta = self.get(delta) as u32;
                 let m = store.instances[self.inst as usize].memories[0];
-                let old = store.memories[m as usize].grow(delta);
+                let old = store.memories[m as usize].grow(delta, store.memory_limit);
                 self.load_memory(store);
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);
             }

@@ -134,7 +134,9 @@ pub(crate) fn instantiate<T>(
     for i in 0..info.memories.len() - info.num_imported_memories as usize {
         let ty: MemoryType = info.memories[info.num_imported_memories as usize + i];
         instance.memories.push(inner.memories.len() as u32);
-        inner.memories.push(MemoryEntity::new(ty)?);
+        inner
+            .memories
+            .push(MemoryEntity::new(ty, inner.memory_limit)?);
     }
     for seg in &info.elems {
         let items: Vec<u64> = seg

@@ -49,8 +49,16 @@ pub(crate) struct MemoryEntity {
 }
 
 impl MemoryEntity {
-    pub(crate) fn new(ty: MemoryType) -> Result<MemoryEntity, crate::Error> {
+    /// A zero-filled memory of `ty`'s minimum size, which must not exceed `limit` bytes
+    /// (the store's [`memory_limit`](StoreInner::memory_limit)).
+    pub(crate) fn new(ty: MemoryType, limit: usize) -> Result<MemoryEntity, crate::Error> {
         let bytes = ty.minimum() as usize * PAGE_SIZE;
+        if bytes > limit {
+            return Err(crate::Error::Other(format!(
+                "a memory of {} pages ({bytes} bytes) exceeds the store's memory limit of {limit} bytes",
+                ty.minimum()
+            )));
+        }
         let mut data = Vec::new();
         data.try_reserve_exact(bytes).map_err(|_| {
             crate::Error::Other(format!(
@@ -66,12 +74,15 @@ impl MemoryEntity {
         (self.data.len() / PAGE_SIZE) as u32
     }
 
-    /// Grows by `delta` pages; returns the old size, or `None` past the limit or when
+    /// Grows by `delta` pages; returns the old size, or `None` past the memory's maximum,
+    /// past `limit` bytes (the store's [`memory_limit`](StoreInner::memory_limit)) or when
     /// the host cannot provide the memory.
-    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+    pub(crate) fn grow(&mut self, delta: u32, limit: usize) -> Option<u32> {
         let old = self.pages();
         let max = self.ty.maximum().unwrap_or(65536).min(65536);
-        let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        let new = old
+            .checked_add(delta)
+            .filter(|&n| n <= max && n as usize * PAGE_SIZE <= limit)?;
         let bytes = new as usize * PAGE_SIZE;
         self.data.try_reserve_exact(bytes - self.data.len()).ok()?;
         self.data.resize(bytes, 0);
@@ -129,6 +140,9 @@ pub(crate) struct StoreInner {
     pub stack: ValueStack,
     /// Native stack bounds while the store runs wasm or a host function.
     pub native: NativeBounds,
+    /// The most bytes any linear memory of the store may hold (`usize::MAX`: no limit
+    /// beyond the memory's own maximum).
+    pub memory_limit: usize,
 }
 
 impl StoreInner {
@@ -146,6 +160,7 @@ impl StoreInner {
             externs: Vec::new(),
             stack: ValueStack::new(engine.config().wasm_stack_size),
             native: NativeBounds::default(),
+            memory_limit: usize::MAX,
         }
     }
 
