@@ -38,6 +38,9 @@ impl Translator {
             self.emit(make(addr, src, memarg.offset as u32));
             return Ok(());
         }
+        if self.translate_simd(op) {
+            return Ok(());
+        }
         match *op {
             Operator::Nop => {}
             Operator::Unreachable => {
