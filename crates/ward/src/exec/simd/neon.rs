@@ -173,13 +173,15 @@ neon! {
 /// Lane shifts by a count already reduced modulo the lane width; a negative count
 /// shifts right.
 macro_rules! shift {
-    ($(fn $name:ident: $t:ty, $dup:ident, $shl:ident, $sign:literal;)*) => {$(
+    (@count left, $c:expr) => { $c as i32 };
+    (@count right, $c:expr) => { -($c as i32) };
+    ($(fn $name:ident: $t:ty, $dup:ident, $shl:ident, $dir:ident;)*) => {$(
         #[inline(always)]
         pub(super) fn $name(v: u128, count: u32) -> u128 {
             #[inline]
             #[target_feature(enable = "neon")]
             fn imp(v: $t, count: u32) -> $t {
-                $shl(v, $dup((count as i32 * $sign) as _))
+                $shl(v, $dup(shift!(@count $dir, count) as _))
             }
             // SAFETY: NEON is part of the aarch64 baseline.
             unsafe { imp(<$t>::of(v), count) }.bits()
@@ -188,14 +190,14 @@ macro_rules! shift {
 }
 
 shift! {
-    fn i16x8_shl: uint16x8_t, vdupq_n_s16, vshlq_u16, 1;
-    fn i16x8_shr_s: int16x8_t, vdupq_n_s16, vshlq_s16, -1;
-    fn i16x8_shr_u: uint16x8_t, vdupq_n_s16, vshlq_u16, -1;
-    fn i32x4_shl: uint32x4_t, vdupq_n_s32, vshlq_u32, 1;
-    fn i32x4_shr_s: int32x4_t, vdupq_n_s32, vshlq_s32, -1;
-    fn i32x4_shr_u: uint32x4_t, vdupq_n_s32, vshlq_u32, -1;
-    fn i64x2_shl: uint64x2_t, vdupq_n_s64, vshlq_u64, 1;
-    fn i64x2_shr_u: uint64x2_t, vdupq_n_s64, vshlq_u64, -1;
+    fn i16x8_shl: uint16x8_t, vdupq_n_s16, vshlq_u16, left;
+    fn i16x8_shr_s: int16x8_t, vdupq_n_s16, vshlq_s16, right;
+    fn i16x8_shr_u: uint16x8_t, vdupq_n_s16, vshlq_u16, right;
+    fn i32x4_shl: uint32x4_t, vdupq_n_s32, vshlq_u32, left;
+    fn i32x4_shr_s: int32x4_t, vdupq_n_s32, vshlq_s32, right;
+    fn i32x4_shr_u: uint32x4_t, vdupq_n_s32, vshlq_u32, right;
+    fn i64x2_shl: uint64x2_t, vdupq_n_s64, vshlq_u64, left;
+    fn i64x2_shr_u: uint64x2_t, vdupq_n_s64, vshlq_u64, right;
 }
 
 /// No single NEON instruction: these stay portable.

@@ -106,16 +106,18 @@ fn same_floats(x: u128, y: u128, width: u32) -> bool {
 }
 
 macro_rules! same_float {
-    ($width:expr; $($name:ident($($arg:ident),*))*) => {$(
-        for &a in &samples() {
-            for &b in &samples() {
-                let _ = b;
+    ($width:expr, |$a:ident, $b:ident|; $($name:ident($($arg:ident),*))*) => {$(
+        for &$a in &samples() {
+            for &$b in &samples() {
+                let _ = $b;
                 let x = fast::$name($($arg),*);
                 let y = lanes::$name($($arg),*);
                 assert!(
                     same_floats(x, y, $width),
-                    "{}({a:#034x}, {b:#034x}): {x:#034x} vs {y:#034x}",
-                    stringify!($name)
+                    "{}({:#034x}, {:#034x}): {x:#034x} vs {y:#034x}",
+                    stringify!($name),
+                    $a,
+                    $b
                 );
             }
         }
@@ -169,13 +171,13 @@ fn integer_ops_match_the_portable_code() {
 
 #[test]
 fn float_ops_match_the_portable_code() {
-    same_float! { 32;
+    same_float! { 32, |a, b|;
         f32x4_add(a, b) f32x4_sub(a, b) f32x4_mul(a, b) f32x4_div(a, b)
         f32x4_min(a, b) f32x4_max(a, b) f32x4_pmin(a, b) f32x4_pmax(a, b)
         f32x4_sqrt(a) f32x4_ceil(a) f32x4_floor(a) f32x4_trunc(a) f32x4_nearest(a)
         f32x4_convert_i32x4_s(a) f32x4_demote_f64x2_zero(a)
     }
-    same_float! { 64;
+    same_float! { 64, |a, b|;
         f64x2_add(a, b) f64x2_sub(a, b) f64x2_mul(a, b) f64x2_div(a, b)
         f64x2_min(a, b) f64x2_max(a, b) f64x2_pmin(a, b) f64x2_pmax(a, b)
         f64x2_sqrt(a) f64x2_ceil(a) f64x2_floor(a) f64x2_trunc(a) f64x2_nearest(a)
