@@ -60,6 +60,12 @@ impl Func {
     /// A host function from a Rust closure, whose parameter and result types give the
     /// function's type. The closure may take a [`Caller`] first, and may return `()`, a
     /// value, a tuple of values, or a `Result` of those with a [`Trap`].
+    ///
+    /// Value types: `i32`/`u32` for `i32`, `i64`/`u64` for `i64`, `f32`, `f64`, [`V128`]
+    /// for `v128`, `Option<Func>` for `funcref` and `Option<ExternRef>` for `externref`;
+    /// up to 32 params and 32 results. Calls of such a function allocate nothing: params
+    /// and results travel in place in the wasm stack, one 64-bit cell per value and two
+    /// per `v128`.
     pub fn wrap<S: AsContextMut, Params, Results>(
         mut store: S,
         f: impl IntoFunc<S::Data, Params, Results>,

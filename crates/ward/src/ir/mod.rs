@@ -78,7 +78,7 @@ macro_rules! define_ops {
             }
 
             /// Whether this is a SIMD (`v128`) op. The SIMD ops are declared last and
-            /// together, so this is a single compare of the op's tag.
+            /// together, so the compiler tests this with one range compare of the tag.
             #[inline(always)]
             pub(crate) fn is_simd(&self) -> bool {
                 matches!(

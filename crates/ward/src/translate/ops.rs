@@ -38,9 +38,6 @@ impl Translator {
             self.emit(make(addr, src, memarg.offset as u32));
             return Ok(());
         }
-        if self.translate_simd(op) {
-            return Ok(());
-        }
         match *op {
             Operator::Nop => {}
             Operator::Unreachable => {
@@ -277,6 +274,7 @@ impl Translator {
                     segment: elem_index,
                 });
             }
+            ref other if self.translate_simd(other) => {}
             ref other => {
                 return Err(Error::Compile {
                     message: format!("unsupported operator: {other:?}"),
