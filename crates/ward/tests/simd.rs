@@ -410,3 +410,90 @@ fn simd_can_be_turned_off() {
     );
     Module::new(&engine, "(module (func (result i32) (i32.const 1)))").unwrap();
 }
+
+/// `v128` values in every place the translator moves values: block params and results,
+/// branches (`br_if`, `br_table`), `select`, `local.tee`, calls (direct and indirect)
+/// with scalars around them, and constants reused from the pool.
+const CONTROL: &str = r#"
+    (module
+      (type $mix (func (param i32 v128 i64 v128) (result v128 i32)))
+      (table funcref (elem $swap_add))
+      (func $swap_add (type $mix)
+        (i64x2.add (local.get 3) (i64x2.splat (local.get 2)))
+        (i32.add (local.get 0) (i32x4.extract_lane 3 (local.get 1))))
+      (func (export "calls") (param $x v128) (param $k i32) (result v128 i32 v128 i32)
+        (call $swap_add (local.get $k) (local.get $x) (i64.const 5) (local.get $x))
+        (call_indirect (type $mix)
+          (i32.const 7) (local.get $x) (i64.const -1) (v128.const i64x2 1 2) (i32.const 0)))
+      (func (export "branches") (param $x v128) (param $i i32) (result v128)
+        (local $t v128)
+        (block $a (result v128)
+          (block $b (result v128)
+            (block $c (result v128)
+              (local.tee $t (i32x4.add (local.get $x) (v128.const i32x4 1 1 1 1)))
+              (local.get $i)
+              (br_table $a $b $c $b $a))
+            (return (i32x4.mul (v128.const i32x4 3 3 3 3))))
+          (br_if $a (v128.const i32x4 9 9 9 9) (i32.eq (local.get $i) (i32.const 3)))
+          (drop)
+          (local.get $t)
+          (br $a (i32x4.neg)))
+        (v128.const i32x4 1 1 1 1)
+        (select (i32x4.add) (local.get $t) (i32.lt_u (local.get $i) (i32.const 3))))
+      (func (export "loop") (param $n i32) (result v128 i32)
+        (local $c i32)
+        (v128.const i64x2 0 0) (i32.const 0)
+        (loop $next (param v128 i32) (result v128 i32)
+          (local.set $c (i32.add (i32.const 1)))
+          (i64x2.add (v128.const i64x2 1 -1))
+          (local.get $c)
+          (br_if $next (i32.lt_u (local.get $c) (local.get $n))))))
+"#;
+
+#[test]
+fn v128_through_control_flow_and_calls() {
+    for compilation in [ward::CompilationMode::Lazy, ward::CompilationMode::Eager] {
+        let mut config = Config::new();
+        config.compilation(compilation);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, CONTROL).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+
+        let calls = instance
+            .get_typed_func::<(V128, i32), (V128, i32, V128, i32)>(&store, "calls")
+            .unwrap();
+        let x = lanes_i32([10, 20, 30, 40]);
+        let (a, b, c, d) = calls.call(&mut store, (V128::new(x), 2)).unwrap();
+        let x_plus_5 = (x as u64 + 5) as u128 | (((x >> 64) as u64 + 5) as u128) << 64;
+        assert_eq!(a.bits(), x_plus_5);
+        assert_eq!(b, 42);
+        assert_eq!(c.bits(), 1 << 64);
+        assert_eq!(d, 47);
+
+        let branches = instance
+            .get_typed_func::<(V128, i32), V128>(&store, "branches")
+            .unwrap();
+        let x = V128::new(lanes_i32([1, 2, 3, 4]));
+        let mut got = |i| branches.call(&mut store, (x, i)).unwrap().bits();
+        // t = x + 1. 0 -> $a with t; the select takes t + 1 (0 < 3).
+        assert_eq!(got(0), lanes_i32([3, 4, 5, 6]));
+        // 1 -> $b; br_if not taken; -t to $a; the select takes -t + 1.
+        assert_eq!(got(1), lanes_i32([-1, -2, -3, -4]));
+        // 2 -> $c: returns 3t.
+        assert_eq!(got(2), lanes_i32([6, 9, 12, 15]));
+        // 3 -> $b; br_if takes 9s to $a; the select takes t (3 < 3 is false).
+        assert_eq!(got(3), lanes_i32([2, 3, 4, 5]));
+        // 9 -> the default, $a; the select takes t.
+        assert_eq!(got(9), lanes_i32([2, 3, 4, 5]));
+
+        let looped = instance
+            .get_typed_func::<i32, (V128, i32)>(&store, "loop")
+            .unwrap();
+        let (v, n) = looped.call(&mut store, 1000).unwrap();
+        assert_eq!(n, 1000);
+        assert_eq!(v.bits(), (-1000i64 as u64 as u128) << 64 | 1000);
+    }
+}

@@ -94,14 +94,15 @@ impl Translator {
 
     /// Adds a constant to the function's pool; returns its index.
     fn add_const(&mut self, value: u128) -> u32 {
-        let window = self.consts.iter().take(CONST_DEDUP_WINDOW);
-        let index = match window.into_iter().position(|&c| c == value) {
-            Some(i) => i,
-            None => {
-                self.consts.push(value);
-                self.consts.len() - 1
-            }
-        };
+        let consts = &mut self.consts;
+        let found = consts
+            .iter()
+            .take(CONST_DEDUP_WINDOW)
+            .position(|&c| c == value);
+        let index = found.unwrap_or_else(|| {
+            consts.push(value);
+            consts.len() - 1
+        });
         index as u32
     }
 }
