@@ -10,11 +10,6 @@ use std::path::{Path, PathBuf};
 use ward::CompilationMode;
 use ward_wast::run_paths;
 
-/// Scripts whose file name starts with one of these prefixes are not run.
-///
-/// `simd_`: ward does not implement the SIMD proposal yet.
-const SKIPPED_PREFIXES: &[&str] = &["simd_"];
-
 /// Native stack of the thread that runs the scripts. The suite's deep-recursion
 /// tests must end in a trap, never in a crash of the test process; a large stack
 /// keeps the margin wide in unoptimised builds.
@@ -35,14 +30,12 @@ fn spec_core_2_0() {
         return;
     };
     let dir = PathBuf::from(dir);
-    let (files, skipped) = collect_scripts(&dir);
+    let files = collect_scripts(&dir);
     assert!(!files.is_empty(), "no .wast files in {}", dir.display());
     eprintln!(
-        "spec: running {} scripts from {}; skipped {} ({:?}: not implemented yet)",
+        "spec: running {} scripts from {}",
         files.len(),
-        dir.display(),
-        skipped,
-        SKIPPED_PREFIXES
+        dir.display()
     );
 
     let runner = std::thread::Builder::new()
@@ -73,27 +66,17 @@ fn spec_core_2_0() {
     );
 }
 
-/// The scripts of `dir` to run, sorted, and the number skipped.
-fn collect_scripts(dir: &Path) -> (Vec<PathBuf>, usize) {
+/// The scripts of `dir`, sorted.
+fn collect_scripts(dir: &Path) -> Vec<PathBuf> {
     let entries = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("WARD_SPEC_TESTSUITE={}: {e}", dir.display()));
     let mut files = Vec::new();
-    let mut skipped = 0;
     for entry in entries {
         let path = entry.expect("readable directory entry").path();
-        if path.extension().is_none_or(|ext| ext != "wast") {
-            continue;
-        }
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if SKIPPED_PREFIXES.iter().any(|p| name.starts_with(p)) {
-            skipped += 1;
-        } else {
+        if path.extension().is_some_and(|ext| ext == "wast") {
             files.push(path);
         }
     }
     files.sort();
-    (files, skipped)
+    files
 }

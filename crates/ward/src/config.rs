@@ -38,7 +38,7 @@ impl Default for Config {
         Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
-            features: WasmFeatures::WASM2.difference(WasmFeatures::SIMD),
+            features: WasmFeatures::WASM2,
             native_stack_guard: crate::stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
         }
@@ -46,8 +46,8 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The default configuration: WebAssembly 2.0 without SIMD, lazy translation,
-    /// a 1 MiB wasm stack.
+    /// The default configuration: WebAssembly 2.0 (including fixed-width SIMD), lazy
+    /// translation, a 1 MiB wasm stack.
     pub fn new() -> Self {
         Self::default()
     }
@@ -106,8 +106,8 @@ impl Config {
         self
     }
 
-    /// Accepts fixed-width SIMD (`v128`) in modules. Off by default: the interpreter does
-    /// not execute SIMD yet, so a module using it fails to load with a clear error.
+    /// Accepts fixed-width SIMD (`v128`) in modules. On by default; with it off, a module
+    /// that uses `v128` fails to load with a validation error.
     pub fn wasm_simd(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::SIMD, on)
     }

@@ -1,18 +1,41 @@
 //! Functions: calling them from the host, and making host functions.
 //!
-//! Every call between the host and wasm passes its values in place, in a window of
+//! # How values are passed
+//!
+//! Every call between the host and wasm passes its values in place, in a *window* of
 //! the store's wasm stack: the params are written there, the callee reads them there
-//! and writes its results over them. A wasm caller's arguments are already in that
-//! window, so a wasm-to-host call copies nothing into an argument buffer, whatever the
-//! number or types of its params. Typed functions lift and lower each value straight
-//! between that window and Rust values.
+//! and writes its results over them, from the window's first cell. The window is
+//! `max(param cells, result cells)` long. Each value takes 64-bit cells in order:
+//!
+//! | type | cells |
+//! |------|-------|
+//! | `i32`, `f32` | 1: the 32 bits, zero-extended (floats as their bits, NaN payloads kept) |
+//! | `i64`, `f64` | 1 |
+//! | `funcref`, `externref` | 1: 0 for null, else the store index plus one |
+//! | `v128` | 2: the low 64 bits (lane 0 upwards), then the high 64 bits |
+//!
+//! - **wasm to host.** The caller's arguments already sit in consecutive slots of its
+//!   frame (the translator puts them there for any call), and that span *is* the host
+//!   function's window. ward checks the window fits in the wasm stack, then hands it to
+//!   the host function as `&mut [u64]`: no argument buffer, no copy, whatever the number
+//!   of params (a signature of 100 params or of 8 `v128` + 8 `f64` + 8 `i64` is passed
+//!   exactly like one of two). A [`Func::wrap`] closure lifts each param straight from
+//!   its cells into a Rust value and lowers its results straight into the window:
+//!   the call allocates nothing. A [`Func::new`] function sees its params as a slice of
+//!   [`Val`]s, which it builds (and its results) in two vectors per call.
+//! - **host to wasm.** [`TypedFunc::call`] writes the params into a window at the top
+//!   of the wasm stack, and the callee's frame starts there, so wasm reads them as its
+//!   first locals; the results are read back from the same cells. [`Func::call`] does
+//!   the same from a slice of [`Val`]s.
+//!
+//! Host functions may call back into wasm: that activation runs above the window.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::error::{Error, Result, Trap, TrapKind};
 use crate::vm::{FuncEntity, FuncKind, HostFn};
-use crate::{AsContext, AsContextMut, Caller, ExternRef, FuncType, Store, Val, ValType};
+use crate::{AsContext, AsContextMut, Caller, ExternRef, FuncType, Store, Val, ValType, V128};
 
 /// A function of a store: defined by a wasm instance or by the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +60,12 @@ impl Func {
     /// A host function from a Rust closure, whose parameter and result types give the
     /// function's type. The closure may take a [`Caller`] first, and may return `()`, a
     /// value, a tuple of values, or a `Result` of those with a [`Trap`].
+    ///
+    /// Value types: `i32`/`u32` for `i32`, `i64`/`u64` for `i64`, `f32`, `f64`, [`V128`]
+    /// for `v128`, `Option<Func>` for `funcref` and `Option<ExternRef>` for `externref`;
+    /// up to 32 params and 32 results. Calls of such a function allocate nothing: params
+    /// and results travel in place in the wasm stack, one 64-bit cell per value and two
+    /// per `v128`.
     pub fn wrap<S: AsContextMut, Params, Results>(
         mut store: S,
         f: impl IntoFunc<S::Data, Params, Results>,
@@ -274,28 +303,35 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
 
 /// A Rust type that stands for a wasm value type.
 pub trait WasmTy: Copy + Send + Sync + 'static {
+    /// The 64-bit cells a value takes in a frame: 1, or 2 for a `v128`.
+    #[doc(hidden)]
+    const CELLS: usize;
     /// The wasm type.
     fn valtype() -> ValType;
-    /// Lowers the value to a cell; false for a reference from another store.
+    /// Lowers the value to its cells; false for a reference from another store.
     #[doc(hidden)]
-    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool;
-    /// Lifts the value from a cell.
+    fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool;
+    /// Lifts the value from its cells.
     #[doc(hidden)]
-    fn from_cell(store_id: u64, cell: u64) -> Self;
+    fn from_cells(store_id: u64, cells: &[u64]) -> Self;
 }
 
 macro_rules! wasm_ty_num {
     ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$c:ident| $from:expr;)*) => {$(
         impl WasmTy for $t {
+            const CELLS: usize = 1;
             fn valtype() -> ValType {
                 ValType::$vt
             }
-            fn to_cell(self, _: u64, cell: &mut u64) -> bool {
+            #[inline]
+            fn to_cells(self, _: u64, cells: &mut [u64]) -> bool {
                 let $v = self;
-                *cell = $to;
+                cells[0] = $to;
                 true
             }
-            fn from_cell(_: u64, $c: u64) -> Self {
+            #[inline]
+            fn from_cells(_: u64, cells: &[u64]) -> Self {
+                let $c = cells[0];
                 $from
             }
         }
@@ -311,39 +347,62 @@ wasm_ty_num! {
     f64 => F64, |v| v.to_bits(), |c| f64::from_bits(c);
 }
 
+/// A `v128` takes two cells: the low 64 bits (lane 0 upwards) first.
+impl WasmTy for V128 {
+    const CELLS: usize = 2;
+    fn valtype() -> ValType {
+        ValType::V128
+    }
+    #[inline]
+    fn to_cells(self, _: u64, cells: &mut [u64]) -> bool {
+        let bits = self.bits();
+        cells[0] = bits as u64;
+        cells[1] = (bits >> 64) as u64;
+        true
+    }
+    #[inline]
+    fn from_cells(_: u64, cells: &[u64]) -> Self {
+        V128::new((cells[1] as u128) << 64 | cells[0] as u128)
+    }
+}
+
 impl WasmTy for Option<Func> {
+    const CELLS: usize = 1;
     fn valtype() -> ValType {
         ValType::FuncRef
     }
-    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool {
-        *cell = self.map_or(0, |f| f.index as u64 + 1);
+    fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
+        cells[0] = self.map_or(0, |f| f.index as u64 + 1);
         self.is_none_or(|f| f.store_id == store_id)
     }
-    fn from_cell(store_id: u64, cell: u64) -> Self {
-        (cell != 0).then(|| Func {
+    fn from_cells(store_id: u64, cells: &[u64]) -> Self {
+        let c = cells[0];
+        (c != 0).then(|| Func {
             store_id,
-            index: (cell - 1) as u32,
+            index: (c - 1) as u32,
         })
     }
 }
 
 impl WasmTy for Option<ExternRef> {
+    const CELLS: usize = 1;
     fn valtype() -> ValType {
         ValType::ExternRef
     }
-    fn to_cell(self, store_id: u64, cell: &mut u64) -> bool {
-        *cell = self.map_or(0, |e| e.index as u64 + 1);
+    fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
+        cells[0] = self.map_or(0, |e| e.index as u64 + 1);
         self.is_none_or(|e| e.store_id == store_id)
     }
-    fn from_cell(store_id: u64, cell: u64) -> Self {
-        (cell != 0).then(|| ExternRef {
+    fn from_cells(store_id: u64, cells: &[u64]) -> Self {
+        let c = cells[0];
+        (c != 0).then(|| ExternRef {
             store_id,
-            index: (cell - 1) as u32,
+            index: (c - 1) as u32,
         })
     }
 }
 
-/// A list of [`WasmTy`] values: `()`, one value, or a tuple of up to 16.
+/// A list of [`WasmTy`] values: `()`, one value, or a tuple of up to 32.
 pub trait WasmTyList: Sized + Send + Sync + 'static {
     /// Cells the list occupies.
     #[doc(hidden)]
@@ -368,37 +427,45 @@ pub trait WasmResults: WasmTyList {}
 impl<T: WasmTyList> WasmResults for T {}
 
 impl<A: WasmTy> WasmTyList for A {
-    const CELLS: usize = 1;
+    const CELLS: usize = A::CELLS;
     fn push_types(out: &mut Vec<ValType>) {
         out.push(A::valtype());
     }
+    #[inline]
     fn write(self, store_id: u64, cells: &mut [u64]) -> bool {
-        self.to_cell(store_id, &mut cells[0])
+        self.to_cells(store_id, cells)
     }
+    #[inline]
     fn read(store_id: u64, cells: &[u64]) -> Self {
-        A::from_cell(store_id, cells[0])
+        A::from_cells(store_id, cells)
     }
 }
 
 macro_rules! wasm_ty_list {
     ($($a:ident)*) => {
         impl<$($a: WasmTy),*> WasmTyList for ($($a,)*) {
-            const CELLS: usize = 0 $(+ { let _ = stringify!($a); 1 })*;
+            const CELLS: usize = 0 $(+ $a::CELLS)*;
             fn push_types(_out: &mut Vec<ValType>) {
                 $(_out.push($a::valtype());)*
             }
+            // Each value's offset is a constant and the window's length is checked once,
+            // up front: the compiler drops the per-value bounds checks.
+            #[inline]
             #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
             fn write(self, store_id: u64, cells: &mut [u64]) -> bool {
+                let cells = &mut cells[..Self::CELLS];
                 let ($($a,)*) = self;
                 let mut at = 0;
                 let mut ok = true;
-                $(ok &= $a.to_cell(store_id, &mut cells[at]); at += 1;)*
+                $(ok &= $a.to_cells(store_id, &mut cells[at..]); at += $a::CELLS;)*
                 ok
             }
+            #[inline]
             #[allow(unused_mut, unused_variables, unused_assignments, clippy::unused_unit)]
             fn read(store_id: u64, cells: &[u64]) -> Self {
+                let cells = &cells[..Self::CELLS];
                 let mut at = 0;
-                ($({ let v = $a::from_cell(store_id, cells[at]); at += 1; v },)*)
+                ($({ let v = $a::from_cells(store_id, &cells[at..]); at += $a::CELLS; v },)*)
             }
         }
 
@@ -475,6 +542,22 @@ wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
 wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
 wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
 wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27 A28);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27 A28 A29);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27 A28 A29 A30);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27 A28 A29 A30 A31);
+wasm_ty_list!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16 A17 A18 A19 A20 A21 A22 A23 A24 A25 A26 A27 A28 A29 A30 A31 A32);
 
 /// What a host closure may return: results, or a `Result` of results and a [`Trap`].
 pub trait WasmRet {

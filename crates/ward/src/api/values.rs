@@ -34,6 +34,35 @@ impl ExternRef {
     }
 }
 
+/// A `v128` value for typed functions ([`Func::wrap`], [`TypedFunc`](crate::TypedFunc)):
+/// its 128 bits, lane 0 in the lowest bits, as in [`Val::V128`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct V128(u128);
+
+impl V128 {
+    /// The vector with these bits.
+    pub const fn new(bits: u128) -> V128 {
+        V128(bits)
+    }
+
+    /// The vector's bits.
+    pub const fn bits(self) -> u128 {
+        self.0
+    }
+}
+
+impl From<u128> for V128 {
+    fn from(bits: u128) -> V128 {
+        V128(bits)
+    }
+}
+
+impl From<V128> for u128 {
+    fn from(v: V128) -> u128 {
+        v.0
+    }
+}
+
 /// A WebAssembly value.
 #[derive(Debug, Clone, Copy)]
 pub enum Val {
@@ -108,6 +137,14 @@ impl Val {
     pub fn f64(&self) -> Option<f64> {
         match *self {
             Val::F64(v) => Some(f64::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    /// The `v128` bits, if this is one.
+    pub fn v128(&self) -> Option<u128> {
+        match *self {
+            Val::V128(v) => Some(v),
             _ => None,
         }
     }
@@ -214,6 +251,12 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
+    }
+}
+
+impl From<V128> for Val {
+    fn from(v: V128) -> Val {
+        Val::V128(v.bits())
     }
 }
 

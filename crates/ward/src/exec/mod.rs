@@ -8,6 +8,7 @@
 
 mod bulk;
 mod numeric;
+mod simd;
 
 use std::ptr;
 
@@ -362,6 +363,7 @@ impl Executor {
                 return Ok(true);
             }
             Op::Unreachable {} => return Err(Trap::from_kind(TrapKind::Unreachable)),
+            simd if simd.is_simd() => self.simd(simd).map_err(Trap::from_kind)?,
             other => self
                 .other(&mut store.inner, other)
                 .map_err(Trap::from_kind)?,

@@ -67,7 +67,7 @@ rounding!(round64, f64, 0x0008_0000_0000_0000);
 macro_rules! float_ops {
     ($min:ident, $max:ident, $t:ty) => {
         /// wasm `min`: NaN if either operand is NaN; -0 is less than +0.
-        fn $min(a: $t, b: $t) -> $t {
+        pub(super) fn $min(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
                 return a + b;
             }
@@ -83,7 +83,7 @@ macro_rules! float_ops {
         }
 
         /// wasm `max`: NaN if either operand is NaN; +0 is greater than -0.
-        fn $max(a: $t, b: $t) -> $t {
+        pub(super) fn $max(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
                 return a + b;
             }

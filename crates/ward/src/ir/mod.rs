@@ -9,6 +9,10 @@
 //! The op set is defined once, below, by [`define_ops!`]: it generates the [`Op`] enum,
 //! the disassembler's names, and the mapping from wasm operators to the numeric ops that
 //! have the same name and meaning. Adding an op touches this table and the executor.
+//!
+//! SIMD ops follow the same scheme in families of their own (`simd_*`): a `v128` operand
+//! names the first of its two cells, and 128-bit immediates (`v128.const`, the lanes of
+//! `i8x16.shuffle`) live in the function's constant pool, so every op stays small.
 
 use crate::ValType;
 
@@ -22,6 +26,15 @@ macro_rules! define_ops {
         load { $($load:ident)* }
         store { $($store:ident)* }
         other { $( $(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* } )* }
+        simd_unary { $($sun:ident)* }
+        simd_binary { $($sbin:ident)* }
+        simd_load { $($sload:ident)* }
+        simd_store { $($sstore:ident)* }
+        simd_extract { $($sext:ident)* }
+        simd_replace { $($srep:ident)* }
+        simd_load_lane { $($sll:ident)* }
+        simd_store_lane { $($ssl:ident)* }
+        simd_other { $( $(#[$sdoc:meta])* $sname:ident { $($sfield:ident : $sty:ty),* } )* }
     ) => {
         /// One instruction of ward's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,6 +44,15 @@ macro_rules! define_ops {
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $store { addr: Slot, src: Slot, offset: u32 }, )*
             $( $(#[$doc])* $name { $($field: $ty),* }, )*
+            $( $sun { dst: Slot, src: Slot }, )*
+            $( $sbin { dst: Slot, lhs: Slot, rhs: Slot }, )*
+            $( $sload { dst: Slot, addr: Slot, offset: u32 }, )*
+            $( $sstore { addr: Slot, src: Slot, offset: u32 }, )*
+            $( $sext { dst: Slot, src: Slot, lane: u8 }, )*
+            $( $srep { dst: Slot, src: Slot, value: Slot, lane: u8 }, )*
+            $( $sll { dst: Slot, addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
+            $( $ssl { addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
+            $( $(#[$sdoc])* $sname { $($sfield: $sty),* }, )*
         }
 
         impl Op {
@@ -43,7 +65,34 @@ macro_rules! define_ops {
                     $( Op::$load { .. } => stringify!($load), )*
                     $( Op::$store { .. } => stringify!($store), )*
                     $( Op::$name { .. } => stringify!($name), )*
+                    $( Op::$sun { .. } => stringify!($sun), )*
+                    $( Op::$sbin { .. } => stringify!($sbin), )*
+                    $( Op::$sload { .. } => stringify!($sload), )*
+                    $( Op::$sstore { .. } => stringify!($sstore), )*
+                    $( Op::$sext { .. } => stringify!($sext), )*
+                    $( Op::$srep { .. } => stringify!($srep), )*
+                    $( Op::$sll { .. } => stringify!($sll), )*
+                    $( Op::$ssl { .. } => stringify!($ssl), )*
+                    $( Op::$sname { .. } => stringify!($sname), )*
                 }
+            }
+
+            /// Whether this is a SIMD (`v128`) op. The SIMD ops are declared last and
+            /// together, so the compiler tests this with one range compare of the tag.
+            #[inline(always)]
+            pub(crate) fn is_simd(&self) -> bool {
+                matches!(
+                    self,
+                    $( Op::$sun { .. } )|*
+                    $( | Op::$sbin { .. } )*
+                    $( | Op::$sload { .. } )*
+                    $( | Op::$sstore { .. } )*
+                    $( | Op::$sext { .. } )*
+                    $( | Op::$srep { .. } )*
+                    $( | Op::$sll { .. } )*
+                    $( | Op::$ssl { .. } )*
+                    $( | Op::$sname { .. } )*
+                )
             }
         }
 
@@ -54,6 +103,12 @@ macro_rules! define_ops {
                 $( Op::$un { dst, .. } => Some(dst), )*
                 $( Op::$bin { dst, .. } => Some(dst), )*
                 $( Op::$load { dst, .. } => Some(dst), )*
+                $( Op::$sun { dst, .. } => Some(dst), )*
+                $( Op::$sbin { dst, .. } => Some(dst), )*
+                $( Op::$sload { dst, .. } => Some(dst), )*
+                $( Op::$sext { dst, .. } => Some(dst), )*
+                $( Op::$srep { dst, .. } => Some(dst), )*
+                $( Op::$sll { dst, .. } => Some(dst), )*
                 Op::Const32 { dst, .. }
                 | Op::Const64 { dst, .. }
                 | Op::Copy { dst, .. }
@@ -62,7 +117,10 @@ macro_rules! define_ops {
                 | Op::MemorySize { dst }
                 | Op::MemoryGrow { dst, .. }
                 | Op::TableGet { dst, .. }
-                | Op::TableSize { dst, .. } => Some(dst),
+                | Op::TableSize { dst, .. }
+                | Op::V128Const { dst, .. }
+                | Op::I8x16Shuffle { dst, .. }
+                | Op::V128Bitselect { dst, .. } => Some(dst),
                 _ => None,
             }
         }
@@ -97,6 +155,77 @@ macro_rules! define_ops {
                 $( wasmparser::Operator::$store { memarg } => (|addr, src, offset| Op::$store { addr, src, offset }, memarg), )*
                 _ => return None,
             })
+        }
+
+        /// The shapes of the SIMD ops that map one to one to wasm operators of the same name.
+        pub(crate) mod simd {
+            use super::{Op, Slot};
+            use wasmparser::{MemArg, Operator};
+
+            /// `dst = op(src)`.
+            pub(crate) fn unary(op: &Operator<'_>) -> Option<fn(Slot, Slot) -> Op> {
+                Some(match op {
+                    $( Operator::$sun => |dst, src| Op::$sun { dst, src }, )*
+                    _ => return None,
+                })
+            }
+
+            /// `dst = op(lhs, rhs)`.
+            pub(crate) fn binary(op: &Operator<'_>) -> Option<fn(Slot, Slot, Slot) -> Op> {
+                Some(match op {
+                    $( Operator::$sbin => |dst, lhs, rhs| Op::$sbin { dst, lhs, rhs }, )*
+                    _ => return None,
+                })
+            }
+
+            /// `dst = load(addr + offset)`.
+            pub(crate) fn load<'a>(op: &'a Operator<'_>) -> Option<(fn(Slot, Slot, u32) -> Op, &'a MemArg)> {
+                Some(match op {
+                    $( Operator::$sload { memarg } => (|dst, addr, offset| Op::$sload { dst, addr, offset }, memarg), )*
+                    _ => return None,
+                })
+            }
+
+            /// `store(addr + offset, src)`.
+            pub(crate) fn store<'a>(op: &'a Operator<'_>) -> Option<(fn(Slot, Slot, u32) -> Op, &'a MemArg)> {
+                Some(match op {
+                    $( Operator::$sstore { memarg } => (|addr, src, offset| Op::$sstore { addr, src, offset }, memarg), )*
+                    _ => return None,
+                })
+            }
+
+            /// `dst = src[lane]`.
+            pub(crate) fn extract(op: &Operator<'_>) -> Option<(fn(Slot, Slot, u8) -> Op, u8)> {
+                Some(match *op {
+                    $( Operator::$sext { lane } => (|dst, src, lane| Op::$sext { dst, src, lane }, lane), )*
+                    _ => return None,
+                })
+            }
+
+            /// `dst = src` with `dst[lane] = value`.
+            pub(crate) fn replace(op: &Operator<'_>) -> Option<(fn(Slot, Slot, Slot, u8) -> Op, u8)> {
+                Some(match *op {
+                    $( Operator::$srep { lane } => (|dst, src, value, lane| Op::$srep { dst, src, value, lane }, lane), )*
+                    _ => return None,
+                })
+            }
+
+            /// `dst = src` with `dst[lane] = load(addr + offset)`.
+            #[allow(clippy::type_complexity)]
+            pub(crate) fn load_lane<'a>(op: &'a Operator<'_>) -> Option<(fn(Slot, Slot, Slot, u32, u8) -> Op, &'a MemArg, u8)> {
+                Some(match op {
+                    $( Operator::$sll { memarg, lane } => (|dst, addr, src, offset, lane| Op::$sll { dst, addr, src, offset, lane }, memarg, *lane), )*
+                    _ => return None,
+                })
+            }
+
+            /// `store(addr + offset, src[lane])`.
+            pub(crate) fn store_lane<'a>(op: &'a Operator<'_>) -> Option<(fn(Slot, Slot, u32, u8) -> Op, &'a MemArg, u8)> {
+                Some(match op {
+                    $( Operator::$ssl { memarg, lane } => (|addr, src, offset, lane| Op::$ssl { addr, src, offset, lane }, memarg, *lane), )*
+                    _ => return None,
+                })
+            }
         }
     };
 }
@@ -188,9 +317,84 @@ define_ops! {
         TableInit { segment: u32, table: u32, base: Slot }
         ElemDrop { segment: u32 }
     }
+    simd_unary {
+        I8x16Splat I16x8Splat I32x4Splat I64x2Splat F32x4Splat F64x2Splat
+        V128Not V128AnyTrue
+        I8x16Abs I8x16Neg I8x16Popcnt I8x16AllTrue I8x16Bitmask
+        I16x8Abs I16x8Neg I16x8AllTrue I16x8Bitmask
+        I32x4Abs I32x4Neg I32x4AllTrue I32x4Bitmask
+        I64x2Abs I64x2Neg I64x2AllTrue I64x2Bitmask
+        I16x8ExtAddPairwiseI8x16S I16x8ExtAddPairwiseI8x16U
+        I32x4ExtAddPairwiseI16x8S I32x4ExtAddPairwiseI16x8U
+        I16x8ExtendLowI8x16S I16x8ExtendHighI8x16S I16x8ExtendLowI8x16U I16x8ExtendHighI8x16U
+        I32x4ExtendLowI16x8S I32x4ExtendHighI16x8S I32x4ExtendLowI16x8U I32x4ExtendHighI16x8U
+        I64x2ExtendLowI32x4S I64x2ExtendHighI32x4S I64x2ExtendLowI32x4U I64x2ExtendHighI32x4U
+        F32x4Ceil F32x4Floor F32x4Trunc F32x4Nearest F32x4Abs F32x4Neg F32x4Sqrt
+        F64x2Ceil F64x2Floor F64x2Trunc F64x2Nearest F64x2Abs F64x2Neg F64x2Sqrt
+        I32x4TruncSatF32x4S I32x4TruncSatF32x4U F32x4ConvertI32x4S F32x4ConvertI32x4U
+        I32x4TruncSatF64x2SZero I32x4TruncSatF64x2UZero
+        F64x2ConvertLowI32x4S F64x2ConvertLowI32x4U
+        F32x4DemoteF64x2Zero F64x2PromoteLowF32x4
+    }
+    simd_binary {
+        I8x16Swizzle
+        I8x16Eq I8x16Ne I8x16LtS I8x16LtU I8x16GtS I8x16GtU I8x16LeS I8x16LeU I8x16GeS I8x16GeU
+        I16x8Eq I16x8Ne I16x8LtS I16x8LtU I16x8GtS I16x8GtU I16x8LeS I16x8LeU I16x8GeS I16x8GeU
+        I32x4Eq I32x4Ne I32x4LtS I32x4LtU I32x4GtS I32x4GtU I32x4LeS I32x4LeU I32x4GeS I32x4GeU
+        I64x2Eq I64x2Ne I64x2LtS I64x2GtS I64x2LeS I64x2GeS
+        F32x4Eq F32x4Ne F32x4Lt F32x4Gt F32x4Le F32x4Ge
+        F64x2Eq F64x2Ne F64x2Lt F64x2Gt F64x2Le F64x2Ge
+        V128And V128AndNot V128Or V128Xor
+        I8x16NarrowI16x8S I8x16NarrowI16x8U I16x8NarrowI32x4S I16x8NarrowI32x4U
+        I8x16Shl I8x16ShrS I8x16ShrU I16x8Shl I16x8ShrS I16x8ShrU
+        I32x4Shl I32x4ShrS I32x4ShrU I64x2Shl I64x2ShrS I64x2ShrU
+        I8x16Add I8x16AddSatS I8x16AddSatU I8x16Sub I8x16SubSatS I8x16SubSatU
+        I8x16MinS I8x16MinU I8x16MaxS I8x16MaxU I8x16AvgrU
+        I16x8Add I16x8AddSatS I16x8AddSatU I16x8Sub I16x8SubSatS I16x8SubSatU I16x8Mul
+        I16x8MinS I16x8MinU I16x8MaxS I16x8MaxU I16x8AvgrU I16x8Q15MulrSatS
+        I32x4Add I32x4Sub I32x4Mul I32x4MinS I32x4MinU I32x4MaxS I32x4MaxU I32x4DotI16x8S
+        I64x2Add I64x2Sub I64x2Mul
+        I16x8ExtMulLowI8x16S I16x8ExtMulHighI8x16S I16x8ExtMulLowI8x16U I16x8ExtMulHighI8x16U
+        I32x4ExtMulLowI16x8S I32x4ExtMulHighI16x8S I32x4ExtMulLowI16x8U I32x4ExtMulHighI16x8U
+        I64x2ExtMulLowI32x4S I64x2ExtMulHighI32x4S I64x2ExtMulLowI32x4U I64x2ExtMulHighI32x4U
+        F32x4Add F32x4Sub F32x4Mul F32x4Div F32x4Min F32x4Max F32x4PMin F32x4PMax
+        F64x2Add F64x2Sub F64x2Mul F64x2Div F64x2Min F64x2Max F64x2PMin F64x2PMax
+    }
+    simd_load {
+        V128Load V128Load8x8S V128Load8x8U V128Load16x4S V128Load16x4U V128Load32x2S V128Load32x2U
+        V128Load8Splat V128Load16Splat V128Load32Splat V128Load64Splat
+        V128Load32Zero V128Load64Zero
+    }
+    simd_store {
+        V128Store
+    }
+    simd_extract {
+        I8x16ExtractLaneS I8x16ExtractLaneU I16x8ExtractLaneS I16x8ExtractLaneU
+        I32x4ExtractLane I64x2ExtractLane F32x4ExtractLane F64x2ExtractLane
+    }
+    simd_replace {
+        I8x16ReplaceLane I16x8ReplaceLane I32x4ReplaceLane I64x2ReplaceLane
+        F32x4ReplaceLane F64x2ReplaceLane
+    }
+    simd_load_lane {
+        V128Load8Lane V128Load16Lane V128Load32Lane V128Load64Lane
+    }
+    simd_store_lane {
+        V128Store8Lane V128Store16Lane V128Store32Lane V128Store64Lane
+    }
+    simd_other {
+        /// `dst` = constant `index` of the function's pool.
+        V128Const { dst: Slot, index: u32 }
+        /// `dst[i] = (lhs ++ rhs)[lanes[i]]`, with the 16 lane indices in byte `i` of
+        /// constant `index` of the function's pool.
+        I8x16Shuffle { dst: Slot, lhs: Slot, rhs: Slot, index: u32 }
+        /// `dst = (lhs & mask) | (rhs & !mask)`.
+        V128Bitselect { dst: Slot, lhs: Slot, rhs: Slot, mask: Slot }
+    }
 }
 
-/// Every operand is 32 bits wide, so an op is a tag and at most four operands.
+/// Every operand is 32 bits wide, so an op is a tag and at most four operands (a lane
+/// index shares the tag's word).
 const _: () = assert!(std::mem::size_of::<Op>() <= 20);
 
 /// A function translated to ward's code.
@@ -208,4 +412,6 @@ pub(crate) struct CompiledFunc {
     /// Result types, for the entry from the host.
     #[allow(dead_code)]
     pub results: Box<[ValType]>,
+    /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
+    pub consts: Box<[u128]>,
 }

@@ -17,6 +17,7 @@
 //! Nothing here recurses: nesting depth comes from the input, and input is hostile.
 
 mod ops;
+mod simd;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
@@ -98,6 +99,8 @@ pub(crate) struct Translator {
     last_result: Option<(usize, Slot)>,
     /// Inside unreachable code: the depth of blocks opened there.
     dead: Option<u32>,
+    /// The function's 128-bit constant pool.
+    consts: Vec<u128>,
 }
 
 type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
@@ -166,6 +169,7 @@ impl Translator {
             local_cells: self.local_cells,
             frame_cells: self.max_cells.max(1),
             results: ty.results().into(),
+            consts: self.consts.as_slice().into(),
         })
     }
 
@@ -181,6 +185,7 @@ impl Translator {
         self.max_cells = 0;
         self.last_result = None;
         self.dead = None;
+        self.consts.clear();
     }
 
     fn add_local(&mut self, ty: ValType) {

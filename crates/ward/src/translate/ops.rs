@@ -274,6 +274,7 @@ impl Translator {
                     segment: elem_index,
                 });
             }
+            ref other if self.translate_simd(other) => {}
             ref other => {
                 return Err(Error::Compile {
                     message: format!("unsupported operator: {other:?}"),
