@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use ward::stack::{measure, stack_pointer, Measurement};
 use ward::{Caller, Config, Engine, Instance, Linker, Module, Store};
+use ward_wasi::{DirPerms, ReadPipe, WasiCtx, WritePipe};
 use ward_wast::spectest::{self, PrintTo};
 
 use crate::engine::NativeStackOptions;
@@ -232,7 +233,7 @@ impl Probe {
 /// Calls export `name` with `args` under [`measure`], discarding its results; the export
 /// `trap` must trap.
 fn measured_call(
-    store: &mut Store<()>,
+    store: &mut Store<ReportData>,
     instance: &Instance,
     name: &str,
     args: &[ward::Val],
@@ -249,11 +250,47 @@ fn measured_call(
     }
 }
 
+/// The report store's data: a WASI context over in-memory stdio and a scratch
+/// directory, for measuring the WASI functions.
+struct ReportData {
+    wasi: WasiCtx,
+}
+
+/// A scratch directory, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let path = std::env::temp_dir().join(format!("ward-stack-report-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
     let probe = Arc::new(Probe::default());
-    let mut store = Store::new(engine, ());
+    let scratch = Scratch::new()?;
+    let wasi = WasiCtx::builder()
+        .arg("stack-report")
+        .env("WARD", "stack")
+        .stdin(ReadPipe::new(std::io::empty()))
+        .stdout(WritePipe::new_in_memory())
+        .stderr(WritePipe::new_in_memory())
+        .preopened_dir(&scratch.0, "/", DirPerms::ReadWrite)
+        .context("preopening the scratch directory")?
+        .try_build()
+        .context("building the WASI context")?;
+    let mut store = Store::new(engine, ReportData { wasi });
     let mut linker = Linker::new(engine);
     spectest::define(&mut linker, &mut store, PrintTo::Sink)?;
+    ward_wasi::add_to_linker(&mut linker, |data: &mut ReportData| &mut data.wasi)?;
     let p = probe.clone();
     linker.func_wrap("report", "empty", move || {
         p.empty_entry.store(stack_pointer(), Ordering::Relaxed)
@@ -262,7 +299,7 @@ fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
     linker.func_wrap(
         "report",
         "ping",
-        move |mut caller: Caller<'_, ()>, depth: i32| {
+        move |mut caller: Caller<'_, ReportData>, depth: i32| {
             p.pings().push(stack_pointer());
             if depth > 0 {
                 let pong = caller
@@ -349,5 +386,122 @@ fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
             budget: Budget::Guard,
         });
     }
+
+    let wasi = Module::new(engine, WASI_MODULE).context("building the WASI module")?;
+    let wasi = linker.instantiate(&mut store, &wasi)?;
+    for &name in WASI_CALLS {
+        let export = format!("w_{name}");
+        // Twice: the first call translates the function and may grow buffers.
+        let func = wasi
+            .get_typed_func::<(), i32>(&store, &export)
+            .with_context(|| format!("no export {export}"))?;
+        func.call(&mut store, ())
+            .with_context(|| format!("calling {export}"))?;
+        let (errno, m) = measure(PAINT_DEPTH, || func.call(&mut store, ()));
+        let errno = errno.with_context(|| format!("calling {export}"))?;
+        let note = if errno == 0 {
+            String::new()
+        } else {
+            format!(" (errno {errno})")
+        };
+        rows.push(Row {
+            what: format!("host-call check to the deepest point of WASI {name}{note}"),
+            bytes: m.below_host_check().unwrap_or(0),
+            budget: Budget::Guard,
+        });
+    }
     Ok(rows)
 }
+
+/// The WASI functions the report measures, each called by export `w_<name>`.
+const WASI_CALLS: &[&str] = &[
+    "args_get",
+    "environ_get",
+    "clock_time_get",
+    "random_get",
+    "fd_write",
+    "fd_read",
+    "fd_prestat_dir_name",
+    "fd_filestat_get",
+    "path_open",
+    "fd_seek",
+    "fd_close",
+    "path_filestat_get",
+    "fd_readdir",
+    "path_create_directory",
+    "path_remove_directory",
+    "path_unlink_file",
+    "poll_oneoff",
+    "sched_yield",
+];
+
+/// Calls each WASI function with valid arguments. Memory layout: an iovec at 0 for the
+/// five bytes at 16; paths at 100 ("f.txt") and 110 ("d"); results from 200; a clock
+/// subscription at 512, events at 600; a scratch buffer at 1024.
+const WASI_MODULE: &str = r#"
+(module
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $fd_prestat_dir_name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_filestat_get" (func $fd_filestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_readdir" (func $fd_readdir (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $path_create_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_remove_directory" (func $path_remove_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_unlink_file" (func $path_unlink_file (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sched_yield" (func $sched_yield (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\10\00\00\00\05\00\00\00")
+  (data (i32.const 16) "hello")
+  (data (i32.const 100) "f.txt")
+  (data (i32.const 110) "d")
+  (data (i32.const 512) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01\00\00\00")
+  (func (export "w_args_get") (result i32) (call $args_get (i32.const 1024) (i32.const 1100)))
+  (func (export "w_environ_get") (result i32) (call $environ_get (i32.const 1024) (i32.const 1100)))
+  (func (export "w_clock_time_get") (result i32)
+    (call $clock_time_get (i32.const 1) (i64.const 1) (i32.const 200)))
+  (func (export "w_random_get") (result i32) (call $random_get (i32.const 1024) (i32.const 256)))
+  (func (export "w_fd_write") (result i32)
+    (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 200)))
+  (func (export "w_fd_read") (result i32)
+    (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 200)))
+  (func (export "w_fd_prestat_dir_name") (result i32)
+    (call $fd_prestat_dir_name (i32.const 3) (i32.const 1024) (i32.const 1)))
+  (func (export "w_fd_filestat_get") (result i32) (call $fd_filestat_get (i32.const 3) (i32.const 1024)))
+  (func (export "w_path_open") (result i32)
+    (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 5) (i32.const 1)
+      (i64.const 0x1fffffff) (i64.const 0x1fffffff) (i32.const 0) (i32.const 200)))
+  (func (export "w_fd_seek") (result i32)
+    (call $fd_seek (i32.load (i32.const 200)) (i64.const 0) (i32.const 2) (i32.const 208)))
+  (func (export "w_fd_close") (result i32)
+    (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 5) (i32.const 1)
+      (i64.const 0x1fffffff) (i64.const 0x1fffffff) (i32.const 0) (i32.const 204)))
+    (call $fd_close (i32.load (i32.const 204))))
+  (func (export "w_path_filestat_get") (result i32)
+    (call $path_filestat_get (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 5) (i32.const 1024)))
+  (func (export "w_fd_readdir") (result i32)
+    (call $fd_readdir (i32.const 3) (i32.const 1024) (i32.const 1024) (i64.const 0) (i32.const 200)))
+  (func (export "w_path_create_directory") (result i32) (local $errno i32)
+    (local.set $errno (call $path_create_directory (i32.const 3) (i32.const 110) (i32.const 1)))
+    (drop (call $path_remove_directory (i32.const 3) (i32.const 110) (i32.const 1)))
+    (local.get $errno))
+  (func (export "w_path_remove_directory") (result i32)
+    (drop (call $path_create_directory (i32.const 3) (i32.const 110) (i32.const 1)))
+    (call $path_remove_directory (i32.const 3) (i32.const 110) (i32.const 1)))
+  (func (export "w_path_unlink_file") (result i32)
+    (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 5) (i32.const 1)
+      (i64.const 0x1fffffff) (i64.const 0x1fffffff) (i32.const 0) (i32.const 204)))
+    (drop (call $fd_close (i32.load (i32.const 204))))
+    (call $path_unlink_file (i32.const 3) (i32.const 100) (i32.const 5)))
+  (func (export "w_poll_oneoff") (result i32)
+    (call $poll_oneoff (i32.const 512) (i32.const 600) (i32.const 1) (i32.const 200)))
+  (func (export "w_sched_yield") (result i32) (call $sched_yield)))
+"#;

@@ -105,6 +105,7 @@ fn stack_report_measures_and_its_verdict_holds_for_the_defaults() {
         "symbol binding:",
         "entry check to the deepest executor frame",
         "host-call check to the deepest point of spectest.print_f64_f64",
+        "host-call check to the deepest point of WASI path_open",
         "one re-entry cycle",
         "lazy translation check",
         "instantiating a module",

@@ -43,19 +43,23 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,288 | 14,288 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,416 | 11,184 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,304 | 14,592 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,432 | 11,488 |
 /// | host-call check to a host function's first instruction              |       8 |    416 |
-/// | host-call check to the deepest point of an empty host function      |      32 |    576 |
-/// | host-call check to the deepest point of a `spectest` print function |   1,504 |  9,840 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,520 |  8,512 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,664 | 12,552 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,240 | 20,168 |
+/// | host-call check to the deepest point of an empty host function      |      32 |    800 |
+/// | host-call check to the deepest point of a `spectest` print function |   1,536 |  9,680 |
+/// | host-call check to the deepest point of WASI `fd_write`             |     824 |  4,336 |
+/// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,616 |
+/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,400 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,536 |  8,784 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,696 | 12,696 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,304 | 20,312 |
 ///
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
-/// Ubuntu 20.04 amd64): the largest need, 1,504, leaves 1,568 spare. Debug builds use
-/// frames an order of magnitude larger; 24 KiB leaves 10 KiB spare. A program whose
+/// Ubuntu 20.04 amd64): the largest need, 2,200 (WASI `path_filestat_get`), leaves 872
+/// spare. Debug builds use frames an order of magnitude larger; 24 KiB leaves 10 KiB
+/// spare. A program whose
 /// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
