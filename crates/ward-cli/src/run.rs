@@ -126,7 +126,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(err) => {
-            return exit_status(err, &store, &log)
+            return exit_status(err, &log)
                 .with_context(|| format!("failed to instantiate `{file}`"))
         }
     };
@@ -139,7 +139,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         if let Ok(init) = instance.get_typed_func::<(), ()>(&store, INITIALIZE) {
             log.info(|| format!("calling `{INITIALIZE}`"));
             if let Err(err) = init.call(&mut store, ()) {
-                return exit_status(err, &store, &log)
+                return exit_status(err, &log)
                     .with_context(|| format!("failed to call `{INITIALIZE}`"));
             }
         }
@@ -156,7 +156,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     log.info(|| format!("calling `{name}`"));
     let running = Instant::now();
     if let Err(err) = func.call(&mut store, &params, &mut results) {
-        return exit_status(err, &store, &log).with_context(|| format!("failed to call `{name}`"));
+        return exit_status(err, &log).with_context(|| format!("failed to call `{name}`"));
     }
     log.info(|| format!("`{name}` returned after {:.1?}", running.elapsed()));
 
@@ -169,12 +169,8 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The exit code for a guest that called `proc_exit`; any other error is returned.
-fn exit_status(
-    err: ward::Error,
-    store: &Store<WasiCtx>,
-    log: &Log,
-) -> Result<ExitCode, ward::Error> {
-    match I32Exit::from_error(&err, store.data()) {
+fn exit_status(err: ward::Error, log: &Log) -> Result<ExitCode, ward::Error> {
+    match I32Exit::from_error(&err) {
         Some(I32Exit(status)) => {
             log.info(|| format!("the program exited with status {status}"));
             // As a POSIX process's status, the low 8 bits: exit(-1) is 255.

@@ -79,26 +79,21 @@ pub use types::{clockid, fdflags, filetype, lookupflags, oflags, rights, Errno};
 
 /// The exit status a guest passed to `proc_exit`.
 ///
-/// `proc_exit` ends the guest with a host trap whose message is this value's display
-/// (`exit status N`), and records the status in the [`WasiCtx`]. An embedder tells an
-/// exit from other traps with [`I32Exit::from_error`] or [`I32Exit::from_trap`].
+/// `proc_exit` ends the guest with a host trap that carries this value
+/// ([`ward::Trap::from_error`]), and records the status in the [`WasiCtx`]. An embedder
+/// tells an exit from other traps with [`I32Exit::from_error`] or [`I32Exit::from_trap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct I32Exit(pub i32);
 
 impl I32Exit {
-    /// The exit behind `err`, when `err` is the trap `proc_exit` raised in a guest
-    /// whose context is `ctx`.
-    pub fn from_error(err: &ward::Error, ctx: &WasiCtx) -> Option<I32Exit> {
-        Self::from_trap(err.as_trap()?, ctx)
+    /// The exit behind `err`, when `err` is the trap `proc_exit` raised.
+    pub fn from_error(err: &ward::Error) -> Option<I32Exit> {
+        Self::from_trap(err.as_trap()?)
     }
 
-    /// The exit behind `trap`, when it is the trap `proc_exit` raised in a guest whose
-    /// context is `ctx`: a host trap with the exit message, in a context that recorded
-    /// the exit.
-    pub fn from_trap(trap: &ward::Trap, ctx: &WasiCtx) -> Option<I32Exit> {
-        let status = ctx.exit_code()?;
-        let exit = I32Exit(status);
-        (trap.kind() == ward::TrapKind::Host && trap.message() == exit.to_string()).then_some(exit)
+    /// The exit behind `trap`, when it is the trap `proc_exit` raised.
+    pub fn from_trap(trap: &ward::Trap) -> Option<I32Exit> {
+        trap.downcast_ref::<I32Exit>().copied()
     }
 }
 

@@ -228,7 +228,7 @@ pub fn add_to_linker<T: 'static>(
             // exit status, as other runtimes report it.
             let status = status as i32;
             ctx.exit_code = Some(status);
-            Err(Trap::new(I32Exit(status).to_string()))
+            Err(Trap::from_error(I32Exit(status)))
         },
     )?;
     Ok(())

@@ -328,13 +328,15 @@ fn proc_exit_is_a_recognisable_trap() {
 
     let trap = instance.get_typed_func::<(), ()>(&store, "trap").unwrap();
     let err = trap.call(&mut store, ()).unwrap_err();
-    assert_eq!(I32Exit::from_error(&err, store.data()), None);
+    assert_eq!(I32Exit::from_error(&err), None);
 
     let start = instance.get_typed_func::<(), ()>(&store, "_start").unwrap();
     let err = start.call(&mut store, ()).unwrap_err();
-    assert_eq!(I32Exit::from_error(&err, store.data()), Some(I32Exit(17)));
+    assert_eq!(I32Exit::from_error(&err), Some(I32Exit(17)));
     assert_eq!(store.data().exit_code(), Some(17));
     assert_eq!(err.as_trap().unwrap().message(), "exit status 17");
+    // A host trap with the same message is not an exit.
+    assert_eq!(I32Exit::from_trap(&ward::Trap::new("exit status 17")), None);
 }
 
 #[test]

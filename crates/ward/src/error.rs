@@ -1,6 +1,7 @@
 //! Library errors and traps.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The result type of ward's fallible operations.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -120,6 +121,8 @@ pub struct FrameInfo {
 pub struct Trap {
     kind: TrapKind,
     message: Option<String>,
+    /// The host's error behind a host trap, for [`Trap::downcast_ref`].
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     backtrace: Vec<FrameInfo>,
     /// Frames left out of `backtrace` between its innermost and outermost parts.
     omitted: usize,
@@ -131,6 +134,7 @@ impl Trap {
         Trap {
             kind: TrapKind::Host,
             message: Some(message.into()),
+            source: None,
             backtrace: Vec::new(),
             omitted: 0,
         }
@@ -142,9 +146,25 @@ impl Trap {
         Trap {
             kind,
             message: None,
+            source: None,
             backtrace: Vec::new(),
             omitted: 0,
         }
+    }
+
+    /// A trap raised by a host function that carries the host's own error: its message
+    /// is the error's, and [`Trap::downcast_ref`] gives the error back to the embedder
+    /// (a process exit, say, as opposed to a failure).
+    pub fn from_error(error: impl std::error::Error + Send + Sync + 'static) -> Trap {
+        let mut trap = Trap::new(error.to_string());
+        trap.source = Some(Arc::new(error));
+        trap
+    }
+
+    /// The host error this trap carries, if it was made by [`Trap::from_error`] with an
+    /// error of type `E`.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.source.as_deref()?.downcast_ref::<E>()
     }
 
     /// Why execution trapped.
@@ -208,7 +228,13 @@ impl fmt::Display for Trap {
     }
 }
 
-impl std::error::Error for Trap {}
+impl std::error::Error for Trap {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// An access through [`Memory::read`](crate::Memory::read) or
 /// [`Memory::write`](crate::Memory::write) outside the memory.
