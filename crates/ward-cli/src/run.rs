@@ -37,6 +37,14 @@ pub struct RunArgs {
     /// instantiate.
     #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
     max_memory: Option<usize>,
+    /// Run with N units of fuel, one per wasm instruction executed; running out traps
+    /// with "all fuel consumed".
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Stop the program after DURATION (e.g. 500ms, 2s, 1m; a bare number is seconds):
+    /// it traps with "interrupted" at its next loop iteration or call.
+    #[arg(long, value_name = "DURATION", value_parser = size::parse_duration)]
+    timeout: Option<std::time::Duration>,
     /// Log what ward does on stderr: loading, preopens, the call and how it ended.
     /// Twice (-vv) also logs every WASI call with its arguments and result.
     #[arg(short, long, action = ArgAction::Count)]
@@ -52,6 +60,37 @@ pub struct RunArgs {
     args: Vec<String>,
     #[command(flatten)]
     wasi: WasiOptions,
+}
+
+/// Interrupts a store's running call once a timeout passes, unless dropped first.
+struct Watchdog {
+    cancel: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(handle: ward::InterruptHandle, timeout: std::time::Duration) -> Watchdog {
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = cancelled.recv_timeout(timeout)
+            {
+                handle.interrupt();
+            }
+        });
+        Watchdog {
+            cancel: Some(cancel),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        drop(self.cancel.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Messages for `-v`, on stderr.
@@ -80,7 +119,10 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
     };
     let file = args.file.display().to_string();
-    let engine = Engine::new(&args.engine.config());
+    let mut config = args.engine.config();
+    config.consume_fuel(args.fuel.is_some());
+    config.interruptible(args.timeout.is_some());
+    let engine = Engine::new(&config);
     let loading = Instant::now();
     let module = load::module(&engine, &args.file)?;
     log.info(|| format!("loaded `{file}` in {:.1?}", loading.elapsed()));
@@ -119,6 +161,18 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         store.limit_memory(max);
         log.info(|| format!("linear memories are limited to {max} bytes"));
     }
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel)?;
+        log.info(|| format!("running with {fuel} units of fuel"));
+    }
+    // Interrupts the program when the timeout passes; dropped (and stopped) on return.
+    let _watchdog = match args.timeout {
+        Some(timeout) => {
+            log.info(|| format!("the program may run for {timeout:?}"));
+            Some(Watchdog::start(store.interrupt_handle()?, timeout))
+        }
+        None => None,
+    };
     let mut linker = Linker::new(&engine);
     ward_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
     check_imports(&linker, &mut store, &module)?;

@@ -40,6 +40,33 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
     Ok(bytes)
 }
 
+/// Parses a duration: a number with an optional unit `ms`, `s` or `m` (seconds when
+/// none), e.g. `500ms`, `1.5s`, `2m`.
+///
+/// # Errors
+///
+/// A message naming the accepted forms when the text is not a duration.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 500ms, 2s or 1m"))?;
+    std::time::Duration::try_from_secs_f64(value * scale)
+        .map_err(|_| format!("`{text}` is too long a duration"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_size;
@@ -69,5 +96,17 @@ mod tests {
         assert!(parse_size("0K").is_err());
         assert!(parse_size("99999999999999999999999").is_err());
         assert!(parse_size(&format!("{}G", usize::MAX)).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        use super::parse_duration;
+        use std::time::Duration;
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
     }
 }

@@ -128,3 +128,50 @@ fn stack_report_fails_its_check_with_a_guard_too_small() {
         "{stdout}"
     );
 }
+
+const SPIN: &str = r#"(module (func (export "spin") (loop (br 0))))"#;
+
+#[test]
+fn fuel_ends_an_endless_loop() {
+    let module = temp_module("spin-fuel.wat", SPIN);
+    let output = ward(&[
+        "run",
+        "--fuel",
+        "100000",
+        "--invoke",
+        "spin",
+        module.to_str().unwrap(),
+    ]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("all fuel consumed"), "{stderr}");
+    let _ = std::fs::remove_file(&module);
+}
+
+#[test]
+fn a_timeout_ends_an_endless_loop() {
+    let module = temp_module("spin-timeout.wat", SPIN);
+    let started = std::time::Instant::now();
+    let output = ward(&[
+        "run",
+        "--timeout",
+        "200ms",
+        "--invoke",
+        "spin",
+        module.to_str().unwrap(),
+    ]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let output = ward(&[
+        "run",
+        "--timeout",
+        "soon",
+        "--invoke",
+        "spin",
+        module.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let _ = std::fs::remove_file(&module);
+}

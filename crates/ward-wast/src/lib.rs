@@ -197,6 +197,10 @@ impl WastRunner {
     /// Drops all state of the previous script and defines `spectest` afresh.
     fn reset(&mut self) -> anyhow::Result<()> {
         self.store = Store::new(&self.engine, ());
+        if self.engine.config().get_consume_fuel() {
+            // Scripts measure semantics, not cost: give them all the fuel there is.
+            self.store.set_fuel(u64::MAX)?;
+        }
         self.linker = Linker::new(&self.engine);
         // Scripts may `register` several modules under one name; the later one wins,
         // as in the spec interpreter.

@@ -43,16 +43,29 @@ fn spec_core_2_0() {
         .stack_size(RUNNER_STACK_SIZE)
         .spawn(move || {
             let mut failed_modes = Vec::new();
-            for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+            // Lazy and eager translation, and eager with the metering ops that fuel and
+            // interruption insert, which must not change what any script sees.
+            for (mode, metered) in [
+                (CompilationMode::Lazy, false),
+                (CompilationMode::Eager, false),
+                (CompilationMode::Eager, true),
+            ] {
                 let mut config = ward::Config::new();
-                config.compilation(mode);
+                config
+                    .compilation(mode)
+                    .consume_fuel(metered)
+                    .interruptible(metered);
+                let mode = format!(
+                    "{mode:?}{}",
+                    if metered { " + fuel + interrupts" } else { "" }
+                );
                 let mut out = Vec::new();
                 let (passed, failed) =
                     run_paths(&files, &config, &mut out).expect("writing to a Vec cannot fail");
-                println!("=== spec core-2.0, compilation {mode:?} ===");
+                println!("=== spec core-2.0, compilation {mode} ===");
                 println!("{}", String::from_utf8_lossy(&out));
                 if failed > 0 {
-                    failed_modes.push(format!("{mode:?}: {passed} passed, {failed} failed"));
+                    failed_modes.push(format!("{mode}: {passed} passed, {failed} failed"));
                 }
             }
             failed_modes

@@ -31,6 +31,8 @@ pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) native_stack_guard: usize,
     pub(crate) max_native_stack: Option<usize>,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for Config {
@@ -41,6 +43,8 @@ impl Default for Config {
             features: WasmFeatures::WASM2,
             native_stack_guard: crate::stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 }
@@ -82,6 +86,35 @@ impl Config {
     pub fn max_native_stack(&mut self, bytes: Option<usize>) -> &mut Self {
         self.max_native_stack = bytes;
         self
+    }
+
+    /// Makes wasm consume fuel: one unit per instruction, charged per region of
+    /// straight-line code; a store then runs only while it has fuel
+    /// ([`Store::set_fuel`](crate::Store::set_fuel)) and traps with
+    /// [`TrapKind::OutOfFuel`](crate::TrapKind) when it runs out. Off by default, when it
+    /// costs nothing: the metering ops are not even emitted.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// Lets another thread stop a running call through an
+    /// [`InterruptHandle`](crate::InterruptHandle): the call traps with
+    /// [`TrapKind::Interrupted`](crate::TrapKind) at its next loop iteration or function
+    /// call. Off by default, when it costs nothing.
+    pub fn interruptible(&mut self, on: bool) -> &mut Self {
+        self.interruptible = on;
+        self
+    }
+
+    /// Whether fuel is consumed.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.consume_fuel
+    }
+
+    /// Whether calls can be interrupted.
+    pub fn get_interruptible(&self) -> bool {
+        self.interruptible
     }
 
     /// The configured native stack guard in bytes.

@@ -76,6 +76,10 @@ pub enum TrapKind {
     StackOverflow,
     /// The native stack has less room left than the configured guard.
     NativeStackOverflow,
+    /// The store ran out of fuel.
+    OutOfFuel,
+    /// Another thread interrupted the call.
+    Interrupted,
     /// A host function returned a trap.
     Host,
 }
@@ -95,6 +99,8 @@ impl TrapKind {
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::NativeStackOverflow => "native stack overflow",
+            TrapKind::OutOfFuel => "all fuel consumed",
+            TrapKind::Interrupted => "interrupted",
             TrapKind::Host => "host trap",
         }
     }

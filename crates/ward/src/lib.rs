@@ -48,7 +48,7 @@ pub use api::func::{
 };
 pub use api::instance::Instance;
 pub use api::linker::Linker;
-pub use api::store::{AsContext, AsContextMut, Caller, Store};
+pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store, StoreLimits};
 pub use api::values::{ExternRef, Val, V128};
 pub use config::{CompilationMode, Config, DEFAULT_WASM_STACK_SIZE};
 pub use engine::Engine;

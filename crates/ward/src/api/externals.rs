@@ -171,12 +171,16 @@ impl Memory {
     /// # Errors
     ///
     /// [`Error::Other`] when the host cannot allocate it, or when its minimum size exceeds
-    /// the store's [memory limit](Store::limit_memory).
+    /// the store's [limits](Store::set_limits).
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
         let index = store.inner.memories.len() as u32;
-        let limit = store.inner.memory_limit;
-        store.inner.memories.push(MemoryEntity::new(ty, limit)?);
+        let limits = store.inner.limits;
+        limits.check_counts((0, false), (0, 0), (store.inner.memories.len(), 1))?;
+        store
+            .inner
+            .memories
+            .push(MemoryEntity::new(ty, limits.memory_size)?);
         Ok(Memory {
             store_id: store.inner.id,
             index,
@@ -208,11 +212,11 @@ impl Memory {
     /// # Errors
     ///
     /// [`Error::Other`] past the memory's maximum or the store's
-    /// [memory limit](Store::limit_memory), or when the host is out of memory.
+    /// [limits](Store::set_limits), or when the host is out of memory.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let store = store.as_context_mut();
         let index = store.memory_index(*self);
-        let limit = store.inner.memory_limit;
+        let limit = store.inner.limits.memory_size;
         store.inner.memories[index as usize]
             .grow(delta, limit)
             .ok_or_else(|| Error::Other(format!("failed to grow memory by {delta} pages")))
@@ -295,10 +299,10 @@ impl Table {
         check_type(&init, ty.element())?;
         let cell = init.to_bits(store.inner.id) as u64;
         let index = store.inner.tables.len() as u32;
-        store.inner.tables.push(TableEntity {
-            ty,
-            elems: vec![cell; ty.minimum() as usize],
-        });
+        let limits = store.inner.limits;
+        limits.check_counts((0, false), (store.inner.tables.len(), 1), (0, 0))?;
+        let table = TableEntity::new(ty, cell, limits.table_elements)?;
+        store.inner.tables.push(table);
         Ok(Table {
             store_id: store.inner.id,
             index,
@@ -330,8 +334,9 @@ impl Table {
         let index = store.table_index(*self) as usize;
         check_type(&init, store.inner.tables[index].ty.element())?;
         let cell = init.to_bits(store.inner.id) as u64;
+        let limit = store.inner.limits.table_elements;
         store.inner.tables[index]
-            .grow(delta, cell)
+            .grow(delta, cell, limit)
             .ok_or_else(|| Error::Other(format!("failed to grow table by {delta} elements")))
     }
 

@@ -40,12 +40,73 @@ impl<T> Store<T> {
     }
 
     /// Caps every linear memory of the store at `max_bytes` bytes (whole pages of 64 KiB
-    /// count; a partial page does not fit). Past the cap `memory.grow` returns -1 and
-    /// [`Memory::grow`] fails, as past a memory's own maximum; creating or instantiating
-    /// a memory whose minimum size exceeds the cap fails with [`Error::Other`](crate::Error).
-    /// Memories already larger than the cap keep their size. No cap by default.
+    /// count; a partial page does not fit): a shorthand for [`Store::set_limits`] with
+    /// only [`StoreLimits::memory_size`] changed.
     pub fn limit_memory(&mut self, max_bytes: usize) {
-        self.inner.memory_limit = max_bytes;
+        self.inner.limits.memory_size = max_bytes;
+    }
+
+    /// Sets the store's resource limits. Growth past a limit makes `memory.grow` and
+    /// `table.grow` return -1 (and [`Memory::grow`](crate::Memory::grow) and
+    /// [`Table::grow`](crate::Table::grow) fail); creating a memory, table or instance
+    /// past a limit fails with [`Error::Other`](crate::Error). Entities that exist
+    /// already keep their size. No limits by default.
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.inner.limits = limits;
+    }
+
+    /// The store's resource limits.
+    pub fn limits(&self) -> StoreLimits {
+        self.inner.limits
+    }
+
+    /// Sets the fuel the store's wasm may consume.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Other`](crate::Error) when the engine does not consume fuel
+    /// ([`Config::consume_fuel`](crate::Config::consume_fuel)).
+    pub fn set_fuel(&mut self, fuel: u64) -> crate::Result<()> {
+        self.fuel_enabled()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Other`](crate::Error) when the engine does not consume fuel.
+    pub fn get_fuel(&self) -> crate::Result<u64> {
+        self.fuel_enabled()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn fuel_enabled(&self) -> crate::Result<()> {
+        if self.inner.engine.config().get_consume_fuel() {
+            Ok(())
+        } else {
+            Err(crate::Error::Other(
+                "fuel is not enabled: set Config::consume_fuel".into(),
+            ))
+        }
+    }
+
+    /// A handle that stops the store's running call from another thread.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Other`](crate::Error) when the engine is not interruptible
+    /// ([`Config::interruptible`](crate::Config::interruptible)).
+    pub fn interrupt_handle(&self) -> crate::Result<InterruptHandle> {
+        if !self.inner.engine.config().get_interruptible() {
+            return Err(crate::Error::Other(
+                "interruption is not enabled: set Config::interruptible".into(),
+            ));
+        }
+        Ok(InterruptHandle {
+            flag: self.inner.interrupt.clone(),
+        })
     }
 
     /// Consumes the store and returns its user data.
@@ -90,6 +151,78 @@ impl<T> std::fmt::Debug for Store<T> {
         f.debug_struct("Store")
             .field("id", &self.inner.id)
             .finish_non_exhaustive()
+    }
+}
+
+/// Stops a store's running call from any thread: the call traps with
+/// [`TrapKind::Interrupted`](crate::TrapKind) at its next loop iteration or function
+/// call. An interrupt that arrives while nothing runs stops the next call at its first
+/// check. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct InterruptHandle {
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl InterruptHandle {
+    /// Asks the running call to stop.
+    pub fn interrupt(&self) {
+        self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Resource limits of a [`Store`]; the default limits nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// The most bytes one linear memory may hold.
+    pub memory_size: usize,
+    /// The most elements one table may hold.
+    pub table_elements: u32,
+    /// The most instances the store may hold.
+    pub instances: usize,
+    /// The most tables the store may hold.
+    pub tables: usize,
+    /// The most memories the store may hold.
+    pub memories: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            memory_size: usize::MAX,
+            table_elements: u32::MAX,
+            instances: usize::MAX,
+            tables: usize::MAX,
+            memories: usize::MAX,
+        }
+    }
+}
+
+impl StoreLimits {
+    /// Checks that one more instance (when `instance`), `tables.1` more tables on top of
+    /// the `tables.0` there are, and likewise memories, stay within the limits.
+    pub(crate) fn check_counts(
+        &self,
+        instances: (usize, bool),
+        tables: (usize, usize),
+        memories: (usize, usize),
+    ) -> crate::Result<()> {
+        let over = |what: &str, have: usize, more: usize, limit: usize| {
+            if have.saturating_add(more) > limit {
+                Err(crate::Error::Other(format!(
+                    "resource limit exceeded: the store may hold at most {limit} {what}"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        over(
+            "instances",
+            instances.0,
+            usize::from(instances.1),
+            self.instances,
+        )?;
+        over("tables", tables.0, tables.1, self.tables)?;
+        over("memories", memories.0, memories.1, self.memories)
     }
 }
 

@@ -100,7 +100,7 @@ impl Executor {
                 let t = store.instances[inst].tables[table as usize] as usize;
                 let init = self.get(base);
                 let delta = self.get(base + 1) as u32;
-                let old = store.tables[t].grow(delta, init);
+                let old = store.tables[t].grow(delta, init, store.limits.table_elements);
                 self.set(base, old.unwrap_or(u32::MAX) as u64);
             }
             Op::TableFill { table, base } => {

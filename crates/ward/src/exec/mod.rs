@@ -455,6 +455,22 @@ impl Executor {
             }
             Op::Const32 { dst, value } => self.set(dst, value as u64),
             Op::Const64 { dst, lo, hi } => self.set(dst, (hi as u64) << 32 | lo as u64),
+            Op::ConsumeFuel { amount } => {
+                let amount = amount as u64;
+                if store.fuel < amount {
+                    store.fuel = 0;
+                    return Err(TrapKind::OutOfFuel);
+                }
+                store.fuel -= amount;
+            }
+            Op::CheckInterrupt {} => {
+                if store.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                    store
+                        .interrupt
+                        .store(false, std::sync::atomic::Ordering::Relaxed);
+                    return Err(TrapKind::Interrupted);
+                }
+            }
             Op::Select {
                 dst,
                 other,
@@ -552,7 +568,7 @@ impl Executor {
             Op::MemoryGrow { dst, delta } => {
                 let delta = self.get(delta) as u32;
                 let m = store.instances[self.inst as usize].memories[0];
-                let old = store.memories[m as usize].grow(delta, store.memory_limit);
+                let old = store.memories[m as usize].grow(delta, store.limits.memory_size);
                 self.load_memory(store);
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);
             }

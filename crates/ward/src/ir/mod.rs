@@ -316,6 +316,13 @@ define_ops! {
         /// Operands `[dst, src, len]` start at `base`.
         TableInit { segment: u32, table: u32, base: Slot }
         ElemDrop { segment: u32 }
+        /// Takes `amount` units from the store's fuel, or traps when there is less.
+        /// Emitted only when the engine consumes fuel, at the head of every region of
+        /// straight-line code; `amount` is the number of wasm instructions in it.
+        ConsumeFuel { amount: u32 }
+        /// Traps when the store's interrupt flag is set. Emitted only for interruptible
+        /// engines, at function entry and loop heads.
+        CheckInterrupt {}
     }
     simd_unary {
         I8x16Splat I16x8Splat I32x4Splat I64x2Splat F32x4Splat F64x2Splat

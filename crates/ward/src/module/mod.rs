@@ -361,7 +361,7 @@ fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled)> {
     let mut info = ModuleInfo::default();
     let mut compiled: Vec<OnceLock<Arc<CompiledFunc>>> = Vec::new();
     let mut allocs = FuncValidatorAllocations::default();
-    let mut translator = crate::translate::Translator::default();
+    let mut translator = crate::translate::Translator::new(engine.config());
 
     let mut parser = Parser::new(0);
     // The parser decodes with the same features the validator checks, so that, for
@@ -611,8 +611,8 @@ impl ModuleInner {
             self.engine.config().features,
         );
         let body = FunctionBody::new(reader);
-        let code =
-            crate::translate::Translator::default().translate(&self.info, index, &body, None)?;
+        let code = crate::translate::Translator::new(self.engine.config())
+            .translate(&self.info, index, &body, None)?;
         Ok(cell.get_or_init(|| Arc::new(code)))
     }
 

@@ -101,11 +101,46 @@ pub(crate) struct Translator {
     dead: Option<u32>,
     /// The function's 128-bit constant pool.
     consts: Vec<u128>,
+    /// Emit fuel metering and interrupt checks.
+    fuel: bool,
+    interrupt: bool,
+    /// The `ConsumeFuel` op of the current straight-line region.
+    fuel_op: Option<usize>,
 }
 
 type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
 
 impl Translator {
+    /// A translator for functions of an engine with `config`.
+    pub(crate) fn new(config: &crate::Config) -> Self {
+        Translator {
+            fuel: config.consume_fuel,
+            interrupt: config.interruptible,
+            ..Translator::default()
+        }
+    }
+
+    /// Starts a region of straight-line code after a label: its fuel charge, and, at a
+    /// loop head or the function's entry, the interrupt check.
+    fn meter(&mut self, loop_head: bool) {
+        if self.fuel {
+            let at = self.emit(Op::ConsumeFuel { amount: 0 });
+            self.fuel_op = Some(at);
+        }
+        if self.interrupt && loop_head {
+            self.emit(Op::CheckInterrupt {});
+        }
+    }
+
+    /// Adds one wasm instruction to the current region's fuel charge.
+    fn charge(&mut self) {
+        if let Some(at) = self.fuel_op {
+            if let Op::ConsumeFuel { amount } = &mut self.ops[at] {
+                *amount = amount.saturating_add(1);
+            }
+        }
+    }
+
     /// Translates defined function `index` of `module`. With a validator, each operator
     /// is validated just before it is translated; without one, the body must already
     /// have been validated.
@@ -146,6 +181,7 @@ impl Translator {
             else_fixup: None,
         });
 
+        self.meter(true);
         let mut reader = body.get_operators_reader().map_err(Error::compile)?;
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
@@ -186,6 +222,7 @@ impl Translator {
         self.last_result = None;
         self.dead = None;
         self.consts.clear();
+        self.fuel_op = None;
     }
 
     fn add_local(&mut self, ty: ValType) {
@@ -518,6 +555,7 @@ impl Translator {
             self.bind_label(&[else_fixup]);
         }
         self.dead = None;
+        self.meter(false);
     }
 
     fn else_(&mut self) {
@@ -539,6 +577,7 @@ impl Translator {
             self.bind_label(&[at]);
         }
         self.dead = None;
+        self.meter(false);
     }
 
     // ---- locals ---------------------------------------------------------------------

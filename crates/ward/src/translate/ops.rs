@@ -13,6 +13,7 @@ impl Translator {
         if self.skip_dead(op) {
             return Ok(());
         }
+        self.charge();
         if let Some(make) = binary_op(op) {
             let rhs = self.pop_slot();
             let lhs = self.pop_slot();
@@ -48,6 +49,7 @@ impl Translator {
             Operator::Loop { blockty } => {
                 self.push_control(module, Kind::Loop, blockty);
                 self.bind_label(&[]);
+                self.meter(true);
             }
             Operator::If { blockty } => {
                 let cond = self.pop_slot();

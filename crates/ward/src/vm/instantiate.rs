@@ -85,6 +85,17 @@ pub(crate) fn instantiate<T>(
     }
 
     let inner = &mut store.inner;
+    inner.limits.check_counts(
+        (inner.instances.len(), true),
+        (
+            inner.tables.len(),
+            info.tables.len() - info.num_imported_tables as usize,
+        ),
+        (
+            inner.memories.len(),
+            info.memories.len() - info.num_imported_memories as usize,
+        ),
+    )?;
     for index in 0..info.bodies.len() as u32 {
         let ty_index = info.funcs[(info.num_imported_funcs + index) as usize] as usize;
         instance.funcs.push(inner.funcs.len() as u32);
@@ -118,25 +129,16 @@ pub(crate) fn instantiate<T>(
         let init = init
             .as_ref()
             .map_or(0, |e| eval(inner, &instance, e) as u64);
-        let mut elems = Vec::new();
-        elems
-            .try_reserve_exact(ty.minimum() as usize)
-            .map_err(|_| {
-                Error::Other(format!(
-                    "cannot allocate a table of {} elements",
-                    ty.minimum()
-                ))
-            })?;
-        elems.resize(ty.minimum() as usize, init);
+        let table = TableEntity::new(ty, init, inner.limits.table_elements)?;
         instance.tables.push(inner.tables.len() as u32);
-        inner.tables.push(TableEntity { ty, elems });
+        inner.tables.push(table);
     }
     for i in 0..info.memories.len() - info.num_imported_memories as usize {
         let ty: MemoryType = info.memories[info.num_imported_memories as usize + i];
         instance.memories.push(inner.memories.len() as u32);
         inner
             .memories
-            .push(MemoryEntity::new(ty, inner.memory_limit)?);
+            .push(MemoryEntity::new(ty, inner.limits.memory_size)?);
     }
     for seg in &info.elems {
         let items: Vec<u64> = seg

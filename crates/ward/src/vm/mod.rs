@@ -5,6 +5,7 @@ mod instantiate;
 mod stack;
 
 use std::any::Any;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 pub(crate) use instantiate::instantiate;
@@ -15,6 +16,7 @@ use crate::module::ModuleInner;
 use crate::stack::NativeBounds;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::Engine;
+use crate::StoreLimits;
 
 /// The size of a wasm page.
 pub(crate) const PAGE_SIZE: usize = 65536;
@@ -97,10 +99,28 @@ pub(crate) struct TableEntity {
 }
 
 impl TableEntity {
-    /// Grows by `delta` entries of `init`; returns the old size, or `None` past the limit.
-    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+    /// A table of type `ty` filled with `init`, unless its minimum exceeds `limit`
+    /// elements or cannot be allocated.
+    pub(crate) fn new(ty: TableType, init: u64, limit: u32) -> Result<TableEntity, crate::Error> {
+        let len = ty.minimum();
+        if len > limit {
+            return Err(crate::Error::Other(format!(
+                "a table of {len} elements exceeds the store's limit of {limit} elements"
+            )));
+        }
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(len as usize).map_err(|_| {
+            crate::Error::Other(format!("cannot allocate a table of {len} elements"))
+        })?;
+        elems.resize(len as usize, init);
+        Ok(TableEntity { ty, elems })
+    }
+
+    /// Grows by `delta` entries of `init`; returns the old size, or `None` past the
+    /// table's maximum or `limit` elements.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
         let old = self.elems.len() as u32;
-        let max = self.ty.maximum().unwrap_or(u32::MAX);
+        let max = self.ty.maximum().unwrap_or(u32::MAX).min(limit);
         let new = old.checked_add(delta).filter(|&n| n <= max)?;
         self.elems.try_reserve_exact(delta as usize).ok()?;
         self.elems.resize(new as usize, init);
@@ -140,9 +160,12 @@ pub(crate) struct StoreInner {
     pub stack: ValueStack,
     /// Native stack bounds while the store runs wasm or a host function.
     pub native: NativeBounds,
-    /// The most bytes any linear memory of the store may hold (`usize::MAX`: no limit
-    /// beyond the memory's own maximum).
-    pub memory_limit: usize,
+    /// Resource limits of the store.
+    pub limits: StoreLimits,
+    /// Fuel left, when the engine consumes fuel.
+    pub fuel: u64,
+    /// Set by an [`InterruptHandle`](crate::InterruptHandle) to stop the running call.
+    pub interrupt: Arc<AtomicBool>,
 }
 
 impl StoreInner {
@@ -160,7 +183,9 @@ impl StoreInner {
             externs: Vec::new(),
             stack: ValueStack::new(engine.config().wasm_stack_size),
             native: NativeBounds::default(),
-            memory_limit: usize::MAX,
+            limits: StoreLimits::default(),
+            fuel: 0,
+            interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
 
