@@ -23,7 +23,7 @@
 //! let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
 //! let status = match start.call(&mut store, ()) {
 //!     Ok(()) => 0,
-//!     Err(err) => match I32Exit::from_error(&err, store.data()) {
+//!     Err(err) => match I32Exit::from_error(&err) {
 //!         Some(I32Exit(status)) => status,
 //!         None => return Err(err.into()),
 //!     },
