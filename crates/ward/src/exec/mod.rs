@@ -7,6 +7,7 @@
 //! never copied, and its results land where the caller expects them.
 
 mod bulk;
+#[macro_use]
 mod numeric;
 mod simd;
 
@@ -16,6 +17,70 @@ use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::ir::{CompiledFunc, Op};
 use crate::vm::{FuncKind, StoreInner};
 use crate::{Caller, Store};
+use numeric::*;
+
+/// Loads a `$ty` from memory 0 (`$mem`, `$len` bytes) at `addr + offset` into `dst`,
+/// converted by `$conv`.
+macro_rules! load {
+    ($mem:ident, $len:ident, $fp:ident, $trap:ident, $dst:expr, $addr:expr, $offset:expr, $ty:ty, |$v:ident| $conv:expr) => {
+        match mem_read::<{ std::mem::size_of::<$ty>() }>($mem, $len, get($fp, $addr), $offset) {
+            Ok(bytes) => {
+                let $v = <$ty>::from_le_bytes(bytes);
+                set($fp, $dst, $conv)
+            }
+            Err(kind) => $trap!(kind),
+        }
+    };
+}
+
+/// Stores `$bytes` to memory 0 at `addr + offset`.
+macro_rules! store {
+    ($mem:ident, $len:ident, $fp:ident, $trap:ident, $addr:expr, $offset:expr, $bytes:expr) => {
+        if let Err(kind) = mem_write($mem, $len, get($fp, $addr), $offset, $bytes) {
+            $trap!(kind)
+        }
+    };
+}
+
+/// The bounds-checked address `addr + offset` of an `n`-byte access to a memory of `len`
+/// bytes.
+#[inline(always)]
+fn effective(len: usize, addr: u64, offset: u32, n: usize) -> Result<usize, TrapKind> {
+    let ea = (addr as u32) as u64 + offset as u64;
+    if ea + n as u64 > len as u64 {
+        return Err(TrapKind::MemoryOutOfBounds);
+    }
+    Ok(ea as usize)
+}
+
+/// Reads `N` bytes of the memory at `mem` (`len` bytes) at `addr + offset`.
+#[inline(always)]
+fn mem_read<const N: usize>(
+    mem: *mut u8,
+    len: usize,
+    addr: u64,
+    offset: u32,
+) -> Result<[u8; N], TrapKind> {
+    let ea = effective(len, addr, offset, N)?;
+    // SAFETY: `ea + N <= len` (checked), and `mem` is the cached base of a memory of
+    // `len` bytes, reloaded whenever the memory may have moved.
+    Ok(unsafe { ptr::read_unaligned(mem.add(ea) as *const [u8; N]) })
+}
+
+/// Writes `bytes` to the memory at `mem` (`len` bytes) at `addr + offset`.
+#[inline(always)]
+fn mem_write<const N: usize>(
+    mem: *mut u8,
+    len: usize,
+    addr: u64,
+    offset: u32,
+    bytes: [u8; N],
+) -> OpResult {
+    let ea = effective(len, addr, offset, N)?;
+    // SAFETY: as for `mem_read`.
+    unsafe { ptr::write_unaligned(mem.add(ea) as *mut [u8; N], bytes) };
+    Ok(())
+}
 
 /// The saved state of a caller while its callee runs.
 pub(crate) struct Frame {
@@ -295,82 +360,130 @@ impl Executor {
         true
     }
 
-    /// The interpreter loop.
+    /// The interpreter loop: one `match` on every op, so that each op costs one
+    /// indirect jump. Ops that fall out of the match go on to the next op; branches,
+    /// calls and returns set `ip` themselves and `continue`.
+    ///
+    /// The hot registers (`ip`, `fp`, the memory's base and length) live in locals, so
+    /// that the compiler keeps them in machine registers; they are written back to
+    /// `self` before anything out of line that reads them, and reloaded after anything
+    /// that may change them (calls, returns, memory growth, host functions).
     fn execute<T>(&mut self, store: &mut Store<T>) -> Result<(), Trap> {
+        let mut ip = self.ip;
+        let mut fp = self.fp;
+        let mut mem = self.mem;
+        let mut mem_len = self.mem_len;
+        macro_rules! trap {
+            ($kind:expr) => {{
+                self.ip = ip;
+                return Err(Trap::from_kind($kind));
+            }};
+        }
+        // Writes `ip` back, runs `$e` out of line, and reloads what it may have changed.
+        macro_rules! out_of_line {
+            ($e:expr) => {{
+                self.ip = ip;
+                let result = $e;
+                ip = self.ip;
+                fp = self.fp;
+                mem = self.mem;
+                mem_len = self.mem_len;
+                result
+            }};
+        }
         loop {
             // SAFETY: `ip` always points at an op of the running function: translation
             // ends every function in `Return` and resolves every branch inside it.
-            let op = unsafe { *self.ip };
-            match self.step(store, op) {
-                Ok(true) => {}
-                Ok(false) => return Ok(()),
-                Err(trap) => return Err(trap),
-            }
+            let op: &Op = unsafe { &*ip };
+            // Matching the place `*op` copies only the fields an arm binds.
+            match_op!(fp, ip, *op, trap, {
+                Op::Br { offset } => jump!(ip, true, offset),
+                Op::BrIfNez { cond, offset } => jump!(ip, get(fp, cond) as u32 != 0, offset),
+                Op::BrIfEqz { cond, offset } => jump!(ip, get(fp, cond) as u32 == 0, offset),
+                Op::BrTable { index, len } => {
+                    let i = (get(fp, index) as u32).min(len);
+                    // SAFETY: `len + 1` `Br` ops follow the table.
+                    ip = unsafe { ip.add(1 + i as usize) };
+                    continue;
+                }
+                Op::Return { src, len } => {
+                    // SAFETY: both ranges are inside the current frame.
+                    unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+                    if !out_of_line!(self.ret(&mut store.inner)) {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                Op::Call { func, base } => {
+                    let callee = store.inner.instances[self.inst as usize].funcs[func as usize];
+                    out_of_line!(self.call(store, callee, base))?;
+                    continue;
+                }
+                Op::CallIndirect {
+                    type_index,
+                    table,
+                    index,
+                    base,
+                } => {
+                    let callee = match self.indirect_callee(&store.inner, type_index, table, index) {
+                        Ok(callee) => callee,
+                        Err(kind) => trap!(kind),
+                    };
+                    out_of_line!(self.call(store, callee, base))?;
+                    continue;
+                }
+                Op::Unreachable {} => trap!(TrapKind::Unreachable),
+                Op::Copy { dst, src } => set(fp, dst, get(fp, src)),
+                Op::CopySpan { dst, src, len } => {
+                    // SAFETY: both ranges are inside the current frame.
+                    unsafe { ptr::copy(fp.add(src as usize), fp.add(dst as usize), len as usize) }
+                }
+                Op::Const32 { dst, value } => set(fp, dst, value as u64),
+                Op::Const64 { dst, lo, hi } => set(fp, dst, (hi as u64) << 32 | lo as u64),
+                Op::Select {
+                    dst,
+                    other,
+                    cond,
+                    cells,
+                } => {
+                    if get(fp, cond) as u32 == 0 {
+                        for i in 0..cells {
+                            set(fp, dst + i, get(fp, other + i));
+                        }
+                    }
+                }
+                Op::I32Load { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u32, |v| v as u64),
+                Op::I64Load { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u64, |v| v),
+                Op::I32Load8S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i8, |v| v as i32 as u32 as u64),
+                Op::I32Load8U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u8, |v| v as u64),
+                Op::I32Load16S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i16, |v| v as i32 as u32 as u64),
+                Op::I32Load16U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u16, |v| v as u64),
+                Op::I64Load8S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i8, |v| v as i64 as u64),
+                Op::I64Load8U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u8, |v| v as u64),
+                Op::I64Load16S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i16, |v| v as i64 as u64),
+                Op::I64Load16U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u16, |v| v as u64),
+                Op::I64Load32S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i32, |v| v as i64 as u64),
+                Op::I64Load32U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u32, |v| v as u64),
+                Op::I32Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u32).to_le_bytes()),
+                Op::I64Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, get(fp, src).to_le_bytes()),
+                Op::I32Store8 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u8).to_le_bytes()),
+                Op::I32Store16 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u16).to_le_bytes()),
+                Op::GlobalGet { dst, global } => self.global_get(&store.inner, dst, global),
+                Op::GlobalSet { src, global } => self.global_set(&mut store.inner, src, global),
+                simd if simd.is_simd() => {
+                    if let Err(kind) = out_of_line!(self.simd(simd)) {
+                        trap!(kind)
+                    }
+                }
+                other => {
+                    if let Err(kind) = out_of_line!(self.other(&mut store.inner, other)) {
+                        trap!(kind)
+                    }
+                }
+            });
+            // SAFETY: the ops that fall through are never the last op of a function.
+            ip = unsafe { ip.add(1) };
         }
-    }
-
-    /// Executes one op; `Ok(false)` when the activation returned.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn step<T>(&mut self, store: &mut Store<T>, op: Op) -> Result<bool, Trap> {
-        if let Some(result) = self.numeric(op) {
-            result.map_err(Trap::from_kind)?;
-            // SAFETY: a numeric op is never the last op of a function.
-            self.ip = unsafe { self.ip.add(1) };
-            return Ok(true);
-        }
-        match op {
-            Op::Br { offset } => {
-                // SAFETY: branch offsets stay within the function (see `execute`).
-                self.ip = unsafe { self.ip.offset(offset as isize) };
-                return Ok(true);
-            }
-            Op::BrIfNez { cond, offset } => {
-                let taken = self.get(cond) as u32 != 0;
-                // SAFETY: as for `Br`.
-                self.ip = unsafe { self.ip.offset(if taken { offset as isize } else { 1 }) };
-                return Ok(true);
-            }
-            Op::BrIfEqz { cond, offset } => {
-                let taken = self.get(cond) as u32 == 0;
-                // SAFETY: as for `Br`.
-                self.ip = unsafe { self.ip.offset(if taken { offset as isize } else { 1 }) };
-                return Ok(true);
-            }
-            Op::BrTable { index, len } => {
-                let i = (self.get(index) as u32).min(len);
-                // SAFETY: `len + 1` `Br` ops follow the table.
-                self.ip = unsafe { self.ip.add(1 + i as usize) };
-                return Ok(true);
-            }
-            Op::Return { src, len } => {
-                // SAFETY: both ranges are inside the current frame.
-                unsafe { ptr::copy(self.fp.add(src as usize), self.fp, len as usize) };
-                return Ok(self.ret(&mut store.inner));
-            }
-            Op::Call { func, base } => {
-                let callee = store.inner.instances[self.inst as usize].funcs[func as usize];
-                self.call(store, callee, base)?;
-                return Ok(true);
-            }
-            Op::CallIndirect {
-                type_index,
-                table,
-                index,
-                base,
-            } => {
-                let callee = self.indirect_callee(&store.inner, type_index, table, index)?;
-                self.call(store, callee, base)?;
-                return Ok(true);
-            }
-            Op::Unreachable {} => return Err(Trap::from_kind(TrapKind::Unreachable)),
-            simd if simd.is_simd() => self.simd(simd).map_err(Trap::from_kind)?,
-            other => self
-                .other(&mut store.inner, other)
-                .map_err(Trap::from_kind)?,
-        }
-        // SAFETY: the ops handled here are never the last op of a function.
-        self.ip = unsafe { self.ip.add(1) };
-        Ok(true)
     }
 
     fn indirect_callee(
@@ -413,48 +526,21 @@ impl Executor {
         unsafe { *self.fp.add(slot as usize) = value }
     }
 
-    /// The address range `[addr + offset, +len)` of memory 0, if it is in bounds.
-    #[inline(always)]
-    fn effective(&self, addr: u32, offset: u32, len: usize) -> Result<usize, TrapKind> {
-        let ea = addr as u64 + offset as u64;
-        if ea + len as u64 > self.mem_len as u64 {
-            return Err(TrapKind::MemoryOutOfBounds);
-        }
-        Ok(ea as usize)
-    }
-
+    /// Reads `N` bytes of memory 0 at the address in slot `addr` plus `offset`.
     #[inline(always)]
     fn load<const N: usize>(&self, addr: u32, offset: u32) -> Result<[u8; N], TrapKind> {
-        let ea = self.effective(self.get(addr) as u32, offset, N)?;
-        // SAFETY: `ea + N <= mem_len` (checked), and `mem` is the cached base of a memory
-        // of `mem_len` bytes, reloaded whenever the memory may have moved.
-        Ok(unsafe { ptr::read_unaligned(self.mem.add(ea) as *const [u8; N]) })
+        mem_read(self.mem, self.mem_len, self.get(addr), offset)
     }
 
+    /// Writes `bytes` to memory 0 at the address in slot `addr` plus `offset`.
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: u32, offset: u32, bytes: [u8; N]) -> OpResult {
-        let ea = self.effective(self.get(addr) as u32, offset, N)?;
-        // SAFETY: as for `load`.
-        unsafe { ptr::write_unaligned(self.mem.add(ea) as *mut [u8; N], bytes) };
-        Ok(())
+        mem_write(self.mem, self.mem_len, self.get(addr), offset, bytes)
     }
 
-    /// Memory, table, global and move ops.
+    /// Rarer ops: fuel, interrupts, references, memory size and growth; the bulk ops.
     fn other(&mut self, store: &mut StoreInner, op: Op) -> OpResult {
         match op {
-            Op::Copy { dst, src } => self.set(dst, self.get(src)),
-            Op::CopySpan { dst, src, len } => {
-                // SAFETY: both ranges are inside the current frame.
-                unsafe {
-                    ptr::copy(
-                        self.fp.add(src as usize),
-                        self.fp.add(dst as usize),
-                        len as usize,
-                    )
-                }
-            }
-            Op::Const32 { dst, value } => self.set(dst, value as u64),
-            Op::Const64 { dst, lo, hi } => self.set(dst, (hi as u64) << 32 | lo as u64),
             Op::ConsumeFuel { amount } => {
                 let amount = amount as u64;
                 if store.fuel < amount {
@@ -471,98 +557,9 @@ impl Executor {
                     return Err(TrapKind::Interrupted);
                 }
             }
-            Op::Select {
-                dst,
-                other,
-                cond,
-                cells,
-            } => {
-                if self.get(cond) as u32 == 0 {
-                    for i in 0..cells {
-                        self.set(dst + i, self.get(other + i));
-                    }
-                }
-            }
             Op::RefFunc { dst, func } => {
                 let f = store.instances[self.inst as usize].funcs[func as usize];
                 self.set(dst, f as u64 + 1);
-            }
-            Op::GlobalGet { dst, global } => {
-                let g = store.instances[self.inst as usize].globals[global as usize];
-                let bits = store.globals[g as usize].bits;
-                self.set(dst, bits as u64);
-                if store.globals[g as usize].ty.content().cells() == 2 {
-                    self.set(dst + 1, (bits >> 64) as u64);
-                }
-            }
-            Op::GlobalSet { src, global } => {
-                let g = store.instances[self.inst as usize].globals[global as usize];
-                let global = &mut store.globals[g as usize];
-                let mut bits = self.get(src) as u128;
-                if global.ty.content().cells() == 2 {
-                    bits |= (self.get(src + 1) as u128) << 64;
-                }
-                global.bits = bits;
-            }
-            Op::I32Load { dst, addr, offset } => {
-                let v = u32::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I64Load { dst, addr, offset } => {
-                let v = u64::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v);
-            }
-            Op::I32Load8S { dst, addr, offset } => {
-                let v = i8::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as i32 as u32 as u64);
-            }
-            Op::I32Load8U { dst, addr, offset } => {
-                let v = u8::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I32Load16S { dst, addr, offset } => {
-                let v = i16::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as i32 as u32 as u64);
-            }
-            Op::I32Load16U { dst, addr, offset } => {
-                let v = u16::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I64Load8S { dst, addr, offset } => {
-                let v = i8::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as i64 as u64);
-            }
-            Op::I64Load8U { dst, addr, offset } => {
-                let v = u8::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I64Load16S { dst, addr, offset } => {
-                let v = i16::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as i64 as u64);
-            }
-            Op::I64Load16U { dst, addr, offset } => {
-                let v = u16::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I64Load32S { dst, addr, offset } => {
-                let v = i32::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as i64 as u64);
-            }
-            Op::I64Load32U { dst, addr, offset } => {
-                let v = u32::from_le_bytes(self.load(addr, offset)?);
-                self.set(dst, v as u64);
-            }
-            Op::I32Store { addr, src, offset } => {
-                self.store(addr, offset, (self.get(src) as u32).to_le_bytes())?
-            }
-            Op::I64Store { addr, src, offset } => {
-                self.store(addr, offset, self.get(src).to_le_bytes())?
-            }
-            Op::I32Store8 { addr, src, offset } => {
-                self.store(addr, offset, (self.get(src) as u8).to_le_bytes())?
-            }
-            Op::I32Store16 { addr, src, offset } => {
-                self.store(addr, offset, (self.get(src) as u16).to_le_bytes())?
             }
             Op::MemorySize { dst } => self.set(dst, (self.mem_len / crate::vm::PAGE_SIZE) as u64),
             Op::MemoryGrow { dst, delta } => {
@@ -575,5 +572,24 @@ impl Executor {
             other => self.bulk(store, other)?,
         }
         Ok(())
+    }
+
+    fn global_get(&mut self, store: &StoreInner, dst: u32, global: u32) {
+        let g = store.instances[self.inst as usize].globals[global as usize];
+        let bits = store.globals[g as usize].bits;
+        self.set(dst, bits as u64);
+        if store.globals[g as usize].ty.content().cells() == 2 {
+            self.set(dst + 1, (bits >> 64) as u64);
+        }
+    }
+
+    fn global_set(&mut self, store: &mut StoreInner, src: u32, global: u32) {
+        let g = store.instances[self.inst as usize].globals[global as usize];
+        let global = &mut store.globals[g as usize];
+        let mut bits = self.get(src) as u128;
+        if global.ty.content().cells() == 2 {
+            bits |= (self.get(src + 1) as u128) << 64;
+        }
+        global.bits = bits;
     }
 }

@@ -2,47 +2,55 @@
 //! trapping division and float-to-int truncation, NaN-propagating min/max with
 //! ordered signed zeros, round-half-to-even `nearest`.
 
-use super::{Executor, OpResult};
+use super::OpResult;
 use crate::error::TrapKind;
-use crate::ir::{Op, Slot};
+use crate::ir::Slot;
 
-fn i32_(c: u64) -> i32 {
+pub(super) fn i32_(c: u64) -> i32 {
     c as u32 as i32
 }
-fn u32_(c: u64) -> u32 {
+pub(super) fn u32_(c: u64) -> u32 {
     c as u32
 }
-fn i64_(c: u64) -> i64 {
+pub(super) fn i64_(c: u64) -> i64 {
     c as i64
 }
-fn u64_(c: u64) -> u64 {
+pub(super) fn u64_(c: u64) -> u64 {
     c
 }
-fn f32_(c: u64) -> f32 {
+pub(super) fn f32_(c: u64) -> f32 {
     f32::from_bits(c as u32)
 }
-fn f64_(c: u64) -> f64 {
+pub(super) fn f64_(c: u64) -> f64 {
     f64::from_bits(c)
 }
-fn from_i32(v: i32) -> u64 {
+/// The cell of an i32 immediate.
+pub(super) fn imm32(imm: u32) -> u64 {
+    imm as u64
+}
+/// The cell of an i64 immediate, sign-extended from its 32 bits.
+pub(super) fn imm64(imm: u32) -> u64 {
+    imm as i32 as i64 as u64
+}
+pub(super) fn from_i32(v: i32) -> u64 {
     v as u32 as u64
 }
-fn from_u32(v: u32) -> u64 {
+pub(super) fn from_u32(v: u32) -> u64 {
     v as u64
 }
-fn from_i64(v: i64) -> u64 {
+pub(super) fn from_i64(v: i64) -> u64 {
     v as u64
 }
-fn from_u64(v: u64) -> u64 {
+pub(super) fn from_u64(v: u64) -> u64 {
     v
 }
-fn from_bool(v: bool) -> u64 {
+pub(super) fn from_bool(v: bool) -> u64 {
     v as u64
 }
-fn from_f32(v: f32) -> u64 {
+pub(super) fn from_f32(v: f32) -> u64 {
     v.to_bits() as u64
 }
-fn from_f64(v: f64) -> u64 {
+pub(super) fn from_f64(v: f64) -> u64 {
     v.to_bits()
 }
 
@@ -51,7 +59,7 @@ fn from_f64(v: f64) -> u64 {
 /// instructions or library calls may pass through unchanged.
 macro_rules! rounding {
     ($name:ident, $t:ty, $quiet:expr) => {
-        fn $name(x: $t, round: fn($t) -> $t) -> $t {
+        pub(super) fn $name(x: $t, round: fn($t) -> $t) -> $t {
             if x.is_nan() {
                 <$t>::from_bits(x.to_bits() | $quiet)
             } else {
@@ -120,7 +128,7 @@ macro_rules! trunc {
 /// Signed division and remainder with wasm's traps.
 macro_rules! div_ops {
     ($div_s:ident, $rem_s:ident, $div_u:ident, $rem_u:ident, $s:ty, $u:ty) => {
-        fn $div_s(a: $s, b: $s) -> Result<$s, TrapKind> {
+        pub(super) fn $div_s(a: $s, b: $s) -> Result<$s, TrapKind> {
             if b == 0 {
                 return Err(TrapKind::IntegerDivisionByZero);
             }
@@ -129,16 +137,16 @@ macro_rules! div_ops {
             }
             Ok(a / b)
         }
-        fn $rem_s(a: $s, b: $s) -> Result<$s, TrapKind> {
+        pub(super) fn $rem_s(a: $s, b: $s) -> Result<$s, TrapKind> {
             if b == 0 {
                 return Err(TrapKind::IntegerDivisionByZero);
             }
             Ok(a.wrapping_rem(b))
         }
-        fn $div_u(a: $u, b: $u) -> Result<$u, TrapKind> {
+        pub(super) fn $div_u(a: $u, b: $u) -> Result<$u, TrapKind> {
             a.checked_div(b).ok_or(TrapKind::IntegerDivisionByZero)
         }
-        fn $rem_u(a: $u, b: $u) -> Result<$u, TrapKind> {
+        pub(super) fn $rem_u(a: $u, b: $u) -> Result<$u, TrapKind> {
             a.checked_rem(b).ok_or(TrapKind::IntegerDivisionByZero)
         }
     };
@@ -147,136 +155,185 @@ macro_rules! div_ops {
 div_ops!(div_s32, rem_s32, div_u32, rem_u32, i32, u32);
 div_ops!(div_s64, rem_s64, div_u64, rem_u64, i64, u64);
 
-impl Executor {
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unary<A, R>(
-        &mut self,
-        dst: Slot,
-        src: Slot,
-        get: fn(u64) -> A,
-        put: fn(R) -> u64,
-        f: fn(A) -> R,
-    ) {
-        let value = put(f(get(self.get(src))));
-        self.set(dst, value);
-    }
+/// Reads cell `slot` of the frame at `fp`.
+#[inline(always)]
+pub(super) fn get(fp: *mut u64, slot: Slot) -> u64 {
+    // SAFETY: the translator only emits slots below the function's `frame_cells`, and
+    // `enter` checked the whole frame lies within the stack.
+    unsafe { *fp.add(slot as usize) }
+}
 
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unary_trap<A, R>(
-        &mut self,
-        dst: Slot,
-        src: Slot,
-        get: fn(u64) -> A,
-        put: fn(R) -> u64,
-        f: fn(A) -> Result<R, TrapKind>,
-    ) -> OpResult {
-        let value = put(f(get(self.get(src)))?);
-        self.set(dst, value);
-        Ok(())
-    }
+/// Writes cell `slot` of the frame at `fp`.
+#[inline(always)]
+pub(super) fn set(fp: *mut u64, slot: Slot, value: u64) {
+    // SAFETY: as for `get`.
+    unsafe { *fp.add(slot as usize) = value }
+}
 
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn binary<A, R>(
-        &mut self,
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-        get: fn(u64) -> A,
-        put: fn(R) -> u64,
-        f: fn(A, A) -> R,
-    ) {
-        let value = put(f(get(self.get(lhs)), get(self.get(rhs))));
-        self.set(dst, value);
-    }
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(super) fn unary<A, R>(
+    fp: *mut u64,
+    dst: Slot,
+    src: Slot,
+    get_: fn(u64) -> A,
+    put: fn(R) -> u64,
+    f: fn(A) -> R,
+) {
+    set(fp, dst, put(f(get_(get(fp, src)))));
+}
 
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn binary_trap<A, R>(
-        &mut self,
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-        get: fn(u64) -> A,
-        put: fn(R) -> u64,
-        f: fn(A, A) -> Result<R, TrapKind>,
-    ) -> OpResult {
-        let value = put(f(get(self.get(lhs)), get(self.get(rhs)))?);
-        self.set(dst, value);
-        Ok(())
-    }
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(super) fn binary_imm<A, R>(
+    fp: *mut u64,
+    dst: Slot,
+    lhs: Slot,
+    imm: u64,
+    get_: fn(u64) -> A,
+    put: fn(R) -> u64,
+    f: fn(A, A) -> R,
+) {
+    set(fp, dst, put(f(get_(get(fp, lhs)), get_(imm))));
+}
 
-    /// Executes `op` if it is a numeric op; `None` otherwise.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(super) fn numeric(&mut self, op: Op) -> Option<OpResult> {
-        // Each arm is one call of a small generic helper, so that an unoptimised build
-        // keeps this function's frame small (its native stack use is part of the guard).
-        macro_rules! un {
-            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
-                self.unary($dst, $src, $get, $put, |$x| $e)
-            };
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(super) fn unary_trap<A, R>(
+    fp: *mut u64,
+    dst: Slot,
+    src: Slot,
+    get_: fn(u64) -> A,
+    put: fn(R) -> u64,
+    f: fn(A) -> Result<R, TrapKind>,
+) -> OpResult {
+    set(fp, dst, put(f(get_(get(fp, src)))?));
+    Ok(())
+}
+
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(super) fn binary<A, R>(
+    fp: *mut u64,
+    dst: Slot,
+    lhs: Slot,
+    rhs: Slot,
+    get_: fn(u64) -> A,
+    put: fn(R) -> u64,
+    f: fn(A, A) -> R,
+) {
+    set(fp, dst, put(f(get_(get(fp, lhs)), get_(get(fp, rhs)))));
+}
+
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(super) fn binary_trap<A, R>(
+    fp: *mut u64,
+    dst: Slot,
+    lhs: Slot,
+    rhs: Slot,
+    get_: fn(u64) -> A,
+    put: fn(R) -> u64,
+    f: fn(A, A) -> Result<R, TrapKind>,
+) -> OpResult {
+    set(fp, dst, put(f(get_(get(fp, lhs)), get_(get(fp, rhs)))?));
+    Ok(())
+}
+
+// Each arm is one call of a small generic helper, so that an unoptimised build keeps
+// the dispatching function's frame small (its native stack use is part of the guard).
+macro_rules! un {
+    ($this:ident, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
+        unary($this, $dst, $src, $get, $put, |$x| $e)
+    };
+}
+
+macro_rules! un_trap {
+    ($this:ident, $trap:ident, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
+        if let Err(kind) = unary_trap($this, $dst, $src, $get, $put, |$x| $e) {
+            $trap!(kind)
         }
-        macro_rules! un_trap {
-            ($dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
-                return Some(self.unary_trap($dst, $src, $get, $put, |$x| $e))
-            };
+    };
+}
+
+macro_rules! bin {
+    ($this:ident, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
+        binary($this, $dst, $l, $r, $get, $put, |$a, $b| $e)
+    };
+}
+
+macro_rules! bin_trap {
+    ($this:ident, $trap:ident, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, $f:expr) => {
+        if let Err(kind) = binary_trap($this, $dst, $l, $r, $get, $put, $f) {
+            $trap!(kind)
         }
-        macro_rules! bin {
-            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
-                self.binary($dst, $l, $r, $get, $put, |$a, $b| $e)
-            };
-        }
-        macro_rules! bin_trap {
-            ($dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, $f:expr) => {
-                return Some(self.binary_trap($dst, $l, $r, $get, $put, $f))
-            };
-        }
-        match op {
-            Op::I32Eqz { dst, src } => un!(dst, src, u32_, from_bool, |x| x == 0),
-            Op::I64Eqz { dst, src } => un!(dst, src, u64_, from_bool, |x| x == 0),
-            Op::I32Clz { dst, src } => un!(dst, src, u32_, from_u32, |x| x.leading_zeros()),
-            Op::I32Ctz { dst, src } => un!(dst, src, u32_, from_u32, |x| x.trailing_zeros()),
-            Op::I32Popcnt { dst, src } => un!(dst, src, u32_, from_u32, |x| x.count_ones()),
+    };
+}
+
+macro_rules! bin_imm {
+    ($this:ident, $dst:expr, $l:expr, $imm:expr, $conv:ident, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
+        binary_imm($this, $dst, $l, $conv($imm), $get, $put, |$a, $b| $e)
+    };
+}
+
+/// Jumps by `$offset` ops when `$taken`, else to the next op, and goes on dispatching.
+macro_rules! jump {
+    ($ip:ident, $taken:expr, $offset:expr) => {{
+        // SAFETY: branch offsets stay within the function: the translator resolves every
+        // one to an op of the same function.
+        $ip = unsafe { $ip.offset(if $taken { $offset as isize } else { 1 }) };
+        continue;
+    }};
+}
+
+/// A `match` on an op with an arm for every numeric op, then the arms in `$rest`.
+/// Numeric arms evaluate to `()`; a trapping one invokes `$trap!(kind)`. One match for
+/// every op keeps dispatch to a single indirect jump.
+macro_rules! match_op {
+    ($this:ident, $ip:ident, $op:expr, $trap:ident, { $($rest:tt)* }) => {
+        match $op {
+            Op::I32Eqz { dst, src } => un!($this, dst, src, u32_, from_bool, |x| x == 0),
+            Op::I64Eqz { dst, src } => un!($this, dst, src, u64_, from_bool, |x| x == 0),
+            Op::I32Clz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.leading_zeros()),
+            Op::I32Ctz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.trailing_zeros()),
+            Op::I32Popcnt { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.count_ones()),
             Op::I64Clz { dst, src } => {
-                un!(dst, src, u64_, from_u64, |x| x.leading_zeros() as u64)
+                un!($this, dst, src, u64_, from_u64, |x| x.leading_zeros() as u64)
             }
             Op::I64Ctz { dst, src } => {
-                un!(dst, src, u64_, from_u64, |x| x.trailing_zeros() as u64)
+                un!($this, dst, src, u64_, from_u64, |x| x.trailing_zeros() as u64)
             }
             Op::I64Popcnt { dst, src } => {
-                un!(dst, src, u64_, from_u64, |x| x.count_ones() as u64)
+                un!($this, dst, src, u64_, from_u64, |x| x.count_ones() as u64)
             }
-            Op::F32Abs { dst, src } => un!(dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
-            Op::F32Neg { dst, src } => un!(dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
-            Op::F32Ceil { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
-            Op::F32Floor { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
-            Op::F32Trunc { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
+            Op::F32Abs { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
+            Op::F32Neg { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
+            Op::F32Ceil { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
+            Op::F32Floor { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
+            Op::F32Trunc { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
             Op::F32Nearest { dst, src } => {
-                un!(dst, src, f32_, from_f32, |x| round32(
+                un!($this, dst, src, f32_, from_f32, |x| round32(
                     x,
                     f32::round_ties_even
                 ))
             }
-            Op::F32Sqrt { dst, src } => un!(dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
+            Op::F32Sqrt { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
             Op::F64Abs { dst, src } => {
-                un!(dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
+                un!($this, dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
             }
             Op::F64Neg { dst, src } => {
-                un!(dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
+                un!($this, dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
             }
-            Op::F64Ceil { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
-            Op::F64Floor { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
-            Op::F64Trunc { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
+            Op::F64Ceil { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
+            Op::F64Floor { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
+            Op::F64Trunc { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
             Op::F64Nearest { dst, src } => {
-                un!(dst, src, f64_, from_f64, |x| round64(
+                un!($this, dst, src, f64_, from_f64, |x| round64(
                     x,
                     f64::round_ties_even
                 ))
             }
-            Op::F64Sqrt { dst, src } => un!(dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
-            Op::I32WrapI64 { dst, src } => un!(dst, src, u64_, from_u32, |x| x as u32),
-            Op::I64ExtendI32S { dst, src } => un!(dst, src, i32_, from_i64, |x| x as i64),
-            Op::I64ExtendI32U { dst, src } => un!(dst, src, u32_, from_u64, |x| x as u64),
+            Op::F64Sqrt { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
+            Op::I32WrapI64 { dst, src } => un!($this, dst, src, u64_, from_u32, |x| x as u32),
+            Op::I64ExtendI32S { dst, src } => un!($this, dst, src, i32_, from_i64, |x| x as i64),
+            Op::I64ExtendI32U { dst, src } => un!($this, dst, src, u32_, from_u64, |x| x as u64),
             Op::I32TruncF32S { dst, src } => {
-                un_trap!(dst, src, f32_, from_i32, |x| trunc!(
+                un_trap!($this, $trap, dst, src, f32_, from_i32, |x| trunc!(
                     x,
                     -2147483904.0f32,
                     2147483648.0f32,
@@ -284,7 +341,7 @@ impl Executor {
                 ))
             }
             Op::I32TruncF32U { dst, src } => {
-                un_trap!(dst, src, f32_, from_u32, |x| trunc!(
+                un_trap!($this, $trap, dst, src, f32_, from_u32, |x| trunc!(
                     x,
                     -1.0f32,
                     4294967296.0f32,
@@ -292,7 +349,7 @@ impl Executor {
                 ))
             }
             Op::I32TruncF64S { dst, src } => {
-                un_trap!(dst, src, f64_, from_i32, |x| trunc!(
+                un_trap!($this, $trap, dst, src, f64_, from_i32, |x| trunc!(
                     x,
                     -2147483649.0f64,
                     2147483648.0f64,
@@ -300,199 +357,400 @@ impl Executor {
                 ))
             }
             Op::I32TruncF64U { dst, src } => {
-                un_trap!(dst, src, f64_, from_u32, |x| trunc!(
+                un_trap!($this, $trap, dst, src, f64_, from_u32, |x| trunc!(
                     x,
                     -1.0f64,
                     4294967296.0f64,
                     u32
                 ))
             }
-            Op::I64TruncF32S { dst, src } => un_trap!(dst, src, f32_, from_i64, |x| trunc!(
+            Op::I64TruncF32S { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_i64, |x| trunc!(
                 x,
                 -9223373136366403584.0f32,
                 9223372036854775808.0f32,
                 i64
             )),
-            Op::I64TruncF32U { dst, src } => un_trap!(dst, src, f32_, from_u64, |x| trunc!(
+            Op::I64TruncF32U { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_u64, |x| trunc!(
                 x,
                 -1.0f32,
                 18446744073709551616.0f32,
                 u64
             )),
-            Op::I64TruncF64S { dst, src } => un_trap!(dst, src, f64_, from_i64, |x| trunc!(
+            Op::I64TruncF64S { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_i64, |x| trunc!(
                 x,
                 -9223372036854777856.0f64,
                 9223372036854775808.0f64,
                 i64
             )),
-            Op::I64TruncF64U { dst, src } => un_trap!(dst, src, f64_, from_u64, |x| trunc!(
+            Op::I64TruncF64U { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_u64, |x| trunc!(
                 x,
                 -1.0f64,
                 18446744073709551616.0f64,
                 u64
             )),
             // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
-            Op::I32TruncSatF32S { dst, src } => un!(dst, src, f32_, from_i32, |x| x as i32),
-            Op::I32TruncSatF32U { dst, src } => un!(dst, src, f32_, from_u32, |x| x as u32),
-            Op::I32TruncSatF64S { dst, src } => un!(dst, src, f64_, from_i32, |x| x as i32),
-            Op::I32TruncSatF64U { dst, src } => un!(dst, src, f64_, from_u32, |x| x as u32),
-            Op::I64TruncSatF32S { dst, src } => un!(dst, src, f32_, from_i64, |x| x as i64),
-            Op::I64TruncSatF32U { dst, src } => un!(dst, src, f32_, from_u64, |x| x as u64),
-            Op::I64TruncSatF64S { dst, src } => un!(dst, src, f64_, from_i64, |x| x as i64),
-            Op::I64TruncSatF64U { dst, src } => un!(dst, src, f64_, from_u64, |x| x as u64),
+            Op::I32TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i32, |x| x as i32),
+            Op::I32TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u32, |x| x as u32),
+            Op::I32TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i32, |x| x as i32),
+            Op::I32TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u32, |x| x as u32),
+            Op::I64TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i64, |x| x as i64),
+            Op::I64TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u64, |x| x as u64),
+            Op::I64TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i64, |x| x as i64),
+            Op::I64TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u64, |x| x as u64),
             // Rust's int-to-float `as` rounds to nearest, ties to even, as wasm does.
-            Op::F32ConvertI32S { dst, src } => un!(dst, src, i32_, from_f32, |x| x as f32),
-            Op::F32ConvertI32U { dst, src } => un!(dst, src, u32_, from_f32, |x| x as f32),
-            Op::F32ConvertI64S { dst, src } => un!(dst, src, i64_, from_f32, |x| x as f32),
-            Op::F32ConvertI64U { dst, src } => un!(dst, src, u64_, from_f32, |x| x as f32),
-            Op::F32DemoteF64 { dst, src } => un!(dst, src, f64_, from_f32, |x| x as f32),
-            Op::F64ConvertI32S { dst, src } => un!(dst, src, i32_, from_f64, |x| x as f64),
-            Op::F64ConvertI32U { dst, src } => un!(dst, src, u32_, from_f64, |x| x as f64),
-            Op::F64ConvertI64S { dst, src } => un!(dst, src, i64_, from_f64, |x| x as f64),
-            Op::F64ConvertI64U { dst, src } => un!(dst, src, u64_, from_f64, |x| x as f64),
-            Op::F64PromoteF32 { dst, src } => un!(dst, src, f32_, from_f64, |x| x as f64),
-            Op::I32Extend8S { dst, src } => un!(dst, src, u32_, from_i32, |x| x as i8 as i32),
+            Op::F32ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f32, |x| x as f32),
+            Op::F32ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f32, |x| x as f32),
+            Op::F32ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f32, |x| x as f32),
+            Op::F32ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f32, |x| x as f32),
+            Op::F32DemoteF64 { dst, src } => un!($this, dst, src, f64_, from_f32, |x| x as f32),
+            Op::F64ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f64, |x| x as f64),
+            Op::F64ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f64, |x| x as f64),
+            Op::F64ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f64, |x| x as f64),
+            Op::F64ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f64, |x| x as f64),
+            Op::F64PromoteF32 { dst, src } => un!($this, dst, src, f32_, from_f64, |x| x as f64),
+            Op::I32Extend8S { dst, src } => un!($this, dst, src, u32_, from_i32, |x| x as i8 as i32),
             Op::I32Extend16S { dst, src } => {
-                un!(dst, src, u32_, from_i32, |x| x as i16 as i32)
+                un!($this, dst, src, u32_, from_i32, |x| x as i16 as i32)
             }
-            Op::I64Extend8S { dst, src } => un!(dst, src, u64_, from_i64, |x| x as i8 as i64),
+            Op::I64Extend8S { dst, src } => un!($this, dst, src, u64_, from_i64, |x| x as i8 as i64),
             Op::I64Extend16S { dst, src } => {
-                un!(dst, src, u64_, from_i64, |x| x as i16 as i64)
+                un!($this, dst, src, u64_, from_i64, |x| x as i16 as i64)
             }
             Op::I64Extend32S { dst, src } => {
-                un!(dst, src, u64_, from_i64, |x| x as i32 as i64)
+                un!($this, dst, src, u64_, from_i64, |x| x as i32 as i64)
             }
 
-            Op::I32Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a == b),
-            Op::I32Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a != b),
-            Op::I32LtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a < b),
-            Op::I32LtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a < b),
-            Op::I32GtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a > b),
-            Op::I32GtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a > b),
-            Op::I32LeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a <= b),
-            Op::I32LeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a <= b),
-            Op::I32GeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i32_, from_bool, |a, b| a >= b),
-            Op::I32GeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_bool, |a, b| a >= b),
-            Op::I64Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a == b),
-            Op::I64Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a != b),
-            Op::I64LtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a < b),
-            Op::I64LtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a < b),
-            Op::I64GtS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a > b),
-            Op::I64GtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a > b),
-            Op::I64LeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a <= b),
-            Op::I64LeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a <= b),
-            Op::I64GeS { dst, lhs, rhs } => bin!(dst, lhs, rhs, i64_, from_bool, |a, b| a >= b),
-            Op::I64GeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_bool, |a, b| a >= b),
-            Op::F32Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a == b),
-            Op::F32Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a != b),
-            Op::F32Lt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a < b),
-            Op::F32Gt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a > b),
-            Op::F32Le { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a <= b),
-            Op::F32Ge { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_bool, |a, b| a >= b),
-            Op::F64Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a == b),
-            Op::F64Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a != b),
-            Op::F64Lt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a < b),
-            Op::F64Gt { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a > b),
-            Op::F64Le { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a <= b),
-            Op::F64Ge { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_bool, |a, b| a >= b),
+            Op::I32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a == b),
+            Op::I32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a != b),
+            Op::I32LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a < b),
+            Op::I32LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a < b),
+            Op::I32GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a > b),
+            Op::I32GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a > b),
+            Op::I32LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a <= b),
+            Op::I32LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a <= b),
+            Op::I32GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a >= b),
+            Op::I32GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a >= b),
+            Op::I64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a == b),
+            Op::I64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a != b),
+            Op::I64LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a < b),
+            Op::I64LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a < b),
+            Op::I64GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a > b),
+            Op::I64GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a > b),
+            Op::I64LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a <= b),
+            Op::I64LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a <= b),
+            Op::I64GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a >= b),
+            Op::I64GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a >= b),
+            Op::F32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a == b),
+            Op::F32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a != b),
+            Op::F32Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a < b),
+            Op::F32Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a > b),
+            Op::F32Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a <= b),
+            Op::F32Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a >= b),
+            Op::F64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a == b),
+            Op::F64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a != b),
+            Op::F64Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a < b),
+            Op::F64Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a > b),
+            Op::F64Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a <= b),
+            Op::F64Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a >= b),
 
             Op::I32Add { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_add(b))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_add(b))
             }
             Op::I32Sub { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_sub(b))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_sub(b))
             }
             Op::I32Mul { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_mul(b))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_mul(b))
             }
-            Op::I32DivS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i32_, from_i32, div_s32),
-            Op::I32DivU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u32_, from_u32, div_u32),
-            Op::I32RemS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i32_, from_i32, rem_s32),
-            Op::I32RemU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u32_, from_u32, rem_u32),
-            Op::I32And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
-            Op::I32Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
-            Op::I32Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
+            Op::I32DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, div_s32),
+            Op::I32DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, div_u32),
+            Op::I32RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, rem_s32),
+            Op::I32RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, rem_u32),
+            Op::I32And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
+            Op::I32Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
+            Op::I32Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
             Op::I32Shl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shl(b))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shl(b))
             }
             Op::I32ShrS { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, i32_, from_i32, |a, b| a
+                bin!($this, dst, lhs, rhs, i32_, from_i32, |a, b| a
                     .wrapping_shr(b as u32))
             }
             Op::I32ShrU { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shr(b))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shr(b))
             }
             Op::I32Rotl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_left(b % 32))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_left(b % 32))
             }
             Op::I32Rotr { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_right(b % 32))
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_right(b % 32))
             }
             Op::I64Add { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_add(b))
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_add(b))
             }
             Op::I64Sub { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_sub(b))
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_sub(b))
             }
             Op::I64Mul { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_mul(b))
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_mul(b))
             }
-            Op::I64DivS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i64_, from_i64, div_s64),
-            Op::I64DivU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u64_, from_u64, div_u64),
-            Op::I64RemS { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, i64_, from_i64, rem_s64),
-            Op::I64RemU { dst, lhs, rhs } => bin_trap!(dst, lhs, rhs, u64_, from_u64, rem_u64),
-            Op::I64And { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
-            Op::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
-            Op::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
+            Op::I64DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, div_s64),
+            Op::I64DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, div_u64),
+            Op::I64RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, rem_s64),
+            Op::I64RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, rem_u64),
+            Op::I64And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
+            Op::I64Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
+            Op::I64Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
             Op::I64Shl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .wrapping_shl(b as u32))
             }
             Op::I64ShrS { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, i64_, from_i64, |a, b| a
+                bin!($this, dst, lhs, rhs, i64_, from_i64, |a, b| a
                     .wrapping_shr(b as u32))
             }
             Op::I64ShrU { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .wrapping_shr(b as u32))
             }
             Op::I64Rotl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .rotate_left((b % 64) as u32))
             }
             Op::I64Rotr { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u64_, from_u64, |a, b| a
+                bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .rotate_right((b % 64) as u32))
             }
-            Op::F32Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
-            Op::F32Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
-            Op::F32Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
-            Op::F32Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
+            Op::F32Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
+            Op::F32Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
+            Op::F32Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
+            Op::F32Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
             Op::F32Min { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b))
+                bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b))
             }
             Op::F32Max { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b))
+                bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b))
             }
             Op::F32Copysign { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff)
+                bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff)
                     | (b & 0x8000_0000))
             }
-            Op::F64Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
-            Op::F64Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
-            Op::F64Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
-            Op::F64Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
+            Op::F64Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
+            Op::F64Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
+            Op::F64Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
+            Op::F64Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
             Op::F64Min { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b))
+                bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b))
             }
             Op::F64Max { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b))
+                bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b))
             }
-            Op::F64Copysign { dst, lhs, rhs } => bin!(dst, lhs, rhs, u64_, from_u64, |a, b| (a
+            Op::F64Copysign { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| (a
                 & 0x7fff_ffff_ffff_ffff)
                 | (b & 0x8000_0000_0000_0000)),
-            _ => return None,
+            Op::I32AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_add(b)),
+            Op::I32SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_sub(b)),
+            Op::I32MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_mul(b)),
+            Op::I32AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a & b),
+            Op::I32OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a | b),
+            Op::I32XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a ^ b),
+            Op::I32ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_i32, |a, b| a.wrapping_shr(b as u32)),
+            Op::I32ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shr(b)),
+            Op::I32RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_left(b % 32)),
+            Op::I32RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_right(b % 32)),
+            Op::I32EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a == b),
+            Op::I32NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a != b),
+            Op::I32LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a < b),
+            Op::I32LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a < b),
+            Op::I32GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a > b),
+            Op::I32GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a > b),
+            Op::I32LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a <= b),
+            Op::I32LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a <= b),
+            Op::I32GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a >= b),
+            Op::I32GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a >= b),
+            Op::BrI32Eq { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) == u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32EqImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) == u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32Ne { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) != u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32NeImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) != u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LtS { lhs, rhs, offset } => {
+                let taken = i32_(get($this, lhs)) < i32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LtSImm { lhs, imm, offset } => {
+                let taken = i32_(get($this, lhs)) < i32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LtU { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) < u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LtUImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) < u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GtS { lhs, rhs, offset } => {
+                let taken = i32_(get($this, lhs)) > i32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GtSImm { lhs, imm, offset } => {
+                let taken = i32_(get($this, lhs)) > i32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GtU { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) > u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GtUImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) > u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LeS { lhs, rhs, offset } => {
+                let taken = i32_(get($this, lhs)) <= i32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LeSImm { lhs, imm, offset } => {
+                let taken = i32_(get($this, lhs)) <= i32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LeU { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) <= u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32LeUImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) <= u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GeS { lhs, rhs, offset } => {
+                let taken = i32_(get($this, lhs)) >= i32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GeSImm { lhs, imm, offset } => {
+                let taken = i32_(get($this, lhs)) >= i32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GeU { lhs, rhs, offset } => {
+                let taken = u32_(get($this, lhs)) >= u32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI32GeUImm { lhs, imm, offset } => {
+                let taken = u32_(get($this, lhs)) >= u32_(imm32(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::I64AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_add(b)),
+            Op::I64SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_sub(b)),
+            Op::I64MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_mul(b)),
+            Op::I64AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a & b),
+            Op::I64OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a | b),
+            Op::I64XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a ^ b),
+            Op::I64ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_i64, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32)),
+            Op::I64RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32)),
+            Op::I64EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a == b),
+            Op::I64NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a != b),
+            Op::I64LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a < b),
+            Op::I64LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a < b),
+            Op::I64GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a > b),
+            Op::I64GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a > b),
+            Op::I64LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a <= b),
+            Op::I64LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a <= b),
+            Op::I64GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a >= b),
+            Op::I64GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a >= b),
+            Op::BrI64Eq { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) == u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64EqImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) == u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64Ne { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) != u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64NeImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) != u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LtS { lhs, rhs, offset } => {
+                let taken = i64_(get($this, lhs)) < i64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LtSImm { lhs, imm, offset } => {
+                let taken = i64_(get($this, lhs)) < i64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LtU { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) < u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LtUImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) < u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GtS { lhs, rhs, offset } => {
+                let taken = i64_(get($this, lhs)) > i64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GtSImm { lhs, imm, offset } => {
+                let taken = i64_(get($this, lhs)) > i64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GtU { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) > u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GtUImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) > u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LeS { lhs, rhs, offset } => {
+                let taken = i64_(get($this, lhs)) <= i64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LeSImm { lhs, imm, offset } => {
+                let taken = i64_(get($this, lhs)) <= i64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LeU { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) <= u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64LeUImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) <= u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GeS { lhs, rhs, offset } => {
+                let taken = i64_(get($this, lhs)) >= i64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GeSImm { lhs, imm, offset } => {
+                let taken = i64_(get($this, lhs)) >= i64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GeU { lhs, rhs, offset } => {
+                let taken = u64_(get($this, lhs)) >= u64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            }
+            Op::BrI64GeUImm { lhs, imm, offset } => {
+                let taken = u64_(get($this, lhs)) >= u64_(imm64(imm));
+                jump!($ip, taken, offset)
+            }
+            $($rest)*
         }
-        Some(Ok(()))
-    }
+    };
 }

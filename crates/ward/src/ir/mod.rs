@@ -25,6 +25,9 @@ macro_rules! define_ops {
         binary { $($bin:ident)* }
         load { $($load:ident)* }
         store { $($store:ident)* }
+        binary_imm { $($bimm:ident = $bimm_base:ident)* }
+        branch_cmp { $($bcmp:ident = $bcmp_base:ident)* }
+        branch_cmp_imm { $($bcmpi:ident = $bcmpi_base:ident)* }
         other { $( $(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* } )* }
         simd_unary { $($sun:ident)* }
         simd_binary { $($sbin:ident)* }
@@ -43,6 +46,9 @@ macro_rules! define_ops {
             $( $bin { dst: Slot, lhs: Slot, rhs: Slot }, )*
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $store { addr: Slot, src: Slot, offset: u32 }, )*
+            $( $bimm { dst: Slot, lhs: Slot, imm: u32 }, )*
+            $( $bcmp { lhs: Slot, rhs: Slot, offset: i32 }, )*
+            $( $bcmpi { lhs: Slot, imm: u32, offset: i32 }, )*
             $( $(#[$doc])* $name { $($field: $ty),* }, )*
             $( $sun { dst: Slot, src: Slot }, )*
             $( $sbin { dst: Slot, lhs: Slot, rhs: Slot }, )*
@@ -64,6 +70,9 @@ macro_rules! define_ops {
                     $( Op::$bin { .. } => stringify!($bin), )*
                     $( Op::$load { .. } => stringify!($load), )*
                     $( Op::$store { .. } => stringify!($store), )*
+                    $( Op::$bimm { .. } => stringify!($bimm), )*
+                    $( Op::$bcmp { .. } => stringify!($bcmp), )*
+                    $( Op::$bcmpi { .. } => stringify!($bcmpi), )*
                     $( Op::$name { .. } => stringify!($name), )*
                     $( Op::$sun { .. } => stringify!($sun), )*
                     $( Op::$sbin { .. } => stringify!($sbin), )*
@@ -103,6 +112,7 @@ macro_rules! define_ops {
                 $( Op::$un { dst, .. } => Some(dst), )*
                 $( Op::$bin { dst, .. } => Some(dst), )*
                 $( Op::$load { dst, .. } => Some(dst), )*
+                $( Op::$bimm { dst, .. } => Some(dst), )*
                 $( Op::$sun { dst, .. } => Some(dst), )*
                 $( Op::$sbin { dst, .. } => Some(dst), )*
                 $( Op::$sload { dst, .. } => Some(dst), )*
@@ -139,6 +149,34 @@ macro_rules! define_ops {
                 $( wasmparser::Operator::$bin => |dst, lhs, rhs| Op::$bin { dst, lhs, rhs }, )*
                 _ => return None,
             })
+        }
+
+        /// The op with an immediate right operand for a wasm binary operator, if it has one.
+        pub(crate) fn binary_imm_op(op: &wasmparser::Operator<'_>) -> Option<fn(Slot, Slot, u32) -> Op> {
+            Some(match op {
+                $( wasmparser::Operator::$bimm_base => |dst, lhs, imm| Op::$bimm { dst, lhs, imm }, )*
+                _ => return None,
+            })
+        }
+
+        /// The branch that jumps when the comparison `op` holds, reading the comparison's
+        /// operands itself; `None` when `op` is not an integer comparison.
+        pub(crate) fn fused_branch(op: &Op) -> Option<Op> {
+            Some(match *op {
+                $( Op::$bcmp_base { lhs, rhs, .. } => Op::$bcmp { lhs, rhs, offset: 0 }, )*
+                $( Op::$bcmpi_base { lhs, imm, .. } => Op::$bcmpi { lhs, imm, offset: 0 }, )*
+                _ => return None,
+            })
+        }
+
+        /// The relative jump of a branch op.
+        pub(crate) fn branch_offset(op: &mut Op) -> Option<&mut i32> {
+            match op {
+                Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
+                $( Op::$bcmp { offset, .. } => Some(offset), )*
+                $( Op::$bcmpi { offset, .. } => Some(offset), )*
+                _ => None,
+            }
         }
 
         /// The load op for a wasm load of this name: its constructor and the loaded type.
@@ -262,6 +300,23 @@ define_ops! {
     }
     store {
         I32Store I64Store I32Store8 I32Store16
+    }
+    // `dst = lhs op imm`: the right operand a constant, zero-extended for i32 ops and
+    // sign-extended from 32 bits for i64 ops.
+    binary_imm {
+        I32AddImm = I32Add I32SubImm = I32Sub I32MulImm = I32Mul I32AndImm = I32And I32OrImm = I32Or I32XorImm = I32Xor I32ShlImm = I32Shl I32ShrSImm = I32ShrS I32ShrUImm = I32ShrU I32RotlImm = I32Rotl I32RotrImm = I32Rotr
+        I32EqImm = I32Eq I32NeImm = I32Ne I32LtSImm = I32LtS I32LtUImm = I32LtU I32GtSImm = I32GtS I32GtUImm = I32GtU I32LeSImm = I32LeS I32LeUImm = I32LeU I32GeSImm = I32GeS I32GeUImm = I32GeU
+        I64AddImm = I64Add I64SubImm = I64Sub I64MulImm = I64Mul I64AndImm = I64And I64OrImm = I64Or I64XorImm = I64Xor I64ShlImm = I64Shl I64ShrSImm = I64ShrS I64ShrUImm = I64ShrU I64RotlImm = I64Rotl I64RotrImm = I64Rotr
+        I64EqImm = I64Eq I64NeImm = I64Ne I64LtSImm = I64LtS I64LtUImm = I64LtU I64GtSImm = I64GtS I64GtUImm = I64GtU I64LeSImm = I64LeS I64LeUImm = I64LeU I64GeSImm = I64GeS I64GeUImm = I64GeU
+    }
+    // Branches on a comparison, fused with it: `if lhs op rhs { jump by offset }`.
+    branch_cmp {
+        BrI32Eq = I32Eq BrI32Ne = I32Ne BrI32LtS = I32LtS BrI32LtU = I32LtU BrI32GtS = I32GtS BrI32GtU = I32GtU BrI32LeS = I32LeS BrI32LeU = I32LeU BrI32GeS = I32GeS BrI32GeU = I32GeU
+        BrI64Eq = I64Eq BrI64Ne = I64Ne BrI64LtS = I64LtS BrI64LtU = I64LtU BrI64GtS = I64GtS BrI64GtU = I64GtU BrI64LeS = I64LeS BrI64LeU = I64LeU BrI64GeS = I64GeS BrI64GeU = I64GeU
+    }
+    branch_cmp_imm {
+        BrI32EqImm = I32EqImm BrI32NeImm = I32NeImm BrI32LtSImm = I32LtSImm BrI32LtUImm = I32LtUImm BrI32GtSImm = I32GtSImm BrI32GtUImm = I32GtUImm BrI32LeSImm = I32LeSImm BrI32LeUImm = I32LeUImm BrI32GeSImm = I32GeSImm BrI32GeUImm = I32GeUImm
+        BrI64EqImm = I64EqImm BrI64NeImm = I64NeImm BrI64LtSImm = I64LtSImm BrI64LtUImm = I64LtUImm BrI64GtSImm = I64GtSImm BrI64GtUImm = I64GtUImm BrI64LeSImm = I64LeSImm BrI64LeUImm = I64LeUImm BrI64GeSImm = I64GeSImm BrI64GeUImm = I64GeUImm
     }
     other {
         /// Traps with "unreachable".

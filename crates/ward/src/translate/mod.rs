@@ -110,6 +110,49 @@ pub(crate) struct Translator {
 
 type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
 
+/// A branch condition: the op that jumps when it holds, and the one that jumps when
+/// it does not (both with a zero offset, to be patched).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cond {
+    when_true: Op,
+    when_false: Op,
+}
+
+impl Cond {
+    pub(super) fn when_false(&self) -> Op {
+        self.when_false
+    }
+}
+
+macro_rules! negations {
+    ($($a:ident <=> $b:ident),* ; $($ai:ident <=> $bi:ident),*) => {
+        /// The comparison with the opposite outcome (exact for integers: `!(a < b)` is
+        /// `a >= b`), for the comparison ops that fuse with branches.
+        fn negated_compare(op: Op) -> Option<Op> {
+            Some(match op {
+                $(
+                    Op::$a { dst, lhs, rhs } => Op::$b { dst, lhs, rhs },
+                    Op::$b { dst, lhs, rhs } => Op::$a { dst, lhs, rhs },
+                )*
+                $(
+                    Op::$ai { dst, lhs, imm } => Op::$bi { dst, lhs, imm },
+                    Op::$bi { dst, lhs, imm } => Op::$ai { dst, lhs, imm },
+                )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+negations! {
+    I32Eq <=> I32Ne, I32LtS <=> I32GeS, I32LtU <=> I32GeU, I32GtS <=> I32LeS, I32GtU <=> I32LeU,
+    I64Eq <=> I64Ne, I64LtS <=> I64GeS, I64LtU <=> I64GeU, I64GtS <=> I64LeS, I64GtU <=> I64LeU;
+    I32EqImm <=> I32NeImm, I32LtSImm <=> I32GeSImm, I32LtUImm <=> I32GeUImm,
+    I32GtSImm <=> I32LeSImm, I32GtUImm <=> I32LeUImm,
+    I64EqImm <=> I64NeImm, I64LtSImm <=> I64GeSImm, I64LtUImm <=> I64GeUImm,
+    I64GtSImm <=> I64LeSImm, I64GtUImm <=> I64LeUImm
+}
+
 impl Translator {
     /// A translator for functions of an engine with `config`.
     pub(crate) fn new(config: &crate::Config) -> Self {
@@ -254,11 +297,9 @@ impl Translator {
     fn patch(&mut self, at: usize, target: usize) {
         let rel = target as i64 - at as i64;
         let rel = i32::try_from(rel).unwrap_or(i32::MAX);
-        match &mut self.ops[at] {
-            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
-                *offset = rel
-            }
-            other => unreachable!("patching a non-branch op {other:?}"),
+        match crate::ir::branch_offset(&mut self.ops[at]) {
+            Some(offset) => *offset = rel,
+            None => unreachable!("patching a non-branch op {:?}", self.ops[at]),
         }
     }
 
@@ -453,7 +494,7 @@ impl Translator {
 
     /// Emits the moves and the jump of a branch to the label `depth` levels out.
     /// `cond`: branch only when this i32 slot is non-zero.
-    fn branch(&mut self, depth: u32, cond: Option<Slot>) {
+    fn branch(&mut self, depth: u32, cond: Option<Cond>) {
         let target = self.ctrl.len() - 1 - depth as usize;
         let types = self.ctrl[target].label_types();
         let n = types.len();
@@ -462,7 +503,7 @@ impl Translator {
         let src = self.slot_at(self.stack.len() - n);
         if target == 0 {
             // A branch to the function's outermost label returns.
-            let skip = cond.map(|cond| self.emit(Op::BrIfEqz { cond, offset: 0 }));
+            let skip = cond.map(|cond| self.emit(cond.when_false));
             self.emit(Op::Return { src, len: cells });
             if let Some(skip) = skip {
                 self.bind_label(&[skip]);
@@ -472,18 +513,60 @@ impl Translator {
         let dst = self.slot_at(self.ctrl[target].height);
         let needs_copy = cells > 0 && src != dst;
         let skip = match cond {
-            Some(cond) if needs_copy => Some(self.emit(Op::BrIfEqz { cond, offset: 0 })),
+            Some(cond) if needs_copy => Some(self.emit(cond.when_false)),
             _ => None,
         };
         self.emit_copy(dst, src, cells);
         let jump = match cond {
-            Some(cond) if !needs_copy => Op::BrIfNez { cond, offset: 0 },
+            Some(cond) if !needs_copy => cond.when_true,
             _ => Op::Br { offset: 0 },
         };
         let at = self.emit(jump);
         self.link(at, target);
         if let Some(skip) = skip {
             self.bind_label(&[skip]);
+        }
+    }
+
+    /// Pops an i32 condition for a conditional branch. When the comparison (or
+    /// `i32.eqz`) that computed it is the op just emitted, that op is taken back and
+    /// the branch tests the comparison itself: one op instead of two.
+    pub(super) fn pop_condition(&mut self) -> Cond {
+        let entry = self.pop();
+        let fresh = entry.loc == Loc::Temp
+            && self.last_result == Some((self.ops.len().wrapping_sub(1), entry.slot));
+        if fresh {
+            let last = self.ops[self.ops.len() - 1];
+            let fused = match last {
+                Op::I32Eqz { src, .. } => Some(Cond {
+                    when_true: Op::BrIfEqz {
+                        cond: src,
+                        offset: 0,
+                    },
+                    when_false: Op::BrIfNez {
+                        cond: src,
+                        offset: 0,
+                    },
+                }),
+                compare => crate::ir::fused_branch(&compare).and_then(|when_true| {
+                    let when_false = crate::ir::fused_branch(&negated_compare(compare)?)?;
+                    Some(Cond {
+                        when_true,
+                        when_false,
+                    })
+                }),
+            };
+            if let Some(cond) = fused {
+                self.ops.pop();
+                self.offsets.pop();
+                self.last_result = None;
+                return cond;
+            }
+        }
+        let cond = self.read_slot(entry);
+        Cond {
+            when_true: Op::BrIfNez { cond, offset: 0 },
+            when_false: Op::BrIfEqz { cond, offset: 0 },
         }
     }
 

@@ -4,7 +4,7 @@ use wasmparser::Operator;
 
 use super::{Kind, Loc, Translator};
 use crate::error::{Error, Result};
-use crate::ir::{binary_op, load_op, store_op, unary_op, Op};
+use crate::ir::{binary_imm_op, binary_op, load_op, store_op, unary_op, Op};
 use crate::module::ModuleInfo;
 use crate::ValType;
 
@@ -15,6 +15,9 @@ impl Translator {
         }
         self.charge();
         if let Some(make) = binary_op(op) {
+            if self.binary_with_immediate(op) {
+                return Ok(());
+            }
             let rhs = self.pop_slot();
             let lhs = self.pop_slot();
             let dst = self.push_temp(binary_result(op));
@@ -52,9 +55,9 @@ impl Translator {
                 self.meter(true);
             }
             Operator::If { blockty } => {
-                let cond = self.pop_slot();
+                let cond = self.pop_condition();
                 self.push_control(module, Kind::If, blockty);
-                let at = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                let at = self.emit(cond.when_false());
                 let last = self.ctrl.len() - 1;
                 self.ctrl[last].else_fixup = Some(at);
             }
@@ -65,7 +68,7 @@ impl Translator {
                 self.dead = Some(0);
             }
             Operator::BrIf { relative_depth } => {
-                let cond = self.pop_slot();
+                let cond = self.pop_condition();
                 self.branch(relative_depth, Some(cond));
             }
             Operator::BrTable { ref targets } => self.br_table(targets)?,
@@ -286,6 +289,80 @@ impl Translator {
         }
         Ok(())
     }
+}
+
+impl Translator {
+    /// Translates a binary operator with a constant operand to its immediate form when
+    /// it has one and the constant fits: `x + 1` is one op reading one slot. Returns
+    /// false (having changed nothing) otherwise.
+    fn binary_with_immediate(&mut self, op: &Operator<'_>) -> bool {
+        let Some(make) = binary_imm_op(op) else {
+            return false;
+        };
+        let len = self.stack.len();
+        let (lhs, rhs) = (self.stack[len - 2], self.stack[len - 1]);
+        let wide = binary_result(op) == ValType::I64 || is_i64_compare(op);
+        let fits = |value: u64| -> Option<u32> {
+            if !wide {
+                Some(value as u32)
+            } else {
+                i32::try_from(value as i64).ok().map(|v| v as u32)
+            }
+        };
+        let (reg, imm) = match (lhs.loc, rhs.loc) {
+            (_, Loc::Const(value)) => match fits(value) {
+                Some(imm) => (None, imm),
+                None => return false,
+            },
+            (Loc::Const(value), _) if is_commutative(op) => match fits(value) {
+                Some(imm) => (Some(()), imm),
+                None => return false,
+            },
+            _ => return false,
+        };
+        let operand = if reg.is_none() {
+            self.pop();
+            self.pop_slot()
+        } else {
+            let slot = self.pop_slot();
+            self.pop();
+            slot
+        };
+        let dst = self.push_temp(binary_result(op));
+        self.emit_result(make(dst, operand, imm), dst);
+        true
+    }
+}
+
+/// Whether `a op b == b op a`.
+fn is_commutative(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        I32Add
+            | I32Mul
+            | I32And
+            | I32Or
+            | I32Xor
+            | I32Eq
+            | I32Ne
+            | I64Add
+            | I64Mul
+            | I64And
+            | I64Or
+            | I64Xor
+            | I64Eq
+            | I64Ne
+    )
+}
+
+/// Whether `op` compares two i64 values (its result is an i32).
+fn is_i64_compare(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU
+    )
 }
 
 type MemOp = fn(u32, u32, u32) -> Op;
