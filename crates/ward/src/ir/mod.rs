@@ -86,6 +86,17 @@ macro_rules! define_ops {
                 }
             }
 
+            /// Whether this is a scalar arithmetic op: unary, binary or with an immediate.
+            #[allow(dead_code)]
+            pub(crate) fn is_arith(&self) -> bool {
+                matches!(
+                    self,
+                    $( Op::$un { .. } )|*
+                    $( | Op::$bin { .. } )*
+                    $( | Op::$bimm { .. } )*
+                )
+            }
+
             /// Whether this is a SIMD (`v128`) op. The SIMD ops are declared last and
             /// together, so the compiler tests this with one range compare of the tag.
             #[inline(always)]

@@ -43,24 +43,24 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,304 | 14,592 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,432 | 11,488 |
-/// | host-call check to a host function's first instruction              |       8 |    416 |
-/// | host-call check to the deepest point of an empty host function      |      32 |    800 |
-/// | host-call check to the deepest point of a `spectest` print function |   1,536 |  9,680 |
-/// | host-call check to the deepest point of WASI `fd_write`             |     824 |  4,336 |
-/// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,616 |
-/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,400 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,536 |  8,784 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,696 | 12,696 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,304 | 20,312 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,512 | 23,408 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,592 | 23,040 |
+/// | host-call check to a host function's first instruction              |       8 |    480 |
+/// | host-call check to the deepest point of an empty host function      |      32 |    880 |
+/// | host-call check to the deepest point of a `spectest` print function |   1,664 |    896 |
+/// | host-call check to the deepest point of WASI `fd_write`             |     824 |  4,400 |
+/// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,680 |
+/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,464 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,744 | 23,488 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,808 | 13,272 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,424 | 26,752 |
 ///
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
 /// Ubuntu 20.04 amd64): the largest need, 2,200 (WASI `path_filestat_get`), leaves 872
-/// spare. Debug builds use frames an order of magnitude larger; 24 KiB leaves 10 KiB
-/// spare. A program whose
-/// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
+/// spare. Debug builds use frames an order of magnitude larger; 32 KiB leaves 9 KiB
+/// spare. A program whose symbols are bound lazily should add 2 KiB (`ward
+/// stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
 } else {
@@ -89,7 +89,7 @@ pub const INSTANTIATION_STACK: usize = if cfg!(debug_assertions) {
 };
 
 const RELEASE_GUARD: usize = 3 * 1024;
-const DEBUG_GUARD: usize = 24 * 1024;
+const DEBUG_GUARD: usize = 32 * 1024;
 
 /// How far below a thread's stack end a fault still counts as that stack's overflow:
 /// a frame larger than the guard page can jump over it (Linux leaves a gap of 256
