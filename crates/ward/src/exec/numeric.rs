@@ -991,6 +991,7 @@ macro_rules! match_op {
 /// Executes arithmetic op `op` on the frame at `fp`, in its own frame.
 #[cfg(debug_assertions)]
 #[inline(never)]
+#[allow(clippy::question_mark)] // the arms are shared with the executor, where `?` can't go
 pub(super) fn arith_out_of_line(fp: *mut u64, op: crate::ir::Op) -> OpResult {
     use crate::ir::Op;
     macro_rules! fail {
