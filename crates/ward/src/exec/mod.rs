@@ -15,9 +15,10 @@ use std::ptr;
 
 use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::ir::{CompiledFunc, Op};
-use crate::vm::{FuncKind, StoreInner};
+use crate::vm::{FuncKind, StoreInner, ValueStack};
 use crate::{Caller, Store};
 use numeric::*;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Loads a `$ty` from memory 0 (`$mem`, `$len` bytes) at `addr + offset` into `dst`,
 /// converted by `$conv`.
@@ -89,8 +90,6 @@ pub(crate) struct Frame {
     /// The caller's frame base, in cells from the start of the stack.
     fbase: usize,
     code: *const CompiledFunc,
-    /// The caller's store function index.
-    func: u32,
     /// The caller's store instance index.
     inst: u32,
 }
@@ -161,8 +160,9 @@ struct Executor {
     fp: *mut u64,
     fbase: usize,
     code: *const CompiledFunc,
-    func: u32,
     inst: u32,
+    /// The current instance's table of translated code (`InstanceEntity::code`).
+    code_table: *const AtomicPtr<CompiledFunc>,
     /// Memory 0 of the current instance: base and length in bytes.
     mem: *mut u8,
     mem_len: usize,
@@ -184,8 +184,8 @@ impl Executor {
             fp: ptr::null_mut(),
             fbase: 0,
             code: ptr::null(),
-            func: 0,
             inst: 0,
+            code_table: ptr::null(),
             mem: ptr::null_mut(),
             mem_len: 0,
             entry_depth: store.inner.stack.frames.len(),
@@ -227,6 +227,9 @@ impl Executor {
                 }
             }
         };
+        // Later calls from the same instance take the fast path.
+        store.instances[instance as usize].code[index as usize]
+            .store(code as *mut CompiledFunc, Ordering::Relaxed);
         // SAFETY: the compiled function is owned by its module, which the store keeps
         // alive (through the instance) for as long as the store lives.
         let code_ref = unsafe { &*code };
@@ -234,22 +237,56 @@ impl Executor {
         if frame_end > self.capacity || store.stack.frames.len() >= store.stack.max_frames {
             return Err(Trap::from_kind(TrapKind::StackOverflow));
         }
-        // SAFETY: `base + frame_cells` is within the stack (checked above).
-        unsafe {
-            let fp = self.cells.add(base);
-            let params = code_ref.param_cells as usize;
-            let locals = code_ref.local_cells as usize;
-            ptr::write_bytes(fp.add(params), 0, locals - params);
-            self.fp = fp;
-        }
-        self.fbase = base;
-        self.code = code;
-        self.ip = code_ref.ops.as_ptr();
-        self.func = func;
+        self.start_frame(code_ref, base);
         if instance != self.inst || self.mem.is_null() {
             self.inst = instance;
+            self.code_table = store.instances[instance as usize].code.as_ptr();
             self.load_memory(store);
         }
+        Ok(())
+    }
+
+    /// Points the registers at a new frame at cell `base` running `code`, its locals
+    /// zeroed. The caller checked that the frame fits.
+    #[inline(always)]
+    fn start_frame(&mut self, code: &CompiledFunc, base: usize) {
+        // SAFETY: `base + frame_cells` is within the stack (checked by the caller).
+        let fp = unsafe { self.cells.add(base) };
+        for i in code.param_cells..code.local_cells {
+            // SAFETY: locals lie within the frame.
+            unsafe { *fp.add(i as usize) = 0 };
+        }
+        self.fp = fp;
+        self.fbase = base;
+        self.code = code;
+        self.ip = code.ops.as_ptr();
+    }
+
+    /// Calls translated function `code` of the current instance with its frame at slot
+    /// `base`: the fast path of `CallInternal`.
+    #[inline(always)]
+    fn call_internal(
+        &mut self,
+        stack: &mut ValueStack,
+        code: *const CompiledFunc,
+        base: u32,
+    ) -> OpResult {
+        // SAFETY: a non-null entry of the code table is a live compiled function (see
+        // `enter`).
+        let code = unsafe { &*code };
+        let abs = self.fbase + base as usize;
+        if abs + code.frame_cells as usize > self.capacity || stack.frames.len() >= stack.max_frames
+        {
+            return Err(TrapKind::StackOverflow);
+        }
+        stack.frames.push(Frame {
+            // SAFETY: the op after a call exists: every function ends in `Return`.
+            ip: unsafe { self.ip.add(1) },
+            fbase: self.fbase,
+            code: self.code,
+            inst: self.inst,
+        });
+        self.start_frame(code, abs);
         Ok(())
     }
 
@@ -275,26 +312,21 @@ impl Executor {
         if self.code.is_null() {
             return (frames, 0);
         }
-        let mut add = |func: u32, code: *const CompiledFunc, ip: *const Op| {
-            let FuncKind::Wasm {
-                ref module, index, ..
-            } = store.funcs[func as usize].kind
-            else {
-                return;
-            };
+        let mut add = |inst: u32, code: *const CompiledFunc, ip: *const Op| {
+            let module = &store.instances[inst as usize].module;
             // SAFETY: `code` is a live compiled function (see `enter`) and `ip` points
             // into its ops, at most one past the op that was running.
             let code = unsafe { &*code };
             let at = (ip as usize - code.ops.as_ptr() as usize) / std::mem::size_of::<Op>();
             let offset = code.offsets.get(at).copied().unwrap_or(0);
-            let func_index = module.info.num_imported_funcs + index;
+            let func_index = code.func_index;
             frames.push(FrameInfo {
                 func_index,
                 func_name: module.func_name(func_index),
                 module_offset: offset as usize,
             });
         };
-        add(self.func, self.code, self.ip);
+        add(self.inst, self.code, self.ip);
         let callers = &store.stack.frames[self.entry_depth..];
         let keep_inner = BACKTRACE_INNER - 1;
         let omitted = callers.len().saturating_sub(keep_inner + BACKTRACE_OUTER);
@@ -305,7 +337,7 @@ impl Executor {
             .filter(|&(i, _)| omitted == 0 || i < keep_inner || i >= keep_inner + omitted);
         for (_, frame) in kept {
             // The saved ip is the op after the call; the call is the op before it.
-            add(frame.func, frame.code, frame.ip.wrapping_sub(1));
+            add(frame.inst, frame.code, frame.ip.wrapping_sub(1));
         }
         (frames, omitted)
     }
@@ -329,7 +361,6 @@ impl Executor {
                     ip: unsafe { self.ip.add(1) },
                     fbase: self.fbase,
                     code: self.code,
-                    func: self.func,
                     inst: self.inst,
                 };
                 self.enter(&mut store.inner, callee, abs)?;
@@ -340,6 +371,7 @@ impl Executor {
     }
 
     /// Pops the current frame; returns false when it was the activation's outermost.
+    #[inline(always)]
     fn ret(&mut self, store: &mut StoreInner) -> bool {
         if store.stack.frames.len() == self.entry_depth {
             return false;
@@ -352,9 +384,9 @@ impl Executor {
         // SAFETY: the caller's frame base was checked against the stack when it was entered.
         self.fp = unsafe { self.cells.add(frame.fbase) };
         self.code = frame.code;
-        self.func = frame.func;
         if frame.inst != self.inst {
             self.inst = frame.inst;
+            self.code_table = store.instances[frame.inst as usize].code.as_ptr();
             self.load_memory(store);
         }
         true
@@ -407,10 +439,31 @@ impl Executor {
                     continue;
                 }
                 Op::Return { src, len } => {
-                    // SAFETY: both ranges are inside the current frame.
-                    unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+                    if len == 1 {
+                        set(fp, 0, get(fp, src));
+                    } else {
+                        // SAFETY: both ranges are inside the current frame.
+                        unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+                    }
                     if !out_of_line!(self.ret(&mut store.inner)) {
                         return Ok(());
+                    }
+                    continue;
+                }
+                Op::CallInternal { func, base } => {
+                    // SAFETY: `func` indexes the module's defined functions (validated),
+                    // and the table has one entry for each.
+                    let code = unsafe { (*self.code_table.add(func as usize)).load(Ordering::Relaxed) };
+                    if code.is_null() {
+                        // First call from this instance: resolve and translate it.
+                        let instance = &store.inner.instances[self.inst as usize];
+                        let index = instance.module.info.num_imported_funcs + func;
+                        let callee = instance.funcs[index as usize];
+                        out_of_line!(self.call(store, callee, base))?;
+                    } else if let Err(kind) =
+                        out_of_line!(self.call_internal(&mut store.inner.stack, code, base))
+                    {
+                        trap!(kind)
                     }
                     continue;
                 }

@@ -345,6 +345,9 @@ define_ops! {
         /// Calls function `func` (module index); its frame starts at slot `base`, where
         /// the arguments are and where the results will be.
         Call { func: u32, base: Slot }
+        /// Calls `func`, a function the module defines (counting definitions only), the
+        /// fast way: through the instance's table of translated code.
+        CallInternal { func: u32, base: Slot }
         /// Calls the function at index `index` of table `table` if it has type `type_index`.
         CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot }
         /// `dst = src`.
@@ -473,6 +476,8 @@ const _: () = assert!(std::mem::size_of::<Op>() <= 20);
 /// A function translated to ward's code.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
+    /// The function's index in its module (imports first).
+    pub func_index: u32,
     pub ops: Box<[Op]>,
     /// Byte offset in the module of the wasm instruction each op came from.
     pub offsets: Box<[u32]>,

@@ -242,6 +242,7 @@ impl Translator {
         }
         reader.finish().map_err(Error::compile)?;
         Ok(CompiledFunc {
+            func_index,
             ops: self.ops.as_slice().into(),
             offsets: self.offsets.as_slice().into(),
             param_cells,

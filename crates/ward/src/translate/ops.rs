@@ -79,10 +79,15 @@ impl Translator {
             Operator::Call { function_index } => {
                 let ty = module.func_type(function_index).clone();
                 let base = self.pop_span(ty.params().len());
-                self.emit(Op::Call {
-                    func: function_index,
-                    base,
-                });
+                self.emit(
+                    match function_index.checked_sub(module.num_imported_funcs) {
+                        Some(func) => Op::CallInternal { func, base },
+                        None => Op::Call {
+                            func: function_index,
+                            base,
+                        },
+                    },
+                );
                 for &r in ty.results() {
                     self.push_temp(r);
                 }

@@ -60,6 +60,14 @@ pub(crate) fn instantiate<T>(
         globals: Vec::with_capacity(info.globals.len()),
         elems: Vec::new(),
         data_dropped: vec![false; info.datas.len()],
+        code: (0..info.bodies.len() as u32)
+            .map(|i| {
+                let code = m
+                    .compiled_ready(i)
+                    .map_or(std::ptr::null(), |c| c as *const _);
+                std::sync::atomic::AtomicPtr::new(code as *mut _)
+            })
+            .collect(),
     };
 
     for ((import, ext), ty) in info.imports.iter().zip(imports).zip(module.imports()) {

@@ -5,13 +5,14 @@ mod instantiate;
 mod stack;
 
 use std::any::Any;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicPtr};
 use std::sync::Arc;
 
 pub(crate) use instantiate::instantiate;
 pub(crate) use stack::ValueStack;
 
 use crate::error::Trap;
+use crate::ir::CompiledFunc;
 use crate::module::ModuleInner;
 use crate::stack::NativeBounds;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
@@ -145,6 +146,9 @@ pub(crate) struct InstanceEntity {
     pub elems: Vec<Arc<[u64]>>,
     /// Whether each data segment was dropped.
     pub data_dropped: Vec<bool>,
+    /// The translated code of each defined function, null until known here. Boxed, so
+    /// that the executor can hold a pointer to it while instances are added.
+    pub code: Box<[AtomicPtr<CompiledFunc>]>,
 }
 
 /// A store's data, apart from the host functions and the user data that depend on `T`.
