@@ -116,7 +116,10 @@ impl Global {
         check_type(&val, ty.content())?;
         let bits = val.to_bits(store.inner.id);
         let index = store.inner.globals.len() as u32;
-        store.inner.globals.push(GlobalEntity { ty, bits });
+        store
+            .inner
+            .globals
+            .push(crate::vm::GlobalBox::new(GlobalEntity { ty, bits }));
         Ok(Global {
             store_id: store.inner.id,
             index,
@@ -124,7 +127,7 @@ impl Global {
     }
 
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a GlobalEntity {
-        &store.inner.globals[store.global_index(*self) as usize]
+        store.inner.globals[store.global_index(*self) as usize].get()
     }
 
     /// The global's type.
@@ -153,7 +156,7 @@ impl Global {
         check_type(&val, ty.content())?;
         let bits = val.to_bits(store.inner.id);
         let index = store.global_index(*self);
-        store.inner.globals[index as usize].bits = bits;
+        store.inner.globals[index as usize].get_mut().bits = bits;
         Ok(())
     }
 }

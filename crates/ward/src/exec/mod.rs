@@ -15,7 +15,7 @@ use std::ptr;
 
 use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::ir::{CompiledFunc, Op};
-use crate::vm::{FuncKind, StoreInner, ValueStack};
+use crate::vm::{FuncKind, GlobalEntity, GlobalPtr, StoreInner, ValueStack};
 use crate::{Caller, Store};
 use numeric::*;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -163,6 +163,8 @@ struct Executor {
     inst: u32,
     /// The current instance's table of translated code (`InstanceEntity::code`).
     code_table: *const AtomicPtr<CompiledFunc>,
+    /// The current instance's globals (`InstanceEntity::global_ptrs`).
+    globals: *const GlobalPtr,
     /// Memory 0 of the current instance: base and length in bytes.
     mem: *mut u8,
     mem_len: usize,
@@ -186,6 +188,7 @@ impl Executor {
             code: ptr::null(),
             inst: 0,
             code_table: ptr::null(),
+            globals: ptr::null(),
             mem: ptr::null_mut(),
             mem_len: 0,
             entry_depth: store.inner.stack.frames.len(),
@@ -241,6 +244,7 @@ impl Executor {
         if instance != self.inst || self.mem.is_null() {
             self.inst = instance;
             self.code_table = store.instances[instance as usize].code.as_ptr();
+            self.globals = store.instances[instance as usize].global_ptrs.as_ptr();
             self.load_memory(store);
         }
         Ok(())
@@ -387,6 +391,7 @@ impl Executor {
         if frame.inst != self.inst {
             self.inst = frame.inst;
             self.code_table = store.instances[frame.inst as usize].code.as_ptr();
+            self.globals = store.instances[frame.inst as usize].global_ptrs.as_ptr();
             self.load_memory(store);
         }
         true
@@ -521,8 +526,18 @@ impl Executor {
                 Op::I64Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, get(fp, src).to_le_bytes()),
                 Op::I32Store8 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u8).to_le_bytes()),
                 Op::I32Store16 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u16).to_le_bytes()),
-                Op::GlobalGet { dst, global } => self.global_get(&store.inner, dst, global),
-                Op::GlobalSet { src, global } => self.global_set(&mut store.inner, src, global),
+                // SAFETY (four arms): the global lives as long as the store, which this
+                // executor holds mutably, so nothing else accesses it meanwhile.
+                Op::GlobalGet { dst, global } => set(fp, dst, unsafe { (*self.global(global)).bits } as u64),
+                Op::GlobalSet { src, global } => unsafe { (*self.global(global)).bits = get(fp, src) as u128 },
+                Op::GlobalGet128 { dst, global } => {
+                    let bits = unsafe { (*self.global(global)).bits };
+                    set(fp, dst, bits as u64);
+                    set(fp, dst + 1, (bits >> 64) as u64);
+                }
+                Op::GlobalSet128 { src, global } => unsafe {
+                    (*self.global(global)).bits = get(fp, src) as u128 | (get(fp, src + 1) as u128) << 64
+                },
                 simd if simd.is_simd() => {
                     if let Err(kind) = out_of_line!(self.simd(simd)) {
                         trap!(kind)
@@ -627,22 +642,11 @@ impl Executor {
         Ok(())
     }
 
-    fn global_get(&mut self, store: &StoreInner, dst: u32, global: u32) {
-        let g = store.instances[self.inst as usize].globals[global as usize];
-        let bits = store.globals[g as usize].bits;
-        self.set(dst, bits as u64);
-        if store.globals[g as usize].ty.content().cells() == 2 {
-            self.set(dst + 1, (bits >> 64) as u64);
-        }
-    }
-
-    fn global_set(&mut self, store: &mut StoreInner, src: u32, global: u32) {
-        let g = store.instances[self.inst as usize].globals[global as usize];
-        let global = &mut store.globals[g as usize];
-        let mut bits = self.get(src) as u128;
-        if global.ty.content().cells() == 2 {
-            bits |= (self.get(src + 1) as u128) << 64;
-        }
-        global.bits = bits;
+    /// The current instance's global `index`.
+    #[inline(always)]
+    fn global(&self, index: u32) -> *mut GlobalEntity {
+        // SAFETY: `index` is a valid global index of the module (validated), and the
+        // instance's pointer table has an entry for each.
+        unsafe { (*self.globals.add(index as usize)).0 }
     }
 }

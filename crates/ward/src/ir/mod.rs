@@ -134,6 +134,7 @@ macro_rules! define_ops {
                 | Op::Const64 { dst, .. }
                 | Op::Copy { dst, .. }
                 | Op::GlobalGet { dst, .. }
+                | Op::GlobalGet128 { dst, .. }
                 | Op::RefFunc { dst, .. }
                 | Op::MemorySize { dst }
                 | Op::MemoryGrow { dst, .. }
@@ -364,6 +365,10 @@ define_ops! {
         RefFunc { dst: Slot, func: u32 }
         GlobalGet { dst: Slot, global: u32 }
         GlobalSet { src: Slot, global: u32 }
+        /// `GlobalGet` of a `v128`: two cells.
+        GlobalGet128 { dst: Slot, global: u32 }
+        /// `GlobalSet` of a `v128`: two cells.
+        GlobalSet128 { src: Slot, global: u32 }
         MemorySize { dst: Slot }
         MemoryGrow { dst: Slot, delta: Slot }
         /// Operands `[dst, value, len]` start at `base`.

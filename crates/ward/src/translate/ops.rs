@@ -133,19 +133,21 @@ impl Translator {
             Operator::GlobalGet { global_index } => {
                 let ty = module.globals[global_index as usize].content();
                 let dst = self.push_temp(ty);
-                self.emit_result(
-                    Op::GlobalGet {
-                        dst,
-                        global: global_index,
-                    },
-                    dst,
-                );
+                let global = global_index;
+                if ty.cells() == 2 {
+                    self.emit(Op::GlobalGet128 { dst, global });
+                } else {
+                    self.emit_result(Op::GlobalGet { dst, global }, dst);
+                }
             }
             Operator::GlobalSet { global_index } => {
+                let ty = module.globals[global_index as usize].content();
                 let src = self.pop_slot();
-                self.emit(Op::GlobalSet {
-                    src,
-                    global: global_index,
+                let global = global_index;
+                self.emit(if ty.cells() == 2 {
+                    Op::GlobalSet128 { src, global }
+                } else {
+                    Op::GlobalSet { src, global }
                 });
             }
             Operator::I32Const { value } => {

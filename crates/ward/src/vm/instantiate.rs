@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use super::{FuncEntity, FuncKind, GlobalEntity, InstanceEntity, MemoryEntity, TableEntity};
+use super::{
+    FuncEntity, FuncKind, GlobalBox, GlobalEntity, InstanceEntity, MemoryEntity, TableEntity,
+};
 use crate::error::{Error, Result, Trap, TrapKind};
 use crate::module::{ConstExpr, ConstVal, DataMode, ElemMode, ImportKind, Module};
 use crate::types::{ExternType, MemoryType, TableType};
@@ -60,6 +62,7 @@ pub(crate) fn instantiate<T>(
         globals: Vec::with_capacity(info.globals.len()),
         elems: Vec::new(),
         data_dropped: vec![false; info.datas.len()],
+        global_ptrs: Box::new([]),
         code: (0..info.bodies.len() as u32)
             .map(|i| {
                 let code = m
@@ -119,8 +122,13 @@ pub(crate) fn instantiate<T>(
     }
 
     let eval = |inner: &super::StoreInner, instance: &InstanceEntity, expr: &ConstExpr| match expr
-        .eval(|g| ConstVal::Bits(inner.globals[instance.globals[g as usize] as usize].bits))
-    {
+        .eval(|g| {
+            ConstVal::Bits(
+                inner.globals[instance.globals[g as usize] as usize]
+                    .get()
+                    .bits,
+            )
+        }) {
         ConstVal::Bits(bits) => bits,
         ConstVal::Null => 0,
         ConstVal::Func(f) => instance.funcs[f as usize] as u128 + 1,
@@ -130,7 +138,9 @@ pub(crate) fn instantiate<T>(
         let ty = info.globals[info.num_imported_globals as usize + i];
         let bits = eval(inner, &instance, init);
         instance.globals.push(inner.globals.len() as u32);
-        inner.globals.push(GlobalEntity { ty, bits });
+        inner
+            .globals
+            .push(GlobalBox::new(GlobalEntity { ty, bits }));
     }
     for (i, init) in info.table_inits.iter().enumerate() {
         let ty: TableType = info.tables[info.num_imported_tables as usize + i];
@@ -177,6 +187,11 @@ pub(crate) fn instantiate<T>(
             data_actions.push((i, *memory, offset));
         }
     }
+    instance.global_ptrs = instance
+        .globals
+        .iter()
+        .map(|&g| inner.globals[g as usize].ptr())
+        .collect();
     inner.instances.push(instance);
     let result = apply_segments(inner, id, &actions, &data_actions);
     let handle = Instance {

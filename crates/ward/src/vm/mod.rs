@@ -5,6 +5,7 @@ mod instantiate;
 mod stack;
 
 use std::any::Any;
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicPtr};
 use std::sync::Arc;
 
@@ -134,6 +135,55 @@ pub(crate) struct GlobalEntity {
     pub bits: u128,
 }
 
+/// A global, allocated once so that its address never changes: instances hand the
+/// executor raw pointers to their globals ([`GlobalPtr`]), which stay valid while the
+/// store adds globals. Every access goes through the raw pointer, never through a
+/// `Box`, so no unique borrow invalidates the executor's pointers.
+pub(crate) struct GlobalBox(NonNull<GlobalEntity>);
+
+impl GlobalBox {
+    pub(crate) fn new(global: GlobalEntity) -> GlobalBox {
+        // SAFETY: `Box::into_raw` never returns null.
+        GlobalBox(unsafe { NonNull::new_unchecked(Box::into_raw(Box::new(global))) })
+    }
+
+    pub(crate) fn get(&self) -> &GlobalEntity {
+        // SAFETY: the allocation lives as long as `self`; mutation needs `&mut self` or
+        // runs in the executor, which holds the store mutably.
+        unsafe { self.0.as_ref() }
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut GlobalEntity {
+        // SAFETY: as for `get`, and `&mut self` is exclusive.
+        unsafe { self.0.as_mut() }
+    }
+
+    pub(crate) fn ptr(&self) -> GlobalPtr {
+        GlobalPtr(self.0.as_ptr())
+    }
+}
+
+impl Drop for GlobalBox {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `Box::new` in `GlobalBox::new`, freed once, here.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
+}
+
+// SAFETY: a `GlobalBox` owns its global like a `Box` does.
+unsafe impl Send for GlobalBox {}
+// SAFETY: shared access only reads.
+unsafe impl Sync for GlobalBox {}
+
+/// A pointer to a global of the same store, for the executor.
+#[derive(Clone, Copy)]
+pub(crate) struct GlobalPtr(pub *mut GlobalEntity);
+
+// SAFETY: only dereferenced by the executor, which holds the owning store mutably.
+unsafe impl Send for GlobalPtr {}
+// SAFETY: as above.
+unsafe impl Sync for GlobalPtr {}
+
 pub(crate) struct InstanceEntity {
     pub module: Arc<ModuleInner>,
     /// Store indices of the instance's functions, tables, memories and globals, in the
@@ -142,6 +192,8 @@ pub(crate) struct InstanceEntity {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    /// Pointers to the instance's globals, in the module's index space.
+    pub global_ptrs: Box<[GlobalPtr]>,
     /// Element segments as reference cells; a dropped segment is empty.
     pub elems: Vec<Arc<[u64]>>,
     /// Whether each data segment was dropped.
@@ -159,7 +211,7 @@ pub(crate) struct StoreInner {
     pub instances: Vec<InstanceEntity>,
     pub memories: Vec<MemoryEntity>,
     pub tables: Vec<TableEntity>,
-    pub globals: Vec<GlobalEntity>,
+    pub globals: Vec<GlobalBox>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     pub stack: ValueStack,
     /// Native stack bounds while the store runs wasm or a host function.
