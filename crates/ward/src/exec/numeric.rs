@@ -276,7 +276,13 @@ macro_rules! jump {
     ($ip:ident, $taken:expr, $offset:expr) => {{
         // SAFETY: branch offsets stay within the function: the translator resolves every
         // one to an op of the same function.
-        $ip = unsafe { $ip.offset(if $taken { $offset as isize } else { 1 }) };
+        $ip = unsafe {
+            $ip.byte_offset(if $taken {
+                $offset as isize
+            } else {
+                std::mem::size_of::<crate::ir::Op>() as isize
+            })
+        };
         continue;
     }};
 }

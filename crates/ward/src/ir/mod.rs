@@ -333,7 +333,8 @@ define_ops! {
     other {
         /// Traps with "unreachable".
         Unreachable {}
-        /// Jumps by `offset` ops, relative to this op.
+        /// Jumps by `offset` bytes (a multiple of the op size), relative to this op. Every
+        /// branch offset is in bytes.
         Br { offset: i32 }
         /// Jumps when the i32 in `cond` is not zero.
         BrIfNez { cond: Slot, offset: i32 }

@@ -296,7 +296,10 @@ impl Translator {
 
     /// Makes branch op `at` jump to op index `target`.
     fn patch(&mut self, at: usize, target: usize) {
-        let rel = target as i64 - at as i64;
+        // In bytes, so that a taken branch is one add to the instruction pointer. A body
+        // holds at most a few ops per byte of its wasm (at most 7,654,321 bytes), so the
+        // offset fits an i32.
+        let rel = (target as i64 - at as i64) * std::mem::size_of::<Op>() as i64;
         let rel = i32::try_from(rel).unwrap_or(i32::MAX);
         match crate::ir::branch_offset(&mut self.ops[at]) {
             Some(offset) => *offset = rel,
