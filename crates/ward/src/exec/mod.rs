@@ -526,6 +526,10 @@ impl Executor {
                 Op::I64Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, get(fp, src).to_le_bytes()),
                 Op::I32Store8 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u8).to_le_bytes()),
                 Op::I32Store16 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u16).to_le_bytes()),
+                Op::I32StoreImm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, value.to_le_bytes()),
+                Op::I64StoreImm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as i32 as i64).to_le_bytes()),
+                Op::I32Store8Imm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as u8).to_le_bytes()),
+                Op::I32Store16Imm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as u16).to_le_bytes()),
                 // SAFETY (four arms): the global lives as long as the store, which this
                 // executor holds mutably, so nothing else accesses it meanwhile.
                 Op::GlobalGet { dst, global } => set(fp, dst, unsafe { (*self.global(global)).bits } as u64),

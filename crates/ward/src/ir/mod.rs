@@ -333,6 +333,14 @@ define_ops! {
     other {
         /// Traps with "unreachable".
         Unreachable {}
+        /// Stores the low 32 bits of `value` (an i32 or f32 store of a constant).
+        I32StoreImm { addr: Slot, value: u32, offset: u32 }
+        /// Stores `value` sign-extended to 64 bits (an i64 store of a small constant).
+        I64StoreImm { addr: Slot, value: u32, offset: u32 }
+        /// Stores the low byte of `value`.
+        I32Store8Imm { addr: Slot, value: u32, offset: u32 }
+        /// Stores the low 16 bits of `value`.
+        I32Store16Imm { addr: Slot, value: u32, offset: u32 }
         /// Jumps by `offset` bytes (a multiple of the op size), relative to this op. Every
         /// branch offset is in bytes.
         Br { offset: i32 }

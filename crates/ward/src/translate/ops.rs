@@ -37,9 +37,14 @@ impl Translator {
             return Ok(());
         }
         if let Some((make, memarg)) = store(op) {
+            let offset = memarg.offset as u32;
+            if let Some(store_imm) = self.store_immediate(op, offset) {
+                self.emit(store_imm);
+                return Ok(());
+            }
             let src = self.pop_slot();
             let addr = self.pop_slot();
-            self.emit(make(addr, src, memarg.offset as u32));
+            self.emit(make(addr, src, offset));
             return Ok(());
         }
         match *op {
@@ -338,6 +343,53 @@ impl Translator {
         let dst = self.push_temp(binary_result(op));
         self.emit_result(make(dst, operand, imm), dst);
         true
+    }
+}
+
+impl Translator {
+    /// A store of a constant as one op with the value inline, when it fits (an i64 store
+    /// needs a constant that sign-extends from 32 bits); pops both operands then.
+    fn store_immediate(&mut self, op: &Operator<'_>, offset: u32) -> Option<Op> {
+        let Loc::Const(value) = self.stack.last()?.loc else {
+            return None;
+        };
+        let make: fn(u32, u32, u32) -> Op = match op {
+            Operator::I32Store { .. } | Operator::F32Store { .. } | Operator::I64Store32 { .. } => {
+                |addr, value, offset| Op::I32StoreImm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I32Store8 { .. } | Operator::I64Store8 { .. } => {
+                |addr, value, offset| Op::I32Store8Imm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I32Store16 { .. } | Operator::I64Store16 { .. } => {
+                |addr, value, offset| Op::I32Store16Imm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I64Store { .. } | Operator::F64Store { .. } => {
+                if i32::try_from(value as i64).is_err() {
+                    return None;
+                }
+                |addr, value, offset| Op::I64StoreImm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            _ => return None,
+        };
+        self.pop();
+        let addr = self.pop_slot();
+        Some(make(addr, value as u32, offset))
     }
 }
 
