@@ -1,81 +1,8 @@
 //! The `ward` binary as a user sees it: output, messages and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-/// A file or directory under the system temp dir, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn path(name: &str) -> PathBuf {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let unique = NEXT.fetch_add(1, Ordering::Relaxed);
-        std::env::temp_dir().join(format!(
-            "ward-cli-test-{}-{unique}-{name}",
-            std::process::id()
-        ))
-    }
-
-    /// A file named `...-{name}` holding `contents`.
-    fn file(name: &str, contents: impl AsRef<[u8]>) -> Temp {
-        let path = Self::path(name);
-        std::fs::write(&path, contents).expect("failed to write a temp file");
-        Temp(path)
-    }
-
-    /// An empty directory.
-    fn dir() -> Temp {
-        let path = Self::path("dir");
-        std::fs::create_dir(&path).expect("failed to create a temp dir");
-        Temp(path)
-    }
-
-    fn as_str(&self) -> &str {
-        self.0.to_str().expect("temp paths are UTF-8")
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        if self.0.is_dir() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        } else {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-}
-
-fn ward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(args)
-        .output()
-        .expect("failed to start ward")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "unexpected exit status\nstdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
+use common::{assert_exit, example, stderr, stdout, ward, Temp};
 
 const FUNCS: &str = r#"
 (module

@@ -1,14 +1,11 @@
 //! The native stack as the `ward` command line sees it: endless recursion under a small
 //! and a large `ulimit -s`, the stack flags, and `ward stack-report`.
 
+mod common;
+
 use std::process::{Command, Output};
 
-fn ward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(args)
-        .output()
-        .expect("failed to start ward")
-}
+use common::ward;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -1,50 +1,12 @@
 //! `ward run` with WASI programs: standard streams, arguments, environment, preopened
 //! directories, exit statuses, memory limits, logging and the errors a user can meet.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A file or directory under the system temp dir, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn path(name: &str) -> PathBuf {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let unique = NEXT.fetch_add(1, Ordering::Relaxed);
-        std::env::temp_dir().join(format!(
-            "ward-wasi-cli-test-{}-{unique}-{name}",
-            std::process::id()
-        ))
-    }
-
-    fn file(name: &str, contents: impl AsRef<[u8]>) -> Temp {
-        let path = Self::path(name);
-        std::fs::write(&path, contents).expect("failed to write a temp file");
-        Temp(path)
-    }
-
-    fn dir() -> Temp {
-        let path = Self::path("dir");
-        std::fs::create_dir(&path).expect("failed to create a temp dir");
-        Temp(path)
-    }
-
-    fn as_str(&self) -> &str {
-        self.0.to_str().expect("temp paths are UTF-8")
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        if self.0.is_dir() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        } else {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-}
+use common::{assert_exit, example, stderr, stdout, ward, Temp};
 
 fn ward_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
@@ -63,36 +25,6 @@ fn ward_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().expect("failed to wait for ward")
 }
 
-fn ward(args: &[&str]) -> Output {
-    ward_with_stdin(args, b"")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "unexpected exit status\nstdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
-
-/// Copies standard input to standard output, then exits with the number of arguments
-/// times 10 plus the number of environment variables.
 const CAT: &str = r#"
 (module
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))

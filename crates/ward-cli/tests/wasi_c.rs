@@ -7,35 +7,16 @@
 //! the wasm32 compiler runtime); the native one is `CC` (default `cc`). Without a
 //! working WASI compiler the test is skipped, except under CI (`CI` set), where it fails.
 
+mod common;
+
+use common::Temp;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn sources() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wasi-c")
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "ward-wasi-c-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).expect("failed to create a temp dir");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn compile(compiler: &str, flags: &[&str], source: &Path, output: &Path) -> Result<(), String> {
@@ -62,12 +43,12 @@ const WASI_FLAGS: &[&str] = &["--target=wasm32-wasi"];
 
 /// The two builds of every program, or why the WASI one cannot be made here.
 struct Builds {
-    dir: TempDir,
+    dir: Temp,
 }
 
 impl Builds {
     fn new() -> Result<Builds, String> {
-        let dir = TempDir::new("builds");
+        let dir = Temp::dir_named("builds");
         let wasi_cc = std::env::var("WARD_WASI_CC").unwrap_or_else(|_| "clang".into());
         let probe = dir.0.join("probe.c");
         std::fs::write(&probe, "int main(void) { return 0; }\n").map_err(|e| e.to_string())?;
@@ -166,8 +147,8 @@ fn outcome(output: &Output, work: &Path) -> Outcome {
 
 fn check(builds: &Builds, case: &Case) {
     let (native, wasm) = builds.build(case.program);
-    let native_root = TempDir::new("native");
-    let wasm_root = TempDir::new("wasm");
+    let native_root = Temp::dir_named("native");
+    let wasm_root = Temp::dir_named("wasm");
     let work = "work";
     if case.work_dir {
         std::fs::create_dir(native_root.0.join(work)).unwrap();

@@ -7,6 +7,10 @@
 //! expected exit code, stdout and stderr. Each test gets a fresh copy of its directory.
 //! Without the suite the test is skipped, except under CI (`CI` set), where it fails.
 
+mod common;
+
+use common::Temp;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -83,29 +87,6 @@ fn expectation(json_path: &Path) -> Result<Expectation, String> {
     expect.stdout = text_of("stdout")?;
     expect.stderr = text_of("stderr")?;
     Ok(expect)
-}
-
-/// A fresh temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "ward-wasi-testsuite-{}-{}-{name}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).expect("failed to create a temp dir");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Copies the directory `from` to `to`, writable (the suite's folders are read-only),
@@ -192,7 +173,7 @@ fn run_test(wasm: &Path) -> Result<(), String> {
     let mut args: Vec<String> = vec!["run".into()];
     let _root = match &expect.root {
         Some(root) => {
-            let temp = TempDir::new("root");
+            let temp = Temp::dir_named("root");
             let copy = temp.0.join("root");
             let source = wasm.parent().expect("a test has a folder").join(root);
             copy_tree(&source, &copy)
