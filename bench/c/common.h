@@ -8,7 +8,8 @@
  *   - a command (native, or wasm32-wasi): `prog [n]` prints the checksum as an unsigned
  *     decimal number on one line; n defaults to N;
  *   - with -DBENCH_EXPORT, a freestanding wasm module without imports that exports
- *     `run: [] -> [i64]`, computing bench(N), for runtimes that have no WASI.
+ *     `run: [] -> [i64]`, computing bench(N), for runtimes that have no WASI
+ *     (its checksum is the same number, as a signed i64).
  *
  * The code uses no libc beyond memcpy/memmove/memset (see freestanding.c), so both builds
  * run exactly the same computation.
@@ -56,8 +57,14 @@ static inline uint64_t f64_bits(double d) {
 #define NOINLINE __attribute__((noinline))
 
 #ifdef BENCH_EXPORT
+/* -DBENCH_N=n builds the export with another size (the harness's --quick does). */
+#ifdef BENCH_N
+#define BENCH_MAIN(fn, default_n)                                                        \
+    __attribute__((export_name("run"))) uint64_t run(void) { return fn(BENCH_N); }
+#else
 #define BENCH_MAIN(fn, default_n)                                                        \
     __attribute__((export_name("run"))) uint64_t run(void) { return fn(default_n); }
+#endif
 #else
 #include <stdio.h>
 #include <stdlib.h>
