@@ -535,6 +535,30 @@ def machine_info() -> dict:
     return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count()}
 
 
+def report_saved(path: Path, metric: str, chart: bool) -> int:
+    """Prints the tables of a saved results file, in either metric, and redraws the chart."""
+    data = json.loads(path.read_text())
+    by_name = {b.name: b for b in BENCHMARKS}
+    benches = [by_name[n] for n in data["benchmarks"] if n in by_name]
+    runtimes = list(data["runtimes"])
+    cells = {}
+    for b in benches:
+        for rt in runtimes:
+            r = data["benchmarks"][b.name]["results"][rt]
+            cells[(b.name, rt)] = Cell(r["status"], r["detail"], r["command"], r["wall"], r["cpu"])
+    size = data.get("startup_module_bytes")
+    if size is None and (BUILD / "startup.wasm").exists():
+        size = (BUILD / "startup.wasm").stat().st_size
+    text, summary = report(benches, runtimes, cells, metric, size)
+    print(f"{path.name}: {data['rounds']} round(s), {data['machine']['cpu']}")
+    print("\n".join(f"  {n}: {v['version']}" for n, v in data["runtimes"].items()))
+    print()
+    print(text)
+    if chart:
+        print(draw_chart(benches, runtimes, cells, metric, summary["base"], RESULTS / "chart.png"))
+    return 0
+
+
 # ---------------------------------------------------------------------------------------
 
 
@@ -551,7 +575,10 @@ def main() -> int:
     parser.add_argument("--ward", help="the ward binary (default: build target/release/ward with cargo)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the run-order shuffle")
     parser.add_argument("--no-save", action="store_true", help="print only: write no results or chart")
+    parser.add_argument("--from", dest="from_json", metavar="JSON", help="report a saved results file again")
     opts = parser.parse_args()
+    if opts.from_json:
+        return report_saved(Path(opts.from_json), opts.metric, chart=not opts.no_save)
 
     rounds = opts.rounds or (1 if opts.quick else 5)
     wanted = [r.strip() for r in opts.runtimes.split(",") if r.strip()]
@@ -625,6 +652,7 @@ def main() -> int:
             "runtimes": {n: {"version": found[n].version} for n in runtimes},
             "missing_runtimes": {n: rt.missing for n, rt in found.items() if not rt.exe},
             "summary": summary,
+            "startup_module_bytes": startup_size,
             "benchmarks": {
                 b.name: {
                     "what": b.what,
