@@ -431,7 +431,8 @@ def report(
         ref = cells[(b.name, base)].median(metric)
         if rt == base or ref is None or t is None:
             return fmt_time(t)
-        return f"{fmt_time(t)} {t / ref:6.2f}x"
+        ratio = t / ref
+        return f"{fmt_time(t)} {ratio:6.2f}x" if ratio >= 0.1 else f"{fmt_time(t)} {ratio:6.3f}x"
 
     lines.append(f"Median {metric} time per run; Nx = time relative to {base} (lower is faster).")
     lines.append(f"{'benchmark':<{width}} " + " ".join(f"{rt:>{col}}" for rt in runtimes))

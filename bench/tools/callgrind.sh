@@ -46,6 +46,8 @@ ward_ir=$(count ward "$ward" $ward_args)
 wasmi_ir=$(count wasmi "$wasmi" $wasmi_args)
 echo "$prog ${size:+(size $size)}: ward $ward_ir instructions, wasmi $wasmi_ir" \
     "($(awk "BEGIN { printf \"%.2f\", $ward_ir / $wasmi_ir }")x)"
-echo "ward's top $top functions (inclusive of nothing: self cost):"
-callgrind_annotate --threshold=100 "$out/ward.$prog.cg" 2>/dev/null |
-    sed -n '/^Ir/,$p' | sed -n "3,$((top + 2))p"
+echo "ward's $top costliest functions (self cost; inlined code counts in its caller):"
+callgrind_annotate --auto=no "$out/ward.$prog.cg" 2>/dev/null |
+    grep -E '^ *[0-9,]+ \(' | grep -v 'PROGRAM TOTALS' | head -n "$top"
+echo "ward's $top costliest source lines:"
+python3 "$here/tools/hot_lines.py" "$out/ward.$prog.cg" "$top"
