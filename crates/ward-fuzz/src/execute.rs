@@ -3,8 +3,8 @@
 
 use arbitrary::Unstructured;
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, ExternType, Global, Instance, Linker, Memory,
-    Module, Store, Table, TrapKind, Val, ValType,
+    CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Global, Instance, Linker,
+    Memory, Module, Store, Table, TrapKind, Val, ValType,
 };
 
 use crate::smith::{self, Arg, ArgType, Generated, Options};
@@ -48,7 +48,8 @@ pub(crate) fn compilation_mode(eager: bool) -> CompilationMode {
 }
 
 /// Generates a valid module from `data`, instantiates it in ward with dummy imports,
-/// and calls each exported function once, in export order, with arguments from `data`.
+/// and calls each exported function once, in export order, then a few more chosen by
+/// the input ([`smith::next_call`]), with arguments from `data`.
 ///
 /// # Panics
 ///
@@ -78,10 +79,15 @@ pub fn execute(data: &[u8]) -> Stats {
     };
     stats.instances += 1;
     let mut u = Unstructured::new(plan.args);
-    for (name, export) in instance.exports(&store) {
-        let Extern::Func(func) = export else {
-            continue;
-        };
+    let funcs: Vec<(String, Func)> = instance
+        .exports(&store)
+        .into_iter()
+        .filter_map(|(name, export)| Some((name, export.into_func()?)))
+        .collect();
+    let mut step = 0;
+    while let Some(i) = smith::next_call(&mut u, step, funcs.len()) {
+        step += 1;
+        let (name, func) = &funcs[i];
         let ty = func.ty(&store);
         let args: Vec<Val> = smith::arguments(&mut u, &arg_types(ty.params()))
             .into_iter()

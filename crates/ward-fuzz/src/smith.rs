@@ -127,6 +127,22 @@ pub fn generate(u: &mut Unstructured<'_>, options: Options) -> Result<Generated>
     })
 }
 
+/// Calls beyond the first round, while the input lasts: they reach state that only a
+/// sequence of calls builds (a grown memory, a filled table, a changed global).
+pub const EXTRA_CALLS: usize = 16;
+
+/// Which of `funcs` exported functions the harness calls at step `step`: each one in
+/// export order first, then up to [`EXTRA_CALLS`] chosen by the input; `None` when done.
+pub fn next_call(u: &mut Unstructured<'_>, step: usize, funcs: usize) -> Option<usize> {
+    if step < funcs {
+        return Some(step);
+    }
+    if funcs == 0 || step >= funcs + EXTRA_CALLS || u.is_empty() {
+        return None;
+    }
+    u.choose_index(funcs).ok()
+}
+
 /// A WebAssembly value independent of the engine that receives it. References are
 /// always null: the harnesses have no functions or host objects to pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

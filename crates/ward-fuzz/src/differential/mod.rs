@@ -211,9 +211,10 @@ pub(crate) trait Runtime {
 }
 
 /// Generates a valid module from `data` and runs it in ward and in the oracles:
-/// instantiation, then each exported function once, in export order, with the same
-/// arguments from `data`. After instantiation and after every call, the outcome and
-/// the state (exported globals, tables and memories) must agree.
+/// instantiation, then each exported function once, in export order, then a few more
+/// chosen by the input ([`smith::next_call`]), with the same arguments from `data`.
+/// After instantiation and after every call, the outcome and the state (exported
+/// globals, tables and memories) must agree.
 ///
 /// Agreement means: equal results (floats by bits, any NaN matching any NaN,
 /// references by null-ness); or traps of the same kind on both sides; or, for
@@ -281,14 +282,18 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
     run.compare_state(&mut oracles, &ward, "after instantiation");
 
     let mut u = Unstructured::new(args);
-    for (name, params) in ward.exported_funcs() {
-        let args = smith::arguments(&mut u, &params);
+    let funcs = ward.exported_funcs();
+    let mut step = 0;
+    while let Some(i) = smith::next_call(&mut u, step, funcs.len()) {
+        step += 1;
+        let (name, params) = &funcs[i];
+        let args = smith::arguments(&mut u, params);
         let _ = write!(run.log, "\ncall `{name}`{args:?}");
         stats.calls += 1;
-        let outcome = ward.call(&name, &args);
-        let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.call(&name, &args)).collect();
+        let outcome = ward.call(name, &args);
+        let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.call(name, &args)).collect();
         let _ = write!(run.log, " -> {outcome:?}");
-        run.step(&mut oracles, Step::Call(&name), &outcome, outcomes);
+        run.step(&mut oracles, Step::Call(name), &outcome, outcomes);
         if let Outcome::Trapped(code) = outcome {
             stats.traps += 1;
             if code == TrapCode::StackExhausted {
