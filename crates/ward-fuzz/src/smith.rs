@@ -16,7 +16,7 @@ pub const MAX_TABLE_ELEMENTS: u64 = 1_000;
 /// The smallest and largest fuel a module gets from `ensure_termination`. The fuel is a
 /// global shared by all the calls into one instance: every function entry and every
 /// loop iteration costs one unit, so it bounds both the run time and the call depth.
-pub const FUEL: std::ops::RangeInclusive<u32> = 100..=2_000;
+pub const FUEL: std::ops::RangeInclusive<u32> = 100..=1_000;
 
 /// What the module generated for one input needs beyond its bytes.
 #[derive(Debug, Clone)]

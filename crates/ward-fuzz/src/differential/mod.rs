@@ -123,29 +123,30 @@ impl Outcome {
     }
 }
 
-/// The exported state of an instance, by export name.
+/// The exported state of an instance, by export name. Memories are borrowed from the
+/// engine, not copied: a snapshot is taken after every step.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Snapshot(Vec<(String, Item)>);
+pub(crate) struct Snapshot<'a>(Vec<(String, Item<'a>)>);
 
-impl FromIterator<(String, Item)> for Snapshot {
+impl<'a> FromIterator<(String, Item<'a>)> for Snapshot<'a> {
     /// Sorts by name: engines list exports in different orders.
-    fn from_iter<I: IntoIterator<Item = (String, Item)>>(items: I) -> Snapshot {
-        let mut items: Vec<(String, Item)> = items.into_iter().collect();
+    fn from_iter<I: IntoIterator<Item = (String, Item<'a>)>>(items: I) -> Snapshot<'a> {
+        let mut items: Vec<(String, Item<'a>)> = items.into_iter().collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
         Snapshot(items)
     }
 }
 
 #[derive(Clone, PartialEq)]
-pub(crate) enum Item {
+pub(crate) enum Item<'a> {
     Func,
     Global(Value),
-    Memory(Vec<u8>),
+    Memory(&'a [u8]),
     /// Whether each element is null.
     Table(Vec<bool>),
 }
 
-impl fmt::Debug for Item {
+impl fmt::Debug for Item<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Item::Func => f.write_str("func"),
@@ -156,9 +157,9 @@ impl fmt::Debug for Item {
     }
 }
 
-impl Snapshot {
+impl Snapshot<'_> {
     /// Where `self` differs from `other`, described; `None` when they agree.
-    fn difference(&self, other: &Snapshot) -> Option<String> {
+    fn difference(&self, other: &Snapshot<'_>) -> Option<String> {
         if self.0.len() != other.0.len() {
             return Some(format!(
                 "{} exports against {}",
@@ -173,7 +174,7 @@ impl Snapshot {
             match (a, b) {
                 // Compared whole first: a memcmp, where the search below is a loop.
                 (Item::Memory(a), Item::Memory(b)) if a.len() == b.len() && a != b => {
-                    if let Some(at) = a.iter().zip(b).position(|(x, y)| x != y) {
+                    if let Some(at) = a.iter().zip(b.iter()).position(|(x, y)| x != y) {
                         let end = (at + 16).min(a.len());
                         return Some(format!(
                             "memory `{name}` from offset {at:#x}: {:02x?} against {:02x?}",
@@ -207,7 +208,7 @@ pub(crate) trait Runtime {
     /// Calls the exported function `name`.
     fn call(&mut self, name: &str, args: &[Arg]) -> Outcome;
     /// The exported state.
-    fn snapshot(&self) -> Snapshot;
+    fn snapshot(&self) -> Snapshot<'_>;
 }
 
 /// Generates a valid module from `data` and runs it in ward and in the oracles:

@@ -8,10 +8,11 @@ use super::{Item, Outcome, Runtime, Snapshot, TrapCode, Value};
 use crate::execute::{arg_types, expect_trap, instantiate, load_valid, to_ward};
 use crate::smith::{Arg, ArgType};
 
-/// ward's wasm stack in this target: the fuel bounds the call depth to a few thousand
-/// frames, and this leaves room for frames of many locals, so that neither ward nor
-/// the oracles usually run out and their different frame costs do not show.
-const WASM_STACK: usize = 32 << 20;
+/// ward's wasm stack in this target: the fuel bounds the call depth to about a thousand
+/// frames, and this leaves room for a thousand cells in each, so that neither ward nor
+/// the oracles run out and their different frame costs do not show. Not more: under
+/// AddressSanitizer, freeing it costs in proportion to its size.
+const WASM_STACK: usize = 8 << 20;
 
 pub(crate) struct WardRuntime {
     store: Store<()>,
@@ -88,7 +89,7 @@ impl Runtime for WardRuntime {
         }
     }
 
-    fn snapshot(&self) -> Snapshot {
+    fn snapshot(&self) -> Snapshot<'_> {
         self.instance()
             .exports(&self.store)
             .into_iter()
@@ -96,7 +97,7 @@ impl Runtime for WardRuntime {
                 let item = match export {
                     Extern::Func(_) => Item::Func,
                     Extern::Global(global) => Item::Global(value(&global.get(&self.store))),
-                    Extern::Memory(memory) => Item::Memory(memory.data(&self.store).to_vec()),
+                    Extern::Memory(memory) => Item::Memory(memory.data(&self.store)),
                     Extern::Table(table) => Item::Table(
                         (0..table.size(&self.store))
                             .map(|i| {

@@ -24,7 +24,7 @@ macro_rules! wasmi_runtime {
 
             /// Limits at least as generous as ward's in this target.
             const MAX_RECURSION_DEPTH: usize = 100_000;
-            const MAX_STACK_HEIGHT: usize = 32 << 20;
+            const MAX_STACK_HEIGHT: usize = 8 << 20;
 
             pub(crate) struct WasmiRuntime {
                 store: wasmi::Store<()>,
@@ -124,7 +124,7 @@ macro_rules! wasmi_runtime {
                     }
                 }
 
-                fn snapshot(&self) -> Snapshot {
+                fn snapshot(&self) -> Snapshot<'_> {
                     let instance = self.instance();
                     instance
                         .exports(&self.store)
@@ -136,7 +136,7 @@ macro_rules! wasmi_runtime {
                                     Item::Global(value(&global.get(&self.store)))
                                 }
                                 wasmi::Extern::Memory(memory) => {
-                                    Item::Memory(memory.data(&self.store).to_vec())
+                                    Item::Memory(memory.data(&self.store))
                                 }
                                 wasmi::Extern::Table(table) => Item::Table(
                                     (0..table.size(&self.store))
