@@ -1,0 +1,406 @@
+//! The `differential` target: the same module and calls in ward and in wasmi.
+//!
+//! Each engine runs behind the [`Runtime`] trait, which reports what happened in
+//! engine-neutral terms ([`Outcome`], [`Snapshot`]), so that comparing is one piece of
+//! code whatever the engines.
+//!
+//! The oracle is wasmi 2. An oracle can be wrong too: wasmi 2.0.0 miscompiles some
+//! `select`s whose result goes to a local (see the crate's README). So wasmi 1 runs
+//! beside it as a second opinion. ward must agree with at least one oracle at every
+//! step; an oracle that disagrees while the other agrees is dropped for the rest of the
+//! run (its state has diverged) and the run counts as an oracle disagreement, not a
+//! finding.
+
+mod ward_runtime;
+mod wasmi_runtime;
+
+use std::fmt::{self, Write as _};
+
+use arbitrary::Unstructured;
+
+use crate::execute::compilation_mode;
+use crate::smith::{self, Arg, Generated, Options};
+use crate::Stats;
+
+use ward_runtime::WardRuntime;
+
+/// What an input of the `differential` target asks for.
+pub(crate) struct Plan<'a> {
+    pub(crate) generated: Generated,
+    ward_eager: bool,
+    wasmi_eager: bool,
+    /// The rest of the input, from which the call arguments come.
+    args: &'a [u8],
+}
+
+pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
+    let mut u = Unstructured::new(data);
+    let ward_eager = u.arbitrary().ok()?;
+    let wasmi_eager = u.arbitrary().ok()?;
+    // Arithmetic NaNs may carry any payload, so two correct engines may store different
+    // bits; canonicalized, they may not.
+    let options = Options {
+        canonicalize_nans: true,
+    };
+    let generated = smith::generate(&mut u, options).ok()?;
+    Some(Plan {
+        generated,
+        ward_eager,
+        wasmi_eager,
+        args: u.take_rest(),
+    })
+}
+
+/// A value, engine-neutral. Floats compare by bits, except that any NaN equals any NaN
+/// (NaN payloads may legitimately differ); references compare by null-ness only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    Ref { null: bool },
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (*self, *other) {
+            (Value::I32(a), Value::I32(b)) => a == b,
+            (Value::I64(a), Value::I64(b)) => a == b,
+            (Value::F32(a), Value::F32(b)) => {
+                a == b || (f32::from_bits(a).is_nan() && f32::from_bits(b).is_nan())
+            }
+            (Value::F64(a), Value::F64(b)) => {
+                a == b || (f64::from_bits(a).is_nan() && f64::from_bits(b).is_nan())
+            }
+            (Value::Ref { null: a }, Value::Ref { null: b }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A trap, engine-neutral, named after the specification's messages. ward's
+/// "undefined element" (a `call_indirect` index past the table) is wasmi's
+/// out-of-bounds table access: both map to `TableOutOfBounds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrapCode {
+    Unreachable,
+    IntegerDivisionByZero,
+    IntegerOverflow,
+    BadConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    StackExhausted,
+    /// Anything else, with the engine's description.
+    Other,
+}
+
+/// What instantiating or calling did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    Returned(Vec<Value>),
+    Trapped(TrapCode),
+    /// An error that is no trap, with the engine's message.
+    Failed(String),
+}
+
+impl Outcome {
+    fn agrees_with(&self, other: &Outcome) -> bool {
+        match (self, other) {
+            (Outcome::Failed(_), Outcome::Failed(_)) => true,
+            _ => self == other,
+        }
+    }
+
+    fn failed(&self) -> bool {
+        !matches!(self, Outcome::Returned(_))
+    }
+
+    fn exhausted(&self) -> bool {
+        *self == Outcome::Trapped(TrapCode::StackExhausted)
+    }
+}
+
+/// The exported state of an instance, by export name. Memories are borrowed from the
+/// engine, not copied: a snapshot is taken after every step.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Snapshot<'a>(Vec<(String, Item<'a>)>);
+
+impl<'a> FromIterator<(String, Item<'a>)> for Snapshot<'a> {
+    /// Sorts by name: engines list exports in different orders.
+    fn from_iter<I: IntoIterator<Item = (String, Item<'a>)>>(items: I) -> Snapshot<'a> {
+        let mut items: Vec<(String, Item<'a>)> = items.into_iter().collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        Snapshot(items)
+    }
+}
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum Item<'a> {
+    Func,
+    Global(Value),
+    Memory(&'a [u8]),
+    /// Whether each element is null.
+    Table(Vec<bool>),
+}
+
+impl fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Item::Func => f.write_str("func"),
+            Item::Global(value) => write!(f, "global {value:?}"),
+            Item::Memory(bytes) => write!(f, "memory of {} bytes", bytes.len()),
+            Item::Table(nulls) => write!(f, "table of {} elements", nulls.len()),
+        }
+    }
+}
+
+impl Snapshot<'_> {
+    /// Where `self` differs from `other`, described; `None` when they agree.
+    fn difference(&self, other: &Snapshot<'_>) -> Option<String> {
+        if self.0.len() != other.0.len() {
+            return Some(format!(
+                "{} exports against {}",
+                self.0.len(),
+                other.0.len()
+            ));
+        }
+        for ((name, a), (other_name, b)) in self.0.iter().zip(&other.0) {
+            if name != other_name {
+                return Some(format!("export `{name}` against `{other_name}`"));
+            }
+            match (a, b) {
+                // Compared whole first: a memcmp, where the search below is a loop.
+                (Item::Memory(a), Item::Memory(b)) if a.len() == b.len() && a != b => {
+                    if let Some(at) = a.iter().zip(b.iter()).position(|(x, y)| x != y) {
+                        let end = (at + 16).min(a.len());
+                        return Some(format!(
+                            "memory `{name}` from offset {at:#x}: {:02x?} against {:02x?}",
+                            &a[at..end],
+                            &b[at..end]
+                        ));
+                    }
+                }
+                (Item::Table(a), Item::Table(b)) if a.len() == b.len() => {
+                    if let Some(at) = a.iter().zip(b).position(|(x, y)| x != y) {
+                        return Some(format!(
+                            "table `{name}` element {at}: null {} against null {}",
+                            a[at], b[at]
+                        ));
+                    }
+                }
+                (a, b) if a != b => return Some(format!("`{name}`: {a:?} against {b:?}")),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// One engine running one module.
+pub(crate) trait Runtime {
+    /// The engine's name in reports.
+    fn name(&self) -> &'static str;
+    /// Instantiates the module with dummy imports and runs its start function.
+    fn instantiate(&mut self) -> Outcome;
+    /// Calls the exported function `name`.
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome;
+    /// The exported state.
+    fn snapshot(&self) -> Snapshot<'_>;
+}
+
+/// Generates a valid module from `data` and runs it in ward and in the oracles:
+/// instantiation, then each exported function once, in export order, then a few more
+/// chosen by the input ([`smith::next_call`]), with the same arguments from `data`.
+/// After instantiation and after every call, the outcome and the state (exported
+/// globals, tables and memories) must agree.
+///
+/// Agreement means: equal results (floats by bits, any NaN matching any NaN,
+/// references by null-ness); or traps of the same kind on both sides; or, for
+/// instantiation, failure on both sides. When ward and the oracles all exhaust their
+/// stacks, the run stops there: they count frames differently, so what follows may
+/// legitimately differ. When no oracle accepts the module, the input is skipped.
+///
+/// # Panics
+///
+/// On a finding: anything the `execute` target rejects, or ward disagreeing with every
+/// oracle still in the run. The message lists the calls made and what each engine did.
+pub fn differential(data: &[u8]) -> Stats {
+    let Some(plan) = plan(data) else {
+        return Stats::input();
+    };
+    compare(
+        &plan.generated.wasm,
+        plan.ward_eager,
+        plan.wasmi_eager,
+        plan.args,
+    )
+}
+
+/// Runs a given module in ward and in the oracles as [`differential`] runs a generated
+/// one, with call arguments from `args`: for regression tests of findings.
+///
+/// # Panics
+///
+/// As [`differential`]; also when ward rejects the module.
+pub fn differential_module(wasm: &[u8], args: &[u8]) -> Stats {
+    compare(wasm, false, false, args)
+}
+
+fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Stats {
+    let mut stats = Stats::input();
+    stats.modules += 1;
+    let mut oracles: Vec<Box<dyn Runtime>> = [
+        wasmi_runtime::v2::load(wasm, wasmi_eager),
+        wasmi_runtime::v1::load(wasm, wasmi_eager),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if oracles.is_empty() {
+        stats.inconclusive += 1;
+        return stats;
+    }
+    let mut ward = WardRuntime::load(wasm, compilation_mode(ward_eager));
+    let mut run = Run {
+        log: String::new(),
+        disagreed: false,
+    };
+
+    let outcome = ward.instantiate();
+    let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.instantiate()).collect();
+    run.step(&mut oracles, Step::Instantiation, &outcome, outcomes);
+    match outcome {
+        Outcome::Returned(_) => stats.instances += 1,
+        Outcome::Trapped(TrapCode::StackExhausted) => {
+            stats.inconclusive += 1;
+            return run.finish(stats);
+        }
+        _ => return run.finish(stats),
+    }
+    run.compare_state(&mut oracles, &ward, "after instantiation");
+
+    let mut u = Unstructured::new(args);
+    let funcs = ward.exported_funcs();
+    let mut step = 0;
+    while let Some(i) = smith::next_call(&mut u, step, funcs.len()) {
+        step += 1;
+        let (name, params) = &funcs[i];
+        let args = smith::arguments(&mut u, params);
+        let _ = write!(run.log, "\ncall `{name}`{args:?}");
+        stats.calls += 1;
+        let outcome = ward.call(name, &args);
+        let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.call(name, &args)).collect();
+        let _ = write!(run.log, " -> {outcome:?}");
+        run.step(&mut oracles, Step::Call(name), &outcome, outcomes);
+        if let Outcome::Trapped(code) = outcome {
+            stats.traps += 1;
+            if code == TrapCode::StackExhausted {
+                stats.inconclusive += 1;
+                return run.finish(stats);
+            }
+        }
+        run.compare_state(&mut oracles, &ward, &format!("after the call of `{name}`"));
+    }
+    run.finish(stats)
+}
+
+/// What the engines just did.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Instantiation,
+    Call(&'a str),
+}
+
+/// The history of one differential run, for the report of a mismatch.
+struct Run {
+    log: String,
+    /// Whether an oracle disagreed with ward and another one agreed.
+    disagreed: bool,
+}
+
+impl Run {
+    /// Keeps the oracles whose outcome agrees with ward's; panics if none does.
+    fn step(
+        &mut self,
+        oracles: &mut Vec<Box<dyn Runtime>>,
+        step: Step<'_>,
+        ward: &Outcome,
+        outcomes: Vec<Outcome>,
+    ) {
+        let agrees = |o: &Outcome| {
+            o.agrees_with(ward)
+                || (o.exhausted() && ward.exhausted())
+                // Failing to instantiate is agreement, whatever the reason on each side.
+                || (matches!(step, Step::Instantiation) && o.failed() && ward.failed())
+        };
+        if outcomes.iter().any(agrees) {
+            if !outcomes.iter().all(agrees) {
+                self.disagreed = true;
+            }
+            let mut keep = outcomes.iter().map(agrees);
+            oracles.retain(|_| keep.next().unwrap_or(false));
+            return;
+        }
+        let mut report = match step {
+            Step::Instantiation => format!("instantiation: ward {ward:?}"),
+            Step::Call(name) => format!("call of `{name}`: ward {ward:?}"),
+        };
+        for (oracle, outcome) in oracles.iter().zip(&outcomes) {
+            let _ = write!(report, ", {} {outcome:?}", oracle.name());
+        }
+        self.mismatch(&report);
+    }
+
+    /// Keeps the oracles whose exported state agrees with ward's; panics if none does.
+    fn compare_state(
+        &mut self,
+        oracles: &mut Vec<Box<dyn Runtime>>,
+        ward: &WardRuntime,
+        when: &str,
+    ) {
+        let mine = ward.snapshot();
+        let differences: Vec<Option<String>> = oracles
+            .iter()
+            .map(|o| mine.difference(&o.snapshot()))
+            .collect();
+        if differences.iter().any(Option::is_none) {
+            if differences.iter().any(Option::is_some) {
+                self.disagreed = true;
+            }
+            let mut keep = differences.iter().map(Option::is_none);
+            oracles.retain(|_| keep.next().unwrap_or(false));
+            return;
+        }
+        let mut report = format!("{when}, exported state differs:");
+        for (oracle, difference) in oracles.iter().zip(&differences) {
+            let _ = write!(
+                report,
+                "\n  ward against {}: {}",
+                oracle.name(),
+                difference.as_deref().unwrap_or_default()
+            );
+        }
+        self.mismatch(&report);
+    }
+
+    fn mismatch(&self, what: &str) -> ! {
+        panic!(
+            "ward disagrees with every oracle: {what}\nhistory:{}",
+            if self.log.is_empty() {
+                " (none)"
+            } else {
+                &self.log
+            }
+        )
+    }
+
+    fn finish(self, mut stats: Stats) -> Stats {
+        if self.disagreed {
+            stats.oracle_disagreements += 1;
+        }
+        stats
+    }
+}
