@@ -218,8 +218,11 @@ class Runtime:
             if art.native is None:
                 return None, "no native build (a .wat program)"
             return [str(art.native), *args], ""
-        if self.name == "ward":
-            return ([exe, "run", "--invoke", func, wasm] if func else [exe, "run", wasm, *args]), ""
+        if self.name in ("ward", "ward-fuel"):
+            # ward-fuel: the same build with fuel metering on and fuel that never runs
+            # out, to measure what metering costs.
+            run = [exe, "run"] + (["--fuel", str(2**64 - 1)] if self.name == "ward-fuel" else [])
+            return ([*run, "--invoke", func, wasm] if func else [*run, wasm, *args]), ""
         if self.name == "wasmi":
             return ([exe, "--invoke", func, wasm] if func else [exe, wasm, *args]), ""
         if self.name in ("wasmtime", "pulley"):
@@ -243,7 +246,7 @@ class Runtime:
         raise ValueError(self.name)
 
 
-RUNTIME_NAMES = ["ward", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native"]
+RUNTIME_NAMES = ["ward", "ward-fuel", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native"]
 
 
 def tool_version(cmd: list[str]) -> str:
@@ -275,11 +278,11 @@ def find_wasmtime() -> tuple[str | None, str]:
 def find_runtimes(names: list[str], ward: str | None) -> dict[str, Runtime]:
     found: dict[str, Runtime] = {}
     for name in names:
-        if name == "ward":
+        if name in ("ward", "ward-fuel"):
             exe = ward
             rt = Runtime(name, exe, "" if exe else "not built (cargo build --release -p ward-cli)")
             if exe:
-                rt.version = tool_version([exe, "--version"])
+                rt.version = tool_version([exe, "--version"]) + (" --fuel" if name == "ward-fuel" else "")
         elif name == "wasmi":
             exe = shutil.which("wasmi") or shutil.which("wasmi_cli")
             rt = Runtime(name, exe, "" if exe else "not installed (cargo install wasmi_cli)")
@@ -592,7 +595,7 @@ def main() -> int:
         except KeyError as e:
             raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}")
 
-    ward = build_ward(opts.ward) if "ward" in wanted else None
+    ward = build_ward(opts.ward) if {"ward", "ward-fuel"} & set(wanted) else None
     found = find_runtimes(wanted, ward)
     runtimes = [name for name, rt in found.items() if rt.exe]
     for name, rt in found.items():

@@ -532,6 +532,15 @@ impl Executor {
                 Op::I32Store16Imm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as u16).to_le_bytes()),
                 // SAFETY (four arms): the global lives as long as the store, which this
                 // executor holds mutably, so nothing else accesses it meanwhile.
+                Op::ConsumeFuel { amount } => {
+                    let fuel = &mut store.inner.fuel;
+                    let amount = amount as u64;
+                    if *fuel < amount {
+                        *fuel = 0;
+                        trap!(TrapKind::OutOfFuel);
+                    }
+                    *fuel -= amount;
+                }
                 Op::GlobalGet { dst, global } => set(fp, dst, unsafe { (*self.global(global)).bits } as u64),
                 Op::GlobalSet { src, global } => unsafe { (*self.global(global)).bits = get(fp, src) as u128 },
                 Op::GlobalGet128 { dst, global } => {
@@ -610,17 +619,9 @@ impl Executor {
         mem_write(self.mem, self.mem_len, self.get(addr), offset, bytes)
     }
 
-    /// Rarer ops: fuel, interrupts, references, memory size and growth; the bulk ops.
+    /// Rarer ops: interrupts, references, memory size and growth; the bulk ops.
     fn other(&mut self, store: &mut StoreInner, op: Op) -> OpResult {
         match op {
-            Op::ConsumeFuel { amount } => {
-                let amount = amount as u64;
-                if store.fuel < amount {
-                    store.fuel = 0;
-                    return Err(TrapKind::OutOfFuel);
-                }
-                store.fuel -= amount;
-            }
             Op::CheckInterrupt {} => {
                 if store.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
                     store
