@@ -43,22 +43,22 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,512 | 23,408 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,592 | 23,040 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,384 | 27,904 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,720 | 27,552 |
 /// | host-call check to a host function's first instruction              |       8 |    480 |
 /// | host-call check to the deepest point of an empty host function      |      32 |    880 |
-/// | host-call check to the deepest point of a `spectest` print function |   1,664 |    896 |
+/// | host-call check to the deepest point of a `spectest` print function |   1,728 |    896 |
 /// | host-call check to the deepest point of WASI `fd_write`             |     824 |  4,400 |
 /// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,680 |
 /// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,464 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,744 | 23,488 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,808 | 13,272 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,424 | 26,752 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,856 | 28,000 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,856 | 13,272 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,680 | 31,536 |
 ///
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
 /// Ubuntu 20.04 amd64): the largest need, 2,200 (WASI `path_filestat_get`), leaves 872
-/// spare. Debug builds use frames an order of magnitude larger; 32 KiB leaves 9 KiB
+/// spare. Debug builds use frames an order of magnitude larger; 40 KiB leaves 12 KiB
 /// spare. A program whose symbols are bound lazily should add 2 KiB (`ward
 /// stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
@@ -83,13 +83,13 @@ pub const TRANSLATION_STACK: usize = if cfg!(debug_assertions) {
 /// [`TRANSLATION_STACK`], a separate reserve keeps the guard that every call checks
 /// small. Measured below.
 pub const INSTANTIATION_STACK: usize = if cfg!(debug_assertions) {
-    32 * 1024
+    48 * 1024
 } else {
     6 * 1024
 };
 
 const RELEASE_GUARD: usize = 3 * 1024;
-const DEBUG_GUARD: usize = 32 * 1024;
+const DEBUG_GUARD: usize = 40 * 1024;
 
 /// How far below a thread's stack end a fault still counts as that stack's overflow:
 /// a frame larger than the guard page can jump over it (Linux leaves a gap of 256

@@ -207,7 +207,7 @@ pub fn check_ping_pong(engine: &Engine, module: &Module, target: &'static str) -
     );
     let deepest = store.data().deepest;
     // A level needs the guard free below the executor's frames. An unoptimised build
-    // (16 KiB of executor frame, a 32 KiB guard) cannot fit one in a 64 KiB thread: there
+    // (a 16 KiB executor frame, a 40 KiB guard) cannot fit one in a 64 KiB thread: there
     // the first host call traps, cleanly, which is all the stack allows.
     let room = ward::stack::thread_stack().map_or(usize::MAX, |s| s.size());
     if !cfg!(debug_assertions) || room > 64 << 10 {
