@@ -1,5 +1,5 @@
-//! The `execute` target: valid modules run in ward alone, and the ward side of the
-//! differential target.
+//! The `execute` target: valid modules run in ward alone; and the ward harness (dummy
+//! imports, argument conversion, trap checks) that the differential target shares.
 
 use arbitrary::Unstructured;
 use ward::{

@@ -152,6 +152,26 @@ fn a_wrong_oracle_is_outvoted() {
     assert_eq!(stats.oracle_disagreements, 1, "{stats:?}");
 }
 
+/// wasmi 2.0.0 panics translating this function (`unreachable!` in its translator: a
+/// store whose pointer and value are the same register, with an offset past 16 bits);
+/// wasmi 1 loads it. The panic is caught and the other oracle judges.
+#[test]
+fn a_crashing_oracle_is_outvoted() {
+    let wasm = wat(r#"
+        (module
+          (memory 1)
+          (global (mut i32) (i32.const 0))
+          (func (export "f") (param i32)
+            global.get 0
+            local.tee 0
+            local.get 0
+            i32.store offset=70000))
+    "#);
+    let stats = differential_module(&wasm, &[]);
+    assert_eq!((stats.calls, stats.traps), (1, 1), "{stats:?}");
+    assert_eq!(stats.oracle_disagreements, 1, "{stats:?}");
+}
+
 /// ward and both oracles agree on traps and state across calls of a handwritten module
 /// touching memory, globals, tables and indirect calls.
 #[test]

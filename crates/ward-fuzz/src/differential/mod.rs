@@ -14,7 +14,10 @@
 mod ward_runtime;
 mod wasmi_runtime;
 
+use std::cell::Cell;
 use std::fmt::{self, Write as _};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use arbitrary::Unstructured;
 
@@ -252,35 +255,37 @@ pub fn differential_module(wasm: &[u8], args: &[u8]) -> Stats {
 fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Stats {
     let mut stats = Stats::input();
     stats.modules += 1;
-    let mut oracles: Vec<Box<dyn Runtime>> = [
-        wasmi_runtime::v2::load(wasm, wasmi_eager),
-        wasmi_runtime::v1::load(wasm, wasmi_eager),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if oracles.is_empty() {
-        stats.inconclusive += 1;
-        return stats;
-    }
-    let mut ward = WardRuntime::load(wasm, compilation_mode(ward_eager));
     let mut run = Run {
         log: String::new(),
         disagreed: false,
     };
+    let loaded = [
+        guarded(|| wasmi_runtime::v2::load(wasm, wasmi_eager)),
+        guarded(|| wasmi_runtime::v1::load(wasm, wasmi_eager)),
+    ];
+    // An oracle that rejects the valid module, or crashes on it, is wrong.
+    run.disagreed = loaded.iter().any(|o| !matches!(o, Some(Some(_))));
+    let mut oracles: Vec<Box<dyn Runtime>> = loaded.into_iter().flatten().flatten().collect();
+    if oracles.is_empty() {
+        stats.inconclusive += 1;
+        return run.finish(stats);
+    }
+    let mut ward = WardRuntime::load(wasm, compilation_mode(ward_eager));
 
     let outcome = ward.instantiate();
-    let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.instantiate()).collect();
-    run.step(&mut oracles, Step::Instantiation, &outcome, outcomes);
+    let outcomes = oracles
+        .iter_mut()
+        .map(|o| guarded(|| o.instantiate()))
+        .collect();
+    let judged = run.step(&mut oracles, Step::Instantiation, &outcome, outcomes);
     match outcome {
         Outcome::Returned(_) => stats.instances += 1,
-        Outcome::Trapped(TrapCode::StackExhausted) => {
-            stats.inconclusive += 1;
-            return run.finish(stats);
-        }
         _ => return run.finish(stats),
     }
-    run.compare_state(&mut oracles, &ward, "after instantiation");
+    if !judged || !run.compare_state(&mut oracles, &ward, "after instantiation") {
+        stats.inconclusive += 1;
+        return run.finish(stats);
+    }
 
     let mut u = Unstructured::new(args);
     let funcs = ward.exported_funcs();
@@ -292,19 +297,53 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
         let _ = write!(run.log, "\ncall `{name}`{args:?}");
         stats.calls += 1;
         let outcome = ward.call(name, &args);
-        let outcomes: Vec<Outcome> = oracles.iter_mut().map(|o| o.call(name, &args)).collect();
+        let outcomes = oracles
+            .iter_mut()
+            .map(|o| guarded(|| o.call(name, &args)))
+            .collect();
         let _ = write!(run.log, " -> {outcome:?}");
-        run.step(&mut oracles, Step::Call(name), &outcome, outcomes);
-        if let Outcome::Trapped(code) = outcome {
+        let judged = run.step(&mut oracles, Step::Call(name), &outcome, outcomes);
+        if let Outcome::Trapped(_) = outcome {
             stats.traps += 1;
-            if code == TrapCode::StackExhausted {
-                stats.inconclusive += 1;
-                return run.finish(stats);
-            }
         }
-        run.compare_state(&mut oracles, &ward, &format!("after the call of `{name}`"));
+        if !judged || outcome.exhausted() {
+            stats.inconclusive += 1;
+            return run.finish(stats);
+        }
+        let when = format!("after the call of `{name}`");
+        if !run.compare_state(&mut oracles, &ward, &when) {
+            stats.inconclusive += 1;
+            return run.finish(stats);
+        }
     }
     run.finish(stats)
+}
+
+thread_local! {
+    /// Whether a panic on this thread is an oracle's, to be caught and kept quiet.
+    static IN_ORACLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, a call into an oracle, catching its panic: `None` when it panicked. An
+/// oracle's crash is its own bug, not ward's, and must not end the run as a finding.
+///
+/// A harness may install a panic hook that aborts (libFuzzer's does, so that a panic
+/// is a crash), which would fire before any unwinding; so the first call wraps the
+/// current hook in one that stays silent, and returns, for panics inside `f`.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static WRAP_HOOK: Once = Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !IN_ORACLE.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_ORACLE.with(|flag| flag.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    IN_ORACLE.with(|flag| flag.set(false));
+    result.ok()
 }
 
 /// What the engines just did.
@@ -317,73 +356,91 @@ enum Step<'a> {
 /// The history of one differential run, for the report of a mismatch.
 struct Run {
     log: String,
-    /// Whether an oracle disagreed with ward and another one agreed.
+    /// Whether an oracle disagreed with ward, or crashed, while another one agreed.
     disagreed: bool,
 }
 
 impl Run {
-    /// Keeps the oracles whose outcome agrees with ward's; panics if none does.
+    /// Keeps the oracles whose outcome (`None`: it panicked) agrees with ward's. Panics
+    /// if none agrees and one did not panic; returns false if all panicked.
     fn step(
         &mut self,
         oracles: &mut Vec<Box<dyn Runtime>>,
         step: Step<'_>,
         ward: &Outcome,
-        outcomes: Vec<Outcome>,
-    ) {
-        let agrees = |o: &Outcome| {
-            o.agrees_with(ward)
-                || (o.exhausted() && ward.exhausted())
-                // Failing to instantiate is agreement, whatever the reason on each side.
-                || (matches!(step, Step::Instantiation) && o.failed() && ward.failed())
+        outcomes: Vec<Option<Outcome>>,
+    ) -> bool {
+        let agrees = |o: &Option<Outcome>| {
+            o.as_ref().is_some_and(|o| {
+                o.agrees_with(ward)
+                    || (o.exhausted() && ward.exhausted())
+                    // Failing to instantiate is agreement, whatever the reason on each side.
+                    || (matches!(step, Step::Instantiation) && o.failed() && ward.failed())
+            })
         };
+        if outcomes.iter().all(Option::is_none) {
+            oracles.clear();
+            return false;
+        }
         if outcomes.iter().any(agrees) {
-            if !outcomes.iter().all(agrees) {
-                self.disagreed = true;
-            }
-            let mut keep = outcomes.iter().map(agrees);
-            oracles.retain(|_| keep.next().unwrap_or(false));
-            return;
+            self.keep(oracles, outcomes.iter().map(agrees).collect());
+            return true;
         }
         let mut report = match step {
             Step::Instantiation => format!("instantiation: ward {ward:?}"),
             Step::Call(name) => format!("call of `{name}`: ward {ward:?}"),
         };
         for (oracle, outcome) in oracles.iter().zip(&outcomes) {
-            let _ = write!(report, ", {} {outcome:?}", oracle.name());
+            match outcome {
+                Some(outcome) => write!(report, ", {} {outcome:?}", oracle.name()),
+                None => write!(report, ", {} panicked", oracle.name()),
+            }
+            .expect("a String takes any write");
         }
         self.mismatch(&report);
     }
 
-    /// Keeps the oracles whose exported state agrees with ward's; panics if none does.
+    /// Keeps the oracles whose exported state agrees with ward's. Panics if none agrees
+    /// and one did not panic; returns false if all panicked.
     fn compare_state(
         &mut self,
         oracles: &mut Vec<Box<dyn Runtime>>,
         ward: &WardRuntime,
         when: &str,
-    ) {
+    ) -> bool {
         let mine = ward.snapshot();
-        let differences: Vec<Option<String>> = oracles
+        // For each oracle: `None` if it panicked, else its difference from ward.
+        let differences: Vec<Option<Option<String>>> = oracles
             .iter()
-            .map(|o| mine.difference(&o.snapshot()))
+            .map(|o| guarded(|| mine.difference(&o.snapshot())))
             .collect();
-        if differences.iter().any(Option::is_none) {
-            if differences.iter().any(Option::is_some) {
-                self.disagreed = true;
-            }
-            let mut keep = differences.iter().map(Option::is_none);
-            oracles.retain(|_| keep.next().unwrap_or(false));
-            return;
+        if differences.iter().all(Option::is_none) {
+            oracles.clear();
+            return false;
+        }
+        let agrees = |d: &Option<Option<String>>| matches!(d, Some(None));
+        if differences.iter().any(agrees) {
+            self.keep(oracles, differences.iter().map(agrees).collect());
+            return true;
         }
         let mut report = format!("{when}, exported state differs:");
         for (oracle, difference) in oracles.iter().zip(&differences) {
-            let _ = write!(
-                report,
-                "\n  ward against {}: {}",
-                oracle.name(),
-                difference.as_deref().unwrap_or_default()
-            );
+            let difference = match difference {
+                Some(difference) => difference.as_deref().unwrap_or_default(),
+                None => "the oracle panicked",
+            };
+            let _ = write!(report, "\n  ward against {}: {difference}", oracle.name());
         }
         self.mismatch(&report);
+    }
+
+    /// Drops the oracles not marked to keep, noting a disagreement if there are any.
+    fn keep(&mut self, oracles: &mut Vec<Box<dyn Runtime>>, keep: Vec<bool>) {
+        if keep.contains(&false) {
+            self.disagreed = true;
+        }
+        let mut keep = keep.into_iter();
+        oracles.retain(|_| keep.next().unwrap_or(false));
     }
 
     fn mismatch(&self, what: &str) -> ! {
