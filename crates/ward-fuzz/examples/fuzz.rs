@@ -8,7 +8,8 @@
 //! ```
 //!
 //! A failing input is saved under `fuzz/artifacts/<target>/` (where cargo-fuzz saves
-//! its own), and the run stops. The input being run is also kept in
+//! its own), and the run stops; so are the first inputs on which an oracle of the
+//! differential target was outvoted (`outvoted-*`). The input being run is also kept in
 //! `fuzz/artifacts/<target>/last-input`, so that a crash that kills the process (an
 //! abort, a fault) leaves its input behind.
 
@@ -19,6 +20,9 @@ use std::time::{Duration, Instant};
 
 use ward_fuzz::inputs::{self, Rng};
 use ward_fuzz::Stats;
+
+/// How many inputs with an outvoted oracle a run keeps.
+const MAX_OUTVOTED_SAVED: u64 = 20;
 
 const USAGE: &str = "usage: fuzz <load|execute|differential> <seconds> [--seed N] [--max-len N]
        fuzz <target> --replay <file or folder>...
@@ -113,7 +117,15 @@ fn fuzz(
         // Written before the run: a crash that kills the process leaves it behind.
         let _ = std::fs::write(&last, &input);
         match panic::catch_unwind(AssertUnwindSafe(|| target_fn(&input))) {
-            Ok(s) => stats += s,
+            Ok(s) => {
+                // A few inputs on which an oracle was outvoted, to look into with
+                // `--replay` and WARD_FUZZ_SHOW_OUTVOTED=1.
+                if s.oracle_disagreements > 0 && stats.oracle_disagreements < MAX_OUTVOTED_SAVED {
+                    let name = format!("outvoted-seed{seed}-{}", stats.inputs);
+                    let _ = std::fs::write(artifacts.join(name), &input);
+                }
+                stats += s;
+            }
             Err(_) => {
                 let name = format!("crash-seed{seed}-{}", stats.inputs);
                 let path = artifacts.join(name);

@@ -17,7 +17,7 @@ mod wasmi_runtime;
 use std::cell::Cell;
 use std::fmt::{self, Write as _};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use arbitrary::Unstructured;
 
@@ -346,6 +346,13 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     result.ok()
 }
 
+/// Whether to print the oracles outvoted (`WARD_FUZZ_SHOW_OUTVOTED` set): to tell
+/// which oracle is wrong how often, and why.
+fn show_outvoted() -> bool {
+    static SHOW: OnceLock<bool> = OnceLock::new();
+    *SHOW.get_or_init(|| std::env::var_os("WARD_FUZZ_SHOW_OUTVOTED").is_some())
+}
+
 /// What the engines just did.
 #[derive(Clone, Copy)]
 enum Step<'a> {
@@ -378,26 +385,14 @@ impl Run {
                     || (matches!(step, Step::Instantiation) && o.failed() && ward.failed())
             })
         };
-        if outcomes.iter().all(Option::is_none) {
-            oracles.clear();
-            return false;
-        }
-        if outcomes.iter().any(agrees) {
-            self.keep(oracles, outcomes.iter().map(agrees).collect());
-            return true;
-        }
-        let mut report = match step {
+        let what = match step {
             Step::Instantiation => format!("instantiation: ward {ward:?}"),
             Step::Call(name) => format!("call of `{name}`: ward {ward:?}"),
         };
-        for (oracle, outcome) in oracles.iter().zip(&outcomes) {
-            match outcome {
-                Some(outcome) => write!(report, ", {} {outcome:?}", oracle.name()),
-                None => write!(report, ", {} panicked", oracle.name()),
-            }
-            .expect("a String takes any write");
-        }
-        self.mismatch(&report);
+        let views = outcomes
+            .iter()
+            .map(|o| o.as_ref().map(|o| format!("{o:?}")));
+        self.judge(oracles, &what, outcomes.iter().map(agrees).collect(), views)
     }
 
     /// Keeps the oracles whose exported state agrees with ward's. Panics if none agrees
@@ -414,33 +409,54 @@ impl Run {
             .iter()
             .map(|o| guarded(|| mine.difference(&o.snapshot())))
             .collect();
-        if differences.iter().all(Option::is_none) {
+        let agree = differences
+            .iter()
+            .map(|d| matches!(d, Some(None)))
+            .collect();
+        let views = differences
+            .into_iter()
+            .map(|d| d.map(|d| d.unwrap_or_else(|| "the same".into())));
+        let what = format!("{when}, exported state (ward against the oracle)");
+        self.judge(oracles, &what, agree, views)
+    }
+
+    /// Keeps the oracles that agree with ward, given what each reported (`None`: it
+    /// panicked). Panics if none agrees and one did not panic; returns false if all
+    /// panicked. With `WARD_FUZZ_SHOW_OUTVOTED` set, prints each oracle dropped.
+    fn judge(
+        &mut self,
+        oracles: &mut Vec<Box<dyn Runtime>>,
+        what: &str,
+        agree: Vec<bool>,
+        views: impl Iterator<Item = Option<String>>,
+    ) -> bool {
+        let views: Vec<Option<String>> = views.collect();
+        if views.iter().all(Option::is_none) {
             oracles.clear();
             return false;
         }
-        let agrees = |d: &Option<Option<String>>| matches!(d, Some(None));
-        if differences.iter().any(agrees) {
-            self.keep(oracles, differences.iter().map(agrees).collect());
-            return true;
+        let views: Vec<String> = oracles
+            .iter()
+            .zip(views)
+            .map(|(oracle, view)| {
+                let view = view.unwrap_or_else(|| "panicked".into());
+                format!("{} {view}", oracle.name())
+            })
+            .collect();
+        if !agree.contains(&true) {
+            self.mismatch(&format!("{what}; {}", views.join("; ")));
         }
-        let mut report = format!("{when}, exported state differs:");
-        for (oracle, difference) in oracles.iter().zip(&differences) {
-            let difference = match difference {
-                Some(difference) => difference.as_deref().unwrap_or_default(),
-                None => "the oracle panicked",
-            };
-            let _ = write!(report, "\n  ward against {}: {difference}", oracle.name());
-        }
-        self.mismatch(&report);
-    }
-
-    /// Drops the oracles not marked to keep, noting a disagreement if there are any.
-    fn keep(&mut self, oracles: &mut Vec<Box<dyn Runtime>>, keep: Vec<bool>) {
-        if keep.contains(&false) {
+        if agree.contains(&false) {
             self.disagreed = true;
+            if show_outvoted() {
+                for (view, _) in views.iter().zip(&agree).filter(|(_, agrees)| !**agrees) {
+                    eprintln!("oracle outvoted at {what}: {view}");
+                }
+            }
         }
-        let mut keep = keep.into_iter();
+        let mut keep = agree.into_iter();
         oracles.retain(|_| keep.next().unwrap_or(false));
+        true
     }
 
     fn mismatch(&self, what: &str) -> ! {

@@ -174,9 +174,16 @@ macro_rules! wasmi_runtime {
             }
 
             fn failure(err: &wasmi::Error) -> Outcome {
+                use wasmi::errors::ErrorKind;
                 use wasmi::TrapCode as W;
                 let Some(code) = err.as_trap_code() else {
-                    return Outcome::Failed(err.to_string());
+                    // wasmi 1 reports some out-of-bounds bulk operations (`table.copy`)
+                    // as table or memory errors, not as traps.
+                    return match err.kind() {
+                        ErrorKind::Table(_) => Outcome::Trapped(TrapCode::TableOutOfBounds),
+                        ErrorKind::Memory(_) => Outcome::Trapped(TrapCode::MemoryOutOfBounds),
+                        _ => Outcome::Failed(err.to_string()),
+                    };
                 };
                 Outcome::Trapped(match code {
                     W::UnreachableCodeReached => TrapCode::Unreachable,
