@@ -9,39 +9,18 @@
 mod bulk;
 #[macro_use]
 mod numeric;
+mod dispatch;
 mod simd;
+
+pub(crate) use dispatch::{handler_of, Handler};
 
 use std::ptr;
 
 use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
-use crate::ir::{CompiledFunc, Op};
-use crate::vm::{FuncKind, GlobalEntity, GlobalPtr, StoreInner, ValueStack};
+use crate::ir::{CompiledFunc, Instr, Op};
+use crate::vm::{FuncKind, GlobalEntity, GlobalPtr, StoreInner};
 use crate::{Caller, Store};
-use numeric::*;
 use std::sync::atomic::{AtomicPtr, Ordering};
-
-/// Loads a `$ty` from memory 0 (`$mem`, `$len` bytes) at `addr + offset` into `dst`,
-/// converted by `$conv`.
-macro_rules! load {
-    ($mem:ident, $len:ident, $fp:ident, $trap:ident, $dst:expr, $addr:expr, $offset:expr, $ty:ty, |$v:ident| $conv:expr) => {
-        match mem_read::<{ std::mem::size_of::<$ty>() }>($mem, $len, get($fp, $addr), $offset) {
-            Ok(bytes) => {
-                let $v = <$ty>::from_le_bytes(bytes);
-                set($fp, $dst, $conv)
-            }
-            Err(kind) => $trap!(kind),
-        }
-    };
-}
-
-/// Stores `$bytes` to memory 0 at `addr + offset`.
-macro_rules! store {
-    ($mem:ident, $len:ident, $fp:ident, $trap:ident, $addr:expr, $offset:expr, $bytes:expr) => {
-        if let Err(kind) = mem_write($mem, $len, get($fp, $addr), $offset, $bytes) {
-            $trap!(kind)
-        }
-    };
-}
 
 /// The bounds-checked address `addr + offset` of an `n`-byte access to a memory of `len`
 /// bytes.
@@ -86,7 +65,7 @@ fn mem_write<const N: usize>(
 /// The saved state of a caller while its callee runs.
 pub(crate) struct Frame {
     /// Where the caller resumes.
-    ip: *const Op,
+    ip: *const Instr,
     /// The caller's frame base, in cells from the start of the stack.
     fbase: usize,
     code: *const CompiledFunc,
@@ -150,12 +129,34 @@ fn call_host<T>(
     result
 }
 
-/// The registers of the running function.
-struct Executor {
+/// A host call with the store's type erased: `call_host` for the store's `T`.
+type HostCall = unsafe fn(*mut (), u32, u32, usize, Option<u32>) -> Result<(), Trap>;
+
+/// Calls host function `index` (store function `func`) of the `Store<T>` at `store`.
+///
+/// # Safety
+///
+/// `store` is the `Store<T>` the executor runs in, and no reference into it is live.
+unsafe fn call_host_erased<T>(
+    store: *mut (),
+    func: u32,
+    index: u32,
+    base: usize,
+    caller_instance: Option<u32>,
+) -> Result<(), Trap> {
+    // SAFETY: guaranteed by the caller.
+    let store = unsafe { &mut *(store as *mut Store<T>) };
+    call_host(store, func, index, base, caller_instance)
+}
+
+/// The registers of the running function, and the store it runs in. The handlers keep
+/// `ip`, `fp` and the memory in machine registers and write them back here before
+/// anything out of line; `fp` and the memory here are always current.
+pub(crate) struct Executor {
     /// The stack's cells.
     cells: *mut u64,
     capacity: usize,
-    ip: *const Op,
+    ip: *const Instr,
     /// The current frame: `cells + fbase`.
     fp: *mut u64,
     fbase: usize,
@@ -170,6 +171,16 @@ struct Executor {
     mem_len: usize,
     /// Frames below this depth belong to outer activations.
     entry_depth: usize,
+    /// The store: its type-independent part, the whole store (a `Store<T>`), and the
+    /// host-call entry for its `T`.
+    inner: *mut StoreInner,
+    store: *mut (),
+    host_call: HostCall,
+    /// Why the activation stopped, when it trapped.
+    trap: Option<Trap>,
+    /// The frame address of the first handler of the current dispatch chain.
+    #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+    chain_frame: usize,
 }
 
 /// How an op that may trap ends.
@@ -178,10 +189,17 @@ type OpResult = Result<(), TrapKind>;
 impl Executor {
     /// Runs wasm function `func` to completion.
     fn run<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
-        let cells = store.inner.stack.base();
+        let store_ptr: *mut Store<T> = store;
+        // SAFETY: `store_ptr` comes from a live `&mut Store<T>`.
+        let inner = unsafe { &raw mut (*store_ptr).inner };
+        // SAFETY: as above; the reference ends before the executor uses the pointers.
+        let (cells, capacity, entry_depth) = unsafe {
+            let stack = &mut (*inner).stack;
+            (stack.base(), stack.capacity(), stack.frames.len())
+        };
         let mut exec = Executor {
             cells,
-            capacity: store.inner.stack.capacity(),
+            capacity,
             ip: ptr::null(),
             fp: ptr::null_mut(),
             fbase: 0,
@@ -191,25 +209,63 @@ impl Executor {
             globals: ptr::null(),
             mem: ptr::null_mut(),
             mem_len: 0,
-            entry_depth: store.inner.stack.frames.len(),
+            entry_depth,
+            inner,
+            store: store_ptr as *mut (),
+            host_call: call_host_erased::<T>,
+            trap: None,
+            #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+            chain_frame: 0,
         };
-        let saved_top = store.inner.stack.top;
-        let result = match exec.enter(&mut store.inner, func, base) {
-            Ok(()) => exec.execute(store),
+        let saved_top = exec.store_mut().stack.top;
+        let result = match exec.enter(func, base) {
+            Ok(()) => exec.run_loop(),
             Err(trap) => Err(trap),
         };
-        store.inner.stack.top = saved_top;
+        exec.store_mut().stack.top = saved_top;
         result.map_err(|mut trap| {
-            let (frames, omitted) = exec.backtrace(&store.inner);
+            let (frames, omitted) = exec.backtrace();
             trap.set_backtrace_if_empty(frames, omitted);
-            store.inner.stack.frames.truncate(exec.entry_depth);
+            let depth = exec.entry_depth;
+            exec.store_mut().stack.frames.truncate(depth);
             trap
         })
     }
 
+    /// The store's type-independent part.
+    #[inline(always)]
+    fn store_mut(&mut self) -> &mut StoreInner {
+        // SAFETY: the executor runs with the store borrowed mutably (`run`), and only
+        // the executor's methods reach it, one reference at a time; a host call
+        // (`call_host_erased`) happens while no such reference is live.
+        unsafe { &mut *self.inner }
+    }
+
+    /// Runs handlers from `self.ip` until the activation ends.
+    fn run_loop(&mut self) -> Result<(), Trap> {
+        let mut ip = self.ip;
+        loop {
+            #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+            {
+                self.chain_frame = 0;
+            }
+            // SAFETY: `ip` points at an op of the running function (see `dispatch!`).
+            let handler = unsafe { (*ip).handler };
+            ip = handler(ip, self.fp, self.mem, self.mem_len, self);
+            if ip.is_null() {
+                return match self.trap.take() {
+                    Some(trap) => Err(trap),
+                    None => Ok(()),
+                };
+            }
+        }
+    }
+
     /// Switches the registers to the start of wasm function `func` with its frame at
     /// cell `base`, after checking the wasm stack has room for it.
-    fn enter(&mut self, store: &mut StoreInner, func: u32, base: usize) -> Result<(), Trap> {
+    fn enter(&mut self, func: u32, base: usize) -> Result<(), Trap> {
+        // SAFETY: see `store_mut`; `self.store_mut()` would hold all of `self`.
+        let store = unsafe { &mut *self.inner };
         let FuncKind::Wasm {
             instance,
             ref module,
@@ -245,7 +301,7 @@ impl Executor {
             self.inst = instance;
             self.code_table = store.instances[instance as usize].code.as_ptr();
             self.globals = store.instances[instance as usize].global_ptrs.as_ptr();
-            self.load_memory(store);
+            self.load_memory();
         }
         Ok(())
     }
@@ -269,12 +325,9 @@ impl Executor {
     /// Calls translated function `code` of the current instance with its frame at slot
     /// `base`: the fast path of `CallInternal`.
     #[inline(always)]
-    fn call_internal(
-        &mut self,
-        stack: &mut ValueStack,
-        code: *const CompiledFunc,
-        base: u32,
-    ) -> OpResult {
+    fn call_internal(&mut self, code: *const CompiledFunc, base: u32) -> OpResult {
+        // SAFETY: see `store_mut`.
+        let stack = unsafe { &mut (*self.inner).stack };
         // SAFETY: a non-null entry of the code table is a live compiled function (see
         // `enter`).
         let code = unsafe { &*code };
@@ -295,7 +348,9 @@ impl Executor {
     }
 
     /// Caches the base and length of the current instance's memory 0.
-    fn load_memory(&mut self, store: &mut StoreInner) {
+    fn load_memory(&mut self) {
+        // SAFETY: see `store_mut`.
+        let store = unsafe { &mut *self.inner };
         match store.instances[self.inst as usize].memories.first() {
             Some(&m) => {
                 let data = &mut store.memories[m as usize].data;
@@ -311,17 +366,19 @@ impl Executor {
 
     /// The wasm frames active now, innermost first, without the middle of a deep stack;
     /// and the number of frames left out.
-    fn backtrace(&self, store: &StoreInner) -> (Vec<FrameInfo>, usize) {
+    fn backtrace(&mut self) -> (Vec<FrameInfo>, usize) {
+        // SAFETY: see `store_mut`.
+        let store: &StoreInner = unsafe { &*self.inner };
         let mut frames = Vec::new();
         if self.code.is_null() {
             return (frames, 0);
         }
-        let mut add = |inst: u32, code: *const CompiledFunc, ip: *const Op| {
+        let mut add = |inst: u32, code: *const CompiledFunc, ip: *const Instr| {
             let module = &store.instances[inst as usize].module;
             // SAFETY: `code` is a live compiled function (see `enter`) and `ip` points
             // into its ops, at most one past the op that was running.
             let code = unsafe { &*code };
-            let at = (ip as usize - code.ops.as_ptr() as usize) / std::mem::size_of::<Op>();
+            let at = (ip as usize - code.ops.as_ptr() as usize) / std::mem::size_of::<Instr>();
             let offset = code.offsets.get(at).copied().unwrap_or(0);
             let func_index = code.func_index;
             frames.push(FrameInfo {
@@ -348,13 +405,15 @@ impl Executor {
 
     /// Calls store function `callee` with its frame at slot `base` of the current frame.
     /// For a wasm callee the registers switch to it; a host callee runs to completion.
-    fn call<T>(&mut self, store: &mut Store<T>, callee: u32, base: u32) -> Result<(), Trap> {
+    fn call(&mut self, callee: u32, base: u32) -> Result<(), Trap> {
         let abs = self.fbase + base as usize;
-        match store.inner.funcs[callee as usize].kind {
+        match self.store_mut().funcs[callee as usize].kind {
             FuncKind::Host { index } => {
-                call_host(store, callee, index, abs, Some(self.inst))?;
+                // SAFETY: `self.store` is the running `Store<T>` and no reference into
+                // it is live across the call.
+                unsafe { (self.host_call)(self.store, callee, index, abs, Some(self.inst))? };
                 // The host may have grown or replaced memories.
-                self.load_memory(&mut store.inner);
+                self.load_memory();
                 // SAFETY: the op after a call exists: every function ends in `Return`.
                 self.ip = unsafe { self.ip.add(1) };
                 Ok(())
@@ -367,16 +426,28 @@ impl Executor {
                     code: self.code,
                     inst: self.inst,
                 };
-                self.enter(&mut store.inner, callee, abs)?;
-                store.inner.stack.frames.push(frame);
+                self.enter(callee, abs)?;
+                self.store_mut().stack.frames.push(frame);
                 Ok(())
             }
         }
     }
 
+    /// Calls defined function `func` of the current instance, which this instance has
+    /// not called before.
+    fn call_defined(&mut self, func: u32, base: u32) -> Result<(), Trap> {
+        let inst = self.inst as usize;
+        let instance = &self.store_mut().instances[inst];
+        let index = instance.module.info.num_imported_funcs + func;
+        let callee = instance.funcs[index as usize];
+        self.call(callee, base)
+    }
+
     /// Pops the current frame; returns false when it was the activation's outermost.
     #[inline(always)]
-    fn ret(&mut self, store: &mut StoreInner) -> bool {
+    fn ret(&mut self) -> bool {
+        // SAFETY: see `store_mut`.
+        let store = unsafe { &mut *self.inner };
         if store.stack.frames.len() == self.entry_depth {
             return false;
         }
@@ -392,191 +463,22 @@ impl Executor {
             self.inst = frame.inst;
             self.code_table = store.instances[frame.inst as usize].code.as_ptr();
             self.globals = store.instances[frame.inst as usize].global_ptrs.as_ptr();
-            self.load_memory(store);
+            self.load_memory();
         }
         true
     }
 
-    /// The interpreter loop: one `match` on every op, so that each op costs one
-    /// indirect jump. Ops that fall out of the match go on to the next op; branches,
-    /// calls and returns set `ip` themselves and `continue`.
-    ///
-    /// The hot registers (`ip`, `fp`, the memory's base and length) live in locals, so
-    /// that the compiler keeps them in machine registers; they are written back to
-    /// `self` before anything out of line that reads them, and reloaded after anything
-    /// that may change them (calls, returns, memory growth, host functions).
-    fn execute<T>(&mut self, store: &mut Store<T>) -> Result<(), Trap> {
-        let mut ip = self.ip;
-        let mut fp = self.fp;
-        let mut mem = self.mem;
-        let mut mem_len = self.mem_len;
-        macro_rules! trap {
-            ($kind:expr) => {{
-                self.ip = ip;
-                return Err(Trap::from_kind($kind));
-            }};
-        }
-        // Writes `ip` back, runs `$e` out of line, and reloads what it may have changed.
-        macro_rules! out_of_line {
-            ($e:expr) => {{
-                self.ip = ip;
-                let result = $e;
-                ip = self.ip;
-                fp = self.fp;
-                mem = self.mem;
-                mem_len = self.mem_len;
-                result
-            }};
-        }
-        loop {
-            // SAFETY: `ip` always points at an op of the running function: translation
-            // ends every function in `Return` and resolves every branch inside it.
-            let op: &Op = unsafe { &*ip };
-            // Matching the place `*op` copies only the fields an arm binds.
-            match_op!(fp, ip, *op, trap, {
-                Op::Br { offset } => jump!(ip, true, offset),
-                Op::BrIfNez { cond, offset } => jump!(ip, get(fp, cond) as u32 != 0, offset),
-                Op::BrIfEqz { cond, offset } => jump!(ip, get(fp, cond) as u32 == 0, offset),
-                Op::BrTable { index, len } => {
-                    let i = (get(fp, index) as u32).min(len);
-                    // SAFETY: `len + 1` `Br` ops follow the table.
-                    ip = unsafe { ip.add(1 + i as usize) };
-                    continue;
-                }
-                Op::Return { src, len } => {
-                    if len == 1 {
-                        set(fp, 0, get(fp, src));
-                    } else {
-                        // SAFETY: both ranges are inside the current frame.
-                        unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
-                    }
-                    if !out_of_line!(self.ret(&mut store.inner)) {
-                        return Ok(());
-                    }
-                    continue;
-                }
-                Op::CallInternal { func, base } => {
-                    // SAFETY: `func` indexes the module's defined functions (validated),
-                    // and the table has one entry for each.
-                    let code = unsafe { (*self.code_table.add(func as usize)).load(Ordering::Relaxed) };
-                    if code.is_null() {
-                        // First call from this instance: resolve and translate it.
-                        let instance = &store.inner.instances[self.inst as usize];
-                        let index = instance.module.info.num_imported_funcs + func;
-                        let callee = instance.funcs[index as usize];
-                        out_of_line!(self.call(store, callee, base))?;
-                    } else if let Err(kind) =
-                        out_of_line!(self.call_internal(&mut store.inner.stack, code, base))
-                    {
-                        trap!(kind)
-                    }
-                    continue;
-                }
-                Op::Call { func, base } => {
-                    let callee = store.inner.instances[self.inst as usize].funcs[func as usize];
-                    out_of_line!(self.call(store, callee, base))?;
-                    continue;
-                }
-                Op::CallIndirect {
-                    type_index,
-                    table,
-                    index,
-                    base,
-                } => {
-                    let callee = match self.indirect_callee(&store.inner, type_index, table, index) {
-                        Ok(callee) => callee,
-                        Err(kind) => trap!(kind),
-                    };
-                    out_of_line!(self.call(store, callee, base))?;
-                    continue;
-                }
-                Op::Unreachable {} => trap!(TrapKind::Unreachable),
-                Op::Copy { dst, src } => set(fp, dst, get(fp, src)),
-                Op::CopySpan { dst, src, len } => {
-                    // SAFETY: both ranges are inside the current frame.
-                    unsafe { ptr::copy(fp.add(src as usize), fp.add(dst as usize), len as usize) }
-                }
-                Op::Const32 { dst, value } => set(fp, dst, value as u64),
-                Op::Const64 { dst, lo, hi } => set(fp, dst, (hi as u64) << 32 | lo as u64),
-                Op::Select {
-                    dst,
-                    other,
-                    cond,
-                    cells,
-                } => {
-                    if get(fp, cond) as u32 == 0 {
-                        for i in 0..cells {
-                            set(fp, dst + i, get(fp, other + i));
-                        }
-                    }
-                }
-                Op::I32Load { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u32, |v| v as u64),
-                Op::I64Load { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u64, |v| v),
-                Op::I32Load8S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i8, |v| v as i32 as u32 as u64),
-                Op::I32Load8U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u8, |v| v as u64),
-                Op::I32Load16S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i16, |v| v as i32 as u32 as u64),
-                Op::I32Load16U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u16, |v| v as u64),
-                Op::I64Load8S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i8, |v| v as i64 as u64),
-                Op::I64Load8U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u8, |v| v as u64),
-                Op::I64Load16S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i16, |v| v as i64 as u64),
-                Op::I64Load16U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u16, |v| v as u64),
-                Op::I64Load32S { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, i32, |v| v as i64 as u64),
-                Op::I64Load32U { dst, addr, offset } => load!(mem, mem_len, fp, trap, dst, addr, offset, u32, |v| v as u64),
-                Op::I32Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u32).to_le_bytes()),
-                Op::I64Store { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, get(fp, src).to_le_bytes()),
-                Op::I32Store8 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u8).to_le_bytes()),
-                Op::I32Store16 { addr, src, offset } => store!(mem, mem_len, fp, trap, addr, offset, (get(fp, src) as u16).to_le_bytes()),
-                Op::I32StoreImm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, value.to_le_bytes()),
-                Op::I64StoreImm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as i32 as i64).to_le_bytes()),
-                Op::I32Store8Imm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as u8).to_le_bytes()),
-                Op::I32Store16Imm { addr, value, offset } => store!(mem, mem_len, fp, trap, addr, offset, (value as u16).to_le_bytes()),
-                // SAFETY (four arms): the global lives as long as the store, which this
-                // executor holds mutably, so nothing else accesses it meanwhile.
-                Op::ConsumeFuel { amount } => {
-                    let fuel = &mut store.inner.fuel;
-                    let amount = amount as u64;
-                    if *fuel < amount {
-                        *fuel = 0;
-                        trap!(TrapKind::OutOfFuel);
-                    }
-                    *fuel -= amount;
-                }
-                Op::GlobalGet { dst, global } => set(fp, dst, unsafe { (*self.global(global)).bits } as u64),
-                Op::GlobalSet { src, global } => unsafe { (*self.global(global)).bits = get(fp, src) as u128 },
-                Op::GlobalGet128 { dst, global } => {
-                    let bits = unsafe { (*self.global(global)).bits };
-                    set(fp, dst, bits as u64);
-                    set(fp, dst + 1, (bits >> 64) as u64);
-                }
-                Op::GlobalSet128 { src, global } => unsafe {
-                    (*self.global(global)).bits = get(fp, src) as u128 | (get(fp, src + 1) as u128) << 64
-                },
-                simd if simd.is_simd() => {
-                    if let Err(kind) = out_of_line!(self.simd(simd)) {
-                        trap!(kind)
-                    }
-                }
-                other => {
-                    if let Err(kind) = out_of_line!(self.other(&mut store.inner, other)) {
-                        trap!(kind)
-                    }
-                }
-            });
-            // SAFETY: the ops that fall through are never the last op of a function.
-            ip = unsafe { ip.add(1) };
-        }
-    }
-
     fn indirect_callee(
-        &self,
-        store: &StoreInner,
+        &mut self,
         type_index: u32,
         table: u32,
         index: u32,
     ) -> Result<u32, TrapKind> {
-        let instance = &store.instances[self.inst as usize];
-        let table = &store.tables[instance.tables[table as usize] as usize];
         let i = self.get(index) as u32;
+        let inst = self.inst as usize;
+        let store = self.store_mut();
+        let instance = &store.instances[inst];
+        let table = &store.tables[instance.tables[table as usize] as usize];
         let r = *table
             .elems
             .get(i as usize)
@@ -620,7 +522,9 @@ impl Executor {
     }
 
     /// Rarer ops: interrupts, references, memory size and growth; the bulk ops.
-    fn other(&mut self, store: &mut StoreInner, op: Op) -> OpResult {
+    fn other(&mut self, op: Op) -> OpResult {
+        // SAFETY: see `store_mut`.
+        let store = unsafe { &mut *self.inner };
         match op {
             Op::CheckInterrupt {} => {
                 if store.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
@@ -639,7 +543,7 @@ impl Executor {
                 let delta = self.get(delta) as u32;
                 let m = store.instances[self.inst as usize].memories[0];
                 let old = store.memories[m as usize].grow(delta, store.limits.memory_size);
-                self.load_memory(store);
+                self.load_memory();
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);
             }
             other => self.bulk(store, other)?,

@@ -273,742 +273,491 @@ macro_rules! bin_imm {
 
 /// Jumps by `$offset` ops when `$taken`, else to the next op, and goes on dispatching.
 macro_rules! jump {
-    ($ip:ident, $taken:expr, $offset:expr) => {{
-        // SAFETY: branch offsets stay within the function: the translator resolves every
-        // one to an op of the same function.
-        $ip = unsafe {
+    ($ip:ident, $taken:expr, $offset:expr) => {
+        // SAFETY: translation resolves every branch to an op of the same function, and
+        // a fused compare-and-branch is never a function's last op.
+        unsafe {
             $ip.byte_offset(if $taken {
                 $offset as isize
             } else {
-                std::mem::size_of::<crate::ir::Op>() as isize
+                std::mem::size_of::<crate::ir::Instr>() as isize
             })
-        };
-        continue;
-    }};
+        }
+    };
 }
 
-/// The numeric arms of [`match_op`], each preceded by the attributes `$arith` (or, for
-/// the compare-and-branch arms, `$branch`), then the arms in `$rest`.
-macro_rules! match_op_with {
-    ([$($arith:tt)*] [$($branch:tt)*] $this:ident, $ip:ident, $op:expr, $trap:ident, { $($rest:tt)* }) => {
-        match $op {
-            $($arith)*
-            Op::I32Eqz { dst, src } => un!($this, dst, src, u32_, from_bool, |x| x == 0),
-            $($arith)*
-            Op::I64Eqz { dst, src } => un!($this, dst, src, u64_, from_bool, |x| x == 0),
-            $($arith)*
-            Op::I32Clz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.leading_zeros()),
-            $($arith)*
-            Op::I32Ctz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.trailing_zeros()),
-            $($arith)*
-            Op::I32Popcnt { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.count_ones()),
-            $($arith)*
-            Op::I64Clz { dst, src } => {
+/// Every numeric op, as `Name { fields } => body` arms handed to macro `$cb`: the
+/// `arith` arms evaluate to `()` (a trapping one invokes `$trap!(kind)`), the `branch`
+/// arms to the op to run next. `$this` names the frame pointer, `$ip` the running op.
+macro_rules! numeric_ops {
+    ($cb:ident, $this:ident, $ip:ident, $trap:ident) => {
+        $cb! {
+            ($this, $ip)
+            arith {
+            I32Eqz { dst, src } => un!($this, dst, src, u32_, from_bool, |x| x == 0),
+            I64Eqz { dst, src } => un!($this, dst, src, u64_, from_bool, |x| x == 0),
+            I32Clz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.leading_zeros()),
+            I32Ctz { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.trailing_zeros()),
+            I32Popcnt { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x.count_ones()),
+            I64Clz { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x.leading_zeros() as u64)
-            }
-            $($arith)*
-            Op::I64Ctz { dst, src } => {
+            },
+            I64Ctz { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x.trailing_zeros() as u64)
-            }
-            $($arith)*
-            Op::I64Popcnt { dst, src } => {
+            },
+            I64Popcnt { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x.count_ones() as u64)
-            }
-            $($arith)*
-            Op::F32Abs { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
-            $($arith)*
-            Op::F32Neg { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
-            $($arith)*
-            Op::F32Ceil { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
-            $($arith)*
-            Op::F32Floor { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
-            $($arith)*
-            Op::F32Trunc { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
-            $($arith)*
-            Op::F32Nearest { dst, src } => {
+            },
+            F32Abs { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
+            F32Neg { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
+            F32Ceil { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
+            F32Floor { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
+            F32Trunc { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
+            F32Nearest { dst, src } => {
                 un!($this, dst, src, f32_, from_f32, |x| round32(
                     x,
                     f32::round_ties_even
                 ))
-            }
-            $($arith)*
-            Op::F32Sqrt { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
-            $($arith)*
-            Op::F64Abs { dst, src } => {
+            },
+            F32Sqrt { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
+            F64Abs { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
-            }
-            $($arith)*
-            Op::F64Neg { dst, src } => {
+            },
+            F64Neg { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
-            }
-            $($arith)*
-            Op::F64Ceil { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
-            $($arith)*
-            Op::F64Floor { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
-            $($arith)*
-            Op::F64Trunc { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
-            $($arith)*
-            Op::F64Nearest { dst, src } => {
+            },
+            F64Ceil { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
+            F64Floor { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
+            F64Trunc { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
+            F64Nearest { dst, src } => {
                 un!($this, dst, src, f64_, from_f64, |x| round64(
                     x,
                     f64::round_ties_even
                 ))
-            }
-            $($arith)*
-            Op::F64Sqrt { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
-            $($arith)*
-            Op::I32WrapI64 { dst, src } => un!($this, dst, src, u64_, from_u32, |x| x as u32),
-            $($arith)*
-            Op::I64ExtendI32S { dst, src } => un!($this, dst, src, i32_, from_i64, |x| x as i64),
-            $($arith)*
-            Op::I64ExtendI32U { dst, src } => un!($this, dst, src, u32_, from_u64, |x| x as u64),
-            $($arith)*
-            Op::I32TruncF32S { dst, src } => {
+            },
+            F64Sqrt { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
+            I32WrapI64 { dst, src } => un!($this, dst, src, u64_, from_u32, |x| x as u32),
+            I64ExtendI32S { dst, src } => un!($this, dst, src, i32_, from_i64, |x| x as i64),
+            I64ExtendI32U { dst, src } => un!($this, dst, src, u32_, from_u64, |x| x as u64),
+            I32TruncF32S { dst, src } => {
                 un_trap!($this, $trap, dst, src, f32_, from_i32, |x| trunc!(
                     x,
                     -2147483904.0f32,
                     2147483648.0f32,
                     i32
                 ))
-            }
-            $($arith)*
-            Op::I32TruncF32U { dst, src } => {
+            },
+            I32TruncF32U { dst, src } => {
                 un_trap!($this, $trap, dst, src, f32_, from_u32, |x| trunc!(
                     x,
                     -1.0f32,
                     4294967296.0f32,
                     u32
                 ))
-            }
-            $($arith)*
-            Op::I32TruncF64S { dst, src } => {
+            },
+            I32TruncF64S { dst, src } => {
                 un_trap!($this, $trap, dst, src, f64_, from_i32, |x| trunc!(
                     x,
                     -2147483649.0f64,
                     2147483648.0f64,
                     i32
                 ))
-            }
-            $($arith)*
-            Op::I32TruncF64U { dst, src } => {
+            },
+            I32TruncF64U { dst, src } => {
                 un_trap!($this, $trap, dst, src, f64_, from_u32, |x| trunc!(
                     x,
                     -1.0f64,
                     4294967296.0f64,
                     u32
                 ))
-            }
-            $($arith)*
-            Op::I64TruncF32S { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_i64, |x| trunc!(
+            },
+            I64TruncF32S { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_i64, |x| trunc!(
                 x,
                 -9223373136366403584.0f32,
                 9223372036854775808.0f32,
                 i64
             )),
-            $($arith)*
-            Op::I64TruncF32U { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_u64, |x| trunc!(
+            I64TruncF32U { dst, src } => un_trap!($this, $trap, dst, src, f32_, from_u64, |x| trunc!(
                 x,
                 -1.0f32,
                 18446744073709551616.0f32,
                 u64
             )),
-            $($arith)*
-            Op::I64TruncF64S { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_i64, |x| trunc!(
+            I64TruncF64S { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_i64, |x| trunc!(
                 x,
                 -9223372036854777856.0f64,
                 9223372036854775808.0f64,
                 i64
             )),
-            $($arith)*
-            Op::I64TruncF64U { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_u64, |x| trunc!(
+            I64TruncF64U { dst, src } => un_trap!($this, $trap, dst, src, f64_, from_u64, |x| trunc!(
                 x,
                 -1.0f64,
                 18446744073709551616.0f64,
                 u64
             )),
-            // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.
-            $($arith)*
-            Op::I32TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i32, |x| x as i32),
-            $($arith)*
-            Op::I32TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u32, |x| x as u32),
-            $($arith)*
-            Op::I32TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i32, |x| x as i32),
-            $($arith)*
-            Op::I32TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u32, |x| x as u32),
-            $($arith)*
-            Op::I64TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i64, |x| x as i64),
-            $($arith)*
-            Op::I64TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u64, |x| x as u64),
-            $($arith)*
-            Op::I64TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i64, |x| x as i64),
-            $($arith)*
-            Op::I64TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u64, |x| x as u64),
-            // Rust's int-to-float `as` rounds to nearest, ties to even, as wasm does.
-            $($arith)*
-            Op::F32ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f32, |x| x as f32),
-            $($arith)*
-            Op::F32ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f32, |x| x as f32),
-            $($arith)*
-            Op::F32ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f32, |x| x as f32),
-            $($arith)*
-            Op::F32ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f32, |x| x as f32),
-            $($arith)*
-            Op::F32DemoteF64 { dst, src } => un!($this, dst, src, f64_, from_f32, |x| x as f32),
-            $($arith)*
-            Op::F64ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f64, |x| x as f64),
-            $($arith)*
-            Op::F64ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f64, |x| x as f64),
-            $($arith)*
-            Op::F64ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f64, |x| x as f64),
-            $($arith)*
-            Op::F64ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f64, |x| x as f64),
-            $($arith)*
-            Op::F64PromoteF32 { dst, src } => un!($this, dst, src, f32_, from_f64, |x| x as f64),
-            $($arith)*
-            Op::I32Extend8S { dst, src } => un!($this, dst, src, u32_, from_i32, |x| x as i8 as i32),
-            $($arith)*
-            Op::I32Extend16S { dst, src } => {
+            // Rust's float-to-int `as` saturates and maps NaN to 0: exactly trunc_sat.,
+            I32TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i32, |x| x as i32),
+            I32TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u32, |x| x as u32),
+            I32TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i32, |x| x as i32),
+            I32TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u32, |x| x as u32),
+            I64TruncSatF32S { dst, src } => un!($this, dst, src, f32_, from_i64, |x| x as i64),
+            I64TruncSatF32U { dst, src } => un!($this, dst, src, f32_, from_u64, |x| x as u64),
+            I64TruncSatF64S { dst, src } => un!($this, dst, src, f64_, from_i64, |x| x as i64),
+            I64TruncSatF64U { dst, src } => un!($this, dst, src, f64_, from_u64, |x| x as u64),
+            // Rust's int-to-float `as` rounds to nearest, ties to even, as wasm does.,
+            F32ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f32, |x| x as f32),
+            F32ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f32, |x| x as f32),
+            F32ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f32, |x| x as f32),
+            F32ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f32, |x| x as f32),
+            F32DemoteF64 { dst, src } => un!($this, dst, src, f64_, from_f32, |x| x as f32),
+            F64ConvertI32S { dst, src } => un!($this, dst, src, i32_, from_f64, |x| x as f64),
+            F64ConvertI32U { dst, src } => un!($this, dst, src, u32_, from_f64, |x| x as f64),
+            F64ConvertI64S { dst, src } => un!($this, dst, src, i64_, from_f64, |x| x as f64),
+            F64ConvertI64U { dst, src } => un!($this, dst, src, u64_, from_f64, |x| x as f64),
+            F64PromoteF32 { dst, src } => un!($this, dst, src, f32_, from_f64, |x| x as f64),
+            I32Extend8S { dst, src } => un!($this, dst, src, u32_, from_i32, |x| x as i8 as i32),
+            I32Extend16S { dst, src } => {
                 un!($this, dst, src, u32_, from_i32, |x| x as i16 as i32)
-            }
-            $($arith)*
-            Op::I64Extend8S { dst, src } => un!($this, dst, src, u64_, from_i64, |x| x as i8 as i64),
-            $($arith)*
-            Op::I64Extend16S { dst, src } => {
+            },
+            I64Extend8S { dst, src } => un!($this, dst, src, u64_, from_i64, |x| x as i8 as i64),
+            I64Extend16S { dst, src } => {
                 un!($this, dst, src, u64_, from_i64, |x| x as i16 as i64)
-            }
-            $($arith)*
-            Op::I64Extend32S { dst, src } => {
+            },
+            I64Extend32S { dst, src } => {
                 un!($this, dst, src, u64_, from_i64, |x| x as i32 as i64)
-            }
-
-            $($arith)*
-            Op::I32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::I32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::I32LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I32LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I32GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I32GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I32LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I32LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I32GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::I32GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::I64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::I64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::I64LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I64LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I64GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I64GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I64LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I64LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I64GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::I64GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::F32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::F32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::F32Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::F32Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::F32Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::F32Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::F64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::F64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::F64Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::F64Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::F64Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::F64Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a >= b),
-
-            $($arith)*
-            Op::I32Add { dst, lhs, rhs } => {
+            },
+            I32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a == b),
+            I32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a != b),
+            I32LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a < b),
+            I32LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a < b),
+            I32GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a > b),
+            I32GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a > b),
+            I32LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a <= b),
+            I32LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a <= b),
+            I32GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i32_, from_bool, |a, b| a >= b),
+            I32GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_bool, |a, b| a >= b),
+            I64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a == b),
+            I64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a != b),
+            I64LtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a < b),
+            I64LtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a < b),
+            I64GtS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a > b),
+            I64GtU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a > b),
+            I64LeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a <= b),
+            I64LeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a <= b),
+            I64GeS { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, i64_, from_bool, |a, b| a >= b),
+            I64GeU { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_bool, |a, b| a >= b),
+            F32Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a == b),
+            F32Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a != b),
+            F32Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a < b),
+            F32Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a > b),
+            F32Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a <= b),
+            F32Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_bool, |a, b| a >= b),
+            F64Eq { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a == b),
+            F64Ne { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a != b),
+            F64Lt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a < b),
+            F64Gt { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a > b),
+            F64Le { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a <= b),
+            F64Ge { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_bool, |a, b| a >= b),
+            I32Add { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_add(b))
-            }
-            $($arith)*
-            Op::I32Sub { dst, lhs, rhs } => {
+            },
+            I32Sub { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_sub(b))
-            }
-            $($arith)*
-            Op::I32Mul { dst, lhs, rhs } => {
+            },
+            I32Mul { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_mul(b))
-            }
-            $($arith)*
-            Op::I32DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, div_s32),
-            $($arith)*
-            Op::I32DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, div_u32),
-            $($arith)*
-            Op::I32RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, rem_s32),
-            $($arith)*
-            Op::I32RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, rem_u32),
-            $($arith)*
-            Op::I32And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
-            $($arith)*
-            Op::I32Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
-            $($arith)*
-            Op::I32Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
-            $($arith)*
-            Op::I32Shl { dst, lhs, rhs } => {
+            },
+            I32DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, div_s32),
+            I32DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, div_u32),
+            I32RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i32_, from_i32, rem_s32),
+            I32RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u32_, from_u32, rem_u32),
+            I32And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a & b),
+            I32Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a | b),
+            I32Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a ^ b),
+            I32Shl { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shl(b))
-            }
-            $($arith)*
-            Op::I32ShrS { dst, lhs, rhs } => {
+            },
+            I32ShrS { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, i32_, from_i32, |a, b| a
                     .wrapping_shr(b as u32))
-            }
-            $($arith)*
-            Op::I32ShrU { dst, lhs, rhs } => {
+            },
+            I32ShrU { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.wrapping_shr(b))
-            }
-            $($arith)*
-            Op::I32Rotl { dst, lhs, rhs } => {
+            },
+            I32Rotl { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_left(b % 32))
-            }
-            $($arith)*
-            Op::I32Rotr { dst, lhs, rhs } => {
+            },
+            I32Rotr { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| a.rotate_right(b % 32))
-            }
-            $($arith)*
-            Op::I64Add { dst, lhs, rhs } => {
+            },
+            I64Add { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_add(b))
-            }
-            $($arith)*
-            Op::I64Sub { dst, lhs, rhs } => {
+            },
+            I64Sub { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_sub(b))
-            }
-            $($arith)*
-            Op::I64Mul { dst, lhs, rhs } => {
+            },
+            I64Mul { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a.wrapping_mul(b))
-            }
-            $($arith)*
-            Op::I64DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, div_s64),
-            $($arith)*
-            Op::I64DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, div_u64),
-            $($arith)*
-            Op::I64RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, rem_s64),
-            $($arith)*
-            Op::I64RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, rem_u64),
-            $($arith)*
-            Op::I64And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
-            $($arith)*
-            Op::I64Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
-            $($arith)*
-            Op::I64Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
-            $($arith)*
-            Op::I64Shl { dst, lhs, rhs } => {
+            },
+            I64DivS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, div_s64),
+            I64DivU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, div_u64),
+            I64RemS { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, i64_, from_i64, rem_s64),
+            I64RemU { dst, lhs, rhs } => bin_trap!($this, $trap, dst, lhs, rhs, u64_, from_u64, rem_u64),
+            I64And { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a & b),
+            I64Or { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a | b),
+            I64Xor { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a ^ b),
+            I64Shl { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .wrapping_shl(b as u32))
-            }
-            $($arith)*
-            Op::I64ShrS { dst, lhs, rhs } => {
+            },
+            I64ShrS { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, i64_, from_i64, |a, b| a
                     .wrapping_shr(b as u32))
-            }
-            $($arith)*
-            Op::I64ShrU { dst, lhs, rhs } => {
+            },
+            I64ShrU { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .wrapping_shr(b as u32))
-            }
-            $($arith)*
-            Op::I64Rotl { dst, lhs, rhs } => {
+            },
+            I64Rotl { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .rotate_left((b % 64) as u32))
-            }
-            $($arith)*
-            Op::I64Rotr { dst, lhs, rhs } => {
+            },
+            I64Rotr { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| a
                     .rotate_right((b % 64) as u32))
-            }
-            $($arith)*
-            Op::F32Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
-            $($arith)*
-            Op::F32Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
-            $($arith)*
-            Op::F32Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
-            $($arith)*
-            Op::F32Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
-            $($arith)*
-            Op::F32Min { dst, lhs, rhs } => {
+            },
+            F32Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a + b),
+            F32Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a - b),
+            F32Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a * b),
+            F32Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| a / b),
+            F32Min { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| fmin32(a, b))
-            }
-            $($arith)*
-            Op::F32Max { dst, lhs, rhs } => {
+            },
+            F32Max { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, f32_, from_f32, |a, b| fmax32(a, b))
-            }
-            $($arith)*
-            Op::F32Copysign { dst, lhs, rhs } => {
+            },
+            F32Copysign { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, u32_, from_u32, |a, b| (a & 0x7fff_ffff)
                     | (b & 0x8000_0000))
-            }
-            $($arith)*
-            Op::F64Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
-            $($arith)*
-            Op::F64Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
-            $($arith)*
-            Op::F64Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
-            $($arith)*
-            Op::F64Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
-            $($arith)*
-            Op::F64Min { dst, lhs, rhs } => {
+            },
+            F64Add { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a + b),
+            F64Sub { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a - b),
+            F64Mul { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a * b),
+            F64Div { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| a / b),
+            F64Min { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| fmin64(a, b))
-            }
-            $($arith)*
-            Op::F64Max { dst, lhs, rhs } => {
+            },
+            F64Max { dst, lhs, rhs } => {
                 bin!($this, dst, lhs, rhs, f64_, from_f64, |a, b| fmax64(a, b))
-            }
-            $($arith)*
-            Op::F64Copysign { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| (a
+            },
+            F64Copysign { dst, lhs, rhs } => bin!($this, dst, lhs, rhs, u64_, from_u64, |a, b| (a
                 & 0x7fff_ffff_ffff_ffff)
                 | (b & 0x8000_0000_0000_0000)),
-            $($arith)*
-            Op::I32AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_add(b)),
-            $($arith)*
-            Op::I32SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_sub(b)),
-            $($arith)*
-            Op::I32MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_mul(b)),
-            $($arith)*
-            Op::I32AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a & b),
-            $($arith)*
-            Op::I32OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a | b),
-            $($arith)*
-            Op::I32XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a ^ b),
-            $($arith)*
-            Op::I32ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shl(b)),
-            $($arith)*
-            Op::I32ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_i32, |a, b| a.wrapping_shr(b as u32)),
-            $($arith)*
-            Op::I32ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shr(b)),
-            $($arith)*
-            Op::I32RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_left(b % 32)),
-            $($arith)*
-            Op::I32RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_right(b % 32)),
-            $($arith)*
-            Op::I32EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::I32NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::I32LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I32LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I32GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I32GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I32LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I32LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I32GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::I32GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a >= b),
-            $($branch)*
-            Op::BrI32Eq { lhs, rhs, offset } => {
+            I32AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_add(b)),
+            I32SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_sub(b)),
+            I32MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_mul(b)),
+            I32AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a & b),
+            I32OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a | b),
+            I32XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a ^ b),
+            I32ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shl(b)),
+            I32ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_i32, |a, b| a.wrapping_shr(b as u32)),
+            I32ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.wrapping_shr(b)),
+            I32RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_left(b % 32)),
+            I32RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_u32, |a, b| a.rotate_right(b % 32)),
+            I32EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a == b),
+            I32NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a != b),
+            I32LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a < b),
+            I32LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a < b),
+            I32GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a > b),
+            I32GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a > b),
+            I32LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a <= b),
+            I32LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a <= b),
+            I32GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, i32_, from_bool, |a, b| a >= b),
+            I32GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm32, u32_, from_bool, |a, b| a >= b),
+            I64AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_add(b)),
+            I64SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_sub(b)),
+            I64MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_mul(b)),
+            I64AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a & b),
+            I64OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a | b),
+            I64XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a ^ b),
+            I64ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shl(b as u32)),
+            I64ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_i64, |a, b| a.wrapping_shr(b as u32)),
+            I64ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shr(b as u32)),
+            I64RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32)),
+            I64RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32)),
+            I64EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a == b),
+            I64NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a != b),
+            I64LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a < b),
+            I64LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a < b),
+            I64GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a > b),
+            I64GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a > b),
+            I64LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a <= b),
+            I64LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a <= b),
+            I64GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a >= b),
+            I64GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a >= b),
+            }
+            branch {
+            BrI32Eq { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) == u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32EqImm { lhs, imm, offset } => {
+            },
+            BrI32EqImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) == u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32Ne { lhs, rhs, offset } => {
+            },
+            BrI32Ne { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) != u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32NeImm { lhs, imm, offset } => {
+            },
+            BrI32NeImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) != u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LtS { lhs, rhs, offset } => {
+            },
+            BrI32LtS { lhs, rhs, offset } => {
                 let taken = i32_(get($this, lhs)) < i32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LtSImm { lhs, imm, offset } => {
+            },
+            BrI32LtSImm { lhs, imm, offset } => {
                 let taken = i32_(get($this, lhs)) < i32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LtU { lhs, rhs, offset } => {
+            },
+            BrI32LtU { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) < u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LtUImm { lhs, imm, offset } => {
+            },
+            BrI32LtUImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) < u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GtS { lhs, rhs, offset } => {
+            },
+            BrI32GtS { lhs, rhs, offset } => {
                 let taken = i32_(get($this, lhs)) > i32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GtSImm { lhs, imm, offset } => {
+            },
+            BrI32GtSImm { lhs, imm, offset } => {
                 let taken = i32_(get($this, lhs)) > i32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GtU { lhs, rhs, offset } => {
+            },
+            BrI32GtU { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) > u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GtUImm { lhs, imm, offset } => {
+            },
+            BrI32GtUImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) > u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LeS { lhs, rhs, offset } => {
+            },
+            BrI32LeS { lhs, rhs, offset } => {
                 let taken = i32_(get($this, lhs)) <= i32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LeSImm { lhs, imm, offset } => {
+            },
+            BrI32LeSImm { lhs, imm, offset } => {
                 let taken = i32_(get($this, lhs)) <= i32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LeU { lhs, rhs, offset } => {
+            },
+            BrI32LeU { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) <= u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32LeUImm { lhs, imm, offset } => {
+            },
+            BrI32LeUImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) <= u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GeS { lhs, rhs, offset } => {
+            },
+            BrI32GeS { lhs, rhs, offset } => {
                 let taken = i32_(get($this, lhs)) >= i32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GeSImm { lhs, imm, offset } => {
+            },
+            BrI32GeSImm { lhs, imm, offset } => {
                 let taken = i32_(get($this, lhs)) >= i32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GeU { lhs, rhs, offset } => {
+            },
+            BrI32GeU { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) >= u32_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI32GeUImm { lhs, imm, offset } => {
+            },
+            BrI32GeUImm { lhs, imm, offset } => {
                 let taken = u32_(get($this, lhs)) >= u32_(imm32(imm));
                 jump!($ip, taken, offset)
-            }
-            $($arith)*
-            Op::I64AddImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_add(b)),
-            $($arith)*
-            Op::I64SubImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_sub(b)),
-            $($arith)*
-            Op::I64MulImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_mul(b)),
-            $($arith)*
-            Op::I64AndImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a & b),
-            $($arith)*
-            Op::I64OrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a | b),
-            $($arith)*
-            Op::I64XorImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a ^ b),
-            $($arith)*
-            Op::I64ShlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shl(b as u32)),
-            $($arith)*
-            Op::I64ShrSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_i64, |a, b| a.wrapping_shr(b as u32)),
-            $($arith)*
-            Op::I64ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shr(b as u32)),
-            $($arith)*
-            Op::I64RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32)),
-            $($arith)*
-            Op::I64RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32)),
-            $($arith)*
-            Op::I64EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a == b),
-            $($arith)*
-            Op::I64NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a != b),
-            $($arith)*
-            Op::I64LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I64LtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a < b),
-            $($arith)*
-            Op::I64GtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I64GtUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a > b),
-            $($arith)*
-            Op::I64LeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I64LeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a <= b),
-            $($arith)*
-            Op::I64GeSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a >= b),
-            $($arith)*
-            Op::I64GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a >= b),
-            $($branch)*
-            Op::BrI64Eq { lhs, rhs, offset } => {
+            },
+            BrI64Eq { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) == u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64EqImm { lhs, imm, offset } => {
+            },
+            BrI64EqImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) == u64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64Ne { lhs, rhs, offset } => {
+            },
+            BrI64Ne { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) != u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64NeImm { lhs, imm, offset } => {
+            },
+            BrI64NeImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) != u64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LtS { lhs, rhs, offset } => {
+            },
+            BrI64LtS { lhs, rhs, offset } => {
                 let taken = i64_(get($this, lhs)) < i64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LtSImm { lhs, imm, offset } => {
+            },
+            BrI64LtSImm { lhs, imm, offset } => {
                 let taken = i64_(get($this, lhs)) < i64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LtU { lhs, rhs, offset } => {
+            },
+            BrI64LtU { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) < u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LtUImm { lhs, imm, offset } => {
+            },
+            BrI64LtUImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) < u64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GtS { lhs, rhs, offset } => {
+            },
+            BrI64GtS { lhs, rhs, offset } => {
                 let taken = i64_(get($this, lhs)) > i64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GtSImm { lhs, imm, offset } => {
+            },
+            BrI64GtSImm { lhs, imm, offset } => {
                 let taken = i64_(get($this, lhs)) > i64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GtU { lhs, rhs, offset } => {
+            },
+            BrI64GtU { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) > u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GtUImm { lhs, imm, offset } => {
+            },
+            BrI64GtUImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) > u64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LeS { lhs, rhs, offset } => {
+            },
+            BrI64LeS { lhs, rhs, offset } => {
                 let taken = i64_(get($this, lhs)) <= i64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LeSImm { lhs, imm, offset } => {
+            },
+            BrI64LeSImm { lhs, imm, offset } => {
                 let taken = i64_(get($this, lhs)) <= i64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LeU { lhs, rhs, offset } => {
+            },
+            BrI64LeU { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) <= u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64LeUImm { lhs, imm, offset } => {
+            },
+            BrI64LeUImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) <= u64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GeS { lhs, rhs, offset } => {
+            },
+            BrI64GeS { lhs, rhs, offset } => {
                 let taken = i64_(get($this, lhs)) >= i64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GeSImm { lhs, imm, offset } => {
+            },
+            BrI64GeSImm { lhs, imm, offset } => {
                 let taken = i64_(get($this, lhs)) >= i64_(imm64(imm));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GeU { lhs, rhs, offset } => {
+            },
+            BrI64GeU { lhs, rhs, offset } => {
                 let taken = u64_(get($this, lhs)) >= u64_(get($this, rhs));
                 jump!($ip, taken, offset)
-            }
-            $($branch)*
-            Op::BrI64GeUImm { lhs, imm, offset } => {
+            },
+            BrI64GeUImm { lhs, imm, offset } => {
                 let taken = u64_(get($this, lhs)) >= u64_(imm64(imm));
                 jump!($ip, taken, offset)
+            },
             }
-            $($rest)*
         }
     };
-}
-
-/// A `match` on an op with an arm for every numeric op, then the arms in `$rest`.
-/// Numeric arms evaluate to `()`; a trapping one invokes `$trap!(kind)`; a branch sets
-/// `$ip` and `continue`s. One match for every op keeps dispatch to a single indirect
-/// jump. An unoptimised build, which gives every arm's bindings their own stack slots,
-/// runs the arithmetic in [`arith_out_of_line`] instead, to keep the executor's frame
-/// (part of the native stack guard) small.
-macro_rules! match_op {
-    ($this:ident, $ip:ident, $op:expr, $trap:ident, { $($rest:tt)* }) => {
-        match_op_with!([#[cfg(not(debug_assertions))]] [] $this, $ip, $op, $trap, {
-            #[cfg(debug_assertions)]
-            arith if arith.is_arith() => {
-                if let Err(kind) = arith_out_of_line($this, arith) {
-                    $trap!(kind)
-                }
-            }
-            $($rest)*
-        })
-    };
-}
-
-/// Executes arithmetic op `op` on the frame at `fp`, in its own frame.
-#[cfg(debug_assertions)]
-#[inline(never)]
-#[allow(clippy::question_mark)] // the arms are shared with the executor, where `?` can't go
-pub(super) fn arith_out_of_line(fp: *mut u64, op: crate::ir::Op) -> OpResult {
-    use crate::ir::Op;
-    macro_rules! fail {
-        ($kind:expr) => {
-            return Err($kind)
-        };
-    }
-    let mut unused_ip: *const Op = std::ptr::null();
-    match_op_with!([] [#[cfg(any())]] fp, unused_ip, op, fail, {
-        _ => unreachable!("not an arithmetic op"),
-    });
-    let _ = &mut unused_ip;
-    Ok(())
 }

@@ -487,12 +487,21 @@ define_ops! {
 /// index shares the tag's word).
 const _: () = assert!(std::mem::size_of::<Op>() <= 20);
 
+/// An op and the handler that runs it: the unit of ward's threaded code. The handler
+/// is chosen from the op's variant when the function is translated
+/// ([`crate::exec::handler_of`]), so a handler only ever sees ops of its own variant.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Instr {
+    pub handler: crate::exec::Handler,
+    pub op: Op,
+}
+
 /// A function translated to ward's code.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     /// The function's index in its module (imports first).
     pub func_index: u32,
-    pub ops: Box<[Op]>,
+    pub ops: Box<[Instr]>,
     /// Byte offset in the module of the wasm instruction each op came from.
     pub offsets: Box<[u32]>,
     /// Cells of the parameters.

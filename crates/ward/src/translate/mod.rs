@@ -22,7 +22,7 @@ mod simd;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::error::{Error, Result};
-use crate::ir::{CompiledFunc, Op, Slot};
+use crate::ir::{CompiledFunc, Instr, Op, Slot};
 use crate::module::ModuleInfo;
 use crate::ValType;
 
@@ -243,7 +243,14 @@ impl Translator {
         reader.finish().map_err(Error::compile)?;
         Ok(CompiledFunc {
             func_index,
-            ops: self.ops.as_slice().into(),
+            ops: self
+                .ops
+                .iter()
+                .map(|&op| Instr {
+                    handler: crate::exec::handler_of(&op),
+                    op,
+                })
+                .collect(),
             offsets: self.offsets.as_slice().into(),
             param_cells,
             local_cells: self.local_cells,
@@ -299,7 +306,7 @@ impl Translator {
         // In bytes, so that a taken branch is one add to the instruction pointer. A body
         // holds at most a few ops per byte of its wasm (at most 7,654,321 bytes), so the
         // offset fits an i32.
-        let rel = (target as i64 - at as i64) * std::mem::size_of::<Op>() as i64;
+        let rel = (target as i64 - at as i64) * std::mem::size_of::<Instr>() as i64;
         let rel = i32::try_from(rel).unwrap_or(i32::MAX);
         match crate::ir::branch_offset(&mut self.ops[at]) {
             Some(offset) => *offset = rel,

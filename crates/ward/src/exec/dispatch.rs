@@ -1,0 +1,454 @@
+//! Threaded dispatch: one handler function per op.
+//!
+//! Every [`Instr`] carries the handler that runs it, and every handler has the same
+//! signature: the running op, the frame pointer and memory 0's base and length (the hot
+//! registers, passed in machine registers) and the executor for everything else. A
+//! handler returns the op to run next, or null when the activation ends (with a trap in
+//! [`Executor::trap`] if it failed).
+//!
+//! Two ways to go from one handler to the next, chosen at build time by `build.rs`:
+//!
+//! - *Tail dispatch* (`ward_tail_dispatch`: an optimised build on x86-64 or AArch64): a
+//!   handler ends by calling the next op's handler in tail position, which the compiler
+//!   turns into a jump (a sibling call), so an op costs one indirect jump and no return.
+//!   A handler may still return an op to the loop in [`Executor::run_loop`], which then
+//!   calls it: the rarer ops that leave the registers in the executor do so.
+//! - *Loop dispatch* (every other build): every handler returns the next op to the loop.
+//!   It is portable and never depends on what the optimiser does.
+//!
+//! Sibling calls are an optimisation the compiler is not bound to make; a handler that
+//! does not end in one would leave its frame on the native stack for every op it runs.
+//! Builds with `--cfg ward_check_dispatch` (and frame pointers) check at every dispatch
+//! that the handlers of one chain share one frame address (see `check_chain`); CI runs
+//! the spec suite in such a build.
+
+use std::ptr;
+use std::sync::atomic::Ordering;
+
+use super::numeric::*;
+use super::{mem_read, mem_write, Executor};
+use crate::error::{Trap, TrapKind};
+use crate::ir::{Instr, Op};
+
+/// The code of one op: see the module's documentation.
+pub(crate) type Handler = fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor) -> *const Instr;
+
+/// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len`.
+macro_rules! dispatch {
+    ($next:expr, $fp:expr, $mem:expr, $len:expr, $cx:ident) => {{
+        let next: *const Instr = $next;
+        #[cfg(ward_tail_dispatch)]
+        {
+            #[cfg(ward_check_dispatch)]
+            check_chain($cx);
+            // SAFETY: `next` is an op of the running function (or of the function the
+            // registers were just switched to): every function ends in `Return`, and
+            // translation resolves every branch inside it.
+            let handler = unsafe { (*next).handler };
+            return handler(next, $fp, $mem, $len, $cx);
+        }
+        #[cfg(not(ward_tail_dispatch))]
+        {
+            let _ = ($fp, $mem, $len, &$cx);
+            return next;
+        }
+    }};
+}
+
+/// Binds the operands of op `$ip`, a `$variant`.
+macro_rules! operands {
+    ($ip:ident, $variant:ident { $($field:ident),* }) => {
+        // SAFETY: `ip` points at an op of the running function (see `dispatch!`).
+        let Op::$variant { $($field),* } = (unsafe { *$ip }).op else {
+            // SAFETY: `handler_of` gives each op the handler of its own variant, and
+            // nothing changes an op after translation.
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+    };
+}
+
+/// The op after `ip`.
+#[inline(always)]
+fn after(ip: *const Instr) -> *const Instr {
+    // SAFETY: the ops that go on to the next op are never a function's last op (that
+    // is `Return`).
+    unsafe { ip.add(1) }
+}
+
+/// Ends the activation with a trap of `kind` raised at `ip`.
+#[cold]
+#[inline(never)]
+fn trap_at(cx: &mut Executor, ip: *const Instr, kind: TrapKind) -> *const Instr {
+    cx.ip = ip;
+    cx.trap = Some(Trap::from_kind(kind));
+    ptr::null()
+}
+
+/// Ends the activation with `trap`; the executor's `ip` is where it was raised.
+#[cold]
+#[inline(never)]
+fn fail(cx: &mut Executor, trap: Trap) -> *const Instr {
+    cx.trap = Some(trap);
+    ptr::null()
+}
+
+/// Checks that the running handler's frame is where the chain's first handler's frame
+/// was: that every handler so far ended in a sibling call. Frame pointers
+/// (`-C force-frame-pointers=yes`) make the frame address the same for all handlers.
+#[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+#[inline(always)]
+fn check_chain(cx: &mut Executor) {
+    let frame: usize;
+    // SAFETY: reads the frame pointer register; no memory is touched.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::asm!("mov {}, rbp", out(reg) frame, options(nomem, nostack, preserves_flags))
+    };
+    #[cfg(target_arch = "aarch64")]
+    unsafe {
+        std::arch::asm!("mov {}, x29", out(reg) frame, options(nomem, nostack, preserves_flags))
+    };
+    if cx.chain_frame == 0 {
+        cx.chain_frame = frame;
+    } else if cx.chain_frame != frame {
+        let ip = cx.ip;
+        panic!(
+            "dispatch: a handler did not end in a sibling call (frame {frame:#x}, chain \
+             frame {:#x}, last op recorded {ip:?})",
+            cx.chain_frame
+        );
+    }
+}
+
+/// Defines the numeric handlers (from [`numeric_ops!`]) and `numeric_handler`, which
+/// maps an op to its numeric handler.
+macro_rules! numeric_handlers {
+    (
+        ($fp:ident, $ip:ident)
+        arith { $( $name:ident { $($f:ident),* } => $body:expr, )* }
+        branch { $( $bname:ident { $($bf:ident),* } => $bbody:expr, )* }
+    ) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $name(
+                $ip: *const Instr,
+                $fp: *mut u64,
+                mem: *mut u8,
+                len: usize,
+                cx: &mut Executor,
+            ) -> *const Instr {
+                #[allow(unused_macros)]
+                macro_rules! trap {
+                    ($kind:expr) => {
+                        return trap_at(cx, $ip, $kind)
+                    };
+                }
+                operands!($ip, $name { $($f),* });
+                $body;
+                dispatch!(after($ip), $fp, mem, len, cx)
+            }
+        )*
+        $(
+            #[allow(non_snake_case)]
+            fn $bname(
+                $ip: *const Instr,
+                $fp: *mut u64,
+                mem: *mut u8,
+                len: usize,
+                cx: &mut Executor,
+            ) -> *const Instr {
+                operands!($ip, $bname { $($bf),* });
+                dispatch!($bbody, $fp, mem, len, cx)
+            }
+        )*
+
+        fn numeric_handler(op: &Op) -> Option<Handler> {
+            Some(match op {
+                $( Op::$name { .. } => $name, )*
+                $( Op::$bname { .. } => $bname, )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+numeric_ops!(numeric_handlers, fp, ip, trap);
+
+/// Defines load handlers: `Name: type => |v| cell`.
+macro_rules! load_handlers {
+    ($( $name:ident : $ty:ty => |$v:ident| $conv:expr; )*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+                operands!(ip, $name { dst, addr, offset });
+                match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, get(fp, addr), offset) {
+                    Ok(bytes) => {
+                        let $v = <$ty>::from_le_bytes(bytes);
+                        set(fp, dst, $conv)
+                    }
+                    Err(kind) => return trap_at(cx, ip, kind),
+                }
+                dispatch!(after(ip), fp, mem, len, cx)
+            }
+        )*
+    };
+}
+
+load_handlers! {
+    I32Load: u32 => |v| v as u64;
+    I64Load: u64 => |v| v;
+    I32Load8S: i8 => |v| v as i32 as u32 as u64;
+    I32Load8U: u8 => |v| v as u64;
+    I32Load16S: i16 => |v| v as i32 as u32 as u64;
+    I32Load16U: u16 => |v| v as u64;
+    I64Load8S: i8 => |v| v as i64 as u64;
+    I64Load8U: u8 => |v| v as u64;
+    I64Load16S: i16 => |v| v as i64 as u64;
+    I64Load16U: u16 => |v| v as u64;
+    I64Load32S: i32 => |v| v as i64 as u64;
+    I64Load32U: u32 => |v| v as u64;
+}
+
+/// Defines store handlers: `Name { operand } => |x| bytes`, where `operand` is `src` (a
+/// slot) or `value` (an immediate) and `x` its value.
+macro_rules! store_handlers {
+    ($( $name:ident { $operand:ident } => |$x:ident| $bytes:expr; )*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+                operands!(ip, $name { addr, $operand, offset });
+                let $x = store_handlers!(@value fp, $operand, $operand);
+                if let Err(kind) = mem_write(mem, len, get(fp, addr), offset, $bytes) {
+                    return trap_at(cx, ip, kind);
+                }
+                dispatch!(after(ip), fp, mem, len, cx)
+            }
+        )*
+    };
+    (@value $fp:ident, src, $v:ident) => { get($fp, $v) };
+    (@value $fp:ident, value, $v:ident) => { $v as u64 };
+}
+
+store_handlers! {
+    I32Store { src } => |x| (x as u32).to_le_bytes();
+    I64Store { src } => |x| x.to_le_bytes();
+    I32Store8 { src } => |x| (x as u8).to_le_bytes();
+    I32Store16 { src } => |x| (x as u16).to_le_bytes();
+    I32StoreImm { value } => |x| (x as u32).to_le_bytes();
+    I64StoreImm { value } => |x| (x as u32 as i32 as i64).to_le_bytes();
+    I32Store8Imm { value } => |x| (x as u8).to_le_bytes();
+    I32Store16Imm { value } => |x| (x as u16).to_le_bytes();
+}
+
+/// Defines handlers written out in full: `Name { operands } (ip, fp, mem, len, cx) body`,
+/// where `body` ends by dispatching or returning.
+macro_rules! handlers {
+    ($( $name:ident { $($f:ident),* } ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block )*) => {
+        $(
+            #[allow(non_snake_case, unused_variables, unused_mut)]
+            fn $name($ip: *const Instr, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: usize, $cx: &mut Executor) -> *const Instr {
+                operands!($ip, $name { $($f),* });
+                $body
+            }
+        )*
+    };
+}
+
+handlers! {
+    Br { offset } (ip, fp, mem, len, cx) {
+        dispatch!(jump!(ip, true, offset), fp, mem, len, cx)
+    }
+    BrIfNez { cond, offset } (ip, fp, mem, len, cx) {
+        dispatch!(jump!(ip, get(fp, cond) as u32 != 0, offset), fp, mem, len, cx)
+    }
+    BrIfEqz { cond, offset } (ip, fp, mem, len, cx) {
+        dispatch!(jump!(ip, get(fp, cond) as u32 == 0, offset), fp, mem, len, cx)
+    }
+    BrTable { index, len } (ip, fp, mem, mem_len, cx) {
+        let i = (get(fp, index) as u32).min(len);
+        // SAFETY: `len + 1` `Br` ops follow the table.
+        dispatch!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, cx)
+    }
+    Return { src, len } (ip, fp, mem, mem_len, cx) {
+        if len == 1 {
+            set(fp, 0, get(fp, src));
+        } else {
+            // SAFETY: both ranges are inside the current frame.
+            unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+        }
+        cx.ip = ip;
+        if !cx.ret() {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+    }
+    CallInternal { func, base } (ip, fp, mem, len, cx) {
+        // SAFETY: `func` indexes the module's defined functions (validated), and the
+        // table has one entry for each.
+        let code = unsafe { (*cx.code_table.add(func as usize)).load(Ordering::Relaxed) };
+        cx.ip = ip;
+        if code.is_null() {
+            // First call from this instance: resolve and translate it.
+            if let Err(trap) = cx.call_defined(func, base) {
+                return fail(cx, trap);
+            }
+            dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+        }
+        if let Err(kind) = cx.call_internal(code, base) {
+            return trap_at(cx, ip, kind);
+        }
+        // The callee belongs to the same instance: the memory stays.
+        dispatch!(cx.ip, cx.fp, mem, len, cx)
+    }
+    Call { func, base } (ip, fp, mem, len, cx) {
+        cx.ip = ip;
+        let inst = cx.inst as usize;
+        let callee = cx.store_mut().instances[inst].funcs[func as usize];
+        if let Err(trap) = cx.call(callee, base) {
+            return fail(cx, trap);
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+    }
+    CallIndirect { type_index, table, index, base } (ip, fp, mem, len, cx) {
+        cx.ip = ip;
+        let callee = match cx.indirect_callee(type_index, table, index) {
+            Ok(callee) => callee,
+            Err(kind) => return trap_at(cx, ip, kind),
+        };
+        if let Err(trap) = cx.call(callee, base) {
+            return fail(cx, trap);
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+    }
+    Unreachable {} (ip, fp, mem, len, cx) {
+        trap_at(cx, ip, TrapKind::Unreachable)
+    }
+    Copy { dst, src } (ip, fp, mem, len, cx) {
+        set(fp, dst, get(fp, src));
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    CopySpan { dst, src, len } (ip, fp, mem, mem_len, cx) {
+        // SAFETY: both ranges are inside the current frame.
+        unsafe { ptr::copy(fp.add(src as usize), fp.add(dst as usize), len as usize) };
+        dispatch!(after(ip), fp, mem, mem_len, cx)
+    }
+    Const32 { dst, value } (ip, fp, mem, len, cx) {
+        set(fp, dst, value as u64);
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    Const64 { dst, lo, hi } (ip, fp, mem, len, cx) {
+        set(fp, dst, (hi as u64) << 32 | lo as u64);
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    Select { dst, other, cond, cells } (ip, fp, mem, len, cx) {
+        if get(fp, cond) as u32 == 0 {
+            for i in 0..cells {
+                set(fp, dst + i, get(fp, other + i));
+            }
+        }
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    ConsumeFuel { amount } (ip, fp, mem, len, cx) {
+        let fuel = &mut cx.store_mut().fuel;
+        let amount = amount as u64;
+        if *fuel < amount {
+            *fuel = 0;
+            return trap_at(cx, ip, TrapKind::OutOfFuel);
+        }
+        *fuel -= amount;
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    GlobalGet { dst, global } (ip, fp, mem, len, cx) {
+        // SAFETY (four handlers): the global lives as long as the store, which the
+        // executor holds mutably, so nothing else accesses it meanwhile.
+        set(fp, dst, unsafe { (*cx.global(global)).bits } as u64);
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    GlobalSet { src, global } (ip, fp, mem, len, cx) {
+        unsafe { (*cx.global(global)).bits = get(fp, src) as u128 };
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    GlobalGet128 { dst, global } (ip, fp, mem, len, cx) {
+        let bits = unsafe { (*cx.global(global)).bits };
+        set(fp, dst, bits as u64);
+        set(fp, dst + 1, (bits >> 64) as u64);
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+    GlobalSet128 { src, global } (ip, fp, mem, len, cx) {
+        unsafe { (*cx.global(global)).bits = get(fp, src) as u128 | (get(fp, src + 1) as u128) << 64 };
+        dispatch!(after(ip), fp, mem, len, cx)
+    }
+}
+
+/// Runs a SIMD op out of line.
+fn simd(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+    cx.ip = ip;
+    // SAFETY: `ip` points at an op of the running function.
+    if let Err(kind) = cx.simd(unsafe { (*ip).op }) {
+        return trap_at(cx, ip, kind);
+    }
+    dispatch!(after(ip), fp, mem, len, cx)
+}
+
+/// Runs a rarer op out of line: interrupts, references, memory size and growth, bulk
+/// memory and table ops. Each may move the memory.
+fn other(ip: *const Instr, _fp: *mut u64, _mem: *mut u8, _len: usize, cx: &mut Executor) -> *const Instr {
+    cx.ip = ip;
+    // SAFETY: `ip` points at an op of the running function.
+    if let Err(kind) = cx.other(unsafe { (*ip).op }) {
+        return trap_at(cx, ip, kind);
+    }
+    dispatch!(after(ip), cx.fp, cx.mem, cx.mem_len, cx)
+}
+
+/// The handler of `op`.
+pub(crate) fn handler_of(op: &Op) -> Handler {
+    if let Some(handler) = numeric_handler(op) {
+        return handler;
+    }
+    if op.is_simd() {
+        return simd;
+    }
+    match op {
+        Op::I32Load { .. } => I32Load,
+        Op::I64Load { .. } => I64Load,
+        Op::I32Load8S { .. } => I32Load8S,
+        Op::I32Load8U { .. } => I32Load8U,
+        Op::I32Load16S { .. } => I32Load16S,
+        Op::I32Load16U { .. } => I32Load16U,
+        Op::I64Load8S { .. } => I64Load8S,
+        Op::I64Load8U { .. } => I64Load8U,
+        Op::I64Load16S { .. } => I64Load16S,
+        Op::I64Load16U { .. } => I64Load16U,
+        Op::I64Load32S { .. } => I64Load32S,
+        Op::I64Load32U { .. } => I64Load32U,
+        Op::I32Store { .. } => I32Store,
+        Op::I64Store { .. } => I64Store,
+        Op::I32Store8 { .. } => I32Store8,
+        Op::I32Store16 { .. } => I32Store16,
+        Op::I32StoreImm { .. } => I32StoreImm,
+        Op::I64StoreImm { .. } => I64StoreImm,
+        Op::I32Store8Imm { .. } => I32Store8Imm,
+        Op::I32Store16Imm { .. } => I32Store16Imm,
+        Op::Br { .. } => Br,
+        Op::BrIfNez { .. } => BrIfNez,
+        Op::BrIfEqz { .. } => BrIfEqz,
+        Op::BrTable { .. } => BrTable,
+        Op::Return { .. } => Return,
+        Op::CallInternal { .. } => CallInternal,
+        Op::Call { .. } => Call,
+        Op::CallIndirect { .. } => CallIndirect,
+        Op::Unreachable {} => Unreachable,
+        Op::Copy { .. } => Copy,
+        Op::CopySpan { .. } => CopySpan,
+        Op::Const32 { .. } => Const32,
+        Op::Const64 { .. } => Const64,
+        Op::Select { .. } => Select,
+        Op::ConsumeFuel { .. } => ConsumeFuel,
+        Op::GlobalGet { .. } => GlobalGet,
+        Op::GlobalSet { .. } => GlobalSet,
+        Op::GlobalGet128 { .. } => GlobalGet128,
+        Op::GlobalSet128 { .. } => GlobalSet128,
+        _ => other,
+    }
+}
