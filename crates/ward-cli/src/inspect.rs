@@ -12,6 +12,10 @@ use crate::load;
 pub struct InspectArgs {
     /// The module: a binary `.wasm` file or a `.wat` text file.
     file: PathBuf,
+    /// Print ward's translated code of a function instead: its index (imports first) or
+    /// its exported name.
+    #[arg(long, value_name = "FUNC")]
+    disassemble: Option<String>,
 }
 
 /// Runs `ward inspect`.
@@ -22,9 +26,25 @@ pub struct InspectArgs {
 pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
     let module = load::module(&Engine::default(), &args.file)?;
     let mut out = std::io::stdout().lock();
-    write_summary(&mut out, &args.file, &module)?;
+    match &args.disassemble {
+        Some(func) => {
+            let index = func_index(&module, func)?;
+            out.write_all(module.disassemble(index)?.as_bytes())?;
+        }
+        None => write_summary(&mut out, &args.file, &module)?,
+    }
     out.flush()?;
     Ok(())
+}
+
+/// The index of function `func`: a number, or the name of an exported function.
+fn func_index(module: &Module, func: &str) -> anyhow::Result<u32> {
+    if let Ok(index) = func.parse::<u32>() {
+        return Ok(index);
+    }
+    module
+        .export_func_index(func)
+        .ok_or_else(|| anyhow::anyhow!("the module exports no function named `{func}`"))
 }
 
 /// The keyword of an extern's kind in the text format.

@@ -84,14 +84,6 @@ fn trap_at(cx: &mut Executor, ip: *const Instr, kind: TrapKind) -> *const Instr 
     ptr::null()
 }
 
-/// Ends the activation with `trap`; the executor's `ip` is where it was raised.
-#[cold]
-#[inline(never)]
-fn fail(cx: &mut Executor, trap: Trap) -> *const Instr {
-    cx.trap = Some(trap);
-    ptr::null()
-}
-
 /// Checks that the running handler's frame is where the chain's first handler's frame
 /// was: that every handler so far ended in a sibling call. Frame pointers
 /// (`-C force-frame-pointers=yes`) make the frame address the same for all handlers.
@@ -289,8 +281,8 @@ handlers! {
         cx.ip = ip;
         if code.is_null() {
             // First call from this instance: resolve and translate it.
-            if let Err(trap) = cx.call_defined(func, base) {
-                return fail(cx, trap);
+            if !cx.call_defined(func, base) {
+                return ptr::null();
             }
             dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
         }
@@ -304,8 +296,8 @@ handlers! {
         cx.ip = ip;
         let inst = cx.inst as usize;
         let callee = cx.store_mut().instances[inst].funcs[func as usize];
-        if let Err(trap) = cx.call(callee, base) {
-            return fail(cx, trap);
+        if !cx.call_or_fail(callee, base) {
+            return ptr::null();
         }
         dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
     }
@@ -315,8 +307,8 @@ handlers! {
             Ok(callee) => callee,
             Err(kind) => return trap_at(cx, ip, kind),
         };
-        if let Err(trap) = cx.call(callee, base) {
-            return fail(cx, trap);
+        if !cx.call_or_fail(callee, base) {
+            return ptr::null();
         }
         dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
     }
@@ -383,8 +375,7 @@ handlers! {
 /// Runs a SIMD op out of line.
 fn simd(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
     cx.ip = ip;
-    // SAFETY: `ip` points at an op of the running function.
-    if let Err(kind) = cx.simd(unsafe { (*ip).op }) {
+    if let Err(kind) = cx.simd_at(ip) {
         return trap_at(cx, ip, kind);
     }
     dispatch!(after(ip), fp, mem, len, cx)
@@ -394,8 +385,7 @@ fn simd(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Execu
 /// memory and table ops. Each may move the memory.
 fn other(ip: *const Instr, _fp: *mut u64, _mem: *mut u8, _len: usize, cx: &mut Executor) -> *const Instr {
     cx.ip = ip;
-    // SAFETY: `ip` points at an op of the running function.
-    if let Err(kind) = cx.other(unsafe { (*ip).op }) {
+    if let Err(kind) = cx.other_at(ip) {
         return trap_at(cx, ip, kind);
     }
     dispatch!(after(ip), cx.fp, cx.mem, cx.mem_len, cx)

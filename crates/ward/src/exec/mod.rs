@@ -433,14 +433,29 @@ impl Executor {
         }
     }
 
+    /// `call`, for the handlers: a failure is kept in `self.trap`, and false returned.
+    /// Out of line and with a plain result, so that the handler keeps no stack object
+    /// alive and can end in a sibling call (see `dispatch.rs`).
+    #[inline(never)]
+    fn call_or_fail(&mut self, callee: u32, base: u32) -> bool {
+        match self.call(callee, base) {
+            Ok(()) => true,
+            Err(trap) => {
+                self.trap = Some(trap);
+                false
+            }
+        }
+    }
+
     /// Calls defined function `func` of the current instance, which this instance has
-    /// not called before.
-    fn call_defined(&mut self, func: u32, base: u32) -> Result<(), Trap> {
+    /// not called before, as `call_or_fail` does.
+    #[inline(never)]
+    fn call_defined(&mut self, func: u32, base: u32) -> bool {
         let inst = self.inst as usize;
         let instance = &self.store_mut().instances[inst];
         let index = instance.module.info.num_imported_funcs + func;
         let callee = instance.funcs[index as usize];
-        self.call(callee, base)
+        self.call_or_fail(callee, base)
     }
 
     /// Pops the current frame; returns false when it was the activation's outermost.
@@ -519,6 +534,22 @@ impl Executor {
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: u32, offset: u32, bytes: [u8; N]) -> OpResult {
         mem_write(self.mem, self.mem_len, self.get(addr), offset, bytes)
+    }
+
+    /// Runs SIMD op `ip`. Out of line, and given the op's address rather than a copy, so
+    /// that the handler calling it keeps no stack object alive and can end in a sibling
+    /// call (see `dispatch.rs`).
+    #[inline(never)]
+    fn simd_at(&mut self, ip: *const Instr) -> OpResult {
+        // SAFETY: `ip` points at an op of the running function.
+        self.simd(unsafe { (*ip).op })
+    }
+
+    /// Runs rarer op `ip`: see `other` (and `simd_at` for why it is out of line).
+    #[inline(never)]
+    fn other_at(&mut self, ip: *const Instr) -> OpResult {
+        // SAFETY: `ip` points at an op of the running function.
+        self.other(unsafe { (*ip).op })
     }
 
     /// Rarer ops: interrupts, references, memory size and growth; the bulk ops.

@@ -214,6 +214,15 @@ impl Module {
             })
     }
 
+    /// The function index (imports first) of the exported function called `name`.
+    pub fn export_func_index(&self, name: &str) -> Option<u32> {
+        let index = *self.inner.info.export_index.get(name)?;
+        match self.inner.info.exports[index].1 {
+            ExportKind::Func(func) => Some(func),
+            _ => None,
+        }
+    }
+
     /// The type of the export called `name`, if there is one.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
         let index = *self.inner.info.export_index.get(name)?;
@@ -243,6 +252,45 @@ impl Module {
     /// the module's name section, if it has one.
     pub fn func_name(&self, index: u32) -> Option<&str> {
         self.inner.info.func_names.get(&index).map(String::as_str)
+    }
+
+    /// ward's translated code of function `index` (in the function index space, imports
+    /// first), one op per line: its position, the byte offset of the wasm instruction it
+    /// came from, its name and operands. Slots are frame cells; branch offsets are in
+    /// bytes of code. For reading what the interpreter runs; the format may change.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `index` is out of range, names an imported function, or the function
+    /// does not translate.
+    pub fn disassemble(&self, index: u32) -> Result<String> {
+        use std::fmt::Write as _;
+        let info = &self.inner.info;
+        let defined = index
+            .checked_sub(info.num_imported_funcs)
+            .filter(|&i| (i as usize) < info.bodies.len())
+            .ok_or_else(|| {
+                Error::Other(format!(
+                    "function {index} is not a defined function of the module ({} imported, {} defined)",
+                    info.num_imported_funcs,
+                    info.bodies.len()
+                ))
+            })?;
+        let code = self.inner.compiled(defined)?;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "func {index}{}: {} param cells, {} local cells, {} frame cells, {} ops",
+            self.func_name(index).map(|n| format!(" ${n}")).unwrap_or_default(),
+            code.param_cells,
+            code.local_cells,
+            code.frame_cells,
+            code.ops.len()
+        );
+        for (at, (instr, offset)) in code.ops.iter().zip(code.offsets.iter()).enumerate() {
+            let _ = writeln!(out, "{at:6} @{offset:<8x} {:?}", instr.op);
+        }
+        Ok(out)
     }
 
     /// The types of the memories the module defines (imports not counted).

@@ -559,6 +559,18 @@ impl Translator {
                         offset: 0,
                     },
                 }),
+                Op::I64Eqz { src, .. } => Some(Cond {
+                    when_true: Op::BrI64EqImm {
+                        lhs: src,
+                        imm: 0,
+                        offset: 0,
+                    },
+                    when_false: Op::BrI64NeImm {
+                        lhs: src,
+                        imm: 0,
+                        offset: 0,
+                    },
+                }),
                 compare => crate::ir::fused_branch(&compare).and_then(|when_true| {
                     let when_false = crate::ir::fused_branch(&negated_compare(compare)?)?;
                     Some(Cond {
