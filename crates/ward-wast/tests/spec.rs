@@ -13,7 +13,7 @@ use ward_wast::run_paths;
 /// Native stack of the thread that runs the scripts. The suite's deep-recursion
 /// tests must end in a trap, never in a crash of the test process; a large stack
 /// keeps the margin wide in unoptimised builds.
-const RUNNER_STACK_SIZE: usize = 64 << 20;
+const RUNNER_STACK_SIZE: usize = 256 << 10;
 
 #[test]
 fn spec_core_2_0() {

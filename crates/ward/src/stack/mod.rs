@@ -43,24 +43,24 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,384 | 27,904 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,720 | 27,552 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,368 |  7,792 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,576 |  7,000 |
 /// | host-call check to a host function's first instruction              |       8 |    480 |
 /// | host-call check to the deepest point of an empty host function      |      32 |    880 |
-/// | host-call check to the deepest point of a `spectest` print function |   1,728 |    896 |
+/// | host-call check to the deepest point of a `spectest` print function |   1,568 | 11,808 |
 /// | host-call check to the deepest point of WASI `fd_write`             |     824 |  4,400 |
 /// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,680 |
 /// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,464 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,856 | 28,000 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,856 | 13,272 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,680 | 31,536 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,872 |  8,304 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   1,840 | 13,304 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,536 | 22,664 |
 ///
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
 /// Ubuntu 20.04 amd64): the largest need, 2,200 (WASI `path_filestat_get`), leaves 872
-/// spare. Debug builds use frames an order of magnitude larger; 40 KiB leaves 12 KiB
-/// spare. A program whose symbols are bound lazily should add 2 KiB (`ward
-/// stack-report` says which applies).
+/// spare. Debug builds use frames several times larger; 16 KiB leaves 4.5 KiB over the
+/// largest need (a `spectest` print, formatting in unoptimised code). A program whose
+/// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
 } else {
@@ -83,13 +83,13 @@ pub const TRANSLATION_STACK: usize = if cfg!(debug_assertions) {
 /// [`TRANSLATION_STACK`], a separate reserve keeps the guard that every call checks
 /// small. Measured below.
 pub const INSTANTIATION_STACK: usize = if cfg!(debug_assertions) {
-    48 * 1024
+    32 * 1024
 } else {
     6 * 1024
 };
 
 const RELEASE_GUARD: usize = 3 * 1024;
-const DEBUG_GUARD: usize = 40 * 1024;
+const DEBUG_GUARD: usize = 16 * 1024;
 
 /// How far below a thread's stack end a fault still counts as that stack's overflow:
 /// a frame larger than the guard page can jump over it (Linux leaves a gap of 256
