@@ -12,10 +12,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=WARD_DISPATCH");
     println!("cargo::rustc-check-cfg=cfg(ward_tail_dispatch)");
     println!("cargo::rustc-check-cfg=cfg(ward_check_dispatch)");
-    let optimised = matches!(
-        env::var("OPT_LEVEL").as_deref(),
-        Ok("2" | "3" | "s" | "z")
-    );
+    let optimised = matches!(env::var("OPT_LEVEL").as_deref(), Ok("2" | "3" | "s" | "z"));
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let tail_target = matches!(arch.as_str(), "x86_64" | "aarch64");
     let forced_loop = env::var("WARD_DISPATCH").as_deref() == Ok("loop");

@@ -372,18 +372,47 @@ handlers! {
     }
 }
 
-/// Runs a SIMD op out of line.
-fn simd(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
-    cx.ip = ip;
-    if let Err(kind) = cx.simd_at(ip) {
-        return trap_at(cx, ip, kind);
-    }
-    dispatch!(after(ip), fp, mem, len, cx)
+/// Defines a handler for each SIMD op, and `simd_handler`, which maps an op to its
+/// SIMD handler. Each handler runs [`Executor::simd`] inlined for its own variant, so
+/// that the compiler keeps only that variant's arm.
+macro_rules! simd_handlers {
+    ($($name:ident)*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+                // SAFETY: `ip` points at an op of the running function.
+                let op = unsafe { (*ip).op };
+                if !matches!(op, Op::$name { .. }) {
+                    // SAFETY: `handler_of` gives each op the handler of its own variant.
+                    unsafe { std::hint::unreachable_unchecked() }
+                }
+                if let Err(kind) = cx.simd(op) {
+                    return trap_at(cx, ip, kind);
+                }
+                dispatch!(after(ip), fp, mem, len, cx)
+            }
+        )*
+
+        fn simd_handler(op: &Op) -> Option<Handler> {
+            Some(match op {
+                $( Op::$name { .. } => $name, )*
+                _ => return None,
+            })
+        }
+    };
 }
+
+crate::ir::simd_op_names!(simd_handlers);
 
 /// Runs a rarer op out of line: interrupts, references, memory size and growth, bulk
 /// memory and table ops. Each may move the memory.
-fn other(ip: *const Instr, _fp: *mut u64, _mem: *mut u8, _len: usize, cx: &mut Executor) -> *const Instr {
+fn other(
+    ip: *const Instr,
+    _fp: *mut u64,
+    _mem: *mut u8,
+    _len: usize,
+    cx: &mut Executor,
+) -> *const Instr {
     cx.ip = ip;
     if let Err(kind) = cx.other_at(ip) {
         return trap_at(cx, ip, kind);
@@ -396,8 +425,8 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
     if let Some(handler) = numeric_handler(op) {
         return handler;
     }
-    if op.is_simd() {
-        return simd;
+    if let Some(handler) = simd_handler(op) {
+        return handler;
     }
     match op {
         Op::I32Load { .. } => I32Load,

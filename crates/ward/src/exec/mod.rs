@@ -536,16 +536,9 @@ impl Executor {
         mem_write(self.mem, self.mem_len, self.get(addr), offset, bytes)
     }
 
-    /// Runs SIMD op `ip`. Out of line, and given the op's address rather than a copy, so
-    /// that the handler calling it keeps no stack object alive and can end in a sibling
-    /// call (see `dispatch.rs`).
-    #[inline(never)]
-    fn simd_at(&mut self, ip: *const Instr) -> OpResult {
-        // SAFETY: `ip` points at an op of the running function.
-        self.simd(unsafe { (*ip).op })
-    }
-
-    /// Runs rarer op `ip`: see `other` (and `simd_at` for why it is out of line).
+    /// Runs rarer op `ip`: see `other`. Out of line, and given the op's address rather
+    /// than a copy, so that the handler calling it keeps no stack object alive and can
+    /// end in a sibling call (see `dispatch.rs`).
     #[inline(never)]
     fn other_at(&mut self, ip: *const Instr) -> OpResult {
         // SAFETY: `ip` points at an op of the running function.

@@ -21,6 +21,7 @@ pub(crate) type Slot = u32;
 
 macro_rules! define_ops {
     (
+        ($d:tt)
         unary { $($un:ident)* }
         binary { $($bin:ident)* }
         load { $($load:ident)* }
@@ -39,6 +40,17 @@ macro_rules! define_ops {
         simd_store_lane { $($ssl:ident)* }
         simd_other { $( $(#[$sdoc:meta])* $sname:ident { $($sfield:ident : $sty:ty),* } )* }
     ) => {
+        /// Invokes macro `$cb` with the names of all SIMD ops.
+        macro_rules! simd_op_names {
+            ($d cb:ident) => {
+                $d cb! {
+                    $($sun)* $($sbin)* $($sload)* $($sstore)* $($sext)* $($srep)* $($sll)*
+                    $($ssl)* $($sname)*
+                }
+            };
+        }
+        pub(crate) use simd_op_names;
+
         /// One instruction of ward's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub(crate) enum Op {
@@ -84,35 +96,6 @@ macro_rules! define_ops {
                     $( Op::$ssl { .. } => stringify!($ssl), )*
                     $( Op::$sname { .. } => stringify!($sname), )*
                 }
-            }
-
-            /// Whether this is a scalar arithmetic op: unary, binary or with an immediate.
-            #[allow(dead_code)]
-            pub(crate) fn is_arith(&self) -> bool {
-                matches!(
-                    self,
-                    $( Op::$un { .. } )|*
-                    $( | Op::$bin { .. } )*
-                    $( | Op::$bimm { .. } )*
-                )
-            }
-
-            /// Whether this is a SIMD (`v128`) op. The SIMD ops are declared last and
-            /// together, so the compiler tests this with one range compare of the tag.
-            #[inline(always)]
-            pub(crate) fn is_simd(&self) -> bool {
-                matches!(
-                    self,
-                    $( Op::$sun { .. } )|*
-                    $( | Op::$sbin { .. } )*
-                    $( | Op::$sload { .. } )*
-                    $( | Op::$sstore { .. } )*
-                    $( | Op::$sext { .. } )*
-                    $( | Op::$srep { .. } )*
-                    $( | Op::$sll { .. } )*
-                    $( | Op::$ssl { .. } )*
-                    $( | Op::$sname { .. } )*
-                )
             }
         }
 
@@ -281,6 +264,7 @@ macro_rules! define_ops {
 }
 
 define_ops! {
+    ($)
     unary {
         I32Eqz I64Eqz I32Clz I32Ctz I32Popcnt I64Clz I64Ctz I64Popcnt
         F32Abs F32Neg F32Ceil F32Floor F32Trunc F32Nearest F32Sqrt

@@ -281,7 +281,9 @@ impl Module {
         let _ = writeln!(
             out,
             "func {index}{}: {} param cells, {} local cells, {} frame cells, {} ops",
-            self.func_name(index).map(|n| format!(" ${n}")).unwrap_or_default(),
+            self.func_name(index)
+                .map(|n| format!(" ${n}"))
+                .unwrap_or_default(),
             code.param_cells,
             code.local_cells,
             code.frame_cells,

@@ -75,7 +75,9 @@ impl Executor {
         code.consts[index as usize]
     }
 
-    /// Executes SIMD op `op` (see [`Op::is_simd`]).
+    /// Executes SIMD op `op`. Inlined into each SIMD op's handler,
+    /// which keeps only the op's own arm.
+    #[inline(always)]
     pub(super) fn simd(&mut self, op: Op) -> OpResult {
         macro_rules! un {
             ($dst:expr, $src:expr, |$v:ident| $e:expr) => {{
