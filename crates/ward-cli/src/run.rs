@@ -124,7 +124,9 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     config.interruptible(args.timeout.is_some());
     let engine = Engine::new(&config);
     let loading = Instant::now();
-    let module = load::module(&engine, &args.file)?;
+    // The process ends soon after the module does: freeing its code (a great many small
+    // allocations for a big module) is left to the exit.
+    let module = std::mem::ManuallyDrop::new(load::module(&engine, &args.file)?);
     log.info(|| format!("loaded `{file}` in {:.1?}", loading.elapsed()));
     let entry = match entry_point(&module, args.invoke.as_deref())? {
         Some((name, ty)) => {

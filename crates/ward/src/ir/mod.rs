@@ -14,7 +14,6 @@
 //! names the first of its two cells, and 128-bit immediates (`v128.const`, the lanes of
 //! `i8x16.shuffle`) live in the function's constant pool, so every op stays small.
 
-use crate::ValType;
 
 /// A frame slot: an index of a 64-bit cell relative to the frame's base.
 pub(crate) type Slot = u32;
@@ -494,9 +493,6 @@ pub(crate) struct CompiledFunc {
     pub local_cells: u32,
     /// Cells of the whole frame: locals and the deepest operand stack.
     pub frame_cells: u32,
-    /// Result types, for the entry from the host.
-    #[allow(dead_code)]
-    pub results: Box<[ValType]>,
     /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
     pub consts: Box<[u128]>,
 }

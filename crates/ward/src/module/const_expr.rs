@@ -42,6 +42,17 @@ pub(crate) enum ConstVal {
 }
 
 impl ConstExpr {
+    /// The cell of a scalar number the expression is, when it is a single constant.
+    pub(crate) fn as_number(&self) -> Option<u64> {
+        match *self.ops {
+            [ConstOp::I32(v)] => Some(v as u32 as u64),
+            [ConstOp::I64(v)] => Some(v as u64),
+            [ConstOp::F32(bits)] => Some(bits as u64),
+            [ConstOp::F64(bits)] => Some(bits),
+            _ => None,
+        }
+    }
+
     /// Reads a constant expression the validator has accepted.
     pub(crate) fn parse(mut reader: OperatorsReader<'_>) -> Result<ConstExpr> {
         let mut ops = Vec::new();

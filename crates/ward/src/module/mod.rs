@@ -661,8 +661,9 @@ impl ModuleInner {
             self.engine.config().features,
         );
         let body = FunctionBody::new(reader);
-        let code = crate::translate::Translator::new(self.engine.config())
-            .translate(&self.info, index, &body, None)?;
+        let code = crate::translate::with_translator(self.engine.config(), |translator| {
+            translator.translate(&self.info, index, &body, None)
+        })?;
         Ok(cell.get_or_init(|| Arc::new(code)))
     }
 

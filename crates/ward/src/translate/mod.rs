@@ -81,6 +81,28 @@ impl Control {
     }
 }
 
+thread_local! {
+    /// The translator that lazy translation on this thread reuses, so that its buffers
+    /// are allocated once rather than for every function.
+    static LAZY_TRANSLATOR: std::cell::RefCell<Translator> =
+        std::cell::RefCell::new(Translator::default());
+}
+
+/// Runs `f` with this thread's reusable translator, set up for `config`; with a fresh
+/// one if the thread's is in use (translation does not nest, but nothing relies on it).
+pub(crate) fn with_translator<R>(
+    config: &crate::Config,
+    f: impl FnOnce(&mut Translator) -> R,
+) -> R {
+    LAZY_TRANSLATOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut translator) => {
+            translator.configure(config);
+            f(&mut translator)
+        }
+        Err(_) => f(&mut Translator::new(config)),
+    })
+}
+
 /// Reusable translation state (its buffers keep their capacity between functions).
 #[derive(Default)]
 pub(crate) struct Translator {
@@ -156,11 +178,15 @@ negations! {
 impl Translator {
     /// A translator for functions of an engine with `config`.
     pub(crate) fn new(config: &crate::Config) -> Self {
-        Translator {
-            fuel: config.consume_fuel,
-            interrupt: config.interruptible,
-            ..Translator::default()
-        }
+        let mut translator = Translator::default();
+        translator.configure(config);
+        translator
+    }
+
+    /// Takes the metering settings of `config`.
+    fn configure(&mut self, config: &crate::Config) {
+        self.fuel = config.consume_fuel;
+        self.interrupt = config.interruptible;
     }
 
     /// Starts a region of straight-line code after a label: its fuel charge, and, at a
@@ -255,7 +281,6 @@ impl Translator {
             param_cells,
             local_cells: self.local_cells,
             frame_cells: self.max_cells.max(1),
-            results: ty.results().into(),
             consts: self.consts.as_slice().into(),
         })
     }

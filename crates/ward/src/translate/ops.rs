@@ -136,6 +136,13 @@ impl Translator {
             Operator::LocalSet { local_index } => self.local_set(local_index, false),
             Operator::LocalTee { local_index } => self.local_set(local_index, true),
             Operator::GlobalGet { global_index } => {
+                // An immutable global the module defines with a constant is that
+                // constant: it folds into immediates like any other.
+                if let Some(value) = constant_global(module, global_index) {
+                    let ty = module.globals[global_index as usize].content();
+                    self.push(ty, Loc::Const(value));
+                    return Ok(());
+                }
                 let ty = module.globals[global_index as usize].content();
                 let dst = self.push_temp(ty);
                 let global = global_index;
@@ -391,6 +398,17 @@ impl Translator {
         let addr = self.pop_slot();
         Some(make(addr, value as u32, offset))
     }
+}
+
+/// The value of global `index` when it is immutable, defined by the module (not
+/// imported) and initialised with a scalar constant.
+fn constant_global(module: &ModuleInfo, index: u32) -> Option<u64> {
+    let ty = module.globals[index as usize];
+    if ty.mutability() != crate::Mutability::Const {
+        return None;
+    }
+    let defined = index.checked_sub(module.num_imported_globals)?;
+    module.global_inits.get(defined as usize)?.as_number()
 }
 
 /// Whether `a op b == b op a`.
