@@ -166,14 +166,27 @@ macro_rules! numeric_handlers {
 
 numeric_ops!(numeric_handlers, fp, ip, trap);
 
-/// Defines load handlers: `Name: type => |v| cell`.
+/// The address operand of a load or store: slot `addr`'s i32, plus `imm` (wrapping at
+/// 32 bits) for the `At` forms.
+macro_rules! address {
+    ($fp:ident, $addr:ident) => {
+        get($fp, $addr)
+    };
+    ($fp:ident, $addr:ident, $imm:ident) => {
+        (get($fp, $addr) as u32).wrapping_add($imm) as u64
+    };
+}
+
+/// Defines load handlers: `Name: type => |v| cell`, or `Name [imm]: ...` for a load at
+/// `addr + imm`.
 macro_rules! load_handlers {
-    ($( $name:ident : $ty:ty => |$v:ident| $conv:expr; )*) => {
+    ($( $name:ident $([$imm:ident])? : $ty:ty => |$v:ident| $conv:expr; )*) => {
         $(
             #[allow(non_snake_case)]
             fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
-                operands!(ip, $name { dst, addr, offset });
-                match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, get(fp, addr), offset) {
+                operands!(ip, $name { dst, addr, $($imm,)? offset });
+                let at = address!(fp, addr $(, $imm)?);
+                match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, at, offset) {
                     Ok(bytes) => {
                         let $v = <$ty>::from_le_bytes(bytes);
                         set(fp, dst, $conv)
@@ -199,18 +212,32 @@ load_handlers! {
     I64Load16U: u16 => |v| v as u64;
     I64Load32S: i32 => |v| v as i64 as u64;
     I64Load32U: u32 => |v| v as u64;
+    I32LoadAt[imm]: u32 => |v| v as u64;
+    I64LoadAt[imm]: u64 => |v| v;
+    I32Load8SAt[imm]: i8 => |v| v as i32 as u32 as u64;
+    I32Load8UAt[imm]: u8 => |v| v as u64;
+    I32Load16SAt[imm]: i16 => |v| v as i32 as u32 as u64;
+    I32Load16UAt[imm]: u16 => |v| v as u64;
+    I64Load8SAt[imm]: i8 => |v| v as i64 as u64;
+    I64Load8UAt[imm]: u8 => |v| v as u64;
+    I64Load16SAt[imm]: i16 => |v| v as i64 as u64;
+    I64Load16UAt[imm]: u16 => |v| v as u64;
+    I64Load32SAt[imm]: i32 => |v| v as i64 as u64;
+    I64Load32UAt[imm]: u32 => |v| v as u64;
 }
 
 /// Defines store handlers: `Name { operand } => |x| bytes`, where `operand` is `src` (a
-/// slot) or `value` (an immediate) and `x` its value.
+/// slot) or `value` (an immediate) and `x` its value; `Name { operand, imm }` for a
+/// store at `addr + imm`.
 macro_rules! store_handlers {
-    ($( $name:ident { $operand:ident } => |$x:ident| $bytes:expr; )*) => {
+    ($( $name:ident { $operand:ident $(, $imm:ident)? } => |$x:ident| $bytes:expr; )*) => {
         $(
             #[allow(non_snake_case)]
             fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
-                operands!(ip, $name { addr, $operand, offset });
+                operands!(ip, $name { addr, $operand, $($imm,)? offset });
                 let $x = store_handlers!(@value fp, $operand, $operand);
-                if let Err(kind) = mem_write(mem, len, get(fp, addr), offset, $bytes) {
+                let at = address!(fp, addr $(, $imm)?);
+                if let Err(kind) = mem_write(mem, len, at, offset, $bytes) {
                     return trap_at(cx, ip, kind);
                 }
                 dispatch!(after(ip), fp, mem, len, cx)
@@ -230,6 +257,14 @@ store_handlers! {
     I64StoreImm { value } => |x| (x as u32 as i32 as i64).to_le_bytes();
     I32Store8Imm { value } => |x| (x as u8).to_le_bytes();
     I32Store16Imm { value } => |x| (x as u16).to_le_bytes();
+    I32StoreAt { src, imm } => |x| (x as u32).to_le_bytes();
+    I64StoreAt { src, imm } => |x| x.to_le_bytes();
+    I32Store8At { src, imm } => |x| (x as u8).to_le_bytes();
+    I32Store16At { src, imm } => |x| (x as u16).to_le_bytes();
+    I32StoreImmAt { value, imm } => |x| (x as u32).to_le_bytes();
+    I64StoreImmAt { value, imm } => |x| (x as u32 as i32 as i64).to_le_bytes();
+    I32Store8ImmAt { value, imm } => |x| (x as u8).to_le_bytes();
+    I32Store16ImmAt { value, imm } => |x| (x as u16).to_le_bytes();
 }
 
 /// Defines handlers written out in full: `Name { operands } (ip, fp, mem, len, cx) body`,
@@ -449,6 +484,26 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::I64StoreImm { .. } => I64StoreImm,
         Op::I32Store8Imm { .. } => I32Store8Imm,
         Op::I32Store16Imm { .. } => I32Store16Imm,
+        Op::I32LoadAt { .. } => I32LoadAt,
+        Op::I64LoadAt { .. } => I64LoadAt,
+        Op::I32Load8SAt { .. } => I32Load8SAt,
+        Op::I32Load8UAt { .. } => I32Load8UAt,
+        Op::I32Load16SAt { .. } => I32Load16SAt,
+        Op::I32Load16UAt { .. } => I32Load16UAt,
+        Op::I64Load8SAt { .. } => I64Load8SAt,
+        Op::I64Load8UAt { .. } => I64Load8UAt,
+        Op::I64Load16SAt { .. } => I64Load16SAt,
+        Op::I64Load16UAt { .. } => I64Load16UAt,
+        Op::I64Load32SAt { .. } => I64Load32SAt,
+        Op::I64Load32UAt { .. } => I64Load32UAt,
+        Op::I32StoreAt { .. } => I32StoreAt,
+        Op::I64StoreAt { .. } => I64StoreAt,
+        Op::I32Store8At { .. } => I32Store8At,
+        Op::I32Store16At { .. } => I32Store16At,
+        Op::I32StoreImmAt { .. } => I32StoreImmAt,
+        Op::I64StoreImmAt { .. } => I64StoreImmAt,
+        Op::I32Store8ImmAt { .. } => I32Store8ImmAt,
+        Op::I32Store16ImmAt { .. } => I32Store16ImmAt,
         Op::Br { .. } => Br,
         Op::BrIfNez { .. } => BrIfNez,
         Op::BrIfEqz { .. } => BrIfEqz,

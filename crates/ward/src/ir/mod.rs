@@ -14,7 +14,6 @@
 //! names the first of its two cells, and 128-bit immediates (`v128.const`, the lanes of
 //! `i8x16.shuffle`) live in the function's constant pool, so every op stays small.
 
-
 /// A frame slot: an index of a 64-bit cell relative to the frame's base.
 pub(crate) type Slot = u32;
 
@@ -25,6 +24,8 @@ macro_rules! define_ops {
         binary { $($bin:ident)* }
         load { $($load:ident)* }
         store { $($store:ident)* }
+        load_at { $($lat:ident = $lat_base:ident)* }
+        store_at { $($sat:ident = $sat_base:ident)* }
         binary_imm { $($bimm:ident = $bimm_base:ident)* }
         branch_cmp { $($bcmp:ident = $bcmp_base:ident)* }
         branch_cmp_imm { $($bcmpi:ident = $bcmpi_base:ident)* }
@@ -57,6 +58,8 @@ macro_rules! define_ops {
             $( $bin { dst: Slot, lhs: Slot, rhs: Slot }, )*
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $store { addr: Slot, src: Slot, offset: u32 }, )*
+            $( $lat { dst: Slot, addr: Slot, imm: u32, offset: u32 }, )*
+            $( $sat { addr: Slot, src: Slot, imm: u32, offset: u32 }, )*
             $( $bimm { dst: Slot, lhs: Slot, imm: u32 }, )*
             $( $bcmp { lhs: Slot, rhs: Slot, offset: i32 }, )*
             $( $bcmpi { lhs: Slot, imm: u32, offset: i32 }, )*
@@ -81,6 +84,8 @@ macro_rules! define_ops {
                     $( Op::$bin { .. } => stringify!($bin), )*
                     $( Op::$load { .. } => stringify!($load), )*
                     $( Op::$store { .. } => stringify!($store), )*
+                    $( Op::$lat { .. } => stringify!($lat), )*
+                    $( Op::$sat { .. } => stringify!($sat), )*
                     $( Op::$bimm { .. } => stringify!($bimm), )*
                     $( Op::$bcmp { .. } => stringify!($bcmp), )*
                     $( Op::$bcmpi { .. } => stringify!($bcmpi), )*
@@ -105,6 +110,7 @@ macro_rules! define_ops {
                 $( Op::$un { dst, .. } => Some(dst), )*
                 $( Op::$bin { dst, .. } => Some(dst), )*
                 $( Op::$load { dst, .. } => Some(dst), )*
+                $( Op::$lat { dst, .. } => Some(dst), )*
                 $( Op::$bimm { dst, .. } => Some(dst), )*
                 $( Op::$sun { dst, .. } => Some(dst), )*
                 $( Op::$sbin { dst, .. } => Some(dst), )*
@@ -185,6 +191,20 @@ macro_rules! define_ops {
         pub(crate) fn store_op<'a>(op: &'a wasmparser::Operator<'_>) -> Option<(fn(Slot, Slot, u32) -> Op, &'a wasmparser::MemArg)> {
             Some(match op {
                 $( wasmparser::Operator::$store { memarg } => (|addr, src, offset| Op::$store { addr, src, offset }, memarg), )*
+                _ => return None,
+            })
+        }
+
+        /// `op`, a load or store whose address is `lhs + imm` (a 32-bit sum that wraps),
+        /// as one op that adds `imm` itself; `None` for other ops.
+        pub(crate) fn fold_address(op: &Op, lhs: Slot, imm: u32) -> Option<Op> {
+            Some(match *op {
+                $( Op::$lat_base { dst, offset, .. } => Op::$lat { dst, addr: lhs, imm, offset }, )*
+                $( Op::$sat_base { src, offset, .. } => Op::$sat { addr: lhs, src, imm, offset }, )*
+                Op::I32StoreImm { value, offset, .. } => Op::I32StoreImmAt { addr: lhs, value, imm, offset },
+                Op::I64StoreImm { value, offset, .. } => Op::I64StoreImmAt { addr: lhs, value, imm, offset },
+                Op::I32Store8Imm { value, offset, .. } => Op::I32Store8ImmAt { addr: lhs, value, imm, offset },
+                Op::I32Store16Imm { value, offset, .. } => Op::I32Store16ImmAt { addr: lhs, value, imm, offset },
                 _ => return None,
             })
         }
@@ -296,6 +316,17 @@ define_ops! {
     store {
         I32Store I64Store I32Store8 I32Store16
     }
+    // Loads and stores at `addr + imm` (wrapping at 32 bits) plus `offset`: an address
+    // computed by `i32.add` of a constant, folded into the access.
+    load_at {
+        I32LoadAt = I32Load I64LoadAt = I64Load I32Load8SAt = I32Load8S I32Load8UAt = I32Load8U
+        I32Load16SAt = I32Load16S I32Load16UAt = I32Load16U I64Load8SAt = I64Load8S
+        I64Load8UAt = I64Load8U I64Load16SAt = I64Load16S I64Load16UAt = I64Load16U
+        I64Load32SAt = I64Load32S I64Load32UAt = I64Load32U
+    }
+    store_at {
+        I32StoreAt = I32Store I64StoreAt = I64Store I32Store8At = I32Store8 I32Store16At = I32Store16
+    }
     // `dst = lhs op imm`: the right operand a constant, zero-extended for i32 ops and
     // sign-extended from 32 bits for i64 ops.
     binary_imm {
@@ -324,6 +355,12 @@ define_ops! {
         I32Store8Imm { addr: Slot, value: u32, offset: u32 }
         /// Stores the low 16 bits of `value`.
         I32Store16Imm { addr: Slot, value: u32, offset: u32 }
+        /// The four stores of a constant above, at `addr + imm` (wrapping at 32 bits)
+        /// plus `offset`.
+        I32StoreImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
+        I64StoreImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
+        I32Store8ImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
+        I32Store16ImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
         /// Jumps by `offset` bytes (a multiple of the op size), relative to this op. Every
         /// branch offset is in bytes.
         Br { offset: i32 }

@@ -4,7 +4,7 @@ use wasmparser::Operator;
 
 use super::{Kind, Loc, Translator};
 use crate::error::{Error, Result};
-use crate::ir::{binary_imm_op, binary_op, load_op, store_op, unary_op, Op};
+use crate::ir::{binary_imm_op, binary_op, fold_address, load_op, store_op, unary_op, Op, Slot};
 use crate::module::ModuleInfo;
 use crate::ValType;
 
@@ -31,9 +31,23 @@ impl Translator {
             return Ok(());
         }
         if let Some((make, ty, memarg)) = load(op) {
+            let offset = memarg.offset as u32;
+            let folded = self.address_sum(0).and_then(|(lhs, imm)| {
+                // The load's result takes the sum's slot: the height of the address.
+                let dst = self.stack[self.stack.len() - 1].slot;
+                fold_address(&make(dst, lhs, offset), lhs, imm).map(|op| (op, dst))
+            });
+            if let Some((folded, dst)) = folded {
+                self.drop_last_op();
+                self.pop();
+                let dst_again = self.push_temp(ty);
+                debug_assert_eq!(dst, dst_again);
+                self.emit_result(folded, dst);
+                return Ok(());
+            }
             let addr = self.pop_slot();
             let dst = self.push_temp(ty);
-            self.emit_result(make(dst, addr, memarg.offset as u32), dst);
+            self.emit_result(make(dst, addr, offset), dst);
             return Ok(());
         }
         if let Some((make, memarg)) = store(op) {
@@ -42,9 +56,33 @@ impl Translator {
                 self.emit(store_imm);
                 return Ok(());
             }
+            let sum = self.address_sum(1);
+            if sum.is_some() {
+                self.drop_last_op();
+            }
             let src = self.pop_slot();
-            let addr = self.pop_slot();
-            self.emit(make(addr, src, offset));
+            let op = match sum {
+                Some((lhs, imm)) => {
+                    let addr = self.pop().slot;
+                    match fold_address(&make(lhs, src, offset), lhs, imm) {
+                        Some(folded) => folded,
+                        None => {
+                            // No folded form: compute the address after all.
+                            self.emit(Op::I32AddImm {
+                                dst: addr,
+                                lhs,
+                                imm,
+                            });
+                            make(addr, src, offset)
+                        }
+                    }
+                }
+                None => {
+                    let addr = self.pop_slot();
+                    make(addr, src, offset)
+                }
+            };
+            self.emit(op);
             return Ok(());
         }
         match *op {
@@ -354,6 +392,30 @@ impl Translator {
 }
 
 impl Translator {
+    /// When the entry `depth` below the top of the stack is the fresh result of the last
+    /// op, an `i32.add` of a constant, that op's operand slot and constant: a load or
+    /// store using the sum as its address can add them itself, once the op is dropped
+    /// ([`Translator::drop_last_op`]).
+    fn address_sum(&self, depth: usize) -> Option<(Slot, u32)> {
+        let index = self.stack.len().checked_sub(1 + depth)?;
+        let entry = self.stack[index];
+        let fresh = entry.loc == Loc::Temp
+            && self.last_result == Some((self.ops.len().wrapping_sub(1), entry.slot));
+        match self.ops.last() {
+            Some(&Op::I32AddImm { dst, lhs, imm }) if fresh && dst == entry.slot => {
+                Some((lhs, imm))
+            }
+            _ => None,
+        }
+    }
+
+    /// Drops the last op emitted (its result is computed by the op that replaces it).
+    fn drop_last_op(&mut self) {
+        self.ops.pop();
+        self.offsets.pop();
+        self.last_result = None;
+    }
+
     /// A store of a constant as one op with the value inline, when it fits (an i64 store
     /// needs a constant that sign-extends from 32 bits); pops both operands then.
     fn store_immediate(&mut self, op: &Operator<'_>, offset: u32) -> Option<Op> {
@@ -395,6 +457,13 @@ impl Translator {
             _ => return None,
         };
         self.pop();
+        if let Some((lhs, imm)) = self.address_sum(0) {
+            if let Some(folded) = fold_address(&make(lhs, value as u32, offset), lhs, imm) {
+                self.drop_last_op();
+                self.pop();
+                return Some(folded);
+            }
+        }
         let addr = self.pop_slot();
         Some(make(addr, value as u32, offset))
     }
