@@ -597,6 +597,86 @@ macro_rules! numeric_ops {
             I64GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a >= b),
             }
             branch {
+            BrF32Eq { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) == f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32Ne { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) != f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32Lt { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) < f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32Gt { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) > f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32Le { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) <= f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32Ge { lhs, rhs, offset } => {
+                let taken = f32_(get($this, lhs)) >= f32_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF32NotLt { lhs, rhs, offset } => {
+                let taken = !(f32_(get($this, lhs)) < f32_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF32NotGt { lhs, rhs, offset } => {
+                let taken = !(f32_(get($this, lhs)) > f32_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF32NotLe { lhs, rhs, offset } => {
+                let taken = !(f32_(get($this, lhs)) <= f32_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF32NotGe { lhs, rhs, offset } => {
+                let taken = !(f32_(get($this, lhs)) >= f32_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF64Eq { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) == f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64Ne { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) != f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64Lt { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) < f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64Gt { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) > f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64Le { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) <= f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64Ge { lhs, rhs, offset } => {
+                let taken = f64_(get($this, lhs)) >= f64_(get($this, rhs));
+                jump!($ip, taken, offset)
+            },
+            BrF64NotLt { lhs, rhs, offset } => {
+                let taken = !(f64_(get($this, lhs)) < f64_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF64NotGt { lhs, rhs, offset } => {
+                let taken = !(f64_(get($this, lhs)) > f64_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF64NotLe { lhs, rhs, offset } => {
+                let taken = !(f64_(get($this, lhs)) <= f64_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
+            BrF64NotGe { lhs, rhs, offset } => {
+                let taken = !(f64_(get($this, lhs)) >= f64_(get($this, rhs)));
+                jump!($ip, taken, offset)
+            },
             BrI32Eq { lhs, rhs, offset } => {
                 let taken = u32_(get($this, lhs)) == u32_(get($this, rhs));
                 jump!($ip, taken, offset)

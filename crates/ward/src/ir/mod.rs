@@ -29,6 +29,7 @@ macro_rules! define_ops {
         binary_imm { $($bimm:ident = $bimm_base:ident)* }
         branch_cmp { $($bcmp:ident = $bcmp_base:ident)* }
         branch_cmp_imm { $($bcmpi:ident = $bcmpi_base:ident)* }
+        branch_cmp_not { $($bcmpn:ident = $bcmpn_base:ident)* }
         other { $( $(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* } )* }
         simd_unary { $($sun:ident)* }
         simd_binary { $($sbin:ident)* }
@@ -63,6 +64,7 @@ macro_rules! define_ops {
             $( $bimm { dst: Slot, lhs: Slot, imm: u32 }, )*
             $( $bcmp { lhs: Slot, rhs: Slot, offset: i32 }, )*
             $( $bcmpi { lhs: Slot, imm: u32, offset: i32 }, )*
+            $( $bcmpn { lhs: Slot, rhs: Slot, offset: i32 }, )*
             $( $(#[$doc])* $name { $($field: $ty),* }, )*
             $( $sun { dst: Slot, src: Slot }, )*
             $( $sbin { dst: Slot, lhs: Slot, rhs: Slot }, )*
@@ -89,6 +91,7 @@ macro_rules! define_ops {
                     $( Op::$bimm { .. } => stringify!($bimm), )*
                     $( Op::$bcmp { .. } => stringify!($bcmp), )*
                     $( Op::$bcmpi { .. } => stringify!($bcmpi), )*
+                    $( Op::$bcmpn { .. } => stringify!($bcmpn), )*
                     $( Op::$name { .. } => stringify!($name), )*
                     $( Op::$sun { .. } => stringify!($sun), )*
                     $( Op::$sbin { .. } => stringify!($sbin), )*
@@ -169,12 +172,22 @@ macro_rules! define_ops {
             })
         }
 
+        /// The branch taken when comparison `op` is false, for the float comparisons,
+        /// whose negation is no comparison (a NaN makes both `a < b` and `a >= b` false).
+        pub(crate) fn fused_branch_not(op: &Op) -> Option<Op> {
+            Some(match *op {
+                $( Op::$bcmpn_base { lhs, rhs, .. } => Op::$bcmpn { lhs, rhs, offset: 0 }, )*
+                _ => return None,
+            })
+        }
+
         /// The relative jump of a branch op.
         pub(crate) fn branch_offset(op: &mut Op) -> Option<&mut i32> {
             match op {
                 Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
                 $( Op::$bcmp { offset, .. } => Some(offset), )*
                 $( Op::$bcmpi { offset, .. } => Some(offset), )*
+                $( Op::$bcmpn { offset, .. } => Some(offset), )*
                 _ => None,
             }
         }
@@ -339,10 +352,18 @@ define_ops! {
     branch_cmp {
         BrI32Eq = I32Eq BrI32Ne = I32Ne BrI32LtS = I32LtS BrI32LtU = I32LtU BrI32GtS = I32GtS BrI32GtU = I32GtU BrI32LeS = I32LeS BrI32LeU = I32LeU BrI32GeS = I32GeS BrI32GeU = I32GeU
         BrI64Eq = I64Eq BrI64Ne = I64Ne BrI64LtS = I64LtS BrI64LtU = I64LtU BrI64GtS = I64GtS BrI64GtU = I64GtU BrI64LeS = I64LeS BrI64LeU = I64LeU BrI64GeS = I64GeS BrI64GeU = I64GeU
+        BrF32Eq = F32Eq BrF32Ne = F32Ne BrF32Lt = F32Lt BrF32Gt = F32Gt BrF32Le = F32Le BrF32Ge = F32Ge
+        BrF64Eq = F64Eq BrF64Ne = F64Ne BrF64Lt = F64Lt BrF64Gt = F64Gt BrF64Le = F64Le BrF64Ge = F64Ge
     }
     branch_cmp_imm {
         BrI32EqImm = I32EqImm BrI32NeImm = I32NeImm BrI32LtSImm = I32LtSImm BrI32LtUImm = I32LtUImm BrI32GtSImm = I32GtSImm BrI32GtUImm = I32GtUImm BrI32LeSImm = I32LeSImm BrI32LeUImm = I32LeUImm BrI32GeSImm = I32GeSImm BrI32GeUImm = I32GeUImm
         BrI64EqImm = I64EqImm BrI64NeImm = I64NeImm BrI64LtSImm = I64LtSImm BrI64LtUImm = I64LtUImm BrI64GtSImm = I64GtSImm BrI64GtUImm = I64GtUImm BrI64LeSImm = I64LeSImm BrI64LeUImm = I64LeUImm BrI64GeSImm = I64GeSImm BrI64GeUImm = I64GeUImm
+    }
+    // Branches taken when a float comparison is false (when a NaN is involved, the
+    // comparison and its mirror image are both false).
+    branch_cmp_not {
+        BrF32NotLt = F32Lt BrF32NotGt = F32Gt BrF32NotLe = F32Le BrF32NotGe = F32Ge
+        BrF64NotLt = F64Lt BrF64NotGt = F64Gt BrF64NotLe = F64Le BrF64NotGe = F64Ge
     }
     other {
         /// Traps with "unreachable".

@@ -168,7 +168,8 @@ macro_rules! negations {
 
 negations! {
     I32Eq <=> I32Ne, I32LtS <=> I32GeS, I32LtU <=> I32GeU, I32GtS <=> I32LeS, I32GtU <=> I32LeU,
-    I64Eq <=> I64Ne, I64LtS <=> I64GeS, I64LtU <=> I64GeU, I64GtS <=> I64LeS, I64GtU <=> I64LeU;
+    I64Eq <=> I64Ne, I64LtS <=> I64GeS, I64LtU <=> I64GeU, I64GtS <=> I64LeS, I64GtU <=> I64LeU,
+    F32Eq <=> F32Ne, F64Eq <=> F64Ne;
     I32EqImm <=> I32NeImm, I32LtSImm <=> I32GeSImm, I32LtUImm <=> I32GeUImm,
     I32GtSImm <=> I32LeSImm, I32GtUImm <=> I32LeUImm,
     I64EqImm <=> I64NeImm, I64LtSImm <=> I64GeSImm, I64LtUImm <=> I64GeUImm,
@@ -597,7 +598,9 @@ impl Translator {
                     },
                 }),
                 compare => crate::ir::fused_branch(&compare).and_then(|when_true| {
-                    let when_false = crate::ir::fused_branch(&negated_compare(compare)?)?;
+                    let when_false = negated_compare(compare)
+                        .and_then(|negated| crate::ir::fused_branch(&negated))
+                        .or_else(|| crate::ir::fused_branch_not(&compare))?;
                     Some(Cond {
                         when_true,
                         when_false,
