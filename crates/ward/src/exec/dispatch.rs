@@ -31,11 +31,13 @@ use crate::error::{Trap, TrapKind};
 use crate::ir::{Instr, Op};
 
 /// The code of one op: see the module's documentation.
-pub(crate) type Handler = fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor) -> *const Instr;
+pub(crate) type Handler =
+    fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor, u64) -> *const Instr;
 
-/// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len`.
+/// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len` and the
+/// accumulator `$acc`.
 macro_rules! dispatch {
-    ($next:expr, $fp:expr, $mem:expr, $len:expr, $cx:ident) => {{
+    ($next:expr, $fp:expr, $mem:expr, $len:expr, $cx:ident, $acc:expr) => {{
         let next: *const Instr = $next;
         #[cfg(ward_tail_dispatch)]
         {
@@ -45,11 +47,12 @@ macro_rules! dispatch {
             // registers were just switched to): every function ends in `Return`, and
             // translation resolves every branch inside it.
             let handler = unsafe { (*next).handler };
-            return handler(next, $fp, $mem, $len, $cx);
+            return handler(next, $fp, $mem, $len, $cx, $acc);
         }
         #[cfg(not(ward_tail_dispatch))]
         {
-            let _ = ($fp, $mem, $len, &$cx);
+            let _ = ($fp, $mem, $len);
+            $cx.acc = $acc;
             return next;
         }
     }};
@@ -112,22 +115,23 @@ fn check_chain(cx: &mut Executor) {
     }
 }
 
-/// Defines the numeric handlers (from [`numeric_ops!`]) and `numeric_handler`, which
-/// maps an op to its numeric handler.
+/// Defines the numeric handlers (from [`numeric_ops!`]) of one accumulator mode, and
+/// `numeric`, which maps an op to its handler in that mode.
 macro_rules! numeric_handlers {
     (
-        ($fp:ident, $ip:ident)
+        (($fp:ident, $acc:ident, $i:ident, $o:ident), $ip:ident)
         arith { $( $name:ident { $($f:ident),* } => $body:expr, )* }
         branch { $( $bname:ident { $($bf:ident),* } => $bbody:expr, )* }
     ) => {
         $(
-            #[allow(non_snake_case)]
+            #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
             fn $name(
                 $ip: *const Instr,
                 $fp: *mut u64,
                 mem: *mut u8,
                 len: usize,
                 cx: &mut Executor,
+                mut $acc: u64,
             ) -> *const Instr {
                 #[allow(unused_macros)]
                 macro_rules! trap {
@@ -137,24 +141,26 @@ macro_rules! numeric_handlers {
                 }
                 operands!($ip, $name { $($f),* });
                 $body;
-                dispatch!(after($ip), $fp, mem, len, cx)
+                dispatch!(after($ip), $fp, mem, len, cx, $acc)
             }
         )*
         $(
-            #[allow(non_snake_case)]
+            #[allow(non_snake_case, unused_variables)]
             fn $bname(
                 $ip: *const Instr,
                 $fp: *mut u64,
                 mem: *mut u8,
                 len: usize,
                 cx: &mut Executor,
+                $acc: u64,
             ) -> *const Instr {
                 operands!($ip, $bname { $($bf),* });
-                dispatch!($bbody, $fp, mem, len, cx)
+                dispatch!($bbody, $fp, mem, len, cx, $acc)
             }
         )*
 
-        fn numeric_handler(op: &Op) -> Option<Handler> {
+        /// The handler of numeric op `op` in this module's mode.
+        pub(super) fn numeric(op: &Op) -> Option<Handler> {
             Some(match op {
                 $( Op::$name { .. } => $name, )*
                 $( Op::$bname { .. } => $bname, )*
@@ -164,67 +170,99 @@ macro_rules! numeric_handlers {
     };
 }
 
-numeric_ops!(numeric_handlers, fp, ip, trap);
-
-/// The address operand of a load or store: slot `addr`'s i32, plus `imm` (wrapping at
-/// 32 bits) for the `At` forms.
+/// The address operand of a load or store: the i32 of operand `addr` (`$this` as for
+/// [`opnd!`]), plus `imm` (wrapping at 32 bits) for the `At` forms.
 macro_rules! address {
-    ($fp:ident, $addr:ident) => {
-        get($fp, $addr)
+    ($this:tt, $addr:ident) => {
+        opnd!($this, $addr)
     };
-    ($fp:ident, $addr:ident, $imm:ident) => {
-        (get($fp, $addr) as u32).wrapping_add($imm) as u64
+    ($this:tt, $addr:ident, $imm:ident) => {
+        (opnd!($this, $addr) as u32).wrapping_add($imm) as u64
     };
 }
 
-/// Defines load handlers: `Name: type => |v| cell`, or `Name [imm]: ...` for a load at
-/// `addr + imm`.
+/// Defines load handlers in accumulator mode `$this` (see [`opnd!`]): `Name: type =>
+/// |v| cell`, or `Name [imm]: ...` for a load at `addr + imm`; and `load`, which maps
+/// an op to its handler.
 macro_rules! load_handlers {
-    ($( $name:ident $([$imm:ident])? : $ty:ty => |$v:ident| $conv:expr; )*) => {
+    (($fp:ident, $acc:ident, $i:ident, $o:ident); $( $name:ident $([$imm:ident])? : $ty:ty => |$v:ident| $conv:expr; )*) => {
         $(
-            #[allow(non_snake_case)]
-            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+            #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+            fn $name(ip: *const Instr, $fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, mut $acc: u64) -> *const Instr {
                 operands!(ip, $name { dst, addr, $($imm,)? offset });
-                let at = address!(fp, addr $(, $imm)?);
+                let at = address!(($fp, $acc, $i, $o), addr $(, $imm)?);
                 match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, at, offset) {
                     Ok(bytes) => {
                         let $v = <$ty>::from_le_bytes(bytes);
-                        set(fp, dst, $conv)
+                        result!(($fp, $acc, $i, $o), dst, $conv)
                     }
                     Err(kind) => return trap_at(cx, ip, kind),
                 }
-                dispatch!(after(ip), fp, mem, len, cx)
+                dispatch!(after(ip), $fp, mem, len, cx, $acc)
             }
         )*
+
+        /// The handler of load `op` in this module's mode.
+        pub(super) fn load(op: &Op) -> Option<Handler> {
+            Some(match op {
+                $( Op::$name { .. } => $name, )*
+                _ => return None,
+            })
+        }
     };
 }
 
-load_handlers! {
-    I32Load: u32 => |v| v as u64;
-    I64Load: u64 => |v| v;
-    I32Load8S: i8 => |v| v as i32 as u32 as u64;
-    I32Load8U: u8 => |v| v as u64;
-    I32Load16S: i16 => |v| v as i32 as u32 as u64;
-    I32Load16U: u16 => |v| v as u64;
-    I64Load8S: i8 => |v| v as i64 as u64;
-    I64Load8U: u8 => |v| v as u64;
-    I64Load16S: i16 => |v| v as i64 as u64;
-    I64Load16U: u16 => |v| v as u64;
-    I64Load32S: i32 => |v| v as i64 as u64;
-    I64Load32U: u32 => |v| v as u64;
-    I32LoadAt[imm]: u32 => |v| v as u64;
-    I64LoadAt[imm]: u64 => |v| v;
-    I32Load8SAt[imm]: i8 => |v| v as i32 as u32 as u64;
-    I32Load8UAt[imm]: u8 => |v| v as u64;
-    I32Load16SAt[imm]: i16 => |v| v as i32 as u32 as u64;
-    I32Load16UAt[imm]: u16 => |v| v as u64;
-    I64Load8SAt[imm]: i8 => |v| v as i64 as u64;
-    I64Load8UAt[imm]: u8 => |v| v as u64;
-    I64Load16SAt[imm]: i16 => |v| v as i64 as u64;
-    I64Load16UAt[imm]: u16 => |v| v as u64;
-    I64Load32SAt[imm]: i32 => |v| v as i64 as u64;
-    I64Load32UAt[imm]: u32 => |v| v as u64;
+/// Every load, for [`load_handlers!`].
+macro_rules! loads {
+    ($this:tt) => {
+        load_handlers! {
+            $this;
+            I32Load: u32 => |v| v as u64;
+            I64Load: u64 => |v| v;
+            I32Load8S: i8 => |v| v as i32 as u32 as u64;
+            I32Load8U: u8 => |v| v as u64;
+            I32Load16S: i16 => |v| v as i32 as u32 as u64;
+            I32Load16U: u16 => |v| v as u64;
+            I64Load8S: i8 => |v| v as i64 as u64;
+            I64Load8U: u8 => |v| v as u64;
+            I64Load16S: i16 => |v| v as i64 as u64;
+            I64Load16U: u16 => |v| v as u64;
+            I64Load32S: i32 => |v| v as i64 as u64;
+            I64Load32U: u32 => |v| v as u64;
+            I32LoadAt[imm]: u32 => |v| v as u64;
+            I64LoadAt[imm]: u64 => |v| v;
+            I32Load8SAt[imm]: i8 => |v| v as i32 as u32 as u64;
+            I32Load8UAt[imm]: u8 => |v| v as u64;
+            I32Load16SAt[imm]: i16 => |v| v as i32 as u32 as u64;
+            I32Load16UAt[imm]: u16 => |v| v as u64;
+            I64Load8SAt[imm]: i8 => |v| v as i64 as u64;
+            I64Load8UAt[imm]: u8 => |v| v as u64;
+            I64Load16SAt[imm]: i16 => |v| v as i64 as u64;
+            I64Load16UAt[imm]: u16 => |v| v as u64;
+            I64Load32SAt[imm]: i32 => |v| v as i64 as u64;
+            I64Load32UAt[imm]: u32 => |v| v as u64;
+        }
+    };
 }
+
+/// The handlers of one accumulator mode: whether an op's first operand (IN) and its
+/// result (OUT) are the accumulator or a frame slot.
+macro_rules! mode_handlers {
+    ($module:ident, $i:ident, $o:ident) => {
+        mod $module {
+            use super::*;
+            numeric_ops!(numeric_handlers, (fp, acc, $i, $o), ip, trap);
+            loads!((fp, acc, $i, $o));
+        }
+    };
+}
+
+mode_handlers!(slot_slot, slot, slot);
+mode_handlers!(acc_slot, acc, slot);
+mode_handlers!(slot_acc, slot, acc);
+mode_handlers!(acc_acc, acc, acc);
+mode_handlers!(slot_tee, slot, tee);
+mode_handlers!(acc_tee, acc, tee);
 
 /// Defines store handlers: `Name { operand } => |x| bytes`, where `operand` is `src` (a
 /// slot) or `value` (an immediate) and `x` its value; `Name { operand, imm }` for a
@@ -233,14 +271,14 @@ macro_rules! store_handlers {
     ($( $name:ident { $operand:ident $(, $imm:ident)? } => |$x:ident| $bytes:expr; )*) => {
         $(
             #[allow(non_snake_case)]
-            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, acc: u64) -> *const Instr {
                 operands!(ip, $name { addr, $operand, $($imm,)? offset });
                 let $x = store_handlers!(@value fp, $operand, $operand);
-                let at = address!(fp, addr $(, $imm)?);
+                let at = address!((fp, acc, slot, slot), addr $(, $imm)?);
                 if let Err(kind) = mem_write(mem, len, at, offset, $bytes) {
                     return trap_at(cx, ip, kind);
                 }
-                dispatch!(after(ip), fp, mem, len, cx)
+                dispatch!(after(ip), fp, mem, len, cx, acc)
             }
         )*
     };
@@ -270,10 +308,10 @@ store_handlers! {
 /// Defines handlers written out in full: `Name { operands } (ip, fp, mem, len, cx) body`,
 /// where `body` ends by dispatching or returning.
 macro_rules! handlers {
-    ($( $name:ident { $($f:ident),* } ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block )*) => {
+    ($( $name:ident { $($f:ident),* } ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) $body:block )*) => {
         $(
-            #[allow(non_snake_case, unused_variables, unused_mut)]
-            fn $name($ip: *const Instr, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: usize, $cx: &mut Executor) -> *const Instr {
+            #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+            fn $name($ip: *const Instr, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: usize, $cx: &mut Executor, $acc: u64) -> *const Instr {
                 operands!($ip, $name { $($f),* });
                 $body
             }
@@ -282,21 +320,21 @@ macro_rules! handlers {
 }
 
 handlers! {
-    Br { offset } (ip, fp, mem, len, cx) {
-        dispatch!(jump!(ip, true, offset), fp, mem, len, cx)
+    Br { offset } (ip, fp, mem, len, cx, acc) {
+        dispatch!(jump!(ip, true, offset), fp, mem, len, cx, acc)
     }
-    BrIfNez { cond, offset } (ip, fp, mem, len, cx) {
-        dispatch!(jump!(ip, get(fp, cond) as u32 != 0, offset), fp, mem, len, cx)
+    BrIfNez { cond, offset } (ip, fp, mem, len, cx, acc) {
+        dispatch!(jump!(ip, get(fp, cond) as u32 != 0, offset), fp, mem, len, cx, acc)
     }
-    BrIfEqz { cond, offset } (ip, fp, mem, len, cx) {
-        dispatch!(jump!(ip, get(fp, cond) as u32 == 0, offset), fp, mem, len, cx)
+    BrIfEqz { cond, offset } (ip, fp, mem, len, cx, acc) {
+        dispatch!(jump!(ip, get(fp, cond) as u32 == 0, offset), fp, mem, len, cx, acc)
     }
-    BrTable { index, len } (ip, fp, mem, mem_len, cx) {
+    BrTable { index, len } (ip, fp, mem, mem_len, cx, acc) {
         let i = (get(fp, index) as u32).min(len);
         // SAFETY: `len + 1` `Br` ops follow the table.
-        dispatch!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, cx)
+        dispatch!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, cx, acc)
     }
-    Return { src, len } (ip, fp, mem, mem_len, cx) {
+    Return { src, len } (ip, fp, mem, mem_len, cx, acc) {
         if len == 1 {
             set(fp, 0, get(fp, src));
         } else {
@@ -307,9 +345,9 @@ handlers! {
         if !cx.ret() {
             return ptr::null();
         }
-        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
-    CallInternal { func, base } (ip, fp, mem, len, cx) {
+    CallInternal { func, base } (ip, fp, mem, len, cx, acc) {
         // SAFETY: `func` indexes the module's defined functions (validated), and the
         // table has one entry for each.
         let code = unsafe { (*cx.code_table.add(func as usize)).load(Ordering::Relaxed) };
@@ -319,24 +357,24 @@ handlers! {
             if !cx.call_defined(func, base) {
                 return ptr::null();
             }
-            dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+            dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
         }
         if let Err(kind) = cx.call_internal(code, base) {
             return trap_at(cx, ip, kind);
         }
         // The callee belongs to the same instance: the memory stays.
-        dispatch!(cx.ip, cx.fp, mem, len, cx)
+        dispatch!(cx.ip, cx.fp, mem, len, cx, acc)
     }
-    Call { func, base } (ip, fp, mem, len, cx) {
+    Call { func, base } (ip, fp, mem, len, cx, acc) {
         cx.ip = ip;
         let inst = cx.inst as usize;
         let callee = cx.store_mut().instances[inst].funcs[func as usize];
         if !cx.call_or_fail(callee, base) {
             return ptr::null();
         }
-        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
-    CallIndirect { type_index, table, index, base } (ip, fp, mem, len, cx) {
+    CallIndirect { type_index, table, index, base } (ip, fp, mem, len, cx, acc) {
         cx.ip = ip;
         let callee = match cx.indirect_callee(type_index, table, index) {
             Ok(callee) => callee,
@@ -345,37 +383,37 @@ handlers! {
         if !cx.call_or_fail(callee, base) {
             return ptr::null();
         }
-        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx)
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
-    Unreachable {} (ip, fp, mem, len, cx) {
+    Unreachable {} (ip, fp, mem, len, cx, acc) {
         trap_at(cx, ip, TrapKind::Unreachable)
     }
-    Copy { dst, src } (ip, fp, mem, len, cx) {
+    Copy { dst, src } (ip, fp, mem, len, cx, acc) {
         set(fp, dst, get(fp, src));
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    CopySpan { dst, src, len } (ip, fp, mem, mem_len, cx) {
+    CopySpan { dst, src, len } (ip, fp, mem, mem_len, cx, acc) {
         // SAFETY: both ranges are inside the current frame.
         unsafe { ptr::copy(fp.add(src as usize), fp.add(dst as usize), len as usize) };
-        dispatch!(after(ip), fp, mem, mem_len, cx)
+        dispatch!(after(ip), fp, mem, mem_len, cx, acc)
     }
-    Const32 { dst, value } (ip, fp, mem, len, cx) {
+    Const32 { dst, value } (ip, fp, mem, len, cx, acc) {
         set(fp, dst, value as u64);
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    Const64 { dst, lo, hi } (ip, fp, mem, len, cx) {
+    Const64 { dst, lo, hi } (ip, fp, mem, len, cx, acc) {
         set(fp, dst, (hi as u64) << 32 | lo as u64);
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    Select { dst, other, cond, cells } (ip, fp, mem, len, cx) {
+    Select { dst, other, cond, cells } (ip, fp, mem, len, cx, acc) {
         if get(fp, cond) as u32 == 0 {
             for i in 0..cells {
                 set(fp, dst + i, get(fp, other + i));
             }
         }
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    ConsumeFuel { amount } (ip, fp, mem, len, cx) {
+    ConsumeFuel { amount } (ip, fp, mem, len, cx, acc) {
         let fuel = &mut cx.store_mut().fuel;
         let amount = amount as u64;
         if *fuel < amount {
@@ -383,27 +421,27 @@ handlers! {
             return trap_at(cx, ip, TrapKind::OutOfFuel);
         }
         *fuel -= amount;
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    GlobalGet { dst, global } (ip, fp, mem, len, cx) {
+    GlobalGet { dst, global } (ip, fp, mem, len, cx, acc) {
         // SAFETY (four handlers): the global lives as long as the store, which the
         // executor holds mutably, so nothing else accesses it meanwhile.
         set(fp, dst, unsafe { (*cx.global(global)).bits } as u64);
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    GlobalSet { src, global } (ip, fp, mem, len, cx) {
+    GlobalSet { src, global } (ip, fp, mem, len, cx, acc) {
         unsafe { (*cx.global(global)).bits = get(fp, src) as u128 };
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    GlobalGet128 { dst, global } (ip, fp, mem, len, cx) {
+    GlobalGet128 { dst, global } (ip, fp, mem, len, cx, acc) {
         let bits = unsafe { (*cx.global(global)).bits };
         set(fp, dst, bits as u64);
         set(fp, dst + 1, (bits >> 64) as u64);
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    GlobalSet128 { src, global } (ip, fp, mem, len, cx) {
+    GlobalSet128 { src, global } (ip, fp, mem, len, cx, acc) {
         unsafe { (*cx.global(global)).bits = get(fp, src) as u128 | (get(fp, src + 1) as u128) << 64 };
-        dispatch!(after(ip), fp, mem, len, cx)
+        dispatch!(after(ip), fp, mem, len, cx, acc)
     }
 }
 
@@ -414,7 +452,7 @@ macro_rules! simd_handlers {
     ($($name:ident)*) => {
         $(
             #[allow(non_snake_case)]
-            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor) -> *const Instr {
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, acc: u64) -> *const Instr {
                 // SAFETY: `ip` points at an op of the running function.
                 let op = unsafe { (*ip).op };
                 if !matches!(op, Op::$name { .. }) {
@@ -424,7 +462,7 @@ macro_rules! simd_handlers {
                 if let Err(kind) = cx.simd(op) {
                     return trap_at(cx, ip, kind);
                 }
-                dispatch!(after(ip), fp, mem, len, cx)
+                dispatch!(after(ip), fp, mem, len, cx, acc)
             }
         )*
 
@@ -447,35 +485,91 @@ fn other(
     _mem: *mut u8,
     _len: usize,
     cx: &mut Executor,
+    acc: u64,
 ) -> *const Instr {
     cx.ip = ip;
     if let Err(kind) = cx.other_at(ip) {
         return trap_at(cx, ip, kind);
     }
-    dispatch!(after(ip), cx.fp, cx.mem, cx.mem_len, cx)
+    dispatch!(after(ip), cx.fp, cx.mem, cx.mem_len, cx, acc)
 }
 
-/// The handler of `op`.
+/// Accumulator mode bit: the op's first operand is the accumulator, not its slot.
+pub(crate) const ACC_IN: u8 = 1;
+/// Accumulator mode bit: the op's result goes to the accumulator, not to its slot.
+pub(crate) const ACC_OUT: u8 = 2;
+/// Accumulator mode bit, with `ACC_OUT`: the result goes to its slot as well.
+pub(crate) const ACC_KEEP: u8 = 4;
+
+/// The handler of `op` in accumulator `mode` (`ACC_IN`, `ACC_OUT` or `ACC_OUT |
+/// ACC_KEEP`, both, or neither), if the op has one in that mode. The accumulator carries a value from the op that
+/// computes it to the next op, which is its only reader, without the frame: it is the
+/// handlers' sixth argument, a machine register, and every other op passes it on.
+pub(crate) fn handler_in_mode(op: &Op, mode: u8) -> Option<Handler> {
+    // Branches have no result to send on.
+    let has_result = mode & ACC_OUT == 0 || crate::ir::branch_offset(&mut op.clone()).is_none();
+    match mode {
+        0 => Some(handler_of(op)),
+        ACC_IN => acc_slot::numeric(op)
+            .or_else(|| acc_slot::load(op))
+            .or_else(|| match op {
+                Op::BrIfNez { .. } => Some(br_if_nez_acc as Handler),
+                Op::BrIfEqz { .. } => Some(br_if_eqz_acc as Handler),
+                _ => None,
+            }),
+        ACC_OUT => slot_acc::numeric(op)
+            .or_else(|| slot_acc::load(op))
+            .filter(|_| has_result),
+        3 => acc_acc::numeric(op)
+            .or_else(|| acc_acc::load(op))
+            .filter(|_| has_result),
+        6 => slot_tee::numeric(op)
+            .or_else(|| slot_tee::load(op))
+            .filter(|_| has_result),
+        7 => acc_tee::numeric(op)
+            .or_else(|| acc_tee::load(op))
+            .filter(|_| has_result),
+        _ => None,
+    }
+}
+
+/// `BrIfNez` with its condition in the accumulator.
+fn br_if_nez_acc(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Executor,
+    acc: u64,
+) -> *const Instr {
+    operands!(ip, BrIfNez { cond, offset });
+    let _ = cond;
+    dispatch!(jump!(ip, acc as u32 != 0, offset), fp, mem, len, cx, acc)
+}
+
+/// `BrIfEqz` with its condition in the accumulator.
+fn br_if_eqz_acc(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Executor,
+    acc: u64,
+) -> *const Instr {
+    operands!(ip, BrIfEqz { cond, offset });
+    let _ = cond;
+    dispatch!(jump!(ip, acc as u32 == 0, offset), fp, mem, len, cx, acc)
+}
+
+/// The handler of `op`, its operands and result in the frame.
 pub(crate) fn handler_of(op: &Op) -> Handler {
-    if let Some(handler) = numeric_handler(op) {
+    if let Some(handler) = slot_slot::numeric(op).or_else(|| slot_slot::load(op)) {
         return handler;
     }
     if let Some(handler) = simd_handler(op) {
         return handler;
     }
     match op {
-        Op::I32Load { .. } => I32Load,
-        Op::I64Load { .. } => I64Load,
-        Op::I32Load8S { .. } => I32Load8S,
-        Op::I32Load8U { .. } => I32Load8U,
-        Op::I32Load16S { .. } => I32Load16S,
-        Op::I32Load16U { .. } => I32Load16U,
-        Op::I64Load8S { .. } => I64Load8S,
-        Op::I64Load8U { .. } => I64Load8U,
-        Op::I64Load16S { .. } => I64Load16S,
-        Op::I64Load16U { .. } => I64Load16U,
-        Op::I64Load32S { .. } => I64Load32S,
-        Op::I64Load32U { .. } => I64Load32U,
         Op::I32Store { .. } => I32Store,
         Op::I64Store { .. } => I64Store,
         Op::I32Store8 { .. } => I32Store8,
@@ -484,18 +578,6 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::I64StoreImm { .. } => I64StoreImm,
         Op::I32Store8Imm { .. } => I32Store8Imm,
         Op::I32Store16Imm { .. } => I32Store16Imm,
-        Op::I32LoadAt { .. } => I32LoadAt,
-        Op::I64LoadAt { .. } => I64LoadAt,
-        Op::I32Load8SAt { .. } => I32Load8SAt,
-        Op::I32Load8UAt { .. } => I32Load8UAt,
-        Op::I32Load16SAt { .. } => I32Load16SAt,
-        Op::I32Load16UAt { .. } => I32Load16UAt,
-        Op::I64Load8SAt { .. } => I64Load8SAt,
-        Op::I64Load8UAt { .. } => I64Load8UAt,
-        Op::I64Load16SAt { .. } => I64Load16SAt,
-        Op::I64Load16UAt { .. } => I64Load16UAt,
-        Op::I64Load32SAt { .. } => I64Load32SAt,
-        Op::I64Load32UAt { .. } => I64Load32UAt,
         Op::I32StoreAt { .. } => I32StoreAt,
         Op::I64StoreAt { .. } => I64StoreAt,
         Op::I32Store8At { .. } => I32Store8At,

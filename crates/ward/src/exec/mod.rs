@@ -12,7 +12,7 @@ mod numeric;
 mod dispatch;
 mod simd;
 
-pub(crate) use dispatch::{handler_of, Handler};
+pub(crate) use dispatch::{handler_in_mode, Handler, ACC_IN, ACC_KEEP, ACC_OUT};
 
 use std::ptr;
 
@@ -178,6 +178,8 @@ pub(crate) struct Executor {
     host_call: HostCall,
     /// Why the activation stopped, when it trapped.
     trap: Option<Trap>,
+    /// The accumulator between handlers under the loop dispatch (see `dispatch.rs`).
+    acc: u64,
     /// The frame address of the first handler of the current dispatch chain.
     #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
     chain_frame: usize,
@@ -214,6 +216,7 @@ impl Executor {
             store: store_ptr as *mut (),
             host_call: call_host_erased::<T>,
             trap: None,
+            acc: 0,
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
             chain_frame: 0,
         };
@@ -251,7 +254,8 @@ impl Executor {
             }
             // SAFETY: `ip` points at an op of the running function (see `dispatch!`).
             let handler = unsafe { (*ip).handler };
-            ip = handler(ip, self.fp, self.mem, self.mem_len, self);
+            let acc = self.acc;
+            ip = handler(ip, self.fp, self.mem, self.mem_len, self, acc);
             if ip.is_null() {
                 return match self.trap.take() {
                     Some(trap) => Err(trap),

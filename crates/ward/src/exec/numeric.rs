@@ -2,7 +2,6 @@
 //! trapping division and float-to-int truncation, NaN-propagating min/max with
 //! ordered signed zeros, round-half-to-even `nearest`.
 
-use super::OpResult;
 use crate::error::TrapKind;
 use crate::ir::Slot;
 
@@ -170,108 +169,88 @@ pub(super) fn set(fp: *mut u64, slot: Slot, value: u64) {
     unsafe { *fp.add(slot as usize) = value }
 }
 
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub(super) fn unary<A, R>(
-    fp: *mut u64,
-    dst: Slot,
-    src: Slot,
-    get_: fn(u64) -> A,
-    put: fn(R) -> u64,
-    f: fn(A) -> R,
-) {
-    set(fp, dst, put(f(get_(get(fp, src)))));
-}
-
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub(super) fn binary_imm<A, R>(
-    fp: *mut u64,
-    dst: Slot,
-    lhs: Slot,
-    imm: u64,
-    get_: fn(u64) -> A,
-    put: fn(R) -> u64,
-    f: fn(A, A) -> R,
-) {
-    set(fp, dst, put(f(get_(get(fp, lhs)), get_(imm))));
-}
-
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub(super) fn unary_trap<A, R>(
-    fp: *mut u64,
-    dst: Slot,
-    src: Slot,
-    get_: fn(u64) -> A,
-    put: fn(R) -> u64,
-    f: fn(A) -> Result<R, TrapKind>,
-) -> OpResult {
-    set(fp, dst, put(f(get_(get(fp, src)))?));
-    Ok(())
-}
-
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub(super) fn binary<A, R>(
-    fp: *mut u64,
-    dst: Slot,
-    lhs: Slot,
-    rhs: Slot,
-    get_: fn(u64) -> A,
-    put: fn(R) -> u64,
-    f: fn(A, A) -> R,
-) {
-    set(fp, dst, put(f(get_(get(fp, lhs)), get_(get(fp, rhs)))));
-}
-
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub(super) fn binary_trap<A, R>(
-    fp: *mut u64,
-    dst: Slot,
-    lhs: Slot,
-    rhs: Slot,
-    get_: fn(u64) -> A,
-    put: fn(R) -> u64,
-    f: fn(A, A) -> Result<R, TrapKind>,
-) -> OpResult {
-    set(fp, dst, put(f(get_(get(fp, lhs)), get_(get(fp, rhs)))?));
-    Ok(())
-}
-
-// Each arm is one call of a small generic helper, so that an unoptimised build keeps
-// the dispatching function's frame small (its native stack use is part of the guard).
-macro_rules! un {
-    ($this:ident, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
-        unary($this, $dst, $src, $get, $put, |$x| $e)
+/// Reads the operand of an op that may come from the accumulator: `$this` is
+/// `(fp, acc, IN, OUT)`, where IN is `acc` when the operand is the accumulator and
+/// `slot` when it is in the frame. See `dispatch.rs` for the accumulator.
+macro_rules! opnd {
+    (($fp:ident, $acc:ident, slot, $o:ident), $slot:expr) => {
+        get($fp, $slot)
     };
+    (($fp:ident, $acc:ident, acc, $o:ident), $slot:expr) => {
+        $acc
+    };
+}
+
+/// Reads an operand that is always in the frame.
+macro_rules! frame {
+    (($fp:ident, $acc:ident, $i:ident, $o:ident), $slot:expr) => {
+        get($fp, $slot)
+    };
+}
+
+/// Writes a result: to slot `$dst` when OUT is `slot`, to the accumulator when `acc`,
+/// to both when `tee` (the slot is a local that others read too).
+macro_rules! result {
+    (($fp:ident, $acc:ident, $i:ident, slot), $dst:expr, $value:expr) => {
+        set($fp, $dst, $value)
+    };
+    (($fp:ident, $acc:ident, $i:ident, acc), $dst:expr, $value:expr) => {
+        $acc = $value
+    };
+    (($fp:ident, $acc:ident, $i:ident, tee), $dst:expr, $value:expr) => {{
+        $acc = $value;
+        set($fp, $dst, $acc)
+    }};
+}
+
+macro_rules! un {
+    ($this:tt, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {{
+        let $x = $get(opnd!($this, $src));
+        result!($this, $dst, $put($e))
+    }};
+}
+
+/// `f(a)`: types a closure's parameter from its argument.
+#[inline(always)]
+pub(super) fn apply<A, R>(a: A, f: impl FnOnce(A) -> R) -> R {
+    f(a)
 }
 
 macro_rules! un_trap {
-    ($this:ident, $trap:ident, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {
-        if let Err(kind) = unary_trap($this, $dst, $src, $get, $put, |$x| $e) {
-            $trap!(kind)
+    ($this:tt, $trap:ident, $dst:expr, $src:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {{
+        // A closure, so that the conversion's early `return`s stay inside it.
+        match apply($get(opnd!($this, $src)), |$x| $e) {
+            Ok(value) => result!($this, $dst, $put(value)),
+            Err(kind) => $trap!(kind),
         }
-    };
+    }};
 }
 
 macro_rules! bin {
-    ($this:ident, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
-        binary($this, $dst, $l, $r, $get, $put, |$a, $b| $e)
-    };
+    ($this:tt, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let $a = $get(opnd!($this, $l));
+        let $b = $get(frame!($this, $r));
+        result!($this, $dst, $put($e))
+    }};
 }
 
 macro_rules! bin_trap {
-    ($this:ident, $trap:ident, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, $f:expr) => {
-        if let Err(kind) = binary_trap($this, $dst, $l, $r, $get, $put, $f) {
-            $trap!(kind)
+    ($this:tt, $trap:ident, $dst:expr, $l:expr, $r:expr, $get:ident, $put:ident, $f:expr) => {{
+        match $f($get(opnd!($this, $l)), $get(frame!($this, $r))) {
+            Ok(value) => result!($this, $dst, $put(value)),
+            Err(kind) => $trap!(kind),
         }
-    };
+    }};
 }
 
 macro_rules! bin_imm {
-    ($this:ident, $dst:expr, $l:expr, $imm:expr, $conv:ident, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {
-        binary_imm($this, $dst, $l, $conv($imm), $get, $put, |$a, $b| $e)
-    };
+    ($this:tt, $dst:expr, $l:expr, $imm:expr, $conv:ident, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let $a = $get(opnd!($this, $l));
+        let $b = $get($conv($imm));
+        result!($this, $dst, $put($e))
+    }};
 }
 
-/// Jumps by `$offset` ops when `$taken`, else to the next op, and goes on dispatching.
 macro_rules! jump {
     ($ip:ident, $taken:expr, $offset:expr) => {
         // SAFETY: translation resolves every branch to an op of the same function, and
@@ -288,9 +267,10 @@ macro_rules! jump {
 
 /// Every numeric op, as `Name { fields } => body` arms handed to macro `$cb`: the
 /// `arith` arms evaluate to `()` (a trapping one invokes `$trap!(kind)`), the `branch`
-/// arms to the op to run next. `$this` names the frame pointer, `$ip` the running op.
+/// arms to the op to run next. `$this` is `(fp, acc, IN, OUT)` (see [`opnd!`]), `$ip`
+/// names the running op.
 macro_rules! numeric_ops {
-    ($cb:ident, $this:ident, $ip:ident, $trap:ident) => {
+    ($cb:ident, $this:tt, $ip:ident, $trap:ident) => {
         $cb! {
             ($this, $ip)
             arith {
@@ -598,243 +578,243 @@ macro_rules! numeric_ops {
             }
             branch {
             BrF32Eq { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) == f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) == f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32Ne { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) != f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) != f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32Lt { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) < f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) < f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32Gt { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) > f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) > f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32Le { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) <= f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) <= f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32Ge { lhs, rhs, offset } => {
-                let taken = f32_(get($this, lhs)) >= f32_(get($this, rhs));
+                let taken = f32_(opnd!($this, lhs)) >= f32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF32NotLt { lhs, rhs, offset } => {
-                let taken = !(f32_(get($this, lhs)) < f32_(get($this, rhs)));
+                let taken = !(f32_(opnd!($this, lhs)) < f32_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF32NotGt { lhs, rhs, offset } => {
-                let taken = !(f32_(get($this, lhs)) > f32_(get($this, rhs)));
+                let taken = !(f32_(opnd!($this, lhs)) > f32_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF32NotLe { lhs, rhs, offset } => {
-                let taken = !(f32_(get($this, lhs)) <= f32_(get($this, rhs)));
+                let taken = !(f32_(opnd!($this, lhs)) <= f32_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF32NotGe { lhs, rhs, offset } => {
-                let taken = !(f32_(get($this, lhs)) >= f32_(get($this, rhs)));
+                let taken = !(f32_(opnd!($this, lhs)) >= f32_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF64Eq { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) == f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) == f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64Ne { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) != f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) != f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64Lt { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) < f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) < f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64Gt { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) > f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) > f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64Le { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) <= f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) <= f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64Ge { lhs, rhs, offset } => {
-                let taken = f64_(get($this, lhs)) >= f64_(get($this, rhs));
+                let taken = f64_(opnd!($this, lhs)) >= f64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrF64NotLt { lhs, rhs, offset } => {
-                let taken = !(f64_(get($this, lhs)) < f64_(get($this, rhs)));
+                let taken = !(f64_(opnd!($this, lhs)) < f64_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF64NotGt { lhs, rhs, offset } => {
-                let taken = !(f64_(get($this, lhs)) > f64_(get($this, rhs)));
+                let taken = !(f64_(opnd!($this, lhs)) > f64_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF64NotLe { lhs, rhs, offset } => {
-                let taken = !(f64_(get($this, lhs)) <= f64_(get($this, rhs)));
+                let taken = !(f64_(opnd!($this, lhs)) <= f64_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrF64NotGe { lhs, rhs, offset } => {
-                let taken = !(f64_(get($this, lhs)) >= f64_(get($this, rhs)));
+                let taken = !(f64_(opnd!($this, lhs)) >= f64_(frame!($this, rhs)));
                 jump!($ip, taken, offset)
             },
             BrI32Eq { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) == u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) == u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32EqImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) == u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) == u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32Ne { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) != u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) != u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32NeImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) != u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) != u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32LtS { lhs, rhs, offset } => {
-                let taken = i32_(get($this, lhs)) < i32_(get($this, rhs));
+                let taken = i32_(opnd!($this, lhs)) < i32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32LtSImm { lhs, imm, offset } => {
-                let taken = i32_(get($this, lhs)) < i32_(imm32(imm));
+                let taken = i32_(opnd!($this, lhs)) < i32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32LtU { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) < u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) < u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32LtUImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) < u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) < u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32GtS { lhs, rhs, offset } => {
-                let taken = i32_(get($this, lhs)) > i32_(get($this, rhs));
+                let taken = i32_(opnd!($this, lhs)) > i32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32GtSImm { lhs, imm, offset } => {
-                let taken = i32_(get($this, lhs)) > i32_(imm32(imm));
+                let taken = i32_(opnd!($this, lhs)) > i32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32GtU { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) > u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) > u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32GtUImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) > u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) > u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32LeS { lhs, rhs, offset } => {
-                let taken = i32_(get($this, lhs)) <= i32_(get($this, rhs));
+                let taken = i32_(opnd!($this, lhs)) <= i32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32LeSImm { lhs, imm, offset } => {
-                let taken = i32_(get($this, lhs)) <= i32_(imm32(imm));
+                let taken = i32_(opnd!($this, lhs)) <= i32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32LeU { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) <= u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) <= u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32LeUImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) <= u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) <= u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32GeS { lhs, rhs, offset } => {
-                let taken = i32_(get($this, lhs)) >= i32_(get($this, rhs));
+                let taken = i32_(opnd!($this, lhs)) >= i32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32GeSImm { lhs, imm, offset } => {
-                let taken = i32_(get($this, lhs)) >= i32_(imm32(imm));
+                let taken = i32_(opnd!($this, lhs)) >= i32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI32GeU { lhs, rhs, offset } => {
-                let taken = u32_(get($this, lhs)) >= u32_(get($this, rhs));
+                let taken = u32_(opnd!($this, lhs)) >= u32_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI32GeUImm { lhs, imm, offset } => {
-                let taken = u32_(get($this, lhs)) >= u32_(imm32(imm));
+                let taken = u32_(opnd!($this, lhs)) >= u32_(imm32(imm));
                 jump!($ip, taken, offset)
             },
             BrI64Eq { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) == u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) == u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64EqImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) == u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) == u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64Ne { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) != u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) != u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64NeImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) != u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) != u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64LtS { lhs, rhs, offset } => {
-                let taken = i64_(get($this, lhs)) < i64_(get($this, rhs));
+                let taken = i64_(opnd!($this, lhs)) < i64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64LtSImm { lhs, imm, offset } => {
-                let taken = i64_(get($this, lhs)) < i64_(imm64(imm));
+                let taken = i64_(opnd!($this, lhs)) < i64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64LtU { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) < u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) < u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64LtUImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) < u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) < u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64GtS { lhs, rhs, offset } => {
-                let taken = i64_(get($this, lhs)) > i64_(get($this, rhs));
+                let taken = i64_(opnd!($this, lhs)) > i64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64GtSImm { lhs, imm, offset } => {
-                let taken = i64_(get($this, lhs)) > i64_(imm64(imm));
+                let taken = i64_(opnd!($this, lhs)) > i64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64GtU { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) > u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) > u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64GtUImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) > u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) > u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64LeS { lhs, rhs, offset } => {
-                let taken = i64_(get($this, lhs)) <= i64_(get($this, rhs));
+                let taken = i64_(opnd!($this, lhs)) <= i64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64LeSImm { lhs, imm, offset } => {
-                let taken = i64_(get($this, lhs)) <= i64_(imm64(imm));
+                let taken = i64_(opnd!($this, lhs)) <= i64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64LeU { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) <= u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) <= u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64LeUImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) <= u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) <= u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64GeS { lhs, rhs, offset } => {
-                let taken = i64_(get($this, lhs)) >= i64_(get($this, rhs));
+                let taken = i64_(opnd!($this, lhs)) >= i64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64GeSImm { lhs, imm, offset } => {
-                let taken = i64_(get($this, lhs)) >= i64_(imm64(imm));
+                let taken = i64_(opnd!($this, lhs)) >= i64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             BrI64GeU { lhs, rhs, offset } => {
-                let taken = u64_(get($this, lhs)) >= u64_(get($this, rhs));
+                let taken = u64_(opnd!($this, lhs)) >= u64_(frame!($this, rhs));
                 jump!($ip, taken, offset)
             },
             BrI64GeUImm { lhs, imm, offset } => {
-                let taken = u64_(get($this, lhs)) >= u64_(imm64(imm));
+                let taken = u64_(opnd!($this, lhs)) >= u64_(imm64(imm));
                 jump!($ip, taken, offset)
             },
             }

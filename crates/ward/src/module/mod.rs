@@ -290,7 +290,25 @@ impl Module {
             code.ops.len()
         );
         for (at, (instr, offset)) in code.ops.iter().zip(code.offsets.iter()).enumerate() {
-            let _ = writeln!(out, "{at:6} @{offset:<8x} {:?}", instr.op);
+            // Which accumulator mode the op runs in: `<acc` reads its first operand from
+            // the accumulator, `>acc` writes its result there.
+            let mode = (0..8u8)
+                .find(|&mode| {
+                    crate::exec::handler_in_mode(&instr.op, mode)
+                        .is_some_and(|h| h as usize == instr.handler as usize)
+                })
+                .unwrap_or(0);
+            let read = if mode & crate::exec::ACC_IN != 0 {
+                " <acc"
+            } else {
+                ""
+            };
+            let write = match mode & (crate::exec::ACC_OUT | crate::exec::ACC_KEEP) {
+                0 => "",
+                crate::exec::ACC_OUT => " >acc",
+                _ => " >acc+slot",
+            };
+            let _ = writeln!(out, "{at:6} @{offset:<8x} {:?}{read}{write}", instr.op);
         }
         Ok(out)
     }

@@ -107,6 +107,8 @@ pub(crate) fn with_translator<R>(
 #[derive(Default)]
 pub(crate) struct Translator {
     ops: Vec<Op>,
+    /// The accumulator mode of each op (`exec::ACC_IN`, `exec::ACC_OUT`).
+    modes: Vec<u8>,
     offsets: Vec<u32>,
     offset: u32,
     stack: Vec<Operand>,
@@ -119,6 +121,9 @@ pub(crate) struct Translator {
     lazy_locals: Vec<usize>,
     /// The op that wrote the top entry's canonical slot, while no label came after it.
     last_result: Option<(usize, Slot)>,
+    /// The last op emitted and the local it wrote, when a `local.tee` took the op's
+    /// result: the value is then both in the local and on the stack.
+    last_tee: Option<(usize, Slot)>,
     /// Inside unreachable code: the depth of blocks opened there.
     dead: Option<u32>,
     /// The function's 128-bit constant pool.
@@ -138,12 +143,9 @@ type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
 pub(super) struct Cond {
     when_true: Op,
     when_false: Op,
-}
-
-impl Cond {
-    pub(super) fn when_false(&self) -> Op {
-        self.when_false
-    }
+    /// Whether the branch reads its first operand from the accumulator (the op that
+    /// computes it is the last one emitted, and sends its result there).
+    acc_in: bool,
 }
 
 macro_rules! negations {
@@ -268,16 +270,22 @@ impl Translator {
             self.translate_op(module, &op)?;
         }
         reader.finish().map_err(Error::compile)?;
+        let mut ops = Vec::with_capacity(self.ops.len());
+        for (&op, &mode) in self.ops.iter().zip(&self.modes) {
+            let Some(handler) = crate::exec::handler_in_mode(&op, mode) else {
+                return Err(Error::Compile {
+                    message: format!(
+                        "internal error: no handler for {} in mode {mode}",
+                        op.name()
+                    ),
+                    offset: self.offsets.first().copied().unwrap_or(0) as usize,
+                });
+            };
+            ops.push(Instr { handler, op });
+        }
         Ok(CompiledFunc {
             func_index,
-            ops: self
-                .ops
-                .iter()
-                .map(|&op| Instr {
-                    handler: crate::exec::handler_of(&op),
-                    op,
-                })
-                .collect(),
+            ops: ops.into_boxed_slice(),
             offsets: self.offsets.as_slice().into(),
             param_cells,
             local_cells: self.local_cells,
@@ -288,6 +296,7 @@ impl Translator {
 
     fn reset(&mut self) {
         self.ops.clear();
+        self.modes.clear();
         self.offsets.clear();
         self.stack.clear();
         self.ctrl.clear();
@@ -297,6 +306,7 @@ impl Translator {
         self.local_cells = 0;
         self.max_cells = 0;
         self.last_result = None;
+        self.last_tee = None;
         self.dead = None;
         self.consts.clear();
         self.fuel_op = None;
@@ -311,7 +321,9 @@ impl Translator {
     // ---- emitting ------------------------------------------------------------------
 
     fn emit(&mut self, op: Op) -> usize {
+        self.last_tee = None;
         self.ops.push(op);
+        self.modes.push(0);
         self.offsets.push(self.offset);
         self.last_result = None;
         self.ops.len() - 1
@@ -321,6 +333,88 @@ impl Translator {
     fn emit_result(&mut self, op: Op, dst: Slot) {
         let at = self.emit(op);
         self.last_result = Some((at, dst));
+    }
+
+    /// Whether the stack entry `depth` below the top is the result of the last op
+    /// emitted, not yet stored anywhere else (a temporary nothing else reads).
+    pub(super) fn is_fresh(&self, depth: usize) -> bool {
+        let Some(index) = self.stack.len().checked_sub(1 + depth) else {
+            return false;
+        };
+        let entry = self.stack[index];
+        entry.loc == Loc::Temp
+            && self.last_result == Some((self.ops.len().wrapping_sub(1), entry.slot))
+    }
+
+    /// How the stack entry `depth` below the top can come through the accumulator
+    /// from the last op emitted: the mode bits that op then takes (`ACC_OUT` for a
+    /// fresh temporary, `ACC_OUT | ACC_KEEP` for a value a `local.tee` also stored);
+    /// `None` when it cannot.
+    pub(super) fn acc_source(&self, depth: usize) -> Option<u8> {
+        if self.is_fresh(depth) {
+            return Some(crate::exec::ACC_OUT);
+        }
+        let index = self.stack.len().checked_sub(1 + depth)?;
+        let (at, local) = self.last_tee?;
+        match self.stack[index].loc {
+            Loc::Local(i) if at + 1 == self.ops.len() && self.local_slots[i as usize] == local => {
+                Some(crate::exec::ACC_OUT | crate::exec::ACC_KEEP)
+            }
+            _ => None,
+        }
+    }
+
+    /// Emits `op`, whose first operand comes from the last op emitted when `source` is
+    /// `Some` (see [`Translator::acc_source`], asked before popping the operands): the
+    /// value then goes through the accumulator, when both ops have a handler for it.
+    /// Returns the op's index.
+    pub(super) fn emit_reading(&mut self, op: Op, source: Option<u8>) -> usize {
+        let producer = self.ops.len().wrapping_sub(1);
+        let producer_mode =
+            source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
+        let through_acc = match producer_mode {
+            Some(mode) => {
+                crate::exec::handler_in_mode(&op, crate::exec::ACC_IN).is_some()
+                    && crate::exec::handler_in_mode(&self.ops[producer], mode).is_some()
+            }
+            None => false,
+        };
+        let at = self.emit(op);
+        if let (true, Some(mode)) = (through_acc, producer_mode) {
+            self.modes[producer] = mode;
+            self.modes[at] = crate::exec::ACC_IN;
+        }
+        at
+    }
+
+    /// `emit_reading` for an op that writes `dst` (see [`Translator::emit_result`]).
+    pub(super) fn emit_result_reading(&mut self, op: Op, dst: Slot, fresh: Option<u8>) {
+        let at = self.emit_reading(op, fresh);
+        self.last_result = Some((at, dst));
+    }
+
+    /// Makes op `at` read its first operand from the accumulator.
+    pub(super) fn set_acc_in(&mut self, at: usize) {
+        self.modes[at] |= crate::exec::ACC_IN;
+    }
+
+    /// Records op `at` as the producer of the entry in slot `dst` pushed last.
+    pub(super) fn set_last_result(&mut self, at: usize, dst: Slot) {
+        self.last_result = Some((at, dst));
+    }
+
+    /// Emits a branch of a [`Cond`], reading the accumulator when the condition does.
+    fn emit_branch(&mut self, op: Op, acc_in: bool) -> usize {
+        let at = self.emit(op);
+        if acc_in {
+            self.modes[at] = crate::exec::ACC_IN;
+        }
+        at
+    }
+
+    /// Emits the branch taken when `cond` is false.
+    pub(super) fn emit_when_false(&mut self, cond: &Cond) -> usize {
+        self.emit_branch(cond.when_false, cond.acc_in)
     }
 
     fn pc(&self) -> usize {
@@ -347,6 +441,7 @@ impl Translator {
             self.patch(at, here);
         }
         self.last_result = None;
+        self.last_tee = None;
     }
 
     // ---- the simulated operand stack ------------------------------------------------
@@ -540,7 +635,7 @@ impl Translator {
         let src = self.slot_at(self.stack.len() - n);
         if target == 0 {
             // A branch to the function's outermost label returns.
-            let skip = cond.map(|cond| self.emit(cond.when_false));
+            let skip = cond.map(|cond| self.emit_when_false(&cond));
             self.emit(Op::Return { src, len: cells });
             if let Some(skip) = skip {
                 self.bind_label(&[skip]);
@@ -550,15 +645,14 @@ impl Translator {
         let dst = self.slot_at(self.ctrl[target].height);
         let needs_copy = cells > 0 && src != dst;
         let skip = match cond {
-            Some(cond) if needs_copy => Some(self.emit(cond.when_false)),
+            Some(cond) if needs_copy => Some(self.emit_when_false(&cond)),
             _ => None,
         };
         self.emit_copy(dst, src, cells);
-        let jump = match cond {
-            Some(cond) if !needs_copy => cond.when_true,
-            _ => Op::Br { offset: 0 },
+        let at = match cond {
+            Some(cond) if !needs_copy => self.emit_branch(cond.when_true, cond.acc_in),
+            _ => self.emit(Op::Br { offset: 0 }),
         };
-        let at = self.emit(jump);
         self.link(at, target);
         if let Some(skip) = skip {
             self.bind_label(&[skip]);
@@ -569,9 +663,9 @@ impl Translator {
     /// `i32.eqz`) that computed it is the op just emitted, that op is taken back and
     /// the branch tests the comparison itself: one op instead of two.
     pub(super) fn pop_condition(&mut self) -> Cond {
+        let fresh = self.is_fresh(0);
+        let source = self.acc_source(0);
         let entry = self.pop();
-        let fresh = entry.loc == Loc::Temp
-            && self.last_result == Some((self.ops.len().wrapping_sub(1), entry.slot));
         if fresh {
             let last = self.ops[self.ops.len() - 1];
             let fused = match last {
@@ -584,6 +678,7 @@ impl Translator {
                         cond: src,
                         offset: 0,
                     },
+                    acc_in: false,
                 }),
                 Op::I64Eqz { src, .. } => Some(Cond {
                     when_true: Op::BrI64EqImm {
@@ -596,6 +691,7 @@ impl Translator {
                         imm: 0,
                         offset: 0,
                     },
+                    acc_in: false,
                 }),
                 compare => crate::ir::fused_branch(&compare).and_then(|when_true| {
                     let when_false = negated_compare(compare)
@@ -604,20 +700,50 @@ impl Translator {
                     Some(Cond {
                         when_true,
                         when_false,
+                        acc_in: false,
                     })
                 }),
             };
-            if let Some(cond) = fused {
+            if let Some(mut cond) = fused {
+                // The comparison's first operand may have come through the accumulator:
+                // the branch then reads it there.
+                let compared_acc = self.modes[self.ops.len() - 1] & crate::exec::ACC_IN != 0;
                 self.ops.pop();
+                self.modes.pop();
                 self.offsets.pop();
                 self.last_result = None;
+                if compared_acc {
+                    let branches_read_acc = [cond.when_true, cond.when_false]
+                        .iter()
+                        .all(|op| crate::exec::handler_in_mode(op, crate::exec::ACC_IN).is_some());
+                    if branches_read_acc {
+                        cond.acc_in = true;
+                    } else if let Some(producer) = self.modes.last_mut() {
+                        // No branch of that shape reads the accumulator: the producer
+                        // writes its slot again.
+                        *producer &= !crate::exec::ACC_OUT;
+                    }
+                }
                 return cond;
             }
         }
         let cond = self.read_slot(entry);
+        let when_true = Op::BrIfNez { cond, offset: 0 };
+        let when_false = Op::BrIfEqz { cond, offset: 0 };
+        // The branch is emitted next (after copies, never after a label), so a fresh
+        // condition can come through the accumulator.
+        let producer = self.ops.len().wrapping_sub(1);
+        let producer_mode =
+            source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
+        let acc_in = producer_mode
+            .is_some_and(|mode| crate::exec::handler_in_mode(&self.ops[producer], mode).is_some());
+        if let (true, Some(mode)) = (acc_in, producer_mode) {
+            self.modes[producer] = mode;
+        }
         Cond {
-            when_true: Op::BrIfNez { cond, offset: 0 },
-            when_false: Op::BrIfEqz { cond, offset: 0 },
+            when_true,
+            when_false,
+            acc_in,
         }
     }
 
@@ -763,9 +889,18 @@ impl Translator {
                 }
             }
         }
+        let teed = match (value.loc, self.last_result) {
+            (Loc::Temp, Some((at, _))) if tee && at + 1 == self.ops.len() => {
+                crate::ir::result_slot(&mut self.ops[at]).map(|slot| *slot) == Some(local)
+            }
+            _ => false,
+        };
         self.last_result = None;
         if tee {
             self.local_get(index);
+            if teed {
+                self.last_tee = Some((self.ops.len() - 1, local));
+            }
         }
     }
 

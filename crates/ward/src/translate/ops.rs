@@ -18,36 +18,53 @@ impl Translator {
             if self.binary_with_immediate(op) {
                 return Ok(());
             }
+            // The accumulator carries the first operand: a commutative op whose second
+            // operand was just computed takes its operands the other way round.
+            let swap = is_commutative(op) || is_float_commutative(op);
+            let rhs_fresh = self.acc_source(0).filter(|_| swap);
             let rhs = self.pop_slot();
+            let lhs_fresh = self.acc_source(0);
             let lhs = self.pop_slot();
             let dst = self.push_temp(binary_result(op));
-            self.emit_result(make(dst, lhs, rhs), dst);
+            if rhs_fresh.is_some() {
+                self.emit_result_reading(make(dst, rhs, lhs), dst, rhs_fresh);
+            } else {
+                self.emit_result_reading(make(dst, lhs, rhs), dst, lhs_fresh);
+            }
             return Ok(());
         }
         if let Some(make) = unary_op(op) {
+            let fresh = self.acc_source(0);
             let src = self.pop_slot();
             let dst = self.push_temp(unary_result(op));
-            self.emit_result(make(dst, src), dst);
+            self.emit_result_reading(make(dst, src), dst, fresh);
             return Ok(());
         }
         if let Some((make, ty, memarg)) = load(op) {
             let offset = memarg.offset as u32;
-            let folded = self.address_sum(0).and_then(|(lhs, imm)| {
+            let folded = self.address_sum(0).and_then(|(lhs, imm, acc_in)| {
                 // The load's result takes the sum's slot: the height of the address.
                 let dst = self.stack[self.stack.len() - 1].slot;
-                fold_address(&make(dst, lhs, offset), lhs, imm).map(|op| (op, dst))
+                fold_address(&make(dst, lhs, offset), lhs, imm).map(|op| (op, dst, acc_in))
             });
-            if let Some((folded, dst)) = folded {
+            if let Some((folded, dst, acc_in)) = folded {
+                // The sum's operand may come through the accumulator: the load then reads
+                // it there (the op before the sum sends it).
                 self.drop_last_op();
                 self.pop();
                 let dst_again = self.push_temp(ty);
                 debug_assert_eq!(dst, dst_again);
-                self.emit_result(folded, dst);
+                let at = self.emit(folded);
+                if acc_in {
+                    self.set_acc_in(at);
+                }
+                self.set_last_result(at, dst);
                 return Ok(());
             }
+            let fresh = self.acc_source(0);
             let addr = self.pop_slot();
             let dst = self.push_temp(ty);
-            self.emit_result(make(dst, addr, offset), dst);
+            self.emit_result_reading(make(dst, addr, offset), dst, fresh);
             return Ok(());
         }
         if let Some((make, memarg)) = store(op) {
@@ -56,13 +73,14 @@ impl Translator {
                 self.emit(store_imm);
                 return Ok(());
             }
-            let sum = self.address_sum(1);
+            // Stores do not read the accumulator: a sum that does stays.
+            let sum = self.address_sum(1).filter(|&(_, _, acc_in)| !acc_in);
             if sum.is_some() {
                 self.drop_last_op();
             }
             let src = self.pop_slot();
             let op = match sum {
-                Some((lhs, imm)) => {
+                Some((lhs, imm, _)) => {
                     let addr = self.pop().slot;
                     match fold_address(&make(lhs, src, offset), lhs, imm) {
                         Some(folded) => folded,
@@ -100,7 +118,7 @@ impl Translator {
             Operator::If { blockty } => {
                 let cond = self.pop_condition();
                 self.push_control(module, Kind::If, blockty);
-                let at = self.emit(cond.when_false());
+                let at = self.emit_when_false(&cond);
                 let last = self.ctrl.len() - 1;
                 self.ctrl[last].else_fixup = Some(at);
             }
@@ -377,16 +395,18 @@ impl Translator {
             },
             _ => return false,
         };
-        let operand = if reg.is_none() {
+        let (operand, fresh) = if reg.is_none() {
             self.pop();
-            self.pop_slot()
+            let fresh = self.acc_source(0);
+            (self.pop_slot(), fresh)
         } else {
+            let fresh = self.acc_source(0);
             let slot = self.pop_slot();
             self.pop();
-            slot
+            (slot, fresh)
         };
         let dst = self.push_temp(binary_result(op));
-        self.emit_result(make(dst, operand, imm), dst);
+        self.emit_result_reading(make(dst, operand, imm), dst, fresh);
         true
     }
 }
@@ -396,14 +416,15 @@ impl Translator {
     /// op, an `i32.add` of a constant, that op's operand slot and constant: a load or
     /// store using the sum as its address can add them itself, once the op is dropped
     /// ([`Translator::drop_last_op`]).
-    fn address_sum(&self, depth: usize) -> Option<(Slot, u32)> {
-        let index = self.stack.len().checked_sub(1 + depth)?;
-        let entry = self.stack[index];
-        let fresh = entry.loc == Loc::Temp
-            && self.last_result == Some((self.ops.len().wrapping_sub(1), entry.slot));
+    fn address_sum(&self, depth: usize) -> Option<(Slot, u32, bool)> {
+        if !self.is_fresh(depth) {
+            return None;
+        }
+        let entry = self.stack[self.stack.len() - 1 - depth];
         match self.ops.last() {
-            Some(&Op::I32AddImm { dst, lhs, imm }) if fresh && dst == entry.slot => {
-                Some((lhs, imm))
+            Some(&Op::I32AddImm { dst, lhs, imm }) if dst == entry.slot => {
+                let acc_in = self.modes[self.ops.len() - 1] & crate::exec::ACC_IN != 0;
+                Some((lhs, imm, acc_in))
             }
             _ => None,
         }
@@ -412,6 +433,7 @@ impl Translator {
     /// Drops the last op emitted (its result is computed by the op that replaces it).
     fn drop_last_op(&mut self) {
         self.ops.pop();
+        self.modes.pop();
         self.offsets.pop();
         self.last_result = None;
     }
@@ -457,7 +479,7 @@ impl Translator {
             _ => return None,
         };
         self.pop();
-        if let Some((lhs, imm)) = self.address_sum(0) {
+        if let Some((lhs, imm, false)) = self.address_sum(0) {
             if let Some(folded) = fold_address(&make(lhs, value as u32, offset), lhs, imm) {
                 self.drop_last_op();
                 self.pop();
@@ -478,6 +500,27 @@ fn constant_global(module: &ModuleInfo, index: u32) -> Option<u64> {
     }
     let defined = index.checked_sub(module.num_imported_globals)?;
     module.global_inits.get(defined as usize)?.as_number()
+}
+
+/// Whether a float op gives `b op a` for `a op b`: up to the payload of a NaN result,
+/// which WebAssembly leaves open (any arithmetic NaN).
+fn is_float_commutative(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        F32Add
+            | F32Mul
+            | F32Eq
+            | F32Ne
+            | F32Min
+            | F32Max
+            | F64Add
+            | F64Mul
+            | F64Eq
+            | F64Ne
+            | F64Min
+            | F64Max
+    )
 }
 
 /// Whether `a op b == b op a`.
