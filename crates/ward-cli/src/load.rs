@@ -14,5 +14,5 @@ use ward::{Engine, Module};
 pub fn module(engine: &Engine, path: &Path) -> anyhow::Result<Module> {
     let bytes =
         std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-    Module::new(engine, bytes).with_context(|| format!("failed to load `{}`", path.display()))
+    Module::from_vec(engine, bytes).with_context(|| format!("failed to load `{}`", path.display()))
 }

@@ -176,7 +176,8 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut linker = Linker::new(&engine);
-    ward_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+    // Only the WASI functions the module imports: the others would never be called.
+    ward_wasi::add_imports_to_linker(&mut linker, &module, |ctx: &mut WasiCtx| ctx)?;
     check_imports(&linker, &mut store, &module)?;
     // Instantiation runs the module's start function, if it has one.
     let instance = match linker.instantiate(&mut store, &module) {

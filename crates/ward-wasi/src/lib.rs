@@ -73,7 +73,7 @@ mod types;
 use std::fmt;
 
 pub use ctx::{DirPerms, Error, WasiCtx, WasiCtxBuilder};
-pub use linker::{add_to_linker, MODULE};
+pub use linker::{add_imports_to_linker, add_to_linker, MODULE};
 pub use pipe::{ReadPipe, WritePipe};
 pub use types::{clockid, fdflags, filetype, lookupflags, oflags, rights, Errno};
 

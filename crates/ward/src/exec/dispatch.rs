@@ -145,7 +145,8 @@ macro_rules! numeric_handlers {
             }
         )*
         $(
-            #[allow(non_snake_case, unused_variables)]
+            // `!(a < b)` on floats is meant: it is true when a NaN is involved.
+            #[allow(non_snake_case, unused_variables, clippy::neg_cmp_op_on_partial_ord)]
             fn $bname(
                 $ip: *const Instr,
                 $fp: *mut u64,
@@ -501,34 +502,36 @@ pub(crate) const ACC_OUT: u8 = 2;
 /// Accumulator mode bit, with `ACC_OUT`: the result goes to its slot as well.
 pub(crate) const ACC_KEEP: u8 = 4;
 
-/// The handler of `op` in accumulator `mode` (`ACC_IN`, `ACC_OUT` or `ACC_OUT |
-/// ACC_KEEP`, both, or neither), if the op has one in that mode. The accumulator carries a value from the op that
-/// computes it to the next op, which is its only reader, without the frame: it is the
-/// handlers' sixth argument, a machine register, and every other op passes it on.
+/// The handler of `op` in accumulator `mode` (`ACC_IN`; `ACC_OUT`, or `ACC_OUT |
+/// ACC_KEEP`; an IN and an OUT mode together; or neither), if the op has one in that
+/// mode. The accumulator carries a value from the op that computes it to the next op,
+/// its only reader, without going through the frame: it is the handlers' sixth
+/// argument, a machine register, and every other op passes it on unchanged.
+#[inline(never)]
 pub(crate) fn handler_in_mode(op: &Op, mode: u8) -> Option<Handler> {
     // Branches have no result to send on.
-    let has_result = mode & ACC_OUT == 0 || crate::ir::branch_offset(&mut op.clone()).is_none();
+    let has_result = |_: &Handler| crate::ir::branch_offset(&mut op.clone()).is_none();
     match mode {
         0 => Some(handler_of(op)),
         ACC_IN => acc_slot::numeric(op)
             .or_else(|| acc_slot::load(op))
-            .or_else(|| match op {
+            .or(match op {
                 Op::BrIfNez { .. } => Some(br_if_nez_acc as Handler),
                 Op::BrIfEqz { .. } => Some(br_if_eqz_acc as Handler),
                 _ => None,
             }),
         ACC_OUT => slot_acc::numeric(op)
             .or_else(|| slot_acc::load(op))
-            .filter(|_| has_result),
+            .filter(has_result),
         3 => acc_acc::numeric(op)
             .or_else(|| acc_acc::load(op))
-            .filter(|_| has_result),
+            .filter(has_result),
         6 => slot_tee::numeric(op)
             .or_else(|| slot_tee::load(op))
-            .filter(|_| has_result),
+            .filter(has_result),
         7 => acc_tee::numeric(op)
             .or_else(|| acc_tee::load(op))
-            .filter(|_| has_result),
+            .filter(has_result),
         _ => None,
     }
 }

@@ -537,14 +537,15 @@ pub(crate) struct Instr {
     pub op: Op,
 }
 
-/// A function translated to ward's code.
+/// A function translated to ward's code. It and its slices live in its module's code
+/// arena ([`crate::module::CodeArena`]).
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     /// The function's index in its module (imports first).
     pub func_index: u32,
-    pub ops: Box<[Instr]>,
+    pub ops: crate::module::ArenaSlice<Instr>,
     /// Byte offset in the module of the wasm instruction each op came from.
-    pub offsets: Box<[u32]>,
+    pub offsets: crate::module::ArenaSlice<u32>,
     /// Cells of the parameters.
     pub param_cells: u32,
     /// Cells of the parameters and the other locals.
@@ -552,5 +553,5 @@ pub(crate) struct CompiledFunc {
     /// Cells of the whole frame: locals and the deepest operand stack.
     pub frame_cells: u32,
     /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
-    pub consts: Box<[u128]>,
+    pub consts: crate::module::ArenaSlice<u128>,
 }

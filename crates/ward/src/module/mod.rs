@@ -2,18 +2,20 @@
 //! [`ModuleInfo`]; function bodies are validated in the same pass and translated either
 //! then (eager) or on their first call (lazy).
 
+mod arena;
 mod const_expr;
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmparser::{
     BinaryReader, DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations,
     FunctionBody, KnownCustom, Name, Parser, Payload, TableInit, TypeRef, ValidPayload, Validator,
 };
 
+pub(crate) use arena::{ArenaSlice, CodeArena, CodeRef};
 pub(crate) use const_expr::{ConstExpr, ConstVal};
 
 use crate::error::{Error, Result};
@@ -117,7 +119,10 @@ pub(crate) struct ModuleInner {
     pub bytes: Box<[u8]>,
     pub info: ModuleInfo,
     /// Translated code of each defined function, filled on first use in lazy mode.
-    pub compiled: Box<[OnceLock<Arc<CompiledFunc>>]>,
+    /// Declared before `arena`, so that it is dropped first: its code lives there.
+    pub compiled: Box<[OnceLock<CodeRef>]>,
+    /// The memory of the translated code (see [`CodeArena`]).
+    pub arena: Mutex<CodeArena>,
 }
 
 /// A validated WebAssembly module, ready to be instantiated in any store of its engine.
@@ -139,7 +144,21 @@ impl Module {
         if bytes.starts_with(b"\0asm") {
             return Module::from_binary(engine, bytes);
         }
-        Module::from_binary(engine, &parse_text(bytes)?)
+        Module::from_owned(engine, parse_text(bytes)?.into_boxed_slice())
+    }
+
+    /// Loads a module from its binary format or its text format, as [`Module::new`],
+    /// but keeps `bytes` instead of a copy: for a big module read from a file, this
+    /// saves copying it and the memory of the copy.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::new`].
+    pub fn from_vec(engine: &Engine, bytes: Vec<u8>) -> Result<Module> {
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_owned(engine, bytes.into_boxed_slice());
+        }
+        Module::new(engine, bytes)
     }
 
     /// Loads a module from its binary format only: bytes that are not a binary module
@@ -149,13 +168,19 @@ impl Module {
     ///
     /// [`Error::Compile`] with the reason and byte offset.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let (info, compiled) = load(engine, bytes)?;
+        Module::from_owned(engine, bytes.into())
+    }
+
+    /// Loads a binary module that the module keeps.
+    fn from_owned(engine: &Engine, bytes: Box<[u8]>) -> Result<Module> {
+        let (info, compiled, arena) = load(engine, &bytes)?;
         Ok(Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
-                bytes: bytes.into(),
+                bytes,
                 info,
                 compiled,
+                arena,
             }),
         })
     }
@@ -169,7 +194,7 @@ impl Module {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
             .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-        Module::new(engine, bytes)
+        Module::from_vec(engine, bytes)
     }
 
     /// Checks that `bytes` are a valid binary module without keeping it.
@@ -420,14 +445,15 @@ fn range_of(bytes: &[u8], part: &[u8]) -> Range<usize> {
     start..start + part.len()
 }
 
-type Compiled = Box<[OnceLock<Arc<CompiledFunc>>]>;
+type Compiled = Box<[OnceLock<CodeRef>]>;
 
 /// Parses and validates `bytes`, translating bodies now when the engine is eager.
-fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled)> {
+fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled, Mutex<CodeArena>)> {
     let eager = engine.config().compilation == CompilationMode::Eager;
     let mut validator = Validator::new_with_features(engine.config().features);
     let mut info = ModuleInfo::default();
-    let mut compiled: Vec<OnceLock<Arc<CompiledFunc>>> = Vec::new();
+    let mut compiled: Vec<OnceLock<CodeRef>> = Vec::new();
+    let arena = Mutex::new(CodeArena::default());
     let mut allocs = FuncValidatorAllocations::default();
     let mut translator = crate::translate::Translator::new(engine.config());
 
@@ -445,8 +471,9 @@ fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled)> {
             info.bodies.push(range_of(bytes, body_bytes(&body)));
             let cell = OnceLock::new();
             if eager {
-                let code = translator.translate(&info, index, &body, Some(&mut func_validator))?;
-                let _ = cell.set(Arc::new(code));
+                let code =
+                    translator.translate(&info, &arena, index, &body, Some(&mut func_validator))?;
+                let _ = cell.set(code);
             } else {
                 func_validator.validate(&body).map_err(Error::compile)?;
             }
@@ -454,9 +481,16 @@ fn load(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, Compiled)> {
             allocs = func_validator.into_allocations();
             continue;
         }
+        if let Payload::CodeSectionStart { count, .. } = payload {
+            // One entry per body follows: no regrowth of these tables on the way. The
+            // validator has checked `count` against the function section, whose entries
+            // take a byte each at least, so it is bounded by the module's size.
+            info.bodies.reserve_exact(count as usize);
+            compiled.reserve_exact(count as usize);
+        }
         read_section(engine, bytes, &mut info, payload)?;
     }
-    Ok((info, compiled.into_boxed_slice()))
+    Ok((info, compiled.into_boxed_slice(), arena))
 }
 
 fn body_bytes<'a>(body: &FunctionBody<'a>) -> &'a [u8] {
@@ -667,7 +701,9 @@ impl ModuleInner {
     }
 
     /// The translated code of defined function `index`, translating it on first use.
-    pub(crate) fn compiled(&self, index: u32) -> Result<&Arc<CompiledFunc>> {
+    /// When two threads race to translate it, both translations stay in the arena and
+    /// the first to finish is used.
+    pub(crate) fn compiled(&self, index: u32) -> Result<&CodeRef> {
         let cell = &self.compiled[index as usize];
         if let Some(code) = cell.get() {
             return Ok(code);
@@ -680,9 +716,9 @@ impl ModuleInner {
         );
         let body = FunctionBody::new(reader);
         let code = crate::translate::with_translator(self.engine.config(), |translator| {
-            translator.translate(&self.info, index, &body, None)
+            translator.translate(&self.info, &self.arena, index, &body, None)
         })?;
-        Ok(cell.get_or_init(|| Arc::new(code)))
+        Ok(cell.get_or_init(|| code))
     }
 
     pub(crate) fn func_name(&self, func_index: u32) -> Option<String> {

@@ -73,9 +73,9 @@ pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
 /// runs deeper than the executor's steady state, and a guard sized for it would make
 /// every call pay for a rare event. Measured below.
 pub const TRANSLATION_STACK: usize = if cfg!(debug_assertions) {
-    16 * 1024
+    20 * 1024
 } else {
-    3 * 1024
+    6 * 1024
 };
 
 /// Native stack that must be free when a module is instantiated: allocating its

@@ -9,7 +9,7 @@ mod macos;
 mod unix;
 
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{symbols_bound_at_load, thread_stack};
+pub(crate) use linux::{advise_huge_pages, symbols_bound_at_load, thread_stack};
 #[cfg(target_os = "macos")]
 pub(crate) use macos::{symbols_bound_at_load, thread_stack};
 #[cfg(unix)]
@@ -59,6 +59,10 @@ pub(crate) fn symbols_bound_at_load() -> Option<bool> {
 /// platform decides.
 #[cfg(not(unix))]
 pub(crate) fn install_overflow_handler() {}
+
+/// Transparent huge pages are a Linux feature: elsewhere the hint is dropped.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn advise_huge_pages(_ptr: *mut u8, _len: usize) {}
 
 /// Writes the parts of a message to stderr and aborts.
 #[cfg(not(unix))]

@@ -23,7 +23,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use crate::error::{Error, Result};
 use crate::ir::{CompiledFunc, Instr, Op, Slot};
-use crate::module::ModuleInfo;
+use crate::module::{CodeArena, CodeRef, ModuleInfo};
 use crate::ValType;
 
 /// How many lazy local references the stack may hold at once. Beyond this a
@@ -109,6 +109,8 @@ pub(crate) struct Translator {
     ops: Vec<Op>,
     /// The accumulator mode of each op (`exec::ACC_IN`, `exec::ACC_OUT`).
     modes: Vec<u8>,
+    /// The handlers of the ops, when the function is done.
+    handlers: Vec<crate::exec::Handler>,
     offsets: Vec<u32>,
     offset: u32,
     stack: Vec<Operand>,
@@ -213,18 +215,20 @@ impl Translator {
         }
     }
 
-    /// Translates defined function `index` of `module`. With a validator, each operator
-    /// is validated just before it is translated; without one, the body must already
-    /// have been validated.
+    /// Translates defined function `index` of `module` into `arena`, which must be the
+    /// module's own (its code lives as long as the module). With a validator, each
+    /// operator is validated just before it is translated; without one, the body must
+    /// already have been validated.
     pub(crate) fn translate(
         &mut self,
         module: &ModuleInfo,
+        arena: &std::sync::Mutex<CodeArena>,
         index: u32,
         body: &FunctionBody<'_>,
         mut validator: Validator<'_>,
-    ) -> Result<CompiledFunc> {
+    ) -> Result<CodeRef> {
         let func_index = module.num_imported_funcs + index;
-        let ty = module.func_type(func_index).clone();
+        let ty = module.func_type(func_index);
         self.reset();
         for &param in ty.params() {
             self.add_local(param);
@@ -270,7 +274,8 @@ impl Translator {
             self.translate_op(module, &op)?;
         }
         reader.finish().map_err(Error::compile)?;
-        let mut ops = Vec::with_capacity(self.ops.len());
+        // Every op's handler in its accumulator mode, before anything is allocated.
+        self.handlers.clear();
         for (&op, &mode) in self.ops.iter().zip(&self.modes) {
             let Some(handler) = crate::exec::handler_in_mode(&op, mode) else {
                 return Err(Error::Compile {
@@ -281,17 +286,35 @@ impl Translator {
                     offset: self.offsets.first().copied().unwrap_or(0) as usize,
                 });
             };
-            ops.push(Instr { handler, op });
+            self.handlers.push(handler);
         }
-        Ok(CompiledFunc {
-            func_index,
-            ops: ops.into_boxed_slice(),
-            offsets: self.offsets.as_slice().into(),
-            param_cells,
-            local_cells: self.local_cells,
-            frame_cells: self.max_cells.max(1),
-            consts: self.consts.as_slice().into(),
-        })
+        // The ops go straight from the translator's buffer into the arena, each with its
+        // handler. The lock is only held for these copies: translations on other
+        // threads run in parallel. A panic cannot leave the arena inconsistent, so a
+        // poisoned lock is taken as it is.
+        let mut arena = arena.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the caller passes the module's own arena, and the code goes into the
+        // module's `compiled` table, which is dropped before the arena.
+        let code = unsafe {
+            let ops = arena.alloc_slice(
+                self.ops
+                    .iter()
+                    .zip(&self.handlers)
+                    .map(|(&op, &handler)| Instr { handler, op }),
+            );
+            let offsets = arena.alloc_slice(self.offsets.iter().copied());
+            let consts = arena.alloc_slice(self.consts.iter().copied());
+            arena.alloc_func(CompiledFunc {
+                func_index,
+                ops,
+                offsets,
+                param_cells,
+                local_cells: self.local_cells,
+                frame_cells: self.max_cells.max(1),
+                consts,
+            })
+        };
+        Ok(code)
     }
 
     fn reset(&mut self) {

@@ -52,6 +52,24 @@ pub(crate) struct MemoryEntity {
     pub data: Vec<u8>,
 }
 
+/// `len` zero bytes, or `None` when they cannot be allocated. They come zeroed from
+/// the allocator, which gets fresh pages from the OS zeroed already: a memory costs no
+/// writes (and no page faults) until the guest touches it.
+fn zeroed_bytes(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: the layout's size is not zero.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` comes from the global allocator with the layout of `len` bytes, the
+    // layout of a `Vec<u8>` of capacity `len`, and all `len` bytes are initialised.
+    Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
+}
+
 impl MemoryEntity {
     /// A zero-filled memory of `ty`'s minimum size, which must not exceed `limit` bytes
     /// (the store's [`memory_limit`](StoreInner::memory_limit)).
@@ -63,14 +81,12 @@ impl MemoryEntity {
                 ty.minimum()
             )));
         }
-        let mut data = Vec::new();
-        data.try_reserve_exact(bytes).map_err(|_| {
+        let data = zeroed_bytes(bytes).ok_or_else(|| {
             crate::Error::Other(format!(
                 "cannot allocate a memory of {} pages",
                 ty.minimum()
             ))
         })?;
-        data.resize(bytes, 0);
         Ok(MemoryEntity { ty, data })
     }
 
