@@ -181,6 +181,24 @@ macro_rules! define_ops {
             })
         }
 
+        /// Whether the executor can run `op` with its first operand in the accumulator
+        /// (`.0`) and with its result sent there (`.1`): the numeric ops, the loads, and
+        /// (reading only) the conditional branches.
+        pub(crate) fn acc_capable(op: &Op) -> (bool, bool) {
+            match op {
+                $( Op::$un { .. } )|*
+                $( | Op::$bin { .. } )*
+                $( | Op::$bimm { .. } )*
+                $( | Op::$load { .. } )*
+                $( | Op::$lat { .. } )* => (true, true),
+                $( Op::$bcmp { .. } )|*
+                $( | Op::$bcmpi { .. } )*
+                $( | Op::$bcmpn { .. } )*
+                | Op::BrIfNez { .. } | Op::BrIfEqz { .. } => (true, false),
+                _ => (false, false),
+            }
+        }
+
         /// The relative jump of a branch op.
         pub(crate) fn branch_offset(op: &mut Op) -> Option<&mut i32> {
             match op {

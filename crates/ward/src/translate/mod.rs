@@ -395,13 +395,9 @@ impl Translator {
         let producer = self.ops.len().wrapping_sub(1);
         let producer_mode =
             source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
-        let through_acc = match producer_mode {
-            Some(mode) => {
-                crate::exec::handler_in_mode(&op, crate::exec::ACC_IN).is_some()
-                    && crate::exec::handler_in_mode(&self.ops[producer], mode).is_some()
-            }
-            None => false,
-        };
+        let through_acc = producer_mode.is_some()
+            && crate::ir::acc_capable(&op).0
+            && crate::ir::acc_capable(&self.ops[producer]).1;
         let at = self.emit(op);
         if let (true, Some(mode)) = (through_acc, producer_mode) {
             self.modes[producer] = mode;
@@ -738,7 +734,7 @@ impl Translator {
                 if compared_acc {
                     let branches_read_acc = [cond.when_true, cond.when_false]
                         .iter()
-                        .all(|op| crate::exec::handler_in_mode(op, crate::exec::ACC_IN).is_some());
+                        .all(|op| crate::ir::acc_capable(op).0);
                     if branches_read_acc {
                         cond.acc_in = true;
                     } else if let Some(producer) = self.modes.last_mut() {
@@ -758,8 +754,7 @@ impl Translator {
         let producer = self.ops.len().wrapping_sub(1);
         let producer_mode =
             source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
-        let acc_in = producer_mode
-            .is_some_and(|mode| crate::exec::handler_in_mode(&self.ops[producer], mode).is_some());
+        let acc_in = producer_mode.is_some() && crate::ir::acc_capable(&self.ops[producer]).1;
         if let (true, Some(mode)) = (acc_in, producer_mode) {
             self.modes[producer] = mode;
         }
