@@ -548,8 +548,11 @@ const _: () = assert!(std::mem::size_of::<Op>() <= 20);
 
 /// An op and the handler that runs it: the unit of ward's threaded code. The handler
 /// is chosen from the op's variant when the function is translated
-/// ([`crate::exec::handler_of`]), so a handler only ever sees ops of its own variant.
+/// ([`crate::exec::handler_in_mode`]), so a handler only ever sees ops of its own
+/// variant. Packed to the op's 4-byte alignment: 28 bytes rather than 32, which x86-64
+/// and AArch64 load without penalty (a handler pointer rarely straddles a cache line).
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
 pub(crate) struct Instr {
     pub handler: crate::exec::Handler,
     pub op: Op,

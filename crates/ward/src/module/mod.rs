@@ -319,8 +319,8 @@ impl Module {
             // the accumulator, `>acc` writes its result there.
             let mode = (0..8u8)
                 .find(|&mode| {
-                    crate::exec::handler_in_mode(&instr.op, mode)
-                        .is_some_and(|h| h as usize == instr.handler as usize)
+                    crate::exec::handler_in_mode(&{ instr.op }, mode)
+                        .is_some_and(|h| h as usize == { instr.handler } as usize)
                 })
                 .unwrap_or(0);
             let read = if mode & crate::exec::ACC_IN != 0 {
@@ -333,7 +333,8 @@ impl Module {
                 crate::exec::ACC_OUT => " >acc",
                 _ => " >acc+slot",
             };
-            let _ = writeln!(out, "{at:6} @{offset:<8x} {:?}{read}{write}", instr.op);
+            let op = instr.op;
+            let _ = writeln!(out, "{at:6} @{offset:<8x} {op:?}{read}{write}");
         }
         Ok(out)
     }
