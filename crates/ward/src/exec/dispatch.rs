@@ -180,18 +180,21 @@ macro_rules! address {
     ($this:tt, $addr:ident, $imm:ident) => {
         (opnd!($this, $addr) as u32).wrapping_add($imm) as u64
     };
+    ($this:tt, $addr:ident; abs) => {
+        $addr as u64
+    };
 }
 
 /// Defines load handlers in accumulator mode `$this` (see [`opnd!`]): `Name: type =>
 /// |v| cell`, or `Name [imm]: ...` for a load at `addr + imm`; and `load`, which maps
 /// an op to its handler.
 macro_rules! load_handlers {
-    (($fp:ident, $acc:ident, $i:ident, $o:ident); $( $name:ident $([$imm:ident])? : $ty:ty => |$v:ident| $conv:expr; )*) => {
+    (($fp:ident, $acc:ident, $i:ident, $o:ident); $( $name:ident $([$imm:ident])? $({$abs:ident})? : $ty:ty => |$v:ident| $conv:expr; )*) => {
         $(
             #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
             fn $name(ip: *const Instr, $fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, mut $acc: u64) -> *const Instr {
                 operands!(ip, $name { dst, addr, $($imm,)? offset });
-                let at = address!(($fp, $acc, $i, $o), addr $(, $imm)?);
+                let at = address!(($fp, $acc, $i, $o), addr $(, $imm)? $(; $abs)?);
                 match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, at, offset) {
                     Ok(bytes) => {
                         let $v = <$ty>::from_le_bytes(bytes);
@@ -242,6 +245,18 @@ macro_rules! loads {
             I64Load16UAt[imm]: u16 => |v| v as u64;
             I64Load32SAt[imm]: i32 => |v| v as i64 as u64;
             I64Load32UAt[imm]: u32 => |v| v as u64;
+            I32LoadAbs{abs}: u32 => |v| v as u64;
+            I64LoadAbs{abs}: u64 => |v| v;
+            I32Load8SAbs{abs}: i8 => |v| v as i32 as u32 as u64;
+            I32Load8UAbs{abs}: u8 => |v| v as u64;
+            I32Load16SAbs{abs}: i16 => |v| v as i32 as u32 as u64;
+            I32Load16UAbs{abs}: u16 => |v| v as u64;
+            I64Load8SAbs{abs}: i8 => |v| v as i64 as u64;
+            I64Load8UAbs{abs}: u8 => |v| v as u64;
+            I64Load16SAbs{abs}: i16 => |v| v as i64 as u64;
+            I64Load16UAbs{abs}: u16 => |v| v as u64;
+            I64Load32SAbs{abs}: i32 => |v| v as i64 as u64;
+            I64Load32UAbs{abs}: u32 => |v| v as u64;
         }
     };
 }
@@ -269,13 +284,13 @@ mode_handlers!(acc_tee, acc, tee);
 /// slot) or `value` (an immediate) and `x` its value; `Name { operand, imm }` for a
 /// store at `addr + imm`.
 macro_rules! store_handlers {
-    ($( $name:ident { $operand:ident $(, $imm:ident)? } => |$x:ident| $bytes:expr; )*) => {
+    ($( $name:ident $([$abs:ident])? { $operand:ident $(, $imm:ident)? } => |$x:ident| $bytes:expr; )*) => {
         $(
             #[allow(non_snake_case)]
             fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, acc: u64) -> *const Instr {
                 operands!(ip, $name { addr, $operand, $($imm,)? offset });
                 let $x = store_handlers!(@value fp, $operand, $operand);
-                let at = address!((fp, acc, slot, slot), addr $(, $imm)?);
+                let at = address!((fp, acc, slot, slot), addr $(, $imm)? $(; $abs)?);
                 if let Err(kind) = mem_write(mem, len, at, offset, $bytes) {
                     return trap_at(cx, ip, kind);
                 }
@@ -304,6 +319,14 @@ store_handlers! {
     I64StoreImmAt { value, imm } => |x| (x as u32 as i32 as i64).to_le_bytes();
     I32Store8ImmAt { value, imm } => |x| (x as u8).to_le_bytes();
     I32Store16ImmAt { value, imm } => |x| (x as u16).to_le_bytes();
+    I32StoreAbs[abs] { src } => |x| (x as u32).to_le_bytes();
+    I64StoreAbs[abs] { src } => |x| x.to_le_bytes();
+    I32Store8Abs[abs] { src } => |x| (x as u8).to_le_bytes();
+    I32Store16Abs[abs] { src } => |x| (x as u16).to_le_bytes();
+    I32StoreImmAbs[abs] { value } => |x| (x as u32).to_le_bytes();
+    I64StoreImmAbs[abs] { value } => |x| (x as u32 as i32 as i64).to_le_bytes();
+    I32Store8ImmAbs[abs] { value } => |x| (x as u8).to_le_bytes();
+    I32Store16ImmAbs[abs] { value } => |x| (x as u16).to_le_bytes();
 }
 
 /// Defines handlers written out in full: `Name { operands } (ip, fp, mem, len, cx) body`,
@@ -589,6 +612,14 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::I64StoreImmAt { .. } => I64StoreImmAt,
         Op::I32Store8ImmAt { .. } => I32Store8ImmAt,
         Op::I32Store16ImmAt { .. } => I32Store16ImmAt,
+        Op::I32StoreAbs { .. } => I32StoreAbs,
+        Op::I64StoreAbs { .. } => I64StoreAbs,
+        Op::I32Store8Abs { .. } => I32Store8Abs,
+        Op::I32Store16Abs { .. } => I32Store16Abs,
+        Op::I32StoreImmAbs { .. } => I32StoreImmAbs,
+        Op::I64StoreImmAbs { .. } => I64StoreImmAbs,
+        Op::I32Store8ImmAbs { .. } => I32Store8ImmAbs,
+        Op::I32Store16ImmAbs { .. } => I32Store16ImmAbs,
         Op::Br { .. } => Br,
         Op::BrIfNez { .. } => BrIfNez,
         Op::BrIfEqz { .. } => BrIfEqz,

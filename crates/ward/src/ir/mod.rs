@@ -26,6 +26,8 @@ macro_rules! define_ops {
         store { $($store:ident)* }
         load_at { $($lat:ident = $lat_base:ident)* }
         store_at { $($sat:ident = $sat_base:ident)* }
+        load_abs { $($labs:ident = $labs_base:ident)* }
+        store_abs { $($sabs:ident = $sabs_base:ident)* }
         binary_imm { $($bimm:ident = $bimm_base:ident)* }
         branch_cmp { $($bcmp:ident = $bcmp_base:ident)* }
         branch_cmp_imm { $($bcmpi:ident = $bcmpi_base:ident)* }
@@ -61,6 +63,8 @@ macro_rules! define_ops {
             $( $store { addr: Slot, src: Slot, offset: u32 }, )*
             $( $lat { dst: Slot, addr: Slot, imm: u32, offset: u32 }, )*
             $( $sat { addr: Slot, src: Slot, imm: u32, offset: u32 }, )*
+            $( $labs { dst: Slot, addr: u32, offset: u32 }, )*
+            $( $sabs { addr: u32, src: Slot, offset: u32 }, )*
             $( $bimm { dst: Slot, lhs: Slot, imm: u32 }, )*
             $( $bcmp { lhs: Slot, rhs: Slot, offset: i32 }, )*
             $( $bcmpi { lhs: Slot, imm: u32, offset: i32 }, )*
@@ -88,6 +92,8 @@ macro_rules! define_ops {
                     $( Op::$store { .. } => stringify!($store), )*
                     $( Op::$lat { .. } => stringify!($lat), )*
                     $( Op::$sat { .. } => stringify!($sat), )*
+                    $( Op::$labs { .. } => stringify!($labs), )*
+                    $( Op::$sabs { .. } => stringify!($sabs), )*
                     $( Op::$bimm { .. } => stringify!($bimm), )*
                     $( Op::$bcmp { .. } => stringify!($bcmp), )*
                     $( Op::$bcmpi { .. } => stringify!($bcmpi), )*
@@ -114,6 +120,7 @@ macro_rules! define_ops {
                 $( Op::$bin { dst, .. } => Some(dst), )*
                 $( Op::$load { dst, .. } => Some(dst), )*
                 $( Op::$lat { dst, .. } => Some(dst), )*
+                $( Op::$labs { dst, .. } => Some(dst), )*
                 $( Op::$bimm { dst, .. } => Some(dst), )*
                 $( Op::$sun { dst, .. } => Some(dst), )*
                 $( Op::$sbin { dst, .. } => Some(dst), )*
@@ -191,6 +198,7 @@ macro_rules! define_ops {
                 $( | Op::$bimm { .. } )*
                 $( | Op::$load { .. } )*
                 $( | Op::$lat { .. } )* => (true, true),
+                $( Op::$labs { .. } )|* => (false, true),
                 $( Op::$bcmp { .. } )|*
                 $( | Op::$bcmpi { .. } )*
                 $( | Op::$bcmpn { .. } )*
@@ -236,6 +244,20 @@ macro_rules! define_ops {
                 Op::I64StoreImm { value, offset, .. } => Op::I64StoreImmAt { addr: lhs, value, imm, offset },
                 Op::I32Store8Imm { value, offset, .. } => Op::I32Store8ImmAt { addr: lhs, value, imm, offset },
                 Op::I32Store16Imm { value, offset, .. } => Op::I32Store16ImmAt { addr: lhs, value, imm, offset },
+                _ => return None,
+            })
+        }
+
+        /// `op`, a load or store, at constant address `addr` (plus its offset): one op
+        /// that reads no address slot; `None` for other ops.
+        pub(crate) fn absolute_address(op: &Op, addr: u32) -> Option<Op> {
+            Some(match *op {
+                $( Op::$labs_base { dst, offset, .. } => Op::$labs { dst, addr, offset }, )*
+                $( Op::$sabs_base { src, offset, .. } => Op::$sabs { addr, src, offset }, )*
+                Op::I32StoreImm { value, offset, .. } => Op::I32StoreImmAbs { addr, value, offset },
+                Op::I64StoreImm { value, offset, .. } => Op::I64StoreImmAbs { addr, value, offset },
+                Op::I32Store8Imm { value, offset, .. } => Op::I32Store8ImmAbs { addr, value, offset },
+                Op::I32Store16Imm { value, offset, .. } => Op::I32Store16ImmAbs { addr, value, offset },
                 _ => return None,
             })
         }
@@ -358,6 +380,17 @@ define_ops! {
     store_at {
         I32StoreAt = I32Store I64StoreAt = I64Store I32Store8At = I32Store8 I32Store16At = I32Store16
     }
+    // Loads and stores at a constant address `addr` plus `offset` (a global variable of
+    // compiled code): no address slot to read.
+    load_abs {
+        I32LoadAbs = I32Load I64LoadAbs = I64Load I32Load8SAbs = I32Load8S I32Load8UAbs = I32Load8U
+        I32Load16SAbs = I32Load16S I32Load16UAbs = I32Load16U I64Load8SAbs = I64Load8S
+        I64Load8UAbs = I64Load8U I64Load16SAbs = I64Load16S I64Load16UAbs = I64Load16U
+        I64Load32SAbs = I64Load32S I64Load32UAbs = I64Load32U
+    }
+    store_abs {
+        I32StoreAbs = I32Store I64StoreAbs = I64Store I32Store8Abs = I32Store8 I32Store16Abs = I32Store16
+    }
     // `dst = lhs op imm`: the right operand a constant, zero-extended for i32 ops and
     // sign-extended from 32 bits for i64 ops.
     binary_imm {
@@ -400,6 +433,11 @@ define_ops! {
         I64StoreImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
         I32Store8ImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
         I32Store16ImmAt { addr: Slot, value: u32, imm: u32, offset: u32 }
+        /// The four stores of a constant above, at constant address `addr` plus `offset`.
+        I32StoreImmAbs { addr: u32, value: u32, offset: u32 }
+        I64StoreImmAbs { addr: u32, value: u32, offset: u32 }
+        I32Store8ImmAbs { addr: u32, value: u32, offset: u32 }
+        I32Store16ImmAbs { addr: u32, value: u32, offset: u32 }
         /// Jumps by `offset` bytes (a multiple of the op size), relative to this op. Every
         /// branch offset is in bytes.
         Br { offset: i32 }

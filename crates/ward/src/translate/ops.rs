@@ -2,9 +2,11 @@
 
 use wasmparser::Operator;
 
-use super::{Kind, Loc, Translator};
+use super::{Kind, Loc, Operand, Translator};
 use crate::error::{Error, Result};
-use crate::ir::{binary_imm_op, binary_op, fold_address, load_op, store_op, unary_op, Op, Slot};
+use crate::ir::{
+    absolute_address, binary_imm_op, binary_op, fold_address, load_op, store_op, unary_op, Op, Slot,
+};
 use crate::module::ModuleInfo;
 use crate::ValType;
 
@@ -42,6 +44,21 @@ impl Translator {
         }
         if let Some((make, ty, memarg)) = load(op) {
             let offset = memarg.offset as u32;
+            if let Some(&Operand {
+                loc: Loc::Const(addr),
+                ..
+            }) = self.stack.last()
+            {
+                self.pop();
+                let dst = self.push_temp(ty);
+                if let Some(absolute) = absolute_address(&make(dst, 0, offset), addr as u32) {
+                    self.emit_result(absolute, dst);
+                    return Ok(());
+                }
+                // No absolute form: the address goes through a slot after all.
+                self.pop();
+                self.push(ValType::I32, Loc::Const(addr));
+            }
             let folded = self.address_sum(0).and_then(|(lhs, imm, acc_in)| {
                 // The load's result takes the sum's slot: the height of the address.
                 let dst = self.stack[self.stack.len() - 1].slot;
@@ -71,6 +88,20 @@ impl Translator {
             let offset = memarg.offset as u32;
             if let Some(store_imm) = self.store_immediate(op, offset) {
                 self.emit(store_imm);
+                return Ok(());
+            }
+            // A constant address: the store adds it to its offset itself.
+            let len = self.stack.len();
+            if let Loc::Const(addr) = self.stack[len - 2].loc {
+                let src = self.pop_slot();
+                let probe = make(0, src, offset);
+                if let Some(absolute) = absolute_address(&probe, addr as u32) {
+                    self.pop();
+                    self.emit(absolute);
+                    return Ok(());
+                }
+                let addr_slot = self.pop_slot();
+                self.emit(make(addr_slot, src, offset));
                 return Ok(());
             }
             // Stores do not read the accumulator: a sum that does stays.
@@ -479,6 +510,16 @@ impl Translator {
             _ => return None,
         };
         self.pop();
+        if let Some(&Operand {
+            loc: Loc::Const(addr),
+            ..
+        }) = self.stack.last()
+        {
+            if let Some(absolute) = absolute_address(&make(0, value as u32, offset), addr as u32) {
+                self.pop();
+                return Some(absolute);
+            }
+        }
         if let Some((lhs, imm, false)) = self.address_sum(0) {
             if let Some(folded) = fold_address(&make(lhs, value as u32, offset), lhs, imm) {
                 self.drop_last_op();
