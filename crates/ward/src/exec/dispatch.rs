@@ -532,8 +532,8 @@ pub(crate) const ACC_KEEP: u8 = 4;
 /// argument, a machine register, and every other op passes it on unchanged.
 #[inline(never)]
 pub(crate) fn handler_in_mode(op: &Op, mode: u8) -> Option<Handler> {
-    // Branches have no result to send on.
-    let has_result = |_: &Handler| crate::ir::branch_offset(&mut op.clone()).is_none();
+    // Only ops with a result can send it on (the op families say which).
+    let has_result = |_: &Handler| crate::ir::acc_capable(op).1;
     match mode {
         0 => Some(handler_of(op)),
         ACC_IN => acc_slot::numeric(op)
@@ -559,32 +559,32 @@ pub(crate) fn handler_in_mode(op: &Op, mode: u8) -> Option<Handler> {
     }
 }
 
-/// `BrIfNez` with its condition in the accumulator.
-fn br_if_nez_acc(
-    ip: *const Instr,
-    fp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Executor,
-    acc: u64,
-) -> *const Instr {
-    operands!(ip, BrIfNez { cond, offset });
-    let _ = cond;
-    dispatch!(jump!(ip, acc as u32 != 0, offset), fp, mem, len, cx, acc)
+/// Defines conditional branches that test the accumulator: `name: Variant => taken`.
+macro_rules! acc_branches {
+    ($( $(#[$doc:meta])* $name:ident : $variant:ident => |$acc:ident| $taken:expr; )*) => {
+        $(
+            $(#[$doc])*
+            fn $name(
+                ip: *const Instr,
+                fp: *mut u64,
+                mem: *mut u8,
+                len: usize,
+                cx: &mut Executor,
+                $acc: u64,
+            ) -> *const Instr {
+                operands!(ip, $variant { cond, offset });
+                let _ = cond;
+                dispatch!(jump!(ip, $taken, offset), fp, mem, len, cx, $acc)
+            }
+        )*
+    };
 }
 
-/// `BrIfEqz` with its condition in the accumulator.
-fn br_if_eqz_acc(
-    ip: *const Instr,
-    fp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Executor,
-    acc: u64,
-) -> *const Instr {
-    operands!(ip, BrIfEqz { cond, offset });
-    let _ = cond;
-    dispatch!(jump!(ip, acc as u32 == 0, offset), fp, mem, len, cx, acc)
+acc_branches! {
+    /// `BrIfNez` with its condition in the accumulator.
+    br_if_nez_acc: BrIfNez => |acc| acc as u32 != 0;
+    /// `BrIfEqz` with its condition in the accumulator.
+    br_if_eqz_acc: BrIfEqz => |acc| acc as u32 == 0;
 }
 
 /// The handler of `op`, its operands and result in the frame.

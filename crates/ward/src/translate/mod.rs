@@ -392,18 +392,25 @@ impl Translator {
     /// value then goes through the accumulator, when both ops have a handler for it.
     /// Returns the op's index.
     pub(super) fn emit_reading(&mut self, op: Op, source: Option<u8>) -> usize {
-        let producer = self.ops.len().wrapping_sub(1);
-        let producer_mode =
-            source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
-        let through_acc = producer_mode.is_some()
-            && crate::ir::acc_capable(&op).0
-            && crate::ir::acc_capable(&self.ops[producer]).1;
+        let through_acc = crate::ir::acc_capable(&op).0 && self.send_to_acc(source);
         let at = self.emit(op);
-        if let (true, Some(mode)) = (through_acc, producer_mode) {
-            self.modes[producer] = mode;
+        if through_acc {
             self.modes[at] = crate::exec::ACC_IN;
         }
         at
+    }
+
+    /// Makes the last op emitted send its result to the accumulator as `source` says
+    /// (see [`Translator::acc_source`]), when it can; returns whether it does.
+    fn send_to_acc(&mut self, source: Option<u8>) -> bool {
+        let (Some(bits), Some(producer)) = (source, self.ops.len().checked_sub(1)) else {
+            return false;
+        };
+        if !crate::ir::acc_capable(&self.ops[producer]).1 {
+            return false;
+        }
+        self.modes[producer] |= bits;
+        true
     }
 
     /// `emit_reading` for an op that writes `dst` (see [`Translator::emit_result`]).
@@ -751,13 +758,7 @@ impl Translator {
         let when_false = Op::BrIfEqz { cond, offset: 0 };
         // The branch is emitted next (after copies, never after a label), so a fresh
         // condition can come through the accumulator.
-        let producer = self.ops.len().wrapping_sub(1);
-        let producer_mode =
-            source.map(|bits| self.modes.get(producer).copied().unwrap_or(0) | bits);
-        let acc_in = producer_mode.is_some() && crate::ir::acc_capable(&self.ops[producer]).1;
-        if let (true, Some(mode)) = (acc_in, producer_mode) {
-            self.modes[producer] = mode;
-        }
+        let acc_in = self.send_to_acc(source);
         Cond {
             when_true,
             when_false,
