@@ -146,6 +146,7 @@ macro_rules! define_ops {
         }
 
         /// The unary op with the same meaning as a wasm operator.
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(crate) fn unary_op(op: &wasmparser::Operator<'_>) -> Option<fn(Slot, Slot) -> Op> {
             Some(match op {
                 $( wasmparser::Operator::$un => |dst, src| Op::$un { dst, src }, )*
@@ -154,6 +155,7 @@ macro_rules! define_ops {
         }
 
         /// The binary op with the same meaning as a wasm operator.
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(crate) fn binary_op(op: &wasmparser::Operator<'_>) -> Option<fn(Slot, Slot, Slot) -> Op> {
             Some(match op {
                 $( wasmparser::Operator::$bin => |dst, lhs, rhs| Op::$bin { dst, lhs, rhs }, )*
@@ -162,6 +164,7 @@ macro_rules! define_ops {
         }
 
         /// The op with an immediate right operand for a wasm binary operator, if it has one.
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(crate) fn binary_imm_op(op: &wasmparser::Operator<'_>) -> Option<fn(Slot, Slot, u32) -> Op> {
             Some(match op {
                 $( wasmparser::Operator::$bimm_base => |dst, lhs, imm| Op::$bimm { dst, lhs, imm }, )*
@@ -219,6 +222,7 @@ macro_rules! define_ops {
         }
 
         /// The load op for a wasm load of this name: its constructor and the loaded type.
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(crate) fn load_op<'a>(op: &'a wasmparser::Operator<'_>) -> Option<(fn(Slot, Slot, u32) -> Op, &'a wasmparser::MemArg)> {
             Some(match op {
                 $( wasmparser::Operator::$load { memarg } => (|dst, addr, offset| Op::$load { dst, addr, offset }, memarg), )*
@@ -227,6 +231,7 @@ macro_rules! define_ops {
         }
 
         /// The store op for a wasm store of this name.
+        #[cfg_attr(not(debug_assertions), inline(always))]
         pub(crate) fn store_op<'a>(op: &'a wasmparser::Operator<'_>) -> Option<(fn(Slot, Slot, u32) -> Op, &'a wasmparser::MemArg)> {
             Some(match op {
                 $( wasmparser::Operator::$store { memarg } => (|addr, src, offset| Op::$store { addr, src, offset }, memarg), )*

@@ -18,6 +18,7 @@
 
 mod ops;
 mod simd;
+mod visit;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
@@ -259,19 +260,18 @@ impl Translator {
 
         self.meter(true);
         let mut reader = body.get_operators_reader().map_err(Error::compile)?;
+        let mut visit = visit::Visit {
+            translator: self,
+            module,
+            validator,
+            offset: 0,
+        };
         while !reader.eof() {
-            let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
-            if let Some(v) = validator.as_deref_mut() {
-                v.op(offset, &op).map_err(Error::compile)?;
-            }
-            if self.ctrl.is_empty() {
-                return Err(Error::Compile {
-                    message: "operators remaining after end of function".into(),
-                    offset: offset as usize,
-                });
-            }
-            self.offset = offset as u32;
-            self.translate_op(module, &op)?;
+            visit.offset = reader.original_position();
+            reader
+                .visit_operator(&mut visit)
+                .map_err(Error::compile)?
+                .map_err(|e| *e)?;
         }
         reader.finish().map_err(Error::compile)?;
         // Every op's handler in its accumulator mode, before anything is allocated.
@@ -924,6 +924,7 @@ impl Translator {
     }
 
     /// Dead code is skipped: only block structure is tracked until the next label.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn skip_dead(&mut self, op: &Operator<'_>) -> bool {
         let Some(depth) = self.dead else {
             return false;

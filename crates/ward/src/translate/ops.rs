@@ -11,6 +11,7 @@ use crate::module::ModuleInfo;
 use crate::ValType;
 
 impl Translator {
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn translate_op(&mut self, module: &ModuleInfo, op: &Operator<'_>) -> Result<()> {
         if self.skip_dead(op) {
             return Ok(());
@@ -401,6 +402,7 @@ impl Translator {
     /// Translates a binary operator with a constant operand to its immediate form when
     /// it has one and the constant fits: `x + 1` is one op reading one slot. Returns
     /// false (having changed nothing) otherwise.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn binary_with_immediate(&mut self, op: &Operator<'_>) -> bool {
         let Some(make) = binary_imm_op(op) else {
             return false;
@@ -471,6 +473,7 @@ impl Translator {
 
     /// A store of a constant as one op with the value inline, when it fits (an i64 store
     /// needs a constant that sign-extends from 32 bits); pops both operands then.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn store_immediate(&mut self, op: &Operator<'_>, offset: u32) -> Option<Op> {
         let Loc::Const(value) = self.stack.last()?.loc else {
             return None;
@@ -545,6 +548,7 @@ fn constant_global(module: &ModuleInfo, index: u32) -> Option<u64> {
 
 /// Whether a float op gives `b op a` for `a op b`: up to the payload of a NaN result,
 /// which WebAssembly leaves open (any arithmetic NaN).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn is_float_commutative(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
@@ -565,6 +569,7 @@ fn is_float_commutative(op: &Operator<'_>) -> bool {
 }
 
 /// Whether `a op b == b op a`.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn is_commutative(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
@@ -587,6 +592,7 @@ fn is_commutative(op: &Operator<'_>) -> bool {
 }
 
 /// Whether `op` compares two i64 values (its result is an i32).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn is_i64_compare(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
@@ -598,6 +604,7 @@ fn is_i64_compare(op: &Operator<'_>) -> bool {
 type MemOp = fn(u32, u32, u32) -> Op;
 
 /// Loads, with `f32.load`/`f64.load` mapped to the integer loads of the same width.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn load<'a>(op: &'a Operator<'a>) -> Option<(MemOp, ValType, &'a wasmparser::MemArg)> {
     let (make, memarg) = match op {
         Operator::F32Load { memarg } => {
@@ -629,6 +636,7 @@ fn load<'a>(op: &'a Operator<'a>) -> Option<(MemOp, ValType, &'a wasmparser::Mem
 
 /// Stores, with the float stores and the narrow i64 stores mapped to the integer
 /// stores of the same width.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
     let store32: MemOp = |addr, src, offset| Op::I32Store { addr, src, offset };
     Some(match op {
@@ -650,6 +658,7 @@ fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
 }
 
 /// The result type of a binary numeric operator.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn binary_result(op: &Operator<'_>) -> ValType {
     use Operator::*;
     match op {
@@ -667,6 +676,7 @@ fn binary_result(op: &Operator<'_>) -> ValType {
 }
 
 /// The result type of a unary numeric operator.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn unary_result(op: &Operator<'_>) -> ValType {
     use Operator::*;
     match op {

@@ -1,0 +1,102 @@
+//! The bridge from wasmparser's operator visitor to the translator.
+//!
+//! Reading a body as a sequence of [`Operator`] values costs a round trip through
+//! memory per operator: the reader builds the (large) enum in a return slot and the
+//! translator copies it out and branches on its tag again. wasmparser's visitor instead
+//! calls one method per operator with the immediates as arguments. Each method below
+//! rebuilds its operator as a local constant and runs the translator's `translate_op`
+//! inlined into it, so that the compiler folds every test of the operator's kind away
+//! and each method keeps only the code for its own operator. (Debug builds do not
+//! inline: their frames would grow by the whole translator's.)
+//!
+//! SIMD operators, and those of the proposals ward does not translate, go through one
+//! out-of-line function instead (which reports the latter as unsupported; the validator
+//! has normally refused them already).
+
+use wasmparser::{Operator, VisitOperator, VisitSimdOperator};
+
+use super::{Translator, Validator};
+use crate::error::Error;
+use crate::module::ModuleInfo;
+
+/// What translating one operator gives: the error boxed, so that the visitor's result
+/// (wrapped in the reader's own) comes back in registers rather than through memory.
+pub(super) type Outcome = std::result::Result<(), Box<Error>>;
+
+/// Feeds one function body's operators to a translator.
+pub(super) struct Visit<'t, 'm, 'v> {
+    pub translator: &'t mut Translator,
+    pub module: &'m ModuleInfo,
+    /// Set when operators are validated as they are translated (eager translation).
+    pub validator: Validator<'v>,
+    /// The byte offset of the operator being visited.
+    pub offset: u64,
+}
+
+impl Visit<'_, '_, '_> {
+    /// Validates (when asked to) and translates `op`, with the translator inlined.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn inlined(&mut self, op: &Operator<'_>) -> Outcome {
+        self.check(op)?;
+        self.translator
+            .translate_op(self.module, op)
+            .map_err(Box::new)
+    }
+
+    /// As [`Visit::inlined`], for operators that are rare or not translated at all.
+    #[inline(never)]
+    fn outlined(&mut self, op: &Operator<'_>) -> Outcome {
+        self.check(op)?;
+        self.translator
+            .translate_op(self.module, op)
+            .map_err(Box::new)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn check(&mut self, op: &Operator<'_>) -> Outcome {
+        if let Some(v) = self.validator.as_deref_mut() {
+            v.op(self.offset, op)
+                .map_err(|e| Box::new(Error::compile(e)))?;
+        }
+        if self.translator.ctrl.is_empty() {
+            return Err(Box::new(Error::Compile {
+                message: "operators remaining after end of function".into(),
+                offset: self.offset as usize,
+            }));
+        }
+        self.translator.offset = self.offset as u32;
+        Ok(())
+    }
+}
+
+macro_rules! define_visit {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Outcome {
+                let op = Operator::$op $({ $($arg),* })?;
+                define_visit!(@route $proposal self op)
+            }
+        )*
+    };
+    // The scalar proposals of WebAssembly 2.0: each operator gets its own copy.
+    (@route mvp $this:ident $op:ident) => { $this.inlined(&$op) };
+    (@route sign_extension $this:ident $op:ident) => { $this.inlined(&$op) };
+    (@route saturating_float_to_int $this:ident $op:ident) => { $this.inlined(&$op) };
+    (@route bulk_memory $this:ident $op:ident) => { $this.inlined(&$op) };
+    (@route reference_types $this:ident $op:ident) => { $this.inlined(&$op) };
+    (@route $other:ident $this:ident $op:ident) => { $this.outlined(&$op) };
+}
+
+impl<'a> VisitOperator<'a> for Visit<'_, '_, '_> {
+    type Output = Outcome;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
+    wasmparser::for_each_visit_operator!(define_visit);
+}
+
+impl<'a> VisitSimdOperator<'a> for Visit<'_, '_, '_> {
+    wasmparser::for_each_visit_simd_operator!(define_visit);
+}
