@@ -6,8 +6,38 @@ mod support;
 
 use std::panic::catch_unwind;
 
+/// The main thread's stack from `pthread_getattr_np`: its lowest address and its end.
+fn c_library_stack() -> (usize, usize) {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    // SAFETY: `attr` is initialised by `pthread_getattr_np` before it is read and is
+    // destroyed once; `addr` and `size` are written by `pthread_attr_getstack`.
+    unsafe {
+        assert_eq!(
+            libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()),
+            0
+        );
+        let mut addr = std::ptr::null_mut();
+        let mut size = 0usize;
+        assert_eq!(
+            libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size),
+            0
+        );
+        libc::pthread_attr_destroy(attr.as_mut_ptr());
+        (addr as usize, addr as usize + size)
+    }
+}
+
 fn main() {
-    let checks: [(&str, fn()); 3] = [
+    let checks: [(&str, fn()); 4] = [
+        ("ward sees the stack the C library reports", || {
+            let ward = ward::stack::thread_stack().expect("ward finds the main thread's stack");
+            let libc = c_library_stack();
+            assert_eq!(
+                (ward.low, ward.high),
+                libc,
+                "ward's bounds against the C library's"
+            );
+        }),
         ("endless recursion traps StackOverflow", || {
             let (engine, modules) = support::endless_recursion_modules();
             support::check_endless_recursion(&engine, &modules);
