@@ -43,13 +43,11 @@ impl Visit<'_, '_, '_> {
             .map_err(Box::new)
     }
 
-    /// As [`Visit::inlined`], for operators that are rare or not translated at all.
+    /// [`Visit::inlined`] in one shared copy, for operators that are rare or not
+    /// translated at all.
     #[inline(never)]
     fn outlined(&mut self, op: &Operator<'_>) -> Outcome {
-        self.check(op)?;
-        self.translator
-            .translate_op(self.module, op)
-            .map_err(Box::new)
+        self.inlined(op)
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
