@@ -251,6 +251,16 @@ macro_rules! bin_imm {
     }};
 }
 
+/// A fused compare-and-branch: jumps by `offset` when `lhs op rhs` holds, `rhs` a frame
+/// slot or an immediate.
+macro_rules! br_cmp {
+    ($this:tt, $ip:ident, $l:expr, $r:expr, $offset:expr, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let $a = $get(opnd!($this, $l));
+        let $b = $get($r);
+        jump!($ip, $e, $offset)
+    }};
+}
+
 macro_rules! jump {
     ($ip:ident, $taken:expr, $offset:expr) => {
         // SAFETY: translation resolves every branch to an op of the same function, and
@@ -577,246 +587,66 @@ macro_rules! numeric_ops {
             I64GeUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a >= b),
             }
             branch {
-            BrF32Eq { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) == f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32Ne { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) != f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32Lt { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) < f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32Gt { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) > f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32Le { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) <= f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32Ge { lhs, rhs, offset } => {
-                let taken = f32_(opnd!($this, lhs)) >= f32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF32NotLt { lhs, rhs, offset } => {
-                let taken = !(f32_(opnd!($this, lhs)) < f32_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF32NotGt { lhs, rhs, offset } => {
-                let taken = !(f32_(opnd!($this, lhs)) > f32_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF32NotLe { lhs, rhs, offset } => {
-                let taken = !(f32_(opnd!($this, lhs)) <= f32_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF32NotGe { lhs, rhs, offset } => {
-                let taken = !(f32_(opnd!($this, lhs)) >= f32_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF64Eq { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) == f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64Ne { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) != f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64Lt { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) < f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64Gt { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) > f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64Le { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) <= f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64Ge { lhs, rhs, offset } => {
-                let taken = f64_(opnd!($this, lhs)) >= f64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrF64NotLt { lhs, rhs, offset } => {
-                let taken = !(f64_(opnd!($this, lhs)) < f64_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF64NotGt { lhs, rhs, offset } => {
-                let taken = !(f64_(opnd!($this, lhs)) > f64_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF64NotLe { lhs, rhs, offset } => {
-                let taken = !(f64_(opnd!($this, lhs)) <= f64_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrF64NotGe { lhs, rhs, offset } => {
-                let taken = !(f64_(opnd!($this, lhs)) >= f64_(frame!($this, rhs)));
-                jump!($ip, taken, offset)
-            },
-            BrI32Eq { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) == u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32EqImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) == u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32Ne { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) != u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32NeImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) != u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32LtS { lhs, rhs, offset } => {
-                let taken = i32_(opnd!($this, lhs)) < i32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32LtSImm { lhs, imm, offset } => {
-                let taken = i32_(opnd!($this, lhs)) < i32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32LtU { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) < u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32LtUImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) < u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32GtS { lhs, rhs, offset } => {
-                let taken = i32_(opnd!($this, lhs)) > i32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32GtSImm { lhs, imm, offset } => {
-                let taken = i32_(opnd!($this, lhs)) > i32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32GtU { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) > u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32GtUImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) > u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32LeS { lhs, rhs, offset } => {
-                let taken = i32_(opnd!($this, lhs)) <= i32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32LeSImm { lhs, imm, offset } => {
-                let taken = i32_(opnd!($this, lhs)) <= i32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32LeU { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) <= u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32LeUImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) <= u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32GeS { lhs, rhs, offset } => {
-                let taken = i32_(opnd!($this, lhs)) >= i32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32GeSImm { lhs, imm, offset } => {
-                let taken = i32_(opnd!($this, lhs)) >= i32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI32GeU { lhs, rhs, offset } => {
-                let taken = u32_(opnd!($this, lhs)) >= u32_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI32GeUImm { lhs, imm, offset } => {
-                let taken = u32_(opnd!($this, lhs)) >= u32_(imm32(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64Eq { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) == u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64EqImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) == u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64Ne { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) != u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64NeImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) != u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64LtS { lhs, rhs, offset } => {
-                let taken = i64_(opnd!($this, lhs)) < i64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64LtSImm { lhs, imm, offset } => {
-                let taken = i64_(opnd!($this, lhs)) < i64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64LtU { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) < u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64LtUImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) < u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64GtS { lhs, rhs, offset } => {
-                let taken = i64_(opnd!($this, lhs)) > i64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64GtSImm { lhs, imm, offset } => {
-                let taken = i64_(opnd!($this, lhs)) > i64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64GtU { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) > u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64GtUImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) > u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64LeS { lhs, rhs, offset } => {
-                let taken = i64_(opnd!($this, lhs)) <= i64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64LeSImm { lhs, imm, offset } => {
-                let taken = i64_(opnd!($this, lhs)) <= i64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64LeU { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) <= u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64LeUImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) <= u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64GeS { lhs, rhs, offset } => {
-                let taken = i64_(opnd!($this, lhs)) >= i64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64GeSImm { lhs, imm, offset } => {
-                let taken = i64_(opnd!($this, lhs)) >= i64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
-            BrI64GeU { lhs, rhs, offset } => {
-                let taken = u64_(opnd!($this, lhs)) >= u64_(frame!($this, rhs));
-                jump!($ip, taken, offset)
-            },
-            BrI64GeUImm { lhs, imm, offset } => {
-                let taken = u64_(opnd!($this, lhs)) >= u64_(imm64(imm));
-                jump!($ip, taken, offset)
-            },
+            BrF32Eq { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a == b),
+            BrF32Ne { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a != b),
+            BrF32Lt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a < b),
+            BrF32Gt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a > b),
+            BrF32Le { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a <= b),
+            BrF32Ge { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| a >= b),
+            BrF32NotLt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| !(a < b)),
+            BrF32NotGt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| !(a > b)),
+            BrF32NotLe { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| !(a <= b)),
+            BrF32NotGe { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f32_, |a, b| !(a >= b)),
+            BrF64Eq { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a == b),
+            BrF64Ne { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a != b),
+            BrF64Lt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a < b),
+            BrF64Gt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a > b),
+            BrF64Le { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a <= b),
+            BrF64Ge { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| a >= b),
+            BrF64NotLt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| !(a < b)),
+            BrF64NotGt { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| !(a > b)),
+            BrF64NotLe { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| !(a <= b)),
+            BrF64NotGe { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, f64_, |a, b| !(a >= b)),
+            BrI32Eq { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a == b),
+            BrI32EqImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a == b),
+            BrI32Ne { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a != b),
+            BrI32NeImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a != b),
+            BrI32LtS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i32_, |a, b| a < b),
+            BrI32LtSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, i32_, |a, b| a < b),
+            BrI32LtU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a < b),
+            BrI32LtUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a < b),
+            BrI32GtS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i32_, |a, b| a > b),
+            BrI32GtSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, i32_, |a, b| a > b),
+            BrI32GtU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a > b),
+            BrI32GtUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a > b),
+            BrI32LeS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i32_, |a, b| a <= b),
+            BrI32LeSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, i32_, |a, b| a <= b),
+            BrI32LeU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a <= b),
+            BrI32LeUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a <= b),
+            BrI32GeS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i32_, |a, b| a >= b),
+            BrI32GeSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, i32_, |a, b| a >= b),
+            BrI32GeU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a >= b),
+            BrI32GeUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a >= b),
+            BrI64Eq { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a == b),
+            BrI64EqImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a == b),
+            BrI64Ne { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a != b),
+            BrI64NeImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a != b),
+            BrI64LtS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i64_, |a, b| a < b),
+            BrI64LtSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, i64_, |a, b| a < b),
+            BrI64LtU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a < b),
+            BrI64LtUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a < b),
+            BrI64GtS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i64_, |a, b| a > b),
+            BrI64GtSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, i64_, |a, b| a > b),
+            BrI64GtU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a > b),
+            BrI64GtUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a > b),
+            BrI64LeS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i64_, |a, b| a <= b),
+            BrI64LeSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, i64_, |a, b| a <= b),
+            BrI64LeU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a <= b),
+            BrI64LeUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a <= b),
+            BrI64GeS { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, i64_, |a, b| a >= b),
+            BrI64GeSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, i64_, |a, b| a >= b),
+            BrI64GeU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a >= b),
+            BrI64GeUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a >= b),
             }
         }
     };
