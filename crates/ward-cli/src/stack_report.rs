@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ward::stack::{measure, stack_pointer, Measurement};
+use ward::native_stack::{measure, stack_pointer, Measurement};
 use ward::{Caller, Config, Engine, Instance, Linker, Module, Store};
 use ward_wasi::{DirPerms, ReadPipe, WasiCtx, WritePipe};
 use ward_wast::spectest::{self, PrintTo};
@@ -63,7 +63,7 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
     let guard = config.get_native_stack_guard();
 
     println!("ward stack report ({} build)", build_profile());
-    match ward::stack::thread_stack() {
+    match ward::native_stack::thread_stack() {
         Some(stack) => {
             let sp = stack_pointer();
             println!(
@@ -81,10 +81,10 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
         Some(cap) => println!("max native stack:    {cap} bytes"),
         None => println!("max native stack:    none (the whole thread stack)"),
     }
-    let lazy = ward::stack::symbols_bound_at_load() == Some(false);
+    let lazy = ward::native_stack::symbols_bound_at_load() == Some(false);
     println!(
         "symbol binding:      {}",
-        match ward::stack::symbols_bound_at_load() {
+        match ward::native_stack::symbols_bound_at_load() {
             Some(true) => "at load time (no lazy PLT resolution on first calls)",
             Some(false) => "lazy (the first call of each library function resolves it)",
             None => "unknown on this platform",
@@ -116,12 +116,12 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
         ("native stack guard", guard, need),
         (
             "translation reserve",
-            ward::stack::TRANSLATION_STACK,
+            ward::native_stack::TRANSLATION_STACK,
             need_of(Budget::Translation),
         ),
         (
             "instantiation reserve",
-            ward::stack::INSTANTIATION_STACK.max(guard),
+            ward::native_stack::INSTANTIATION_STACK.max(guard),
             need_of(Budget::Instantiation),
         ),
     ];

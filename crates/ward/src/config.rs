@@ -18,6 +18,24 @@ pub enum CompilationMode {
 /// (fac or fib use 3 to 6 cells a frame).
 pub const DEFAULT_WASM_STACK_SIZE: usize = 1 << 20;
 
+/// The address space a linear memory reserves by default: its whole 32-bit index space
+/// on 64-bit unix hosts, so that no 32-bit memory ever moves; nothing beyond its
+/// current size elsewhere (there, memories move when they grow).
+pub const DEFAULT_MEMORY_RESERVATION: u64 = if cfg!(all(unix, target_pointer_width = "64")) {
+    4 << 30
+} else {
+    0
+};
+
+/// The inaccessible address space after each memory's reservation by default: 2 GiB on
+/// 64-bit unix hosts, enough for compiled code to leave out the bounds check of any
+/// access whose static offset is below 2 GiB; none elsewhere.
+pub const DEFAULT_MEMORY_GUARD_SIZE: u64 = if cfg!(all(unix, target_pointer_width = "64")) {
+    2 << 30
+} else {
+    0
+};
+
 /// Bytes of the wasm stack budget that one call frame costs beyond its value cells.
 /// A frame with no locals and no operands still uses this much, so endless recursion
 /// of even the smallest function ends in [`TrapKind::StackOverflow`](crate::TrapKind).
@@ -33,6 +51,8 @@ pub struct Config {
     pub(crate) max_native_stack: Option<usize>,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) memory_reservation: u64,
+    pub(crate) memory_guard_size: u64,
 }
 
 impl Default for Config {
@@ -41,10 +61,12 @@ impl Default for Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
             features: WasmFeatures::WASM2,
-            native_stack_guard: crate::stack::DEFAULT_NATIVE_STACK_GUARD,
+            native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
             interruptible: false,
+            memory_reservation: DEFAULT_MEMORY_RESERVATION,
+            memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
         }
     }
 }
@@ -73,7 +95,7 @@ impl Config {
     /// hands control to code it does not control: checked at every entry into wasm and
     /// before every host-function call. Failing the check traps with
     /// [`TrapKind::NativeStackOverflow`](crate::TrapKind). The default,
-    /// [`DEFAULT_NATIVE_STACK_GUARD`](crate::stack::DEFAULT_NATIVE_STACK_GUARD), covers
+    /// [`DEFAULT_NATIVE_STACK_GUARD`](crate::native_stack::DEFAULT_NATIVE_STACK_GUARD), covers
     /// ward's own path and its built-in host functions; raise it for host functions that
     /// use more stack (see `ward stack-report` and docs/stack.md).
     pub fn native_stack_guard(&mut self, bytes: usize) -> &mut Self {
@@ -107,6 +129,37 @@ impl Config {
         self
     }
 
+    /// The address space, in bytes, that each linear memory reserves when it is created
+    /// (at least its initial size). A memory whose maximum size fits in the reservation
+    /// grows in place and never moves: growth only makes more of the reservation
+    /// accessible. A memory that may outgrow it moves to a larger reservation (its bytes
+    /// are copied) when it does. Reserved address space costs no memory until it is
+    /// used. Default: [`DEFAULT_MEMORY_RESERVATION`] (4 GiB on 64-bit unix hosts, the
+    /// whole index space of a 32-bit memory).
+    pub fn memory_reservation(&mut self, bytes: u64) -> &mut Self {
+        self.memory_reservation = bytes;
+        self
+    }
+
+    /// The inaccessible address space, in bytes, that follows each memory's
+    /// reservation, so that an access a little past a memory's end faults instead of
+    /// touching anything else. Default: [`DEFAULT_MEMORY_GUARD_SIZE`] (2 GiB on 64-bit
+    /// unix hosts).
+    pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Self {
+        self.memory_guard_size = bytes;
+        self
+    }
+
+    /// The configured memory reservation in bytes.
+    pub fn get_memory_reservation(&self) -> u64 {
+        self.memory_reservation
+    }
+
+    /// The configured guard size in bytes.
+    pub fn get_memory_guard_size(&self) -> u64 {
+        self.memory_guard_size
+    }
+
     /// Whether fuel is consumed.
     pub fn get_consume_fuel(&self) -> bool {
         self.consume_fuel
@@ -127,8 +180,8 @@ impl Config {
         self.max_native_stack
     }
 
-    pub(crate) fn stack_limits(&self) -> crate::stack::Limits {
-        crate::stack::Limits {
+    pub(crate) fn stack_limits(&self) -> crate::native_stack::Limits {
+        crate::native_stack::Limits {
             guard: self.native_stack_guard,
             cap: self.max_native_stack,
         }

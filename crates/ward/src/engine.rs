@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::index::SharedTypeId;
 use crate::{Config, FuncType};
 
 /// Compiles modules and hosts stores; cheap to clone (a shared handle).
@@ -21,7 +22,7 @@ struct EngineInner {
 /// integer compare, across modules and host functions of the same engine.
 #[derive(Default)]
 struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
+    ids: HashMap<FuncType, SharedTypeId>,
     types: Vec<FuncType>,
 }
 
@@ -46,7 +47,7 @@ impl Engine {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
 
-    pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
+    pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {
         let mut reg = self
             .inner
             .types
@@ -55,7 +56,7 @@ impl Engine {
         if let Some(&id) = reg.ids.get(ty) {
             return id;
         }
-        let id = u32::try_from(reg.types.len()).expect("fewer than 2^32 distinct function types");
+        let id = SharedTypeId::from_usize(reg.types.len());
         reg.types.push(ty.clone());
         reg.ids.insert(ty.clone(), id);
         id

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::types::ExternType;
+
 /// The result type of ward's fallible operations.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -18,14 +20,18 @@ pub enum Error {
         offset: usize,
     },
     /// An import could not be resolved, or an extern of the wrong type was supplied.
-    #[error("{0}")]
-    Link(String),
+    #[error(transparent)]
+    Link(#[from] LinkError),
     /// A call or a value had the wrong type or arity.
     #[error("{0}")]
     Type(String),
     /// Execution trapped, during a call or during instantiation.
     #[error(transparent)]
     Trap(#[from] Trap),
+    /// A store's resource limit was reached, or the host could not provide the memory
+    /// or address space asked for.
+    #[error(transparent)]
+    Resource(#[from] ResourceError),
     /// Reading a module from the file system failed.
     #[error("{0}")]
     Io(String),
@@ -49,6 +55,105 @@ impl Error {
             offset: err.offset() as usize,
         }
     }
+}
+
+/// Why a module could not be linked: an import that is missing or has the wrong type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LinkError {
+    /// No definition was given for an import.
+    #[error("unknown import: `{module}::{name}` has not been defined (expected {expected})")]
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// The type the import must have.
+        expected: ExternType,
+    },
+    /// The definition given for an import has another type.
+    #[error("incompatible import type for `{module}::{name}`: expected {expected}, found {found}")]
+    IncompatibleImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// The type the import must have.
+        expected: ExternType,
+        /// The type of what was given.
+        found: ExternType,
+    },
+    /// A list of imports of the wrong length was given.
+    #[error("expected {expected} imports, got {found}")]
+    ImportCount {
+        /// The number of the module's imports.
+        expected: usize,
+        /// The number given.
+        found: usize,
+    },
+    /// A name was defined twice in a linker that does not allow shadowing.
+    #[error("`{module}::{name}` is already defined")]
+    AlreadyDefined {
+        /// The module name.
+        module: String,
+        /// The field name.
+        name: String,
+    },
+    /// The module belongs to another engine than the store.
+    #[error("the module belongs to another engine than the store")]
+    EngineMismatch,
+}
+
+/// A resource a store could not have: past one of its limits, or more memory or address
+/// space than the host could provide.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResourceError {
+    /// A memory's initial size exceeds the store's limit on a memory's size.
+    #[error(
+        "a memory of {pages} pages ({bytes} bytes) exceeds the store's memory limit of {limit} bytes"
+    )]
+    MemoryLimit {
+        /// The memory's size in pages.
+        pages: u64,
+        /// The memory's size in bytes.
+        bytes: u64,
+        /// The store's limit in bytes.
+        limit: usize,
+    },
+    /// A table's initial size exceeds the store's limit on a table's elements.
+    #[error("a table of {elements} elements exceeds the store's limit of {limit} elements")]
+    TableLimit {
+        /// The table's size.
+        elements: u64,
+        /// The store's limit.
+        limit: u32,
+    },
+    /// The store holds as many instances, memories or tables as its limits allow.
+    #[error("resource limit exceeded: the store may hold at most {limit} {kind}")]
+    Count {
+        /// What there are too many of: "instances", "memories" or "tables".
+        kind: &'static str,
+        /// The store's limit.
+        limit: usize,
+    },
+    /// The host could not provide the memory or address space for a memory or table.
+    #[error("cannot allocate {what}: {reason}")]
+    Allocation {
+        /// What could not be allocated.
+        what: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// [`Memory::grow`](crate::Memory::grow) or [`Table::grow`](crate::Table::grow)
+    /// could not grow past a maximum or a limit, or the host ran out of memory.
+    #[error("failed to grow {what} by {delta}")]
+    Grow {
+        /// "memory" (`delta` in pages) or "table" (in elements).
+        what: &'static str,
+        /// The requested growth.
+        delta: u64,
+    },
 }
 
 /// The reason execution trapped.

@@ -29,14 +29,30 @@
 
 #![warn(missing_docs, unsafe_op_in_unsafe_fn)]
 
+// The modules, in dependency order: each imports only modules listed before it (the
+// tests check that no two import each other).
+//
+//   sys           all OS-specific code: stack bounds, memory reservations, signals
+//   native_stack  the native stack guard: bounds, checks, measurement (sys)
+//   types, index  value and entity types; typed indices (none)
+//   error         errors and traps (types)
+//   config        engine settings (native_stack)
+//   engine        the engine and its registry of function types (config, types, index)
+//   ir            the interpreter's op set and code arena; a leaf (index, sys)
+//   module        reading and validating a module into a ModuleInfo (engine, error, ...)
+//   translate     wasm function bodies to ir, eagerly or lazily (module, ir)
+//   vm            vmctx layout, memories, tables, globals, instances, stores (translate)
+//   exec          the executor, on a type-erased store (vm, ir)
+//   api           the public embedding API (everything above)
 mod api;
 mod config;
 mod engine;
 mod error;
 mod exec;
+mod index;
 mod ir;
 mod module;
-pub mod stack;
+pub mod native_stack;
 mod sys;
 mod translate;
 mod types;
@@ -48,12 +64,17 @@ pub use api::func::{
 };
 pub use api::instance::Instance;
 pub use api::linker::Linker;
-pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store, StoreLimits};
+pub use api::module::{ExportType, ImportType, Module};
+pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use api::values::{ExternRef, Val, V128};
-pub use config::{CompilationMode, Config, DEFAULT_WASM_STACK_SIZE};
+pub use config::{
+    CompilationMode, Config, DEFAULT_MEMORY_GUARD_SIZE, DEFAULT_MEMORY_RESERVATION,
+    DEFAULT_WASM_STACK_SIZE,
+};
 pub use engine::Engine;
 pub use error::{
-    Error, FrameInfo, MemoryAccessError, Result, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER,
+    Error, FrameInfo, LinkError, MemoryAccessError, ResourceError, Result, Trap, TrapKind,
+    BACKTRACE_INNER, BACKTRACE_OUTER,
 };
-pub use module::{ExportType, ImportType, Module};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use vm::StoreLimits;

@@ -664,14 +664,26 @@ fn link_errors_name_the_import() {
     .unwrap();
     let mut linker = Linker::new(&engine);
     let missing = linker.instantiate(&mut store, &module).unwrap_err();
-    assert!(matches!(missing, Error::Link(_)), "{missing:?}");
+    assert!(
+        matches!(&missing, Error::Link(ward::LinkError::UnknownImport { module, name, .. })
+            if module == "env" && name == "foo"),
+        "{missing:?}"
+    );
     let message = missing.to_string();
     assert!(message.contains("`env::foo`"), "{message}");
     assert!(message.contains("(func (param i32))"), "{message}");
 
     linker.func_wrap("env", "foo", |_: i64| {}).unwrap();
     let mismatch = linker.instantiate(&mut store, &module).unwrap_err();
-    assert!(matches!(mismatch, Error::Link(_)), "{mismatch:?}");
+    assert!(
+        matches!(
+            &mismatch,
+            Error::Link(ward::LinkError::IncompatibleImport { expected, found, .. })
+                if expected.to_string() == "(func (param i32))"
+                    && found.to_string() == "(func (param i64))"
+        ),
+        "{mismatch:?}"
+    );
     assert!(mismatch.to_string().contains("`env::foo`"), "{mismatch}");
 }
 

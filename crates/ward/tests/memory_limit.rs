@@ -1,7 +1,7 @@
 //! A store's memory limit (`Store::limit_memory`) and host access to memory together
 //! with the store's data (`Memory::data_and_store_mut`).
 
-use ward::{Caller, Engine, Error, Linker, Memory, MemoryType, Module, Store};
+use ward::{Caller, Engine, Error, Linker, Memory, MemoryType, Module, ResourceError, Store};
 
 const GROWER: &str = r#"
 (module
@@ -55,7 +55,17 @@ fn instantiating_a_memory_larger_than_the_limit_fails() {
     let err = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap_err();
-    assert!(matches!(err, Error::Other(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Resource(ResourceError::MemoryLimit {
+                pages: 4,
+                limit: 65536,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("memory limit"), "{err}");
     assert!(Memory::new(&mut store, MemoryType::new(2, None)).is_err());
     assert!(Memory::new(&mut store, MemoryType::new(1, None)).is_ok());

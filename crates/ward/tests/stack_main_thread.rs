@@ -30,7 +30,8 @@ fn c_library_stack() -> (usize, usize) {
 fn main() {
     let checks: [(&str, fn()); 4] = [
         ("ward sees the stack the C library reports", || {
-            let ward = ward::stack::thread_stack().expect("ward finds the main thread's stack");
+            let ward =
+                ward::native_stack::thread_stack().expect("ward finds the main thread's stack");
             let libc = c_library_stack();
             assert_eq!(
                 (ward.low, ward.high),

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::process::Command;
 
 use support::{on_thread, trap_kind, THREAD_STACKS};
-use ward::stack::{stack_pointer, thread_stack, DEFAULT_NATIVE_STACK_GUARD};
+use ward::native_stack::{stack_pointer, thread_stack, DEFAULT_NATIVE_STACK_GUARD};
 use ward::{Caller, Config, Engine, Error, Func, Linker, Module, Store, Trap, TrapKind, Val};
 
 #[test]

@@ -1,6 +1,7 @@
 //! Globals, memories, tables, and the `Extern` sum of everything importable.
 
-use crate::error::{Error, MemoryAccessError, Result};
+use crate::error::{Error, MemoryAccessError, ResourceError, Result};
+use crate::index::{GlobalId, MemoryId, TableId};
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
 use crate::vm::{GlobalEntity, MemoryEntity, TableEntity};
 use crate::{AsContext, AsContextMut, Func, Store, Val};
@@ -102,7 +103,7 @@ fn check_type(val: &Val, ty: crate::ValType) -> Result<()> {
 #[derive(Debug, Clone, Copy)]
 pub struct Global {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    pub(crate) index: GlobalId,
 }
 
 impl Global {
@@ -111,35 +112,36 @@ impl Global {
     /// # Errors
     ///
     /// [`Error::Type`] when `val` is not of the global's content type.
+    ///
+    /// # Panics
+    ///
+    /// When `val` is a reference of another store.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
         check_type(&val, ty.content())?;
-        let bits = val.to_bits(store.inner.id);
-        let index = store.inner.globals.len() as u32;
-        store
-            .inner
-            .globals
-            .push(crate::vm::GlobalBox::new(GlobalEntity { ty, bits }));
+        let bits = val.to_bits(store.inner.id());
+        let index = store.inner.push_global(GlobalEntity::new(ty, bits));
         Ok(Global {
-            store_id: store.inner.id,
+            store_id: store.inner.id(),
             index,
         })
     }
 
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a GlobalEntity {
-        store.inner.globals[store.global_index(*self) as usize].get()
+        store.check_id(self.store_id);
+        store.inner.global(self.index)
     }
 
     /// The global's type.
     pub fn ty(&self, store: impl AsContext) -> GlobalType {
-        self.entity(store.as_context()).ty
+        self.entity(store.as_context()).ty()
     }
 
     /// The global's value.
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_context();
         let g = self.entity(store);
-        Val::from_bits(store.inner.id, g.ty.content(), g.bits)
+        Val::from_bits(store.inner.id(), g.ty().content(), g.bits())
     }
 
     /// Sets the global's value.
@@ -149,14 +151,13 @@ impl Global {
     /// [`Error::Type`] when the global is immutable or `val` has the wrong type.
     pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<()> {
         let store = store.as_context_mut();
-        let ty = self.entity(store).ty;
+        let ty = self.entity(store).ty();
         if ty.mutability() == Mutability::Const {
             return Err(Error::Type("cannot set an immutable global".into()));
         }
         check_type(&val, ty.content())?;
-        let bits = val.to_bits(store.inner.id);
-        let index = store.global_index(*self);
-        store.inner.globals[index as usize].get_mut().bits = bits;
+        let bits = val.to_bits(store.inner.id());
+        store.inner.global_mut(self.index).set_bits(bits);
         Ok(())
     }
 }
@@ -165,7 +166,7 @@ impl Global {
 #[derive(Debug, Clone, Copy)]
 pub struct Memory {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    pub(crate) index: MemoryId,
 }
 
 impl Memory {
@@ -173,31 +174,32 @@ impl Memory {
     ///
     /// # Errors
     ///
-    /// [`Error::Other`] when the host cannot allocate it, or when its minimum size exceeds
-    /// the store's [limits](Store::set_limits).
+    /// [`Error::Resource`] when the host cannot allocate it, or when its minimum size
+    /// exceeds the store's [limits](Store::set_limits).
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
-        let index = store.inner.memories.len() as u32;
-        let limits = store.inner.limits;
-        limits.check_counts((0, false), (0, 0), (store.inner.memories.len(), 1))?;
-        store
-            .inner
-            .memories
-            .push(MemoryEntity::new(ty, limits.memory_size)?);
+        let index = store.inner.new_memory(ty)?;
         Ok(Memory {
-            store_id: store.inner.id,
+            store_id: store.inner.id(),
             index,
         })
     }
 
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a MemoryEntity {
-        &store.inner.memories[store.memory_index(*self) as usize]
+        store.check_id(self.store_id);
+        store.inner.memory(self.index)
+    }
+
+    fn entity_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut MemoryEntity {
+        store.check_id(self.store_id);
+        store.inner.memory_mut(self.index)
     }
 
     /// The memory's type, with its current size as minimum.
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
-        let m = self.entity(store.as_context());
-        MemoryType::new(m.pages(), m.ty.maximum())
+        let store = store.as_context();
+        store.check_id(self.store_id);
+        store.inner.memory_type(self.index)
     }
 
     /// The size in pages.
@@ -207,33 +209,41 @@ impl Memory {
 
     /// The size in bytes.
     pub fn data_size(&self, store: impl AsContext) -> usize {
-        self.entity(store.as_context()).data.len()
+        self.entity(store.as_context()).byte_len()
     }
 
     /// Grows the memory by `delta` pages and returns the old size in pages.
     ///
     /// # Errors
     ///
-    /// [`Error::Other`] past the memory's maximum or the store's
+    /// [`Error::Resource`] past the memory's maximum or the store's
     /// [limits](Store::set_limits), or when the host is out of memory.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let store = store.as_context_mut();
-        let index = store.memory_index(*self);
-        let limit = store.inner.limits.memory_size;
-        store.inner.memories[index as usize]
-            .grow(delta, limit)
-            .ok_or_else(|| Error::Other(format!("failed to grow memory by {delta} pages")))
+        let limit = store.inner.limits().memory_size;
+        self.entity_mut(store).grow(delta, limit).ok_or_else(|| {
+            ResourceError::Grow {
+                what: "memory",
+                delta: u64::from(delta),
+            }
+            .into()
+        })
+    }
+
+    /// Whether the memory keeps its address whatever it grows to: it then never moves
+    /// (see [`Config::memory_reservation`](crate::Config::memory_reservation)).
+    pub fn never_moves(&self, store: impl AsContext) -> bool {
+        self.entity(store.as_context()).never_moves()
     }
 
     /// The memory's bytes.
     pub fn data<'a, T: 'a>(&self, store: &'a Store<T>) -> &'a [u8] {
-        &self.entity(store).data
+        self.entity(store).data()
     }
 
     /// The memory's bytes, mutably.
     pub fn data_mut<'a, T: 'a>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
-        let index = store.memory_index(*self);
-        &mut store.inner.memories[index as usize].data
+        self.entity_mut(store).data_mut()
     }
 
     /// The memory's bytes and the store's user data, both mutably: what a host function
@@ -242,9 +252,9 @@ impl Memory {
         &self,
         store: &'a mut Store<T>,
     ) -> (&'a mut [u8], &'a mut T) {
-        let index = store.memory_index(*self);
-        let data = &mut store.inner.memories[index as usize].data;
-        (data, &mut store.data)
+        store.check_id(self.store_id);
+        let (inner, data) = store.inner_and_data_mut();
+        (inner.memory_mut(self.index).data_mut(), data)
     }
 
     /// Copies `buf.len()` bytes from `offset` into `buf`.
@@ -288,7 +298,7 @@ impl Memory {
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    pub(crate) index: TableId,
 }
 
 impl Table {
@@ -296,59 +306,66 @@ impl Table {
     ///
     /// # Errors
     ///
-    /// [`Error::Type`] when `init` is not of the element type.
+    /// [`Error::Type`] when `init` is not of the element type; [`Error::Resource`] past
+    /// the store's [limits](Store::set_limits).
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut();
         check_type(&init, ty.element())?;
-        let cell = init.to_bits(store.inner.id) as u64;
-        let index = store.inner.tables.len() as u32;
-        let limits = store.inner.limits;
-        limits.check_counts((0, false), (store.inner.tables.len(), 1), (0, 0))?;
-        let table = TableEntity::new(ty, cell, limits.table_elements)?;
-        store.inner.tables.push(table);
+        let cell = init.to_bits(store.inner.id()) as u64;
+        let index = store.inner.new_table(ty, cell)?;
         Ok(Table {
-            store_id: store.inner.id,
+            store_id: store.inner.id(),
             index,
         })
     }
 
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a TableEntity {
-        &store.inner.tables[store.table_index(*self) as usize]
+        store.check_id(self.store_id);
+        store.inner.table(self.index)
     }
 
     /// The table's type, with its current size as minimum.
     pub fn ty(&self, store: impl AsContext) -> TableType {
-        let t = self.entity(store.as_context());
-        TableType::new(t.ty.element(), t.elems.len() as u32, t.ty.maximum())
+        let store = store.as_context();
+        store.check_id(self.store_id);
+        store.inner.table_type(self.index)
     }
 
     /// The number of elements.
     pub fn size(&self, store: impl AsContext) -> u32 {
-        self.entity(store.as_context()).elems.len() as u32
+        self.entity(store.as_context()).elems().len() as u32
     }
 
     /// Grows the table by `delta` elements set to `init`; returns the old size.
     ///
     /// # Errors
     ///
-    /// [`Error::Type`] for an `init` of the wrong type, [`Error::Other`] past the maximum.
+    /// [`Error::Type`] for an `init` of the wrong type, [`Error::Resource`] past the
+    /// maximum or the store's limits.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let store = store.as_context_mut();
-        let index = store.table_index(*self) as usize;
-        check_type(&init, store.inner.tables[index].ty.element())?;
-        let cell = init.to_bits(store.inner.id) as u64;
-        let limit = store.inner.limits.table_elements;
-        store.inner.tables[index]
+        check_type(&init, self.entity(store).ty().element())?;
+        let cell = init.to_bits(store.inner.id()) as u64;
+        let limit = store.inner.limits().table_elements;
+        store
+            .inner
+            .table_mut(self.index)
             .grow(delta, cell, limit)
-            .ok_or_else(|| Error::Other(format!("failed to grow table by {delta} elements")))
+            .ok_or_else(|| {
+                ResourceError::Grow {
+                    what: "table",
+                    delta: u64::from(delta),
+                }
+                .into()
+            })
     }
 
     /// The element at `index`, or `None` out of bounds.
     pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
         let store = store.as_context();
         let t = self.entity(store);
-        let cell = *t.elems.get(index as usize)?;
-        Some(Val::from_cells(store.inner.id, t.ty.element(), &[cell]))
+        let cell = *t.elems().get(index as usize)?;
+        Some(Val::from_cells(store.inner.id(), t.ty().element(), &[cell]))
     }
 
     /// Sets the element at `index`.
@@ -358,11 +375,12 @@ impl Table {
     /// [`Error::Type`] for a value of the wrong type, [`Error::Other`] out of bounds.
     pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
         let store = store.as_context_mut();
-        let t = store.table_index(*self) as usize;
-        check_type(&val, store.inner.tables[t].ty.element())?;
-        let cell = val.to_bits(store.inner.id) as u64;
-        let slot = store.inner.tables[t]
-            .elems
+        check_type(&val, self.entity(store).ty().element())?;
+        let cell = val.to_bits(store.inner.id()) as u64;
+        let slot = store
+            .inner
+            .table_mut(self.index)
+            .elems_mut()
             .get_mut(index as usize)
             .ok_or_else(|| Error::Other(format!("table index {index} out of bounds")))?;
         *slot = cell;

@@ -11,7 +11,8 @@
 //! |------|-------|
 //! | `i32`, `f32` | 1: the 32 bits, zero-extended (floats as their bits, NaN payloads kept) |
 //! | `i64`, `f64` | 1 |
-//! | `funcref`, `externref` | 1: 0 for null, else the store index plus one |
+//! | `funcref` | 1: 0 for null, else the address of the function's reference (see `vm::vmctx`) |
+//! | `externref` | 1: 0 for null, else the host value's index in its store plus one |
 //! | `v128` | 2: the low 64 bits (lane 0 upwards), then the high 64 bits |
 //!
 //! - **wasm to host.** The caller's arguments already sit in consecutive slots of its
@@ -33,15 +34,17 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use crate::api::store::HostFn;
 use crate::error::{Error, Result, Trap, TrapKind};
-use crate::vm::{FuncEntity, FuncKind, HostFn};
+use crate::vm::FuncRef;
 use crate::{AsContext, AsContextMut, Caller, ExternRef, FuncType, Store, Val, ValType, V128};
 
 /// A function of a store: defined by a wasm instance or by the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Func {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    /// The function's reference, valid while its store lives.
+    pub(crate) funcref: FuncRef,
 }
 
 impl Func {
@@ -77,10 +80,18 @@ impl Func {
 
     /// The function's type.
     pub fn ty(&self, store: impl AsContext) -> FuncType {
-        let store = store.as_context();
-        store.inner.funcs[store.func_index(*self) as usize]
-            .ty
-            .clone()
+        self.ty_ref(store.as_context()).clone()
+    }
+
+    /// The function's type, borrowed from its store.
+    ///
+    /// # Panics
+    ///
+    /// When the function belongs to another store.
+    pub(crate) fn ty_ref<'a, T>(&self, store: &'a Store<T>) -> &'a FuncType {
+        store.check_id(self.store_id);
+        // SAFETY: the function belongs to `store` (checked), which is alive for `'a`.
+        unsafe { self.funcref.get().ty() }
     }
 
     /// Calls the function with `params`, writing its results to `results`.
@@ -114,8 +125,7 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<()> {
-        let index = store.func_index(*self);
-        let ty = store.inner.funcs[index as usize].ty.clone();
+        let ty = self.ty_ref(store).clone();
         if params.len() != ty.params().len()
             || params.iter().zip(ty.params()).any(|(p, t)| p.ty() != *t)
         {
@@ -131,7 +141,7 @@ impl Func {
                 results.len()
             )));
         }
-        let id = store.inner.id;
+        let id = store.inner.id();
         let base = store.reserve(ty.param_cells().max(ty.result_cells()))?;
         {
             let window = store.window(base, ty.param_cells());
@@ -141,7 +151,7 @@ impl Func {
                 at += p.ty().cells() as usize;
             }
         }
-        crate::exec::invoke(store, index, base)?;
+        crate::exec::invoke(store, self.funcref, base)?;
         let window = store.window(base, ty.result_cells());
         let mut at = 0;
         for (r, t) in results.iter_mut().zip(ty.results()) {
@@ -180,27 +190,21 @@ impl Func {
 
 impl<T> Store<T> {
     pub(crate) fn add_host_func(&mut self, ty: FuncType, host: HostFn<T>) -> Func {
-        let index = self.inner.funcs.len() as u32;
-        let type_id = self.inner.engine.intern_type(&ty);
-        self.inner.funcs.push(FuncEntity {
-            ty,
-            type_id,
-            kind: FuncKind::Host {
-                index: self.hosts.len() as u32,
-            },
-        });
-        self.hosts.push(host);
+        let type_id = self.inner.engine().intern_type(&ty);
+        let funcref = self.inner.push_host_func(ty, type_id);
+        self.push_host(host);
         Func {
-            store_id: self.inner.id,
-            index,
+            store_id: self.inner.id(),
+            funcref,
         }
     }
 
     /// Reserves `cells` cells of the wasm stack for a call from the host; returns the
     /// first cell's index.
     fn reserve(&mut self, cells: u32) -> Result<usize, Trap> {
-        let base = self.inner.stack.top;
-        if base + cells as usize > self.inner.stack.capacity() {
+        let stack = self.inner.wasm_stack();
+        let base = stack.top();
+        if base + cells as usize > stack.capacity() {
             return Err(Trap::from_kind(TrapKind::StackOverflow));
         }
         Ok(base)
@@ -208,7 +212,7 @@ impl<T> Store<T> {
 
     /// The `len` cells of the wasm stack from `base` (within a reservation).
     fn window(&mut self, base: usize, len: u32) -> &mut [u64] {
-        let cells = self.inner.stack.base();
+        let cells = self.inner.wasm_stack_mut().base();
         // SAFETY: `reserve` checked that `base + len` is within the stack; the borrow of
         // `self` keeps anything else from touching the cells meanwhile.
         unsafe { std::slice::from_raw_parts_mut(cells.add(base), len as usize) }
@@ -220,7 +224,7 @@ pub(crate) fn untyped_host<T>(
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
 ) -> HostFn<T> {
     Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
-        let id = caller.as_context().inner.id;
+        let id = caller.as_context().inner.id();
         let mut at = 0;
         let params: Vec<Val> = ty
             .params()
@@ -283,15 +287,15 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     }
 
     fn call_checked<T>(&self, store: &mut Store<T>, params: Params) -> Result<Results> {
-        let index = store.func_index(self.func);
-        let id = store.inner.id;
+        store.check_id(self.func.store_id);
+        let id = store.inner.id();
         let base = store.reserve(Params::CELLS.max(Results::CELLS) as u32)?;
         if !params.write(id, store.window(base, Params::CELLS as u32)) {
             return Err(Error::Type(
                 "a reference argument belongs to another store".into(),
             ));
         }
-        crate::exec::invoke(store, index, base)?;
+        crate::exec::invoke(store, self.func.funcref, base)?;
         Ok(Results::read(id, store.window(base, Results::CELLS as u32)))
     }
 
@@ -372,15 +376,11 @@ impl WasmTy for Option<Func> {
         ValType::FuncRef
     }
     fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
-        cells[0] = self.map_or(0, |f| f.index as u64 + 1);
+        cells[0] = self.map_or(0, |f| f.funcref.to_cell());
         self.is_none_or(|f| f.store_id == store_id)
     }
     fn from_cells(store_id: u64, cells: &[u64]) -> Self {
-        let c = cells[0];
-        (c != 0).then(|| Func {
-            store_id,
-            index: (c - 1) as u32,
-        })
+        FuncRef::from_cell(cells[0]).map(|funcref| Func { store_id, funcref })
     }
 }
 
@@ -390,15 +390,11 @@ impl WasmTy for Option<ExternRef> {
         ValType::ExternRef
     }
     fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
-        cells[0] = self.map_or(0, |e| e.index as u64 + 1);
+        cells[0] = self.map_or(0, |e| e.to_cell());
         self.is_none_or(|e| e.store_id == store_id)
     }
     fn from_cells(store_id: u64, cells: &[u64]) -> Self {
-        let c = cells[0];
-        (c != 0).then(|| ExternRef {
-            store_id,
-            index: (c - 1) as u32,
-        })
+        ExternRef::from_cell(store_id, cells[0])
     }
 }
 
@@ -478,7 +474,7 @@ macro_rules! wasm_ty_list {
             fn into_func(self) -> (FuncType, HostFn<T>) {
                 let ty = func_type::<($($a,)*), R::Results>();
                 let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
-                    let id = caller.as_context().inner.id;
+                    let id = caller.as_context().inner.id();
                     let ($($a,)*) = <($($a,)*) as WasmTyList>::read(id, cells);
                     let results = (self)($($a),*).into_result()?;
                     lower(results, id, cells)
@@ -496,7 +492,7 @@ macro_rules! wasm_ty_list {
             fn into_func(self) -> (FuncType, HostFn<T>) {
                 let ty = func_type::<($($a,)*), R::Results>();
                 let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
-                    let id = caller.as_context().inner.id;
+                    let id = caller.as_context().inner.id();
                     let ($($a,)*) = <($($a,)*) as WasmTyList>::read(id, cells);
                     let results = (self)(caller, $($a),*).into_result()?;
                     lower(results, id, cells)

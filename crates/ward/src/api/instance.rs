@@ -1,26 +1,34 @@
 //! Instances of modules.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, LinkError, Result};
+use crate::index::InstanceId;
 use crate::module::ExportKind;
+use crate::vm::Resolved;
 use crate::{
-    AsContext, AsContextMut, Extern, Func, Global, Memory, Module, Table, TypedFunc, WasmParams,
-    WasmResults,
+    AsContext, AsContextMut, Engine, Extern, Func, Global, Memory, Module, Store, Table, TypedFunc,
+    WasmParams, WasmResults,
 };
 
 /// An instance of a module in a store.
 #[derive(Debug, Clone, Copy)]
 pub struct Instance {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    pub(crate) index: InstanceId,
 }
 
 impl Instance {
-    /// Instantiates `module` with `imports`, given in the order of the module's imports.
+    /// Instantiates `module` with `imports`, given in the order of the module's imports,
+    /// and runs its start function.
     ///
     /// # Errors
     ///
-    /// [`Error::Link`] when an import has the wrong type or count; [`Error::Trap`] when
-    /// a segment does not fit or the start function traps.
+    /// [`Error::Link`] when an import has the wrong type or count; [`Error::Resource`]
+    /// past a limit of the store; [`Error::Trap`] when a segment does not fit or the
+    /// start function traps.
+    ///
+    /// # Panics
+    ///
+    /// When an import belongs to another store.
     pub fn new(
         mut store: impl AsContextMut,
         module: &Module,
@@ -28,35 +36,38 @@ impl Instance {
     ) -> Result<Instance> {
         let store = store.as_context_mut();
         if let Err(trap) = store.inner.check_instantiation() {
-            return Err(crate::Error::Trap(trap));
+            return Err(Error::Trap(trap));
         }
-        crate::vm::instantiate(store, module, imports)
+        instantiate(store, module, imports)
     }
 
     /// The export called `name`.
+    ///
+    /// # Panics
+    ///
+    /// When the instance belongs to another store.
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
         let store = store.as_context();
         store.check_id(self.store_id);
-        let instance = &store.inner.instances[self.index as usize];
-        let info = &instance.module.info;
-        let kind = info.exports[*info.export_index.get(name)?].1;
+        let instance = store.inner.instance(self.index);
+        let kind = instance.module().info().export(name)?;
         let store_id = self.store_id;
         Some(match kind {
             ExportKind::Func(i) => Extern::Func(Func {
                 store_id,
-                index: instance.funcs[i as usize],
+                funcref: instance.func_ref(i),
             }),
             ExportKind::Table(i) => Extern::Table(Table {
                 store_id,
-                index: instance.tables[i as usize],
+                index: instance.table_id(i),
             }),
             ExportKind::Memory(i) => Extern::Memory(Memory {
                 store_id,
-                index: instance.memories[i as usize],
+                index: instance.memory_id(i),
             }),
             ExportKind::Global(i) => Extern::Global(Global {
                 store_id,
-                index: instance.globals[i as usize],
+                index: instance.global_id(i),
             }),
         })
     }
@@ -103,12 +114,51 @@ impl Instance {
     pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
         let store = store.as_context();
         store.check_id(self.store_id);
-        let module = store.inner.instances[self.index as usize].module.clone();
+        let module = store.inner.instance(self.index).module().clone();
         module
-            .info
-            .exports
+            .info()
+            .exports()
             .iter()
             .filter_map(|(name, _)| Some((name.clone(), self.get_export(store, name)?)))
             .collect()
     }
+}
+
+/// Instantiates `module` in `store` with `imports` and runs its start function.
+fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    if !Engine::same(module.engine(), store.engine()) {
+        return Err(LinkError::EngineMismatch.into());
+    }
+    let resolved: Vec<Resolved> = imports
+        .iter()
+        .map(|ext| match *ext {
+            Extern::Func(f) => {
+                store.check_id(f.store_id);
+                Resolved::Func(f.funcref)
+            }
+            Extern::Table(t) => {
+                store.check_id(t.store_id);
+                Resolved::Table(t.index)
+            }
+            Extern::Memory(m) => {
+                store.check_id(m.store_id);
+                Resolved::Memory(m.index)
+            }
+            Extern::Global(g) => {
+                store.check_id(g.store_id);
+                Resolved::Global(g.index)
+            }
+        })
+        .collect();
+    let index = store.inner.instantiate(&module.inner, &resolved)?;
+    let instance = Instance {
+        store_id: store.inner.id(),
+        index,
+    };
+    if let Some(start) = module.inner.info().start() {
+        let func = store.inner.instance(index).func_ref(start);
+        let base = store.inner.wasm_stack().top();
+        crate::exec::invoke(store, func, base)?;
+    }
+    Ok(instance)
 }

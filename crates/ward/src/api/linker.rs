@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result, Trap};
-use crate::vm::HostFn;
+use crate::api::store::HostFn;
+use crate::error::{Error, LinkError, Result, Trap};
 use crate::{
     AsContext, AsContextMut, Caller, Engine, Extern, FuncType, Instance, IntoFunc, Module, Store,
     Val,
@@ -55,9 +55,11 @@ impl<T: 'static> Linker<T> {
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
         let key = (module.to_string(), name.to_string());
         if !self.allow_shadowing && self.defs.contains_key(&key) {
-            return Err(Error::Link(format!(
-                "`{module}::{name}` is already defined"
-            )));
+            return Err(LinkError::AlreadyDefined {
+                module: module.to_string(),
+                name: name.to_string(),
+            }
+            .into());
         }
         self.defs.insert(key, def);
         Ok(self)
@@ -177,13 +179,13 @@ impl<T: 'static> Linker<T> {
             let def = self
                 .defs
                 .get(&(import.module().to_string(), import.name().to_string()))
-                .ok_or_else(|| {
-                    Error::Link(format!(
-                        "unknown import: `{}::{}` has not been defined (expected {})",
-                        import.module(),
-                        import.name(),
-                        import.ty()
-                    ))
+                .ok_or_else(|| -> Error {
+                    LinkError::UnknownImport {
+                        module: import.module().to_string(),
+                        name: import.name().to_string(),
+                        expected: import.ty(),
+                    }
+                    .into()
                 })?;
             imports.push(self.resolve(store, def));
         }

@@ -1,17 +1,46 @@
 //! Stores and the contexts through which handles reach them.
 
-use crate::vm::{HostFn, StoreInner};
-use crate::{Engine, Extern, Func, Global, Memory, Table};
+use std::sync::Arc;
+
+use crate::error::Trap;
+use crate::exec::Host;
+use crate::index::{HostFuncId, InstanceId};
+use crate::vm::{StoreInner, StoreLimits};
+use crate::{Engine, Extern};
+
+/// The host side of a function: it reads its params from `cells` and writes its
+/// results there. `cells` holds `max(params, results)` cells.
+pub(crate) type HostFn<T> =
+    Arc<dyn Fn(Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + Send + Sync>;
 
 /// All the runtime data of a group of instances: their functions, memories, tables,
 /// globals and wasm stack, plus user data of type `T` that host functions can reach.
 ///
-/// Handles ([`Func`], [`Memory`], ...) belong to the store that made them; using one
-/// with another store panics.
+/// Handles ([`Func`](crate::Func), [`Memory`](crate::Memory), ...) belong to the store
+/// that made them; using one with another store panics.
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
-    pub(crate) hosts: Vec<HostFn<T>>,
-    pub(crate) data: T,
+    /// The code of each host function, in the order of the store's host functions.
+    hosts: Vec<HostFn<T>>,
+    data: T,
+}
+
+/// The executor calls host functions through this: it never names `Store<T>`.
+impl<T> Host for Store<T> {
+    #[inline(always)]
+    fn inner(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+
+    fn call_host(
+        &mut self,
+        id: HostFuncId,
+        window: &mut [u64],
+        caller: Option<InstanceId>,
+    ) -> Result<(), Trap> {
+        let host = self.hosts[id.index()].clone();
+        host(Caller::new(self, caller), window)
+    }
 }
 
 impl<T> Store<T> {
@@ -26,7 +55,7 @@ impl<T> Store<T> {
 
     /// The engine the store belongs to.
     pub fn engine(&self) -> &Engine {
-        &self.inner.engine
+        self.inner.engine()
     }
 
     /// The user data.
@@ -43,21 +72,23 @@ impl<T> Store<T> {
     /// count; a partial page does not fit): a shorthand for [`Store::set_limits`] with
     /// only [`StoreLimits::memory_size`] changed.
     pub fn limit_memory(&mut self, max_bytes: usize) {
-        self.inner.limits.memory_size = max_bytes;
+        let mut limits = self.inner.limits();
+        limits.memory_size = max_bytes;
+        self.inner.set_limits(limits);
     }
 
     /// Sets the store's resource limits. Growth past a limit makes `memory.grow` and
     /// `table.grow` return -1 (and [`Memory::grow`](crate::Memory::grow) and
     /// [`Table::grow`](crate::Table::grow) fail); creating a memory, table or instance
-    /// past a limit fails with [`Error::Other`](crate::Error). Entities that exist
-    /// already keep their size. No limits by default.
+    /// past a limit fails with [`Error::Resource`](crate::Error::Resource). Entities
+    /// that exist already keep their size. No limits by default.
     pub fn set_limits(&mut self, limits: StoreLimits) {
-        self.inner.limits = limits;
+        self.inner.set_limits(limits);
     }
 
     /// The store's resource limits.
     pub fn limits(&self) -> StoreLimits {
-        self.inner.limits
+        self.inner.limits()
     }
 
     /// Sets the fuel the store's wasm may consume.
@@ -68,7 +99,7 @@ impl<T> Store<T> {
     /// ([`Config::consume_fuel`](crate::Config::consume_fuel)).
     pub fn set_fuel(&mut self, fuel: u64) -> crate::Result<()> {
         self.fuel_enabled()?;
-        self.inner.fuel = fuel;
+        self.inner.set_fuel(fuel);
         Ok(())
     }
 
@@ -79,11 +110,11 @@ impl<T> Store<T> {
     /// [`Error::Other`](crate::Error) when the engine does not consume fuel.
     pub fn get_fuel(&self) -> crate::Result<u64> {
         self.fuel_enabled()?;
-        Ok(self.inner.fuel)
+        Ok(self.inner.fuel())
     }
 
     fn fuel_enabled(&self) -> crate::Result<()> {
-        if self.inner.engine.config().get_consume_fuel() {
+        if self.inner.engine().config().get_consume_fuel() {
             Ok(())
         } else {
             Err(crate::Error::Other(
@@ -99,13 +130,13 @@ impl<T> Store<T> {
     /// [`Error::Other`](crate::Error) when the engine is not interruptible
     /// ([`Config::interruptible`](crate::Config::interruptible)).
     pub fn interrupt_handle(&self) -> crate::Result<InterruptHandle> {
-        if !self.inner.engine.config().get_interruptible() {
+        if !self.inner.engine().config().get_interruptible() {
             return Err(crate::Error::Other(
                 "interruption is not enabled: set Config::interruptible".into(),
             ));
         }
         Ok(InterruptHandle {
-            flag: self.inner.interrupt.clone(),
+            flag: self.inner.interrupt_flag().clone(),
         })
     }
 
@@ -114,42 +145,30 @@ impl<T> Store<T> {
         self.data
     }
 
-    fn check(&self, store_id: u64) {
+    /// Panics unless `store_id` is this store's.
+    pub(crate) fn check_id(&self, store_id: u64) {
         assert_eq!(
-            store_id, self.inner.id,
+            store_id,
+            self.inner.id(),
             "a ward object was used with a store other than the one that owns it"
         );
     }
 
-    pub(crate) fn func_index(&self, f: Func) -> u32 {
-        self.check(f.store_id);
-        f.index
+    /// The type-independent part and the user data, both mutably.
+    pub(crate) fn inner_and_data_mut(&mut self) -> (&mut StoreInner, &mut T) {
+        (&mut self.inner, &mut self.data)
     }
 
-    pub(crate) fn memory_index(&self, m: Memory) -> u32 {
-        self.check(m.store_id);
-        m.index
-    }
-
-    pub(crate) fn table_index(&self, t: Table) -> u32 {
-        self.check(t.store_id);
-        t.index
-    }
-
-    pub(crate) fn global_index(&self, g: Global) -> u32 {
-        self.check(g.store_id);
-        g.index
-    }
-
-    pub(crate) fn check_id(&self, store_id: u64) {
-        self.check(store_id);
+    /// Adds a host function's code; it is the store's host function of the next id.
+    pub(crate) fn push_host(&mut self, host: HostFn<T>) {
+        self.hosts.push(host);
     }
 }
 
 impl<T> std::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("id", &self.inner.id)
+            .field("id", &self.inner.id())
             .finish_non_exhaustive()
     }
 }
@@ -167,62 +186,6 @@ impl InterruptHandle {
     /// Asks the running call to stop.
     pub fn interrupt(&self) {
         self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// Resource limits of a [`Store`]; the default limits nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreLimits {
-    /// The most bytes one linear memory may hold.
-    pub memory_size: usize,
-    /// The most elements one table may hold.
-    pub table_elements: u32,
-    /// The most instances the store may hold.
-    pub instances: usize,
-    /// The most tables the store may hold.
-    pub tables: usize,
-    /// The most memories the store may hold.
-    pub memories: usize,
-}
-
-impl Default for StoreLimits {
-    fn default() -> Self {
-        StoreLimits {
-            memory_size: usize::MAX,
-            table_elements: u32::MAX,
-            instances: usize::MAX,
-            tables: usize::MAX,
-            memories: usize::MAX,
-        }
-    }
-}
-
-impl StoreLimits {
-    /// Checks that one more instance (when `instance`), `tables.1` more tables on top of
-    /// the `tables.0` there are, and likewise memories, stay within the limits.
-    pub(crate) fn check_counts(
-        &self,
-        instances: (usize, bool),
-        tables: (usize, usize),
-        memories: (usize, usize),
-    ) -> crate::Result<()> {
-        let over = |what: &str, have: usize, more: usize, limit: usize| {
-            if have.saturating_add(more) > limit {
-                Err(crate::Error::Other(format!(
-                    "resource limit exceeded: the store may hold at most {limit} {what}"
-                )))
-            } else {
-                Ok(())
-            }
-        };
-        over(
-            "instances",
-            instances.0,
-            usize::from(instances.1),
-            self.instances,
-        )?;
-        over("tables", tables.0, tables.1, self.tables)?;
-        over("memories", memories.0, memories.1, self.memories)
     }
 }
 
@@ -281,11 +244,11 @@ impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
 /// What a host function sees of its caller: the store, and the instance that called it.
 pub struct Caller<'a, T> {
     store: &'a mut Store<T>,
-    instance: Option<u32>,
+    instance: Option<InstanceId>,
 }
 
 impl<'a, T> Caller<'a, T> {
-    pub(crate) fn new(store: &'a mut Store<T>, instance: Option<u32>) -> Self {
+    pub(crate) fn new(store: &'a mut Store<T>, instance: Option<InstanceId>) -> Self {
         Caller { store, instance }
     }
 
@@ -313,14 +276,14 @@ impl<'a, T> Caller<'a, T> {
     /// A [`TrapKind::NativeStackOverflow`](crate::TrapKind) trap when they do not; return
     /// it from the host function and the call ends cleanly.
     pub fn ensure_native_stack(&self, bytes: usize) -> Result<(), crate::Trap> {
-        self.store.inner.native.ensure(bytes)
+        self.store.inner.native_bounds().ensure(bytes)
     }
 
     /// An export of the calling instance; `None` when the host function was called
     /// from the host rather than from wasm, or there is no such export.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let instance = crate::Instance {
-            store_id: self.store.inner.id,
+            store_id: self.store.inner.id(),
             index: self.instance?,
         };
         instance.get_export(&*self.store, name)

@@ -2,25 +2,39 @@
 
 use std::any::Any;
 
+use crate::index::ExternRefId;
+use crate::vm::FuncRef;
 use crate::{AsContextMut, Func, Store, ValType};
 
 /// A reference to a host value, owned by a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    pub(crate) index: ExternRefId,
 }
 
 impl ExternRef {
     /// Puts `value` in the store and returns a reference to it.
     pub fn new<S: AsContextMut>(mut store: S, value: impl Any + Send + Sync) -> ExternRef {
         let store = store.as_context_mut();
-        let index = store.inner.externs.len() as u32;
-        store.inner.externs.push(Box::new(value));
+        let index = store.inner.push_extern(Box::new(value));
         ExternRef {
-            store_id: store.inner.id,
+            store_id: store.inner.id(),
             index,
         }
+    }
+
+    /// The cell of an `externref` value that is this reference: its index plus one.
+    pub(crate) fn to_cell(self) -> u64 {
+        u64::from(self.index.as_u32()) + 1
+    }
+
+    /// The reference an `externref` cell of store `store_id` holds; `None` for null.
+    pub(crate) fn from_cell(store_id: u64, cell: u64) -> Option<ExternRef> {
+        (cell != 0).then(|| ExternRef {
+            store_id,
+            index: ExternRefId::from_u32((cell - 1) as u32),
+        })
     }
 
     /// The host value.
@@ -30,7 +44,7 @@ impl ExternRef {
     /// If the reference belongs to another store.
     pub fn data<'a, T: 'a>(&self, store: &'a Store<T>) -> &'a (dyn Any + Send + Sync) {
         store.check_id(self.store_id);
-        &*store.inner.externs[self.index as usize]
+        store.inner.extern_value(self.index)
     }
 }
 
@@ -180,11 +194,11 @@ impl Val {
             }
             Val::FuncRef(f) => f.map_or(0, |f| {
                 own = f.store_id == store_id;
-                f.index as u64 + 1
+                f.funcref.to_cell()
             }),
             Val::ExternRef(e) => e.map_or(0, |e| {
                 own = e.store_id == store_id;
-                e.index as u64 + 1
+                e.to_cell()
             }),
         };
         own
@@ -207,14 +221,10 @@ impl Val {
             ValType::F32 => Val::F32(c as u32),
             ValType::F64 => Val::F64(c),
             ValType::V128 => Val::V128((cells[1] as u128) << 64 | c as u128),
-            ValType::FuncRef => Val::FuncRef((c != 0).then(|| Func {
-                store_id,
-                index: (c - 1) as u32,
-            })),
-            ValType::ExternRef => Val::ExternRef((c != 0).then(|| ExternRef {
-                store_id,
-                index: (c - 1) as u32,
-            })),
+            ValType::FuncRef => {
+                Val::FuncRef(FuncRef::from_cell(c).map(|funcref| Func { store_id, funcref }))
+            }
+            ValType::ExternRef => Val::ExternRef(ExternRef::from_cell(store_id, c)),
         }
     }
 

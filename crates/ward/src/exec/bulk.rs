@@ -1,11 +1,11 @@
-//! Bulk memory and table ops. Their operands sit in consecutive slots from `base`.
+//! Bulk memory and table ops, and the other table ops. Their operands sit in
+//! consecutive slots from `base`.
 
 use std::ptr;
 
 use super::{Executor, OpResult};
 use crate::error::TrapKind;
 use crate::ir::Op;
-use crate::vm::StoreInner;
 
 /// Checks `start + len <= size` without overflow.
 fn in_bounds(start: u32, len: u32, size: usize) -> bool {
@@ -22,8 +22,7 @@ impl Executor {
         )
     }
 
-    pub(super) fn bulk(&mut self, store: &mut StoreInner, op: Op) -> OpResult {
-        let inst = self.inst as usize;
+    pub(super) fn bulk(&mut self, op: Op) -> OpResult {
         match op {
             Op::MemoryFill { base } => {
                 let (dst, value, len) = self.args3(base);
@@ -49,14 +48,10 @@ impl Executor {
             }
             Op::MemoryInit { segment, base } => {
                 let (dst, src, len) = self.args3(base);
-                let instance = &store.instances[inst];
-                let data: &[u8] = if instance.data_dropped[segment as usize] {
-                    &[]
-                } else {
-                    let range = instance.module.info.datas[segment as usize].bytes.clone();
-                    &instance.module.bytes[range]
-                };
-                if !in_bounds(src, len, data.len()) || !in_bounds(dst, len, self.mem_len) {
+                let (mem, mem_len) = (self.mem, self.mem_len);
+                let instance = self.instance();
+                let data = self.store_mut().instance(instance).data(segment);
+                if !in_bounds(src, len, data.len()) || !in_bounds(dst, len, mem_len) {
                     return Err(TrapKind::MemoryOutOfBounds);
                 }
                 // SAFETY: the destination is inside the cached memory and the source
@@ -64,17 +59,31 @@ impl Executor {
                 unsafe {
                     ptr::copy_nonoverlapping(
                         data.as_ptr().add(src as usize),
-                        self.mem.add(dst as usize),
+                        mem.add(dst as usize),
                         len as usize,
                     )
                 };
             }
-            Op::DataDrop { segment } => store.instances[inst].data_dropped[segment as usize] = true,
+            Op::DataDrop { segment } => {
+                let instance = self.instance();
+                self.store_mut().instance_mut(instance).drop_data(segment);
+            }
+            other => self.table_op(other)?,
+        }
+        Ok(())
+    }
+
+    /// The table ops: their tables are the store's entities of the running instance.
+    fn table_op(&mut self, op: Op) -> OpResult {
+        let instance = self.instance();
+        match op {
             Op::TableGet { dst, table, index } => {
-                let t = store.instances[inst].tables[table as usize] as usize;
                 let i = self.get(index) as u32 as usize;
-                let r = *store.tables[t]
-                    .elems
+                let store = self.store_mut();
+                let t = store.instance(instance).table_id(table);
+                let r = *store
+                    .table(t)
+                    .elems()
                     .get(i)
                     .ok_or(TrapKind::TableOutOfBounds)?;
                 self.set(dst, r);
@@ -84,31 +93,38 @@ impl Executor {
                 index,
                 value,
             } => {
-                let t = store.instances[inst].tables[table as usize] as usize;
                 let i = self.get(index) as u32 as usize;
                 let r = self.get(value);
-                *store.tables[t]
-                    .elems
+                let store = self.store_mut();
+                let t = store.instance(instance).table_id(table);
+                *store
+                    .table_mut(t)
+                    .elems_mut()
                     .get_mut(i)
                     .ok_or(TrapKind::TableOutOfBounds)? = r;
             }
             Op::TableSize { dst, table } => {
-                let t = store.instances[inst].tables[table as usize] as usize;
-                self.set(dst, store.tables[t].elems.len() as u64);
+                let store = self.store_mut();
+                let t = store.instance(instance).table_id(table);
+                let size = store.table(t).elems().len() as u64;
+                self.set(dst, size);
             }
             Op::TableGrow { table, base } => {
-                let t = store.instances[inst].tables[table as usize] as usize;
                 let init = self.get(base);
                 let delta = self.get(base + 1) as u32;
-                let old = store.tables[t].grow(delta, init, store.limits.table_elements);
+                let store = self.store_mut();
+                let limit = store.limits().table_elements;
+                let t = store.instance(instance).table_id(table);
+                let old = store.table_mut(t).grow(delta, init, limit);
                 self.set(base, old.unwrap_or(u32::MAX) as u64);
             }
             Op::TableFill { table, base } => {
-                let t = store.instances[inst].tables[table as usize] as usize;
                 let i = self.get(base) as u32;
                 let value = self.get(base + 1);
                 let len = self.get(base + 2) as u32;
-                let elems = &mut store.tables[t].elems;
+                let store = self.store_mut();
+                let t = store.instance(instance).table_id(table);
+                let elems = store.table_mut(t).elems_mut();
                 if !in_bounds(i, len, elems.len()) {
                     return Err(TrapKind::TableOutOfBounds);
                 }
@@ -120,20 +136,23 @@ impl Executor {
                 base,
             } => {
                 let (dst, src, len) = self.args3(base);
-                let instance = &store.instances[inst];
-                let dt = instance.tables[dst_table as usize] as usize;
-                let st = instance.tables[src_table as usize] as usize;
-                if !in_bounds(dst, len, store.tables[dt].elems.len())
-                    || !in_bounds(src, len, store.tables[st].elems.len())
+                let store = self.store_mut();
+                let dt = store.instance(instance).table_id(dst_table);
+                let st = store.instance(instance).table_id(src_table);
+                if !in_bounds(dst, len, store.table(dt).elems().len())
+                    || !in_bounds(src, len, store.table(st).elems().len())
                 {
                     return Err(TrapKind::TableOutOfBounds);
                 }
                 let (dst, src, len) = (dst as usize, src as usize, len as usize);
                 if dt == st {
-                    store.tables[dt].elems.copy_within(src..src + len, dst);
+                    store
+                        .table_mut(dt)
+                        .elems_mut()
+                        .copy_within(src..src + len, dst);
                 } else {
-                    let (d, s) = two_mut(&mut store.tables, dt, st);
-                    d.elems[dst..dst + len].copy_from_slice(&s.elems[src..src + len]);
+                    let (d, s) = store.two_tables_mut(dt, st);
+                    d.elems_mut()[dst..dst + len].copy_from_slice(&s.elems()[src..src + len]);
                 }
             }
             Op::TableInit {
@@ -142,10 +161,10 @@ impl Executor {
                 base,
             } => {
                 let (dst, src, len) = self.args3(base);
-                let instance = &store.instances[inst];
-                let t = instance.tables[table as usize] as usize;
-                let seg = &instance.elems[segment as usize];
-                let elems = &mut store.tables[t].elems;
+                let store = self.store_mut();
+                let seg = store.instance(instance).elem(segment).clone();
+                let t = store.instance(instance).table_id(table);
+                let elems = store.table_mut(t).elems_mut();
                 if !in_bounds(src, len, seg.len()) || !in_bounds(dst, len, elems.len()) {
                     return Err(TrapKind::TableOutOfBounds);
                 }
@@ -153,22 +172,10 @@ impl Executor {
                 elems[dst..dst + len].copy_from_slice(&seg[src..src + len]);
             }
             Op::ElemDrop { segment } => {
-                store.instances[inst].elems[segment as usize] = Vec::new().into();
+                self.store_mut().instance_mut(instance).drop_elem(segment);
             }
             other => unreachable!("op {} is handled elsewhere", other.name()),
         }
         Ok(())
-    }
-}
-
-/// Mutable references to two distinct elements of a slice.
-fn two_mut<T>(items: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
-    debug_assert_ne!(a, b);
-    if a < b {
-        let (lo, hi) = items.split_at_mut(b);
-        (&mut lo[a], &mut hi[0])
-    } else {
-        let (lo, hi) = items.split_at_mut(a);
-        (&mut hi[0], &mut lo[b])
     }
 }

@@ -28,11 +28,7 @@ use std::sync::atomic::Ordering;
 use super::numeric::*;
 use super::{mem_read, mem_write, Executor};
 use crate::error::{Trap, TrapKind};
-use crate::ir::{Instr, Op};
-
-/// The code of one op: see the module's documentation.
-pub(crate) type Handler =
-    fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor, u64) -> *const Instr;
+use crate::ir::{AccMode, ExecContext, Handler, Instr, Op};
 
 /// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len` and the
 /// accumulator `$acc`.
@@ -47,7 +43,7 @@ macro_rules! dispatch {
             // registers were just switched to): every function ends in `Return`, and
             // translation resolves every branch inside it.
             let handler = unsafe { (*next).handler };
-            return handler(next, $fp, $mem, $len, $cx, $acc);
+            return handler(next, $fp, $mem, $len, $cx.context(), $acc);
         }
         #[cfg(not(ward_tail_dispatch))]
         {
@@ -83,7 +79,7 @@ fn after(ip: *const Instr) -> *const Instr {
 #[inline(never)]
 fn trap_at(cx: &mut Executor, ip: *const Instr, kind: TrapKind) -> *const Instr {
     cx.ip = ip;
-    cx.trap = Some(Trap::from_kind(kind));
+    cx.fault = Some(Trap::from_kind(kind).into());
     ptr::null()
 }
 
@@ -130,9 +126,11 @@ macro_rules! numeric_handlers {
                 $fp: *mut u64,
                 mem: *mut u8,
                 len: usize,
-                cx: &mut Executor,
+                cx: *mut ExecContext,
                 mut $acc: u64,
             ) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 #[allow(unused_macros)]
                 macro_rules! trap {
                     ($kind:expr) => {
@@ -152,9 +150,11 @@ macro_rules! numeric_handlers {
                 $fp: *mut u64,
                 mem: *mut u8,
                 len: usize,
-                cx: &mut Executor,
+                cx: *mut ExecContext,
                 $acc: u64,
             ) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 operands!($ip, $bname { $($bf),* });
                 dispatch!($bbody, $fp, mem, len, cx, $acc)
             }
@@ -192,7 +192,9 @@ macro_rules! load_handlers {
     (($fp:ident, $acc:ident, $i:ident, $o:ident); $( $name:ident $([$imm:ident])? $({$abs:ident})? : $ty:ty => |$v:ident| $conv:expr; )*) => {
         $(
             #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
-            fn $name(ip: *const Instr, $fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, mut $acc: u64) -> *const Instr {
+            fn $name(ip: *const Instr, $fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, mut $acc: u64) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 operands!(ip, $name { dst, addr, $($imm,)? offset });
                 let at = address!(($fp, $acc, $i, $o), addr $(, $imm)? $(; $abs)?);
                 match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, at, offset) {
@@ -287,7 +289,9 @@ macro_rules! store_handlers {
     ($( $name:ident $([$abs:ident])? { $operand:ident $(, $imm:ident)? } => |$x:ident| $bytes:expr; )*) => {
         $(
             #[allow(non_snake_case)]
-            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, acc: u64) -> *const Instr {
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, acc: u64) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 operands!(ip, $name { addr, $operand, $($imm,)? offset });
                 let $x = store_handlers!(@value fp, $operand, $operand);
                 let at = address!((fp, acc, slot, slot), addr $(, $imm)? $(; $abs)?);
@@ -335,7 +339,9 @@ macro_rules! handlers {
     ($( $name:ident { $($f:ident),* } ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) $body:block )*) => {
         $(
             #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
-            fn $name($ip: *const Instr, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: usize, $cx: &mut Executor, $acc: u64) -> *const Instr {
+            fn $name($ip: *const Instr, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: usize, $cx: *mut ExecContext, $acc: u64) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let $cx = unsafe { Executor::from_context($cx) };
                 operands!($ip, $name { $($f),* });
                 $body
             }
@@ -373,12 +379,14 @@ handlers! {
     }
     CallInternal { func, base } (ip, fp, mem, len, cx, acc) {
         // SAFETY: `func` indexes the module's defined functions (validated), and the
-        // table has one entry for each.
-        let code = unsafe { (*cx.code_table.add(func as usize)).load(Ordering::Relaxed) };
+        // vmctx has a reference for each.
+        let callee = unsafe { cx.defined_funcs.add(func.index()) };
+        // SAFETY: as above.
+        let code = unsafe { (*callee).code.load(Ordering::Relaxed) };
         cx.ip = ip;
         if code.is_null() {
-            // First call from this instance: resolve and translate it.
-            if !cx.call_defined(func, base) {
+            // First call through this reference: translate it if needed.
+            if !cx.call_or_fail(callee, base) {
                 return ptr::null();
             }
             dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
@@ -391,8 +399,7 @@ handlers! {
     }
     Call { func, base } (ip, fp, mem, len, cx, acc) {
         cx.ip = ip;
-        let inst = cx.inst as usize;
-        let callee = cx.store_mut().instances[inst].funcs[func as usize];
+        let callee = cx.imported_func(func);
         if !cx.call_or_fail(callee, base) {
             return ptr::null();
         }
@@ -438,7 +445,9 @@ handlers! {
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
     ConsumeFuel { amount } (ip, fp, mem, len, cx, acc) {
-        let fuel = &mut cx.store_mut().fuel;
+        // SAFETY: the store context lives as long as the store, which the executor
+        // holds mutably, so nothing else accesses it meanwhile.
+        let fuel = unsafe { &mut (*cx.context).fuel };
         let amount = amount as u64;
         if *fuel < amount {
             *fuel = 0;
@@ -476,7 +485,9 @@ macro_rules! simd_handlers {
     ($($name:ident)*) => {
         $(
             #[allow(non_snake_case)]
-            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: &mut Executor, acc: u64) -> *const Instr {
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, acc: u64) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 // SAFETY: `ip` points at an op of the running function.
                 let op = unsafe { (*ip).op };
                 if !matches!(op, Op::$name { .. }) {
@@ -508,9 +519,11 @@ fn other(
     _fp: *mut u64,
     _mem: *mut u8,
     _len: usize,
-    cx: &mut Executor,
+    cx: *mut ExecContext,
     acc: u64,
 ) -> *const Instr {
+    // SAFETY: handlers get the running executor's context (see `dispatch!`).
+    let cx = unsafe { Executor::from_context(cx) };
     cx.ip = ip;
     if let Err(kind) = cx.other_at(ip) {
         return trap_at(cx, ip, kind);
@@ -518,41 +531,33 @@ fn other(
     dispatch!(after(ip), cx.fp, cx.mem, cx.mem_len, cx, acc)
 }
 
-/// Accumulator mode bit: the op's first operand is the accumulator, not its slot.
-pub(crate) const ACC_IN: u8 = 1;
-/// Accumulator mode bit: the op's result goes to the accumulator, not to its slot.
-pub(crate) const ACC_OUT: u8 = 2;
-/// Accumulator mode bit, with `ACC_OUT`: the result goes to its slot as well.
-pub(crate) const ACC_KEEP: u8 = 4;
-
-/// The handler of `op` in accumulator `mode` (`ACC_IN`; `ACC_OUT`, or `ACC_OUT |
-/// ACC_KEEP`; an IN and an OUT mode together; or neither), if the op has one in that
-/// mode. The accumulator carries a value from the op that computes it to the next op,
-/// its only reader, without going through the frame: it is the handlers' sixth
-/// argument, a machine register, and every other op passes it on unchanged.
+/// The handler of `op` in accumulator mode `mode`, if the op has one in that mode. The
+/// accumulator carries a value from the op that computes it to the next op, its only
+/// reader, without going through the frame: it is the handlers' sixth argument, a
+/// machine register, and every other op passes it on unchanged.
 #[inline(never)]
-pub(crate) fn handler_in_mode(op: &Op, mode: u8) -> Option<Handler> {
+pub(crate) fn handler_in_mode(op: &Op, mode: AccMode) -> Option<Handler> {
     // Only ops with a result can send it on (the op families say which).
     let has_result = |_: &Handler| crate::ir::acc_capable(op).1;
     match mode {
-        0 => Some(handler_of(op)),
-        ACC_IN => acc_slot::numeric(op)
+        AccMode::NONE => Some(handler_of(op)),
+        AccMode::IN => acc_slot::numeric(op)
             .or_else(|| acc_slot::load(op))
             .or(match op {
                 Op::BrIfNez { .. } => Some(br_if_nez_acc as Handler),
                 Op::BrIfEqz { .. } => Some(br_if_eqz_acc as Handler),
                 _ => None,
             }),
-        ACC_OUT => slot_acc::numeric(op)
+        AccMode::OUT => slot_acc::numeric(op)
             .or_else(|| slot_acc::load(op))
             .filter(has_result),
-        3 => acc_acc::numeric(op)
+        AccMode::IN_OUT => acc_acc::numeric(op)
             .or_else(|| acc_acc::load(op))
             .filter(has_result),
-        6 => slot_tee::numeric(op)
+        AccMode::OUT_KEEP => slot_tee::numeric(op)
             .or_else(|| slot_tee::load(op))
             .filter(has_result),
-        7 => acc_tee::numeric(op)
+        AccMode::IN_OUT_KEEP => acc_tee::numeric(op)
             .or_else(|| acc_tee::load(op))
             .filter(has_result),
         _ => None,
@@ -569,9 +574,11 @@ macro_rules! acc_branches {
                 fp: *mut u64,
                 mem: *mut u8,
                 len: usize,
-                cx: &mut Executor,
+                cx: *mut ExecContext,
                 $acc: u64,
             ) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
                 operands!(ip, $variant { cond, offset });
                 let _ = cond;
                 dispatch!(jump!(ip, $taken, offset), fp, mem, len, cx, $acc)

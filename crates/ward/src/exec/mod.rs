@@ -5,22 +5,48 @@
 //! return pops it. Only host functions, and wasm they call back into, use more native
 //! stack. The callee's frame starts at the caller's argument slots, so arguments are
 //! never copied, and its results land where the caller expects them.
+//!
+//! The executor reaches the running instance through its vmctx (see `vm::vmctx`) and
+//! the store through its type-independent part: it never names the store's user data
+//! type. Host functions, which do, are called through the store's [`Host`] side.
 
 mod bulk;
 #[macro_use]
 mod numeric;
+mod disassemble;
 mod dispatch;
 mod simd;
 
-pub(crate) use dispatch::{handler_in_mode, Handler, ACC_IN, ACC_KEEP, ACC_OUT};
+pub(crate) use disassemble::disassemble;
+pub(crate) use dispatch::handler_in_mode;
 
 use std::ptr;
+use std::sync::atomic::Ordering;
 
-use crate::error::{FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
-use crate::ir::{CompiledFunc, Instr, Op};
-use crate::vm::{FuncKind, GlobalEntity, GlobalPtr, StoreInner};
-use crate::{Caller, Store};
-use std::sync::atomic::{AtomicPtr, Ordering};
+use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
+use crate::index::{HostFuncId, InstanceId};
+use crate::ir::{CompiledFunc, ExecContext, Instr, Op};
+use crate::native_stack::{self, NativeBounds};
+use crate::vm::{
+    Frame, FuncRef, StoreInner, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition, VMOffsets,
+    VMStoreContext,
+};
+
+/// The side of a store that depends on its user data type: its host functions. The
+/// executor calls them through this, with the store's type erased.
+pub(crate) trait Host {
+    /// The store's type-independent part.
+    fn inner(&mut self) -> &mut StoreInner;
+
+    /// Calls host function `id` with its params in `window` (and its results written
+    /// there); `caller` is the instance that called it, if wasm did.
+    fn call_host(
+        &mut self,
+        id: HostFuncId,
+        window: &mut [u64],
+        caller: Option<InstanceId>,
+    ) -> Result<(), Trap>;
+}
 
 /// The bounds-checked address `addr + offset` of an `n`-byte access to a memory of `len`
 /// bytes.
@@ -62,91 +88,65 @@ fn mem_write<const N: usize>(
     Ok(())
 }
 
-/// The saved state of a caller while its callee runs.
-pub(crate) struct Frame {
-    /// Where the caller resumes.
-    ip: *const Instr,
-    /// The caller's frame base, in cells from the start of the stack.
-    fbase: usize,
-    code: *const CompiledFunc,
-    /// The caller's store instance index.
-    inst: u32,
-}
-
-/// Calls store function `func` whose params are in the stack cells from `base`;
-/// its results are written there.
+/// Calls function `func` of the store behind `host` with its params in the wasm stack
+/// cells from `base`; its results are written there.
 ///
 /// The store's outermost call begins a native stack activation: it caches the bounds in
 /// the store, and ends it however the call ends (a panic in a host function included).
-pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
-    if store.inner.native.limit != 0 {
-        return invoke_in_activation(store, func, base);
+///
+/// # Errors
+///
+/// A trap, or a compile error when a function fails to translate on its first call.
+pub(crate) fn invoke(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
+    if host.inner().native_bounds().limit != 0 {
+        return invoke_in_activation(host, func, base);
     }
-    let bounds = crate::stack::begin(store.inner.engine.config().stack_limits());
-    store.inner.native = bounds;
+    let limits = host.inner().engine().config().stack_limits();
+    let bounds = native_stack::begin(limits);
+    host.inner().set_native_bounds(bounds);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        invoke_in_activation(store, func, base)
+        invoke_in_activation(host, func, base)
     }));
-    store.inner.native = crate::stack::NativeBounds::default();
-    crate::stack::end();
+    host.inner().set_native_bounds(NativeBounds::default());
+    native_stack::end();
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn invoke_in_activation<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
-    match store.inner.funcs[func as usize].kind {
-        FuncKind::Host { index } => call_host(store, func, index, base, None),
-        FuncKind::Wasm { .. } => Executor::run(store, func, base),
+fn invoke_in_activation(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
+    // SAFETY: the caller passes a function of this store, which is alive.
+    let func = unsafe { func.get() };
+    if func.is_host() {
+        call_host(host, func, base, None).map_err(Error::Trap)
+    } else {
+        Executor::run(host, func, base)
     }
 }
 
-/// Calls host function `index` with its params and results in the cells from `base`.
-fn call_host<T>(
-    store: &mut Store<T>,
-    func: u32,
-    index: u32,
+/// Calls host function `func` with its params and results in the cells from `base`.
+fn call_host(
+    host: &mut dyn Host,
+    func: &VMFuncRef,
     base: usize,
-    caller_instance: Option<u32>,
+    caller: Option<InstanceId>,
 ) -> Result<(), Trap> {
-    store.inner.native.check()?;
-    crate::stack::note_host_check();
-    let ty = &store.inner.funcs[func as usize].ty;
+    let inner = host.inner();
+    inner.native_bounds().check()?;
+    native_stack::note_host_check();
+    // SAFETY: the function belongs to this store, which is alive.
+    let ty = unsafe { func.ty() };
     let cells = ty.param_cells().max(ty.result_cells()) as usize;
-    let stack = &mut store.inner.stack;
+    let stack = inner.wasm_stack_mut();
     if base + cells > stack.capacity() {
         return Err(Trap::from_kind(TrapKind::StackOverflow));
     }
-    let host = store.hosts[index as usize].clone();
-    let saved_top = stack.top;
-    stack.top = base + cells;
-    let cells_ptr = stack.base();
+    let saved_top = stack.set_top(base + cells);
     // SAFETY: `base + cells` is within the stack's capacity (checked above). The cells
     // stay allocated and unmoved for the store's life, and nothing else touches them
-    // during the call: wasm the host calls back into runs above `stack.top`.
-    let window = unsafe { std::slice::from_raw_parts_mut(cells_ptr.add(base), cells) };
-    let caller = Caller::new(store, caller_instance);
-    let result = host(caller, window);
-    store.inner.stack.top = saved_top;
+    // during the call: wasm the host calls back into runs above the new top.
+    let window = unsafe { std::slice::from_raw_parts_mut(stack.base().add(base), cells) };
+    let result = host.call_host(func.host_id(), window, caller);
+    host.inner().wasm_stack_mut().set_top(saved_top);
     result
-}
-
-/// A host call with the store's type erased: `call_host` for the store's `T`.
-type HostCall = unsafe fn(*mut (), u32, u32, usize, Option<u32>) -> Result<(), Trap>;
-
-/// Calls host function `index` (store function `func`) of the `Store<T>` at `store`.
-///
-/// # Safety
-///
-/// `store` is the `Store<T>` the executor runs in, and no reference into it is live.
-unsafe fn call_host_erased<T>(
-    store: *mut (),
-    func: u32,
-    index: u32,
-    base: usize,
-    caller_instance: Option<u32>,
-) -> Result<(), Trap> {
-    // SAFETY: guaranteed by the caller.
-    let store = unsafe { &mut *(store as *mut Store<T>) };
-    call_host(store, func, index, base, caller_instance)
 }
 
 /// The registers of the running function, and the store it runs in. The handlers keep
@@ -161,23 +161,25 @@ pub(crate) struct Executor {
     fp: *mut u64,
     fbase: usize,
     code: *const CompiledFunc,
-    inst: u32,
-    /// The current instance's table of translated code (`InstanceEntity::code`).
-    code_table: *const AtomicPtr<CompiledFunc>,
-    /// The current instance's globals (`InstanceEntity::global_ptrs`).
-    globals: *const GlobalPtr,
+    /// The running instance, and what the handlers use of its vmctx, cached when the
+    /// instance changes: its layout, its function references and global pointers, and
+    /// its memory 0 (null when it has none).
+    vmctx: *mut VMContext,
+    offsets: *const VMOffsets,
+    defined_funcs: *const VMFuncRef,
+    globals: *const *mut VMGlobal,
+    memory: *const VMMemoryDefinition,
     /// Memory 0 of the current instance: base and length in bytes.
     mem: *mut u8,
     mem_len: usize,
     /// Frames below this depth belong to outer activations.
     entry_depth: usize,
-    /// The store: its type-independent part, the whole store (a `Store<T>`), and the
-    /// host-call entry for its `T`.
+    /// The store: its type-independent part, its shared state and its host side.
     inner: *mut StoreInner,
-    store: *mut (),
-    host_call: HostCall,
-    /// Why the activation stopped, when it trapped.
-    trap: Option<Trap>,
+    context: *mut VMStoreContext,
+    host: *mut dyn Host,
+    /// Why the activation stopped, when it failed.
+    fault: Option<Error>,
     /// The accumulator between handlers under the loop dispatch (see `dispatch.rs`).
     acc: u64,
     /// The frame address of the first handler of the current dispatch chain.
@@ -190,14 +192,23 @@ type OpResult = Result<(), TrapKind>;
 
 impl Executor {
     /// Runs wasm function `func` to completion.
-    fn run<T>(store: &mut Store<T>, func: u32, base: usize) -> Result<(), Trap> {
-        let store_ptr: *mut Store<T> = store;
-        // SAFETY: `store_ptr` comes from a live `&mut Store<T>`.
-        let inner = unsafe { &raw mut (*store_ptr).inner };
-        // SAFETY: as above; the reference ends before the executor uses the pointers.
-        let (cells, capacity, entry_depth) = unsafe {
-            let stack = &mut (*inner).stack;
-            (stack.base(), stack.capacity(), stack.frames.len())
+    fn run(host: &mut dyn Host, func: &VMFuncRef, base: usize) -> Result<(), Error> {
+        let host: *mut (dyn Host + '_) = host;
+        // SAFETY: only the trait object's lifetime is erased: the executor, which holds
+        // the pointer, lives inside this call, within the borrow of `host`.
+        let host: *mut (dyn Host + 'static) = unsafe { std::mem::transmute(host) };
+        // SAFETY: `host` comes from a live `&mut dyn Host`; the reference ends before
+        // the executor uses the pointers.
+        let inner: *mut StoreInner = unsafe { (*host).inner() };
+        // SAFETY: as above.
+        let (cells, capacity, entry_depth, context) = unsafe {
+            let stack = (*inner).wasm_stack_mut();
+            (
+                stack.base(),
+                stack.capacity(),
+                stack.depth(),
+                (*inner).context_ptr(),
+            )
         };
         let mut exec = Executor {
             cells,
@@ -206,33 +217,55 @@ impl Executor {
             fp: ptr::null_mut(),
             fbase: 0,
             code: ptr::null(),
-            inst: 0,
-            code_table: ptr::null(),
+            vmctx: ptr::null_mut(),
+            offsets: ptr::null(),
+            defined_funcs: ptr::null(),
             globals: ptr::null(),
+            memory: ptr::null(),
             mem: ptr::null_mut(),
             mem_len: 0,
             entry_depth,
             inner,
-            store: store_ptr as *mut (),
-            host_call: call_host_erased::<T>,
-            trap: None,
+            context,
+            host,
+            fault: None,
             acc: 0,
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
             chain_frame: 0,
         };
-        let saved_top = exec.store_mut().stack.top;
+        let saved_top = exec.store_mut().wasm_stack().top();
         let result = match exec.enter(func, base) {
             Ok(()) => exec.run_loop(),
-            Err(trap) => Err(trap),
+            Err(error) => Err(error),
         };
-        exec.store_mut().stack.top = saved_top;
-        result.map_err(|mut trap| {
-            let (frames, omitted) = exec.backtrace();
-            trap.set_backtrace_if_empty(frames, omitted);
+        exec.store_mut().wasm_stack_mut().set_top(saved_top);
+        result.map_err(|mut error| {
+            if let Error::Trap(trap) = &mut error {
+                let (frames, omitted) = exec.backtrace();
+                trap.set_backtrace_if_empty(frames, omitted);
+            }
             let depth = exec.entry_depth;
-            exec.store_mut().stack.frames.truncate(depth);
-            trap
+            exec.store_mut().wasm_stack_mut().truncate_frames(depth);
+            error
         })
+    }
+
+    /// The executor behind a handler's context pointer.
+    ///
+    /// # Safety
+    ///
+    /// `cx` comes from [`Executor::context`] of a live executor, and no other reference
+    /// to it is in use.
+    #[inline(always)]
+    unsafe fn from_context<'a>(cx: *mut ExecContext) -> &'a mut Executor {
+        // SAFETY: guaranteed by the caller: the pointer is an `Executor`'s, cast.
+        unsafe { &mut *cx.cast::<Executor>() }
+    }
+
+    /// The context pointer that handlers receive.
+    #[inline(always)]
+    fn context(&mut self) -> *mut ExecContext {
+        (self as *mut Executor).cast()
     }
 
     /// The store's type-independent part.
@@ -240,12 +273,26 @@ impl Executor {
     fn store_mut(&mut self) -> &mut StoreInner {
         // SAFETY: the executor runs with the store borrowed mutably (`run`), and only
         // the executor's methods reach it, one reference at a time; a host call
-        // (`call_host_erased`) happens while no such reference is live.
+        // (`call_host`) happens while no such reference is live.
         unsafe { &mut *self.inner }
     }
 
+    /// The running instance's id in its store.
+    fn instance(&self) -> InstanceId {
+        // SAFETY: `vmctx` is the live vmctx of the running function's instance.
+        unsafe { VMContext::header(self.vmctx).instance }
+    }
+
+    /// The running instance's vmctx layout.
+    #[inline(always)]
+    fn offsets(&self) -> &VMOffsets {
+        // SAFETY: `offsets` belongs to the running instance's module, which lives as
+        // long as the store.
+        unsafe { &*self.offsets }
+    }
+
     /// Runs handlers from `self.ip` until the activation ends.
-    fn run_loop(&mut self) -> Result<(), Trap> {
+    fn run_loop(&mut self) -> Result<(), Error> {
         let mut ip = self.ip;
         loop {
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
@@ -255,59 +302,81 @@ impl Executor {
             // SAFETY: `ip` points at an op of the running function (see `dispatch!`).
             let handler = unsafe { (*ip).handler };
             let acc = self.acc;
-            ip = handler(ip, self.fp, self.mem, self.mem_len, self, acc);
+            let (fp, mem, len) = (self.fp, self.mem, self.mem_len);
+            ip = handler(ip, fp, mem, len, self.context(), acc);
             if ip.is_null() {
-                return match self.trap.take() {
-                    Some(trap) => Err(trap),
+                return match self.fault.take() {
+                    Some(error) => Err(error),
                     None => Ok(()),
                 };
             }
         }
     }
 
-    /// Switches the registers to the start of wasm function `func` with its frame at
-    /// cell `base`, after checking the wasm stack has room for it.
-    fn enter(&mut self, func: u32, base: usize) -> Result<(), Trap> {
-        // SAFETY: see `store_mut`; `self.store_mut()` would hold all of `self`.
-        let store = unsafe { &mut *self.inner };
-        let FuncKind::Wasm {
-            instance,
-            ref module,
-            index,
-        } = store.funcs[func as usize].kind
-        else {
-            unreachable!("enter is only called for wasm functions");
-        };
-        let code: *const CompiledFunc = match module.compiled_ready(index) {
+    /// The translated code of wasm function `func`, translating it on its first call.
+    fn code_of(&mut self, func: &VMFuncRef) -> Result<*const CompiledFunc, Error> {
+        let code = func.code.load(Ordering::Relaxed);
+        if !code.is_null() {
+            return Ok(code);
+        }
+        // SAFETY: a wasm function's vmctx is live while its store is.
+        let module = unsafe { VMContext::module(func.vmctx) };
+        let index = func.defined_index();
+        let code = match module.code_ready(index) {
             Some(code) => code,
             None => {
                 // Translation is deep work, done once: it asks for its own headroom.
-                store.native.ensure(crate::stack::TRANSLATION_STACK)?;
-                crate::stack::note_translate_check();
-                match module.compiled(index) {
-                    Ok(code) => &**code,
-                    Err(err) => return Err(Trap::new(format!("translation failed: {err}"))),
-                }
+                self.store_mut()
+                    .native_bounds()
+                    .ensure(native_stack::TRANSLATION_STACK)?;
+                native_stack::note_translate_check();
+                module.code(index)?
             }
         };
-        // Later calls from the same instance take the fast path.
-        store.instances[instance as usize].code[index as usize]
-            .store(code as *mut CompiledFunc, Ordering::Relaxed);
-        // SAFETY: the compiled function is owned by its module, which the store keeps
+        // Later calls through this reference take the fast path.
+        func.code
+            .store(code as *const _ as *mut CompiledFunc, Ordering::Relaxed);
+        Ok(code)
+    }
+
+    /// Switches the registers to the start of wasm function `func` with its frame at
+    /// cell `base`, after checking the wasm stack has room for it.
+    fn enter(&mut self, func: &VMFuncRef, base: usize) -> Result<(), Error> {
+        let code = self.code_of(func)?;
+        // SAFETY: translated code lives as long as its module, which the store keeps
         // alive (through the instance) for as long as the store lives.
-        let code_ref = unsafe { &*code };
-        let frame_end = base + code_ref.frame_cells as usize;
-        if frame_end > self.capacity || store.stack.frames.len() >= store.stack.max_frames {
-            return Err(Trap::from_kind(TrapKind::StackOverflow));
+        let code = unsafe { &*code };
+        let frame_end = base + code.frame_cells as usize;
+        if frame_end > self.capacity || !self.store_mut().wasm_stack().has_frame_room() {
+            return Err(Trap::from_kind(TrapKind::StackOverflow).into());
         }
-        self.start_frame(code_ref, base);
-        if instance != self.inst || self.mem.is_null() {
-            self.inst = instance;
-            self.code_table = store.instances[instance as usize].code.as_ptr();
-            self.globals = store.instances[instance as usize].global_ptrs.as_ptr();
-            self.load_memory();
+        self.start_frame(code, base);
+        if func.vmctx != self.vmctx {
+            self.switch_instance(func.vmctx);
         }
         Ok(())
+    }
+
+    /// Makes `vmctx` the running instance: caches what the handlers use of it.
+    fn switch_instance(&mut self, vmctx: *mut VMContext) {
+        // SAFETY: a wasm function's vmctx is live while its store is, and its module
+        // with it; the fields read are at its layout's offsets, with their types.
+        unsafe {
+            let offsets = VMContext::module(vmctx).offsets();
+            self.vmctx = vmctx;
+            self.offsets = offsets;
+            self.defined_funcs = VMContext::field(vmctx, offsets.defined_funcs_start());
+            self.globals = VMContext::field(vmctx, offsets.globals_start());
+            self.memory = if offsets.num_memories() == 0 {
+                ptr::null()
+            } else {
+                *VMContext::field::<*const VMMemoryDefinition>(
+                    vmctx,
+                    offsets.memory(crate::index::MemoryIndex::from_u32(0)),
+                )
+            };
+        }
+        self.load_memory();
     }
 
     /// Points the registers at a new frame at cell `base` running `code`, its locals
@@ -330,69 +399,63 @@ impl Executor {
     /// `base`: the fast path of `CallInternal`.
     #[inline(always)]
     fn call_internal(&mut self, code: *const CompiledFunc, base: u32) -> OpResult {
-        // SAFETY: see `store_mut`.
-        let stack = unsafe { &mut (*self.inner).stack };
-        // SAFETY: a non-null entry of the code table is a live compiled function (see
-        // `enter`).
+        // SAFETY: a non-null code pointer of a function reference is live translated
+        // code (see `code_of`).
         let code = unsafe { &*code };
         let abs = self.fbase + base as usize;
-        if abs + code.frame_cells as usize > self.capacity || stack.frames.len() >= stack.max_frames
-        {
-            return Err(TrapKind::StackOverflow);
-        }
-        stack.frames.push(Frame {
+        let frame = Frame {
             // SAFETY: the op after a call exists: every function ends in `Return`.
             ip: unsafe { self.ip.add(1) },
             fbase: self.fbase,
             code: self.code,
-            inst: self.inst,
-        });
+            vmctx: self.vmctx,
+        };
+        if abs + code.frame_cells as usize > self.capacity
+            || !self.store_mut().wasm_stack_mut().push_frame(frame)
+        {
+            return Err(TrapKind::StackOverflow);
+        }
         self.start_frame(code, abs);
         Ok(())
     }
 
     /// Caches the base and length of the current instance's memory 0.
+    #[inline(always)]
     fn load_memory(&mut self) {
-        // SAFETY: see `store_mut`.
-        let store = unsafe { &mut *self.inner };
-        match store.instances[self.inst as usize].memories.first() {
-            Some(&m) => {
-                let data = &mut store.memories[m as usize].data;
-                self.mem = data.as_mut_ptr();
-                self.mem_len = data.len();
-            }
-            None => {
-                self.mem = ptr::NonNull::dangling().as_ptr();
-                self.mem_len = 0;
-            }
+        if self.memory.is_null() {
+            self.mem = ptr::NonNull::dangling().as_ptr();
+            self.mem_len = 0;
+        } else {
+            // SAFETY: a memory definition lives as long as its store.
+            let memory = unsafe { &*self.memory };
+            self.mem = memory.base;
+            self.mem_len = memory.current_length;
         }
     }
 
     /// The wasm frames active now, innermost first, without the middle of a deep stack;
     /// and the number of frames left out.
     fn backtrace(&mut self) -> (Vec<FrameInfo>, usize) {
-        // SAFETY: see `store_mut`.
-        let store: &StoreInner = unsafe { &*self.inner };
         let mut frames = Vec::new();
         if self.code.is_null() {
             return (frames, 0);
         }
-        let mut add = |inst: u32, code: *const CompiledFunc, ip: *const Instr| {
-            let module = &store.instances[inst as usize].module;
-            // SAFETY: `code` is a live compiled function (see `enter`) and `ip` points
-            // into its ops, at most one past the op that was running.
-            let code = unsafe { &*code };
+        let mut add = |vmctx: *mut VMContext, code: *const CompiledFunc, ip: *const Instr| {
+            // SAFETY: `vmctx` is a live vmctx, `code` a live compiled function (see
+            // `enter`) and `ip` points into its ops, at most one past the op that ran.
+            let (module, code) = unsafe { (VMContext::module(vmctx), &*code) };
             let at = (ip as usize - code.ops.as_ptr() as usize) / std::mem::size_of::<Instr>();
             let offset = code.offsets.get(at).copied().unwrap_or(0);
-            let func_index = code.func_index;
             frames.push(FrameInfo {
-                func_index,
-                func_name: module.func_name(func_index),
+                func_index: code.func_index.as_u32(),
+                func_name: module.func_name(code.func_index).map(str::to_string),
                 module_offset: offset as usize,
             });
         };
-        add(self.inst, self.code, self.ip);
-        let callers = &store.stack.frames[self.entry_depth..];
+        add(self.vmctx, self.code, self.ip);
+        // SAFETY: see `store_mut`; only read here.
+        let store = unsafe { &*self.inner };
+        let callers = store.wasm_stack().frames_above(self.entry_depth);
         let keep_inner = BACKTRACE_INNER - 1;
         let omitted = callers.len().saturating_sub(keep_inner + BACKTRACE_OUTER);
         let kept = callers
@@ -402,75 +465,60 @@ impl Executor {
             .filter(|&(i, _)| omitted == 0 || i < keep_inner || i >= keep_inner + omitted);
         for (_, frame) in kept {
             // The saved ip is the op after the call; the call is the op before it.
-            add(frame.inst, frame.code, frame.ip.wrapping_sub(1));
+            add(frame.vmctx, frame.code, frame.ip.wrapping_sub(1));
         }
         (frames, omitted)
     }
 
-    /// Calls store function `callee` with its frame at slot `base` of the current frame.
-    /// For a wasm callee the registers switch to it; a host callee runs to completion.
-    fn call(&mut self, callee: u32, base: u32) -> Result<(), Trap> {
+    /// Calls `callee` with its frame at slot `base` of the current frame. For a wasm
+    /// callee the registers switch to it; a host callee runs to completion.
+    fn call(&mut self, callee: &VMFuncRef, base: u32) -> Result<(), Error> {
         let abs = self.fbase + base as usize;
-        match self.store_mut().funcs[callee as usize].kind {
-            FuncKind::Host { index } => {
-                // SAFETY: `self.store` is the running `Store<T>` and no reference into
-                // it is live across the call.
-                unsafe { (self.host_call)(self.store, callee, index, abs, Some(self.inst))? };
-                // The host may have grown or replaced memories.
-                self.load_memory();
-                // SAFETY: the op after a call exists: every function ends in `Return`.
-                self.ip = unsafe { self.ip.add(1) };
-                Ok(())
-            }
-            FuncKind::Wasm { .. } => {
-                let frame = Frame {
-                    // SAFETY: as above.
-                    ip: unsafe { self.ip.add(1) },
-                    fbase: self.fbase,
-                    code: self.code,
-                    inst: self.inst,
-                };
-                self.enter(callee, abs)?;
-                self.store_mut().stack.frames.push(frame);
-                Ok(())
-            }
+        if callee.is_host() {
+            let caller = self.instance();
+            // SAFETY: the host side of the running store; no reference into the store
+            // is live across the call.
+            let host = unsafe { &mut *self.host };
+            call_host(host, callee, abs, Some(caller))?;
+            // The host may have grown or replaced memories.
+            self.load_memory();
+            // SAFETY: the op after a call exists: every function ends in `Return`.
+            self.ip = unsafe { self.ip.add(1) };
+            return Ok(());
         }
+        let frame = Frame {
+            // SAFETY: as above.
+            ip: unsafe { self.ip.add(1) },
+            fbase: self.fbase,
+            code: self.code,
+            vmctx: self.vmctx,
+        };
+        self.enter(callee, abs)?;
+        let pushed = self.store_mut().wasm_stack_mut().push_frame(frame);
+        debug_assert!(pushed, "enter checked the room for a frame");
+        Ok(())
     }
 
-    /// `call`, for the handlers: a failure is kept in `self.trap`, and false returned.
+    /// `call`, for the handlers: a failure is kept in `self.fault`, and false returned.
     /// Out of line and with a plain result, so that the handler keeps no stack object
     /// alive and can end in a sibling call (see `dispatch.rs`).
     #[inline(never)]
-    fn call_or_fail(&mut self, callee: u32, base: u32) -> bool {
-        match self.call(callee, base) {
+    fn call_or_fail(&mut self, callee: *const VMFuncRef, base: u32) -> bool {
+        // SAFETY: function references live as long as their store.
+        match self.call(unsafe { &*callee }, base) {
             Ok(()) => true,
-            Err(trap) => {
-                self.trap = Some(trap);
+            Err(error) => {
+                self.fault = Some(error);
                 false
             }
         }
     }
 
-    /// Calls defined function `func` of the current instance, which this instance has
-    /// not called before, as `call_or_fail` does.
-    #[inline(never)]
-    fn call_defined(&mut self, func: u32, base: u32) -> bool {
-        let inst = self.inst as usize;
-        let instance = &self.store_mut().instances[inst];
-        let index = instance.module.info.num_imported_funcs + func;
-        let callee = instance.funcs[index as usize];
-        self.call_or_fail(callee, base)
-    }
-
     /// Pops the current frame; returns false when it was the activation's outermost.
     #[inline(always)]
     fn ret(&mut self) -> bool {
-        // SAFETY: see `store_mut`.
-        let store = unsafe { &mut *self.inner };
-        if store.stack.frames.len() == self.entry_depth {
-            return false;
-        }
-        let Some(frame) = store.stack.frames.pop() else {
+        let depth = self.entry_depth;
+        let Some(frame) = self.store_mut().wasm_stack_mut().pop_frame_above(depth) else {
             return false;
         };
         self.ip = frame.ip;
@@ -478,39 +526,49 @@ impl Executor {
         // SAFETY: the caller's frame base was checked against the stack when it was entered.
         self.fp = unsafe { self.cells.add(frame.fbase) };
         self.code = frame.code;
-        if frame.inst != self.inst {
-            self.inst = frame.inst;
-            self.code_table = store.instances[frame.inst as usize].code.as_ptr();
-            self.globals = store.instances[frame.inst as usize].global_ptrs.as_ptr();
-            self.load_memory();
+        if frame.vmctx != self.vmctx {
+            self.switch_instance(frame.vmctx);
         }
         true
     }
 
+    /// The function a `call_indirect` of type `type_index` through element `index` of
+    /// `table` calls: a bounds check, a load, and a type-id compare.
     fn indirect_callee(
         &mut self,
-        type_index: u32,
-        table: u32,
+        type_index: crate::index::TypeIndex,
+        table: crate::index::TableIndex,
         index: u32,
-    ) -> Result<u32, TrapKind> {
-        let i = self.get(index) as u32;
-        let inst = self.inst as usize;
-        let store = self.store_mut();
-        let instance = &store.instances[inst];
-        let table = &store.tables[instance.tables[table as usize] as usize];
-        let r = *table
-            .elems
-            .get(i as usize)
-            .ok_or(TrapKind::UndefinedElement)?;
-        if r == 0 {
-            return Err(TrapKind::UninitializedElement);
+    ) -> Result<*const VMFuncRef, TrapKind> {
+        let i = self.get(index) as u32 as usize;
+        let offsets = self.offsets();
+        // SAFETY: the table's and the type id's offsets are the running instance's
+        // (the indices are validated), and a table definition lives as long as its
+        // store; `i` is checked against the table's length before the load.
+        unsafe {
+            let def = &**VMContext::field::<*const crate::vm::VMTableDefinition>(
+                self.vmctx,
+                offsets.table(table),
+            );
+            if i >= def.current_elements {
+                return Err(TrapKind::UndefinedElement);
+            }
+            let callee = *def.base.add(i) as usize as *const VMFuncRef;
+            if callee.is_null() {
+                return Err(TrapKind::UninitializedElement);
+            }
+            let expected = *VMContext::field(self.vmctx, offsets.type_id(type_index));
+            if (*callee).type_id != expected {
+                return Err(TrapKind::IndirectCallTypeMismatch);
+            }
+            Ok(callee)
         }
-        let callee = (r - 1) as u32;
-        let expected = instance.module.info.type_ids[type_index as usize];
-        if store.funcs[callee as usize].type_id != expected {
-            return Err(TrapKind::IndirectCallTypeMismatch);
-        }
-        Ok(callee)
+    }
+
+    /// The reference of imported function `func` of the running instance.
+    fn imported_func(&self, func: crate::index::FuncIndex) -> *const VMFuncRef {
+        // SAFETY: the offset of an import of the running instance (validated index).
+        unsafe { *VMContext::field(self.vmctx, self.offsets().imported_func(func)) }
     }
 
     /// Reads a cell of the current frame.
@@ -551,39 +609,44 @@ impl Executor {
 
     /// Rarer ops: interrupts, references, memory size and growth; the bulk ops.
     fn other(&mut self, op: Op) -> OpResult {
-        // SAFETY: see `store_mut`.
-        let store = unsafe { &mut *self.inner };
         match op {
             Op::CheckInterrupt {} => {
-                if store.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
-                    store
-                        .interrupt
-                        .store(false, std::sync::atomic::Ordering::Relaxed);
+                // SAFETY: the store context and its interrupt flag live as long as the
+                // store.
+                let flag = unsafe { &*(*self.context).interrupt };
+                if flag.load(Ordering::Relaxed) {
+                    flag.store(false, Ordering::Relaxed);
                     return Err(TrapKind::Interrupted);
                 }
             }
             Op::RefFunc { dst, func } => {
-                let f = store.instances[self.inst as usize].funcs[func as usize];
-                self.set(dst, f as u64 + 1);
+                // SAFETY: the running instance's vmctx and layout; a validated index.
+                let funcref = unsafe { crate::vm::func_ref(self.vmctx, self.offsets(), func) };
+                self.set(dst, funcref.to_cell());
             }
             Op::MemorySize { dst } => self.set(dst, (self.mem_len / crate::vm::PAGE_SIZE) as u64),
             Op::MemoryGrow { dst, delta } => {
                 let delta = self.get(delta) as u32;
-                let m = store.instances[self.inst as usize].memories[0];
-                let old = store.memories[m as usize].grow(delta, store.limits.memory_size);
+                let instance = self.instance();
+                let store = self.store_mut();
+                let limit = store.limits().memory_size;
+                let memory = store
+                    .instance(instance)
+                    .memory_id(crate::index::MemoryIndex::from_u32(0));
+                let old = store.memory_mut(memory).grow(delta, limit);
                 self.load_memory();
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);
             }
-            other => self.bulk(store, other)?,
+            other => self.bulk(other)?,
         }
         Ok(())
     }
 
     /// The current instance's global `index`.
     #[inline(always)]
-    fn global(&self, index: u32) -> *mut GlobalEntity {
+    fn global(&self, index: crate::index::GlobalIndex) -> *mut VMGlobal {
         // SAFETY: `index` is a valid global index of the module (validated), and the
-        // instance's pointer table has an entry for each.
-        unsafe { (*self.globals.add(index as usize)).0 }
+        // vmctx has a pointer for each.
+        unsafe { *self.globals.add(index.index()) }
     }
 }

@@ -13,6 +13,19 @@
 //! SIMD ops follow the same scheme in families of their own (`simd_*`): a `v128` operand
 //! names the first of its two cells, and 128-bit immediates (`v128.const`, the lanes of
 //! `i8x16.shuffle`) live in the function's constant pool, so every op stays small.
+//!
+//! This module is a leaf of the crate: it names no other part of ward but the index
+//! types and the OS layer (for its code arena). The executor, which defines the
+//! handlers, hides its state behind [`ExecContext`]; the translator, which picks a
+//! handler for each op, asks for it through a [`HandlerFor`] function it is given.
+
+mod arena;
+
+pub(crate) use arena::{ArenaSlice, CodeArena, CodeRef};
+
+use crate::index::{
+    DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalIndex, TableIndex, TypeIndex,
+};
 
 /// A frame slot: an index of a 64-bit cell relative to the frame's base.
 pub(crate) type Slot = u32;
@@ -456,12 +469,12 @@ define_ops! {
         Return { src: Slot, len: u32 }
         /// Calls function `func` (module index); its frame starts at slot `base`, where
         /// the arguments are and where the results will be.
-        Call { func: u32, base: Slot }
+        Call { func: FuncIndex, base: Slot }
         /// Calls `func`, a function the module defines (counting definitions only), the
         /// fast way: through the instance's table of translated code.
-        CallInternal { func: u32, base: Slot }
+        CallInternal { func: DefinedFuncIndex, base: Slot }
         /// Calls the function at index `index` of table `table` if it has type `type_index`.
-        CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot }
+        CallIndirect { type_index: TypeIndex, table: TableIndex, index: Slot, base: Slot }
         /// `dst = src`.
         Copy { dst: Slot, src: Slot }
         /// Copies `len` cells from `src` to `dst` (ranges may overlap).
@@ -473,13 +486,13 @@ define_ops! {
         /// `dst = if cond != 0 { dst } else { other }` for `cells` cells.
         Select { dst: Slot, other: Slot, cond: Slot, cells: u32 }
         /// `dst` = a reference to function `func` (module index).
-        RefFunc { dst: Slot, func: u32 }
-        GlobalGet { dst: Slot, global: u32 }
-        GlobalSet { src: Slot, global: u32 }
+        RefFunc { dst: Slot, func: FuncIndex }
+        GlobalGet { dst: Slot, global: GlobalIndex }
+        GlobalSet { src: Slot, global: GlobalIndex }
         /// `GlobalGet` of a `v128`: two cells.
-        GlobalGet128 { dst: Slot, global: u32 }
+        GlobalGet128 { dst: Slot, global: GlobalIndex }
         /// `GlobalSet` of a `v128`: two cells.
-        GlobalSet128 { src: Slot, global: u32 }
+        GlobalSet128 { src: Slot, global: GlobalIndex }
         MemorySize { dst: Slot }
         MemoryGrow { dst: Slot, delta: Slot }
         /// Operands `[dst, value, len]` start at `base`.
@@ -487,20 +500,20 @@ define_ops! {
         /// Operands `[dst, src, len]` start at `base`.
         MemoryCopy { base: Slot }
         /// Operands `[dst, src, len]` start at `base`.
-        MemoryInit { segment: u32, base: Slot }
-        DataDrop { segment: u32 }
-        TableGet { dst: Slot, table: u32, index: Slot }
-        TableSet { table: u32, index: Slot, value: Slot }
-        TableSize { dst: Slot, table: u32 }
+        MemoryInit { segment: DataIndex, base: Slot }
+        DataDrop { segment: DataIndex }
+        TableGet { dst: Slot, table: TableIndex, index: Slot }
+        TableSet { table: TableIndex, index: Slot, value: Slot }
+        TableSize { dst: Slot, table: TableIndex }
         /// Operands `[init, delta]` start at `base`; the result goes to `base`.
-        TableGrow { table: u32, base: Slot }
+        TableGrow { table: TableIndex, base: Slot }
         /// Operands `[index, value, len]` start at `base`.
-        TableFill { table: u32, base: Slot }
+        TableFill { table: TableIndex, base: Slot }
         /// Operands `[dst, src, len]` start at `base`.
-        TableCopy { dst_table: u32, src_table: u32, base: Slot }
+        TableCopy { dst_table: TableIndex, src_table: TableIndex, base: Slot }
         /// Operands `[dst, src, len]` start at `base`.
-        TableInit { segment: u32, table: u32, base: Slot }
-        ElemDrop { segment: u32 }
+        TableInit { segment: ElemIndex, table: TableIndex, base: Slot }
+        ElemDrop { segment: ElemIndex }
         /// Takes `amount` units from the store's fuel, or traps when there is less.
         /// Emitted only when the engine consumes fuel, at the head of every region of
         /// straight-line code; `amount` is the number of wasm instructions in it.
@@ -589,27 +602,102 @@ define_ops! {
 /// index shares the tag's word).
 const _: () = assert!(std::mem::size_of::<Op>() <= 20);
 
+/// The executor's state, as the handlers receive it. The executor defines both its
+/// state and the handlers, above this module in the crate; here the state is an opaque
+/// type, and each handler turns the pointer back into the executor's own (a cast that
+/// costs nothing). A raw pointer rather than a reference keeps the pointer's right to
+/// the whole state across that cast.
+#[repr(C)]
+pub(crate) struct ExecContext {
+    _opaque: [u8; 0],
+}
+
+/// The code of one op: given the running op, the frame pointer, memory 0's base and
+/// length, the executor's state and the accumulator, it runs the op and returns the op
+/// to run next (or goes on to it itself; see the executor's dispatch).
+pub(crate) type Handler =
+    fn(*const Instr, *mut u64, *mut u8, usize, *mut ExecContext, u64) -> *const Instr;
+
+/// Where an op takes its first operand and sends its result: the frame, or the
+/// accumulator, a machine register that carries a value from the op that computes it to
+/// the next op, its only reader. A set of the bits below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AccMode(u8);
+
+impl AccMode {
+    /// Operands and result in the frame.
+    pub(crate) const NONE: AccMode = AccMode(0);
+    /// The op's first operand is the accumulator, not its slot.
+    pub(crate) const IN: AccMode = AccMode(1);
+    /// The op's result goes to the accumulator, not to its slot.
+    pub(crate) const OUT: AccMode = AccMode(2);
+    /// With `OUT`: the result goes to its slot as well (a `local.tee` keeps it).
+    pub(crate) const KEEP: AccMode = AccMode(4);
+    /// `IN` and `OUT`.
+    pub(crate) const IN_OUT: AccMode = AccMode(3);
+    /// `OUT` and `KEEP`.
+    pub(crate) const OUT_KEEP: AccMode = AccMode(6);
+    /// `IN`, `OUT` and `KEEP`.
+    pub(crate) const IN_OUT_KEEP: AccMode = AccMode(7);
+    /// Every mode an op may have.
+    pub(crate) const ALL: [AccMode; 6] = [
+        AccMode::NONE,
+        AccMode::IN,
+        AccMode::OUT,
+        AccMode::IN_OUT,
+        AccMode::OUT_KEEP,
+        AccMode::IN_OUT_KEEP,
+    ];
+
+    /// Whether every bit of `other` is set here.
+    #[inline(always)]
+    pub(crate) const fn contains(self, other: AccMode) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The bits of both.
+    #[inline(always)]
+    pub(crate) const fn with(self, other: AccMode) -> AccMode {
+        AccMode(self.0 | other.0)
+    }
+
+    /// These bits without those of `other`.
+    #[inline(always)]
+    pub(crate) const fn without(self, other: AccMode) -> AccMode {
+        AccMode(self.0 & !other.0)
+    }
+
+    /// The mode as its bits, for the disassembler and error messages.
+    pub(crate) const fn bits(self) -> u8 {
+        self.0
+    }
+}
+
+/// The handler of an op in an accumulator mode, if the executor has one: how the
+/// translator, below the executor in the crate, learns the executor's handlers.
+pub(crate) type HandlerFor = fn(&Op, AccMode) -> Option<Handler>;
+
 /// An op and the handler that runs it: the unit of ward's threaded code. The handler
-/// is chosen from the op's variant when the function is translated
-/// ([`crate::exec::handler_in_mode`]), so a handler only ever sees ops of its own
-/// variant. Packed to the op's 4-byte alignment: 28 bytes rather than 32, which x86-64
-/// and AArch64 load without penalty (a handler pointer rarely straddles a cache line).
+/// is chosen from the op's variant when the function is translated (through a
+/// [`HandlerFor`]), so a handler only ever sees ops of its own variant. Packed to the
+/// op's 4-byte alignment: 28 bytes rather than 32, which x86-64 and AArch64 load
+/// without penalty (a handler pointer rarely straddles a cache line).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 pub(crate) struct Instr {
-    pub handler: crate::exec::Handler,
+    pub handler: Handler,
     pub op: Op,
 }
 
 /// A function translated to ward's code. It and its slices live in its module's code
-/// arena ([`crate::module::CodeArena`]).
+/// arena ([`CodeArena`]).
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     /// The function's index in its module (imports first).
-    pub func_index: u32,
-    pub ops: crate::module::ArenaSlice<Instr>,
+    pub func_index: FuncIndex,
+    pub ops: ArenaSlice<Instr>,
     /// Byte offset in the module of the wasm instruction each op came from.
-    pub offsets: crate::module::ArenaSlice<u32>,
+    pub offsets: ArenaSlice<u32>,
     /// Cells of the parameters.
     pub param_cells: u32,
     /// Cells of the parameters and the other locals.
@@ -617,5 +705,5 @@ pub(crate) struct CompiledFunc {
     /// Cells of the whole frame: locals and the deepest operand stack.
     pub frame_cells: u32,
     /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
-    pub consts: crate::module::ArenaSlice<u128>,
+    pub consts: ArenaSlice<u128>,
 }

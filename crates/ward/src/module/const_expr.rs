@@ -4,6 +4,7 @@
 use wasmparser::{Operator, OperatorsReader};
 
 use crate::error::{Error, Result};
+use crate::index::{FuncIndex, GlobalIndex};
 
 /// One operation of a constant expression.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,8 +15,8 @@ pub(crate) enum ConstOp {
     F64(u64),
     V128(u128),
     RefNull,
-    RefFunc(u32),
-    GlobalGet(u32),
+    RefFunc(FuncIndex),
+    GlobalGet(GlobalIndex),
     I32Add,
     I32Sub,
     I32Mul,
@@ -38,7 +39,7 @@ pub(crate) enum ConstVal {
     /// A null reference.
     Null,
     /// A reference to the function with this index in the module.
-    Func(u32),
+    Func(FuncIndex),
 }
 
 impl ConstExpr {
@@ -67,8 +68,12 @@ impl ConstExpr {
                 Operator::F64Const { value } => ConstOp::F64(value.bits()),
                 Operator::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 Operator::RefNull { .. } => ConstOp::RefNull,
-                Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
-                Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+                Operator::RefFunc { function_index } => {
+                    ConstOp::RefFunc(FuncIndex::from_u32(function_index))
+                }
+                Operator::GlobalGet { global_index } => {
+                    ConstOp::GlobalGet(GlobalIndex::from_u32(global_index))
+                }
                 Operator::I32Add => ConstOp::I32Add,
                 Operator::I32Sub => ConstOp::I32Sub,
                 Operator::I32Mul => ConstOp::I32Mul,
@@ -87,14 +92,14 @@ impl ConstExpr {
     }
 
     /// A constant expression that is a single `ref.func`.
-    pub(crate) fn ref_func(index: u32) -> ConstExpr {
+    pub(crate) fn ref_func(index: FuncIndex) -> ConstExpr {
         ConstExpr {
             ops: Box::new([ConstOp::RefFunc(index)]),
         }
     }
 
     /// Evaluates the expression; `global` reads the value of a global by module index.
-    pub(crate) fn eval(&self, global: impl Fn(u32) -> ConstVal) -> ConstVal {
+    pub(crate) fn eval(&self, global: impl Fn(GlobalIndex) -> ConstVal) -> ConstVal {
         let mut stack: Vec<ConstVal> = Vec::with_capacity(2);
         for op in self.ops.iter() {
             let val = match *op {

@@ -5,6 +5,7 @@
 mod linux;
 #[cfg(target_os = "macos")]
 mod macos;
+mod mmap;
 #[cfg(unix)]
 mod unix;
 
@@ -55,10 +56,12 @@ pub(crate) fn symbols_bound_at_load() -> Option<bool> {
     None
 }
 
+pub(crate) use mmap::Mmap;
+
 /// No handler on this platform: an overflow in host code ends the process as the
 /// platform decides.
 #[cfg(not(unix))]
-pub(crate) fn install_overflow_handler() {}
+pub(crate) fn install_overflow_handler(_hook: fn(usize)) {}
 
 /// Transparent huge pages are a Linux feature: elsewhere the hint is dropped.
 #[cfg(not(target_os = "linux"))]

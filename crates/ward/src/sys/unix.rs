@@ -1,5 +1,9 @@
 //! Unix signals: the last line of defence against a native stack overflow in host code.
 //!
+//! The handler knows nothing of ward's stacks: it asks the fault hook given to
+//! [`install_overflow_handler`] (the native-stack module's), which aborts with a message
+//! when the fault is an overflow it recognises.
+//!
 //! This is subtle: two reviews. The handler runs on an alternate signal stack (the
 //! faulting thread's own stack is exhausted), may only use async-signal-safe calls, and
 //! must leave every fault that is not a stack overflow on a thread running wasm to the
@@ -17,6 +21,10 @@ unsafe impl Sync for Previous {}
 
 static PREVIOUS: Previous = Previous(UnsafeCell::new([MaybeUninit::uninit(); 2]));
 static INSTALL: Once = Once::new();
+
+/// Called by the handler with the faulting address; set once, before the handler is
+/// installed, and only read afterwards.
+static FAULT_HOOK: std::sync::OnceLock<fn(usize)> = std::sync::OnceLock::new();
 const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
 
 /// Size of the alternate signal stack ward gives a thread that has none.
@@ -53,9 +61,12 @@ impl Drop for AltStack {
 }
 
 /// Installs the overflow handler (once per process) and makes sure the current thread
-/// has an alternate signal stack to run it on.
-pub(crate) fn install_overflow_handler() {
+/// has an alternate signal stack to run it on. `hook` gets every SIGSEGV and SIGBUS
+/// address first; when it returns, the fault goes to the handler installed before.
+/// Only the first call's hook is kept.
+pub(crate) fn install_overflow_handler(hook: fn(usize)) {
     INSTALL.call_once(|| {
+        let _ = FAULT_HOOK.set(hook);
         for (i, &signal) in SIGNALS.iter().enumerate() {
             // SAFETY: `action` is fully initialised before use; the previous action is
             // stored before the new handler is installed, so the handler never reads
@@ -134,7 +145,9 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
     // SAFETY: the kernel passes a valid siginfo for SIGSEGV and SIGBUS.
     let addr = unsafe { (*info).si_addr() } as usize;
     // Aborts the process when the fault is a native stack overflow under ward.
-    crate::stack::on_fault(addr);
+    if let Some(hook) = FAULT_HOOK.get() {
+        hook(addr);
+    }
 
     // Not ours: hand the fault to whoever handled it before.
     let index = if signal == libc::SIGBUS { 1 } else { 0 };

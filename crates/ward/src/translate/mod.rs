@@ -16,15 +16,19 @@
 //!
 //! Nothing here recurses: nesting depth comes from the input, and input is hostile.
 
+mod code;
 mod ops;
 mod simd;
 mod visit;
 
+pub(crate) use code::{CodeSpace, ModuleCode};
+
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::error::{Error, Result};
-use crate::ir::{CompiledFunc, Instr, Op, Slot};
-use crate::module::{CodeArena, CodeRef, ModuleInfo};
+use crate::index::DefinedFuncIndex;
+use crate::ir::{AccMode, CodeRef, CompiledFunc, Instr, Op, Slot};
+use crate::module::ModuleInfo;
 use crate::ValType;
 
 /// How many lazy local references the stack may hold at once. Beyond this a
@@ -108,10 +112,10 @@ pub(crate) fn with_translator<R>(
 #[derive(Default)]
 pub(crate) struct Translator {
     ops: Vec<Op>,
-    /// The accumulator mode of each op (`exec::ACC_IN`, `exec::ACC_OUT`).
-    modes: Vec<u8>,
+    /// The accumulator mode of each op.
+    modes: Vec<AccMode>,
     /// The handlers of the ops, when the function is done.
-    handlers: Vec<crate::exec::Handler>,
+    handlers: Vec<crate::ir::Handler>,
     offsets: Vec<u32>,
     offset: u32,
     stack: Vec<Operand>,
@@ -216,19 +220,19 @@ impl Translator {
         }
     }
 
-    /// Translates defined function `index` of `module` into `arena`, which must be the
+    /// Translates defined function `index` of `module` into `space`, which must be the
     /// module's own (its code lives as long as the module). With a validator, each
     /// operator is validated just before it is translated; without one, the body must
     /// already have been validated.
     pub(crate) fn translate(
         &mut self,
         module: &ModuleInfo,
-        arena: &std::sync::Mutex<CodeArena>,
-        index: u32,
+        space: &CodeSpace,
+        index: DefinedFuncIndex,
         body: &FunctionBody<'_>,
         mut validator: Validator<'_>,
     ) -> Result<CodeRef> {
-        let func_index = module.num_imported_funcs + index;
+        let func_index = module.func_index(index);
         let ty = module.func_type(func_index);
         self.reset();
         for &param in ty.params() {
@@ -277,11 +281,12 @@ impl Translator {
         // Every op's handler in its accumulator mode, before anything is allocated.
         self.handlers.clear();
         for (&op, &mode) in self.ops.iter().zip(&self.modes) {
-            let Some(handler) = crate::exec::handler_in_mode(&op, mode) else {
+            let Some(handler) = (space.handlers)(&op, mode) else {
                 return Err(Error::Compile {
                     message: format!(
-                        "internal error: no handler for {} in mode {mode}",
-                        op.name()
+                        "internal error: no handler for {} in accumulator mode {}",
+                        op.name(),
+                        mode.bits()
                     ),
                     offset: self.offsets.first().copied().unwrap_or(0) as usize,
                 });
@@ -292,7 +297,7 @@ impl Translator {
         // handler. The lock is only held for these copies: translations on other
         // threads run in parallel. A panic cannot leave the arena inconsistent, so a
         // poisoned lock is taken as it is.
-        let mut arena = arena.lock().unwrap_or_else(|e| e.into_inner());
+        let mut arena = space.arena.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: the caller passes the module's own arena, and the code goes into the
         // module's `compiled` table, which is dropped before the arena.
         let code = unsafe {
@@ -346,7 +351,7 @@ impl Translator {
     fn emit(&mut self, op: Op) -> usize {
         self.last_tee = None;
         self.ops.push(op);
-        self.modes.push(0);
+        self.modes.push(AccMode::NONE);
         self.offsets.push(self.offset);
         self.last_result = None;
         self.ops.len() - 1
@@ -373,15 +378,15 @@ impl Translator {
     /// from the last op emitted: the mode bits that op then takes (`ACC_OUT` for a
     /// fresh temporary, `ACC_OUT | ACC_KEEP` for a value a `local.tee` also stored);
     /// `None` when it cannot.
-    pub(super) fn acc_source(&self, depth: usize) -> Option<u8> {
+    pub(super) fn acc_source(&self, depth: usize) -> Option<AccMode> {
         if self.is_fresh(depth) {
-            return Some(crate::exec::ACC_OUT);
+            return Some(AccMode::OUT);
         }
         let index = self.stack.len().checked_sub(1 + depth)?;
         let (at, local) = self.last_tee?;
         match self.stack[index].loc {
             Loc::Local(i) if at + 1 == self.ops.len() && self.local_slots[i as usize] == local => {
-                Some(crate::exec::ACC_OUT | crate::exec::ACC_KEEP)
+                Some(AccMode::OUT_KEEP)
             }
             _ => None,
         }
@@ -391,37 +396,37 @@ impl Translator {
     /// `Some` (see [`Translator::acc_source`], asked before popping the operands): the
     /// value then goes through the accumulator, when both ops have a handler for it.
     /// Returns the op's index.
-    pub(super) fn emit_reading(&mut self, op: Op, source: Option<u8>) -> usize {
+    pub(super) fn emit_reading(&mut self, op: Op, source: Option<AccMode>) -> usize {
         let through_acc = crate::ir::acc_capable(&op).0 && self.send_to_acc(source);
         let at = self.emit(op);
         if through_acc {
-            self.modes[at] = crate::exec::ACC_IN;
+            self.modes[at] = AccMode::IN;
         }
         at
     }
 
     /// Makes the last op emitted send its result to the accumulator as `source` says
     /// (see [`Translator::acc_source`]), when it can; returns whether it does.
-    fn send_to_acc(&mut self, source: Option<u8>) -> bool {
+    fn send_to_acc(&mut self, source: Option<AccMode>) -> bool {
         let (Some(bits), Some(producer)) = (source, self.ops.len().checked_sub(1)) else {
             return false;
         };
         if !crate::ir::acc_capable(&self.ops[producer]).1 {
             return false;
         }
-        self.modes[producer] |= bits;
+        self.modes[producer] = self.modes[producer].with(bits);
         true
     }
 
     /// `emit_reading` for an op that writes `dst` (see [`Translator::emit_result`]).
-    pub(super) fn emit_result_reading(&mut self, op: Op, dst: Slot, fresh: Option<u8>) {
+    pub(super) fn emit_result_reading(&mut self, op: Op, dst: Slot, fresh: Option<AccMode>) {
         let at = self.emit_reading(op, fresh);
         self.last_result = Some((at, dst));
     }
 
     /// Makes op `at` read its first operand from the accumulator.
     pub(super) fn set_acc_in(&mut self, at: usize) {
-        self.modes[at] |= crate::exec::ACC_IN;
+        self.modes[at] = self.modes[at].with(AccMode::IN);
     }
 
     /// Records op `at` as the producer of the entry in slot `dst` pushed last.
@@ -433,7 +438,7 @@ impl Translator {
     fn emit_branch(&mut self, op: Op, acc_in: bool) -> usize {
         let at = self.emit(op);
         if acc_in {
-            self.modes[at] = crate::exec::ACC_IN;
+            self.modes[at] = AccMode::IN;
         }
         at
     }
@@ -618,7 +623,7 @@ impl Translator {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasmparser(t)]),
             BlockType::FuncType(i) => {
-                let ty = &module.types[i as usize];
+                let ty = &module.types()[crate::index::TypeIndex::from_u32(i)];
                 (ty.params().to_vec(), ty.results().to_vec())
             }
         }
@@ -733,7 +738,7 @@ impl Translator {
             if let Some(mut cond) = fused {
                 // The comparison's first operand may have come through the accumulator:
                 // the branch then reads it there.
-                let compared_acc = self.modes[self.ops.len() - 1] & crate::exec::ACC_IN != 0;
+                let compared_acc = self.modes[self.ops.len() - 1].contains(AccMode::IN);
                 self.ops.pop();
                 self.modes.pop();
                 self.offsets.pop();
@@ -747,7 +752,7 @@ impl Translator {
                     } else if let Some(producer) = self.modes.last_mut() {
                         // No branch of that shape reads the accumulator: the producer
                         // writes its slot again.
-                        *producer &= !crate::exec::ACC_OUT;
+                        *producer = producer.without(AccMode::OUT);
                     }
                 }
                 return cond;

@@ -4,6 +4,8 @@ use wasmparser::Operator;
 
 use super::{Kind, Loc, Operand, Translator};
 use crate::error::{Error, Result};
+use crate::index::{DataIndex, ElemIndex, FuncIndex, GlobalIndex, TableIndex, TypeIndex};
+use crate::ir::AccMode;
 use crate::ir::{
     absolute_address, binary_imm_op, binary_op, fold_address, load_op, store_op, unary_op, Op, Slot,
 };
@@ -170,17 +172,16 @@ impl Translator {
                 self.dead = Some(0);
             }
             Operator::Call { function_index } => {
+                let function_index = FuncIndex::from_u32(function_index);
                 let ty = module.func_type(function_index).clone();
                 let base = self.pop_span(ty.params().len());
-                self.emit(
-                    match function_index.checked_sub(module.num_imported_funcs) {
-                        Some(func) => Op::CallInternal { func, base },
-                        None => Op::Call {
-                            func: function_index,
-                            base,
-                        },
+                self.emit(match module.defined_func(function_index) {
+                    Some(func) => Op::CallInternal { func, base },
+                    None => Op::Call {
+                        func: function_index,
+                        base,
                     },
-                );
+                });
                 for &r in ty.results() {
                     self.push_temp(r);
                 }
@@ -190,11 +191,12 @@ impl Translator {
                 table_index,
             } => {
                 let index = self.pop_slot();
-                let ty = module.types[type_index as usize].clone();
+                let type_index = TypeIndex::from_u32(type_index);
+                let ty = module.types()[type_index].clone();
                 let base = self.pop_span(ty.params().len());
                 self.emit(Op::CallIndirect {
                     type_index,
-                    table: table_index,
+                    table: TableIndex::from_u32(table_index),
                     index,
                     base,
                 });
@@ -226,12 +228,13 @@ impl Translator {
             Operator::GlobalGet { global_index } => {
                 // An immutable global the module defines with a constant is that
                 // constant: it folds into immediates like any other.
-                if let Some(value) = constant_global(module, global_index) {
-                    let ty = module.globals[global_index as usize].content();
+                let global_index = GlobalIndex::from_u32(global_index);
+                if let Some(value) = module.constant_global(global_index) {
+                    let ty = module.globals()[global_index].content();
                     self.push(ty, Loc::Const(value));
                     return Ok(());
                 }
-                let ty = module.globals[global_index as usize].content();
+                let ty = module.globals()[global_index].content();
                 let dst = self.push_temp(ty);
                 let global = global_index;
                 if ty.cells() == 2 {
@@ -241,7 +244,8 @@ impl Translator {
                 }
             }
             Operator::GlobalSet { global_index } => {
-                let ty = module.globals[global_index as usize].content();
+                let global_index = GlobalIndex::from_u32(global_index);
+                let ty = module.globals()[global_index].content();
                 let src = self.pop_slot();
                 let global = global_index;
                 self.emit(if ty.cells() == 2 {
@@ -300,7 +304,7 @@ impl Translator {
                 self.emit_result(
                     Op::RefFunc {
                         dst,
-                        func: function_index,
+                        func: FuncIndex::from_u32(function_index),
                     },
                     dst,
                 );
@@ -325,22 +329,24 @@ impl Translator {
             Operator::MemoryInit { data_index, .. } => {
                 let base = self.pop_span(3);
                 self.emit(Op::MemoryInit {
-                    segment: data_index,
+                    segment: DataIndex::from_u32(data_index),
                     base,
                 });
             }
             Operator::DataDrop { data_index } => {
                 self.emit(Op::DataDrop {
-                    segment: data_index,
+                    segment: DataIndex::from_u32(data_index),
                 });
             }
             Operator::TableGet { table } => {
+                let table = TableIndex::from_u32(table);
                 let index = self.pop_slot();
-                let ty = module.tables[table as usize].element();
+                let ty = module.tables()[table].element();
                 let dst = self.push_temp(ty);
                 self.emit_result(Op::TableGet { dst, table, index }, dst);
             }
             Operator::TableSet { table } => {
+                let table = TableIndex::from_u32(table);
                 let value = self.pop_slot();
                 let index = self.pop_slot();
                 self.emit(Op::TableSet {
@@ -350,15 +356,18 @@ impl Translator {
                 });
             }
             Operator::TableSize { table } => {
+                let table = TableIndex::from_u32(table);
                 let dst = self.push_temp(ValType::I32);
                 self.emit_result(Op::TableSize { dst, table }, dst);
             }
             Operator::TableGrow { table } => {
+                let table = TableIndex::from_u32(table);
                 let base = self.pop_span(2);
                 self.emit(Op::TableGrow { table, base });
                 self.push_temp(ValType::I32);
             }
             Operator::TableFill { table } => {
+                let table = TableIndex::from_u32(table);
                 let base = self.pop_span(3);
                 self.emit(Op::TableFill { table, base });
             }
@@ -366,6 +375,10 @@ impl Translator {
                 dst_table,
                 src_table,
             } => {
+                let (dst_table, src_table) = (
+                    TableIndex::from_u32(dst_table),
+                    TableIndex::from_u32(src_table),
+                );
                 let base = self.pop_span(3);
                 self.emit(Op::TableCopy {
                     dst_table,
@@ -374,16 +387,17 @@ impl Translator {
                 });
             }
             Operator::TableInit { elem_index, table } => {
+                let table = TableIndex::from_u32(table);
                 let base = self.pop_span(3);
                 self.emit(Op::TableInit {
-                    segment: elem_index,
+                    segment: ElemIndex::from_u32(elem_index),
                     table,
                     base,
                 });
             }
             Operator::ElemDrop { elem_index } => {
                 self.emit(Op::ElemDrop {
-                    segment: elem_index,
+                    segment: ElemIndex::from_u32(elem_index),
                 });
             }
             ref other if self.translate_simd(other) => {}
@@ -456,7 +470,7 @@ impl Translator {
         let entry = self.stack[self.stack.len() - 1 - depth];
         match self.ops.last() {
             Some(&Op::I32AddImm { dst, lhs, imm }) if dst == entry.slot => {
-                let acc_in = self.modes[self.ops.len() - 1] & crate::exec::ACC_IN != 0;
+                let acc_in = self.modes[self.ops.len() - 1].contains(AccMode::IN);
                 Some((lhs, imm, acc_in))
             }
             _ => None,
@@ -533,17 +547,6 @@ impl Translator {
         let addr = self.pop_slot();
         Some(make(addr, value as u32, offset))
     }
-}
-
-/// The value of global `index` when it is immutable, defined by the module (not
-/// imported) and initialised with a scalar constant.
-fn constant_global(module: &ModuleInfo, index: u32) -> Option<u64> {
-    let ty = module.globals[index as usize];
-    if ty.mutability() != crate::Mutability::Const {
-        return None;
-    }
-    let defined = index.checked_sub(module.num_imported_globals)?;
-    module.global_inits.get(defined as usize)?.as_number()
 }
 
 /// Whether a float op gives `b op a` for `a op b`: up to the payload of a NaN result,

@@ -146,7 +146,7 @@ impl ThreadRecord {
         let stack = sys::thread_stack().unwrap_or(ThreadStack { low: sp, high: sp });
         self.low.set(stack.low.max(1));
         self.high.set(stack.high);
-        sys::install_overflow_handler();
+        sys::install_overflow_handler(on_fault);
     }
 }
 
@@ -160,6 +160,7 @@ pub(crate) struct Limits {
 /// The native stack bounds of a store's activation, cached in the store so that the
 /// checks inside it (re-entries, host calls) are one compare of the stack pointer,
 /// with no thread-local access and no stack of their own.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct NativeBounds {
     /// The lowest stack pointer at which ward may start wasm or call a host function:
@@ -271,7 +272,7 @@ pub(crate) fn note_translate_check() {
 /// when it is an overflow of this thread's stack while ward is running wasm on it;
 /// returns otherwise. Async-signal-safe: reads thread-local cells, formats into a
 /// buffer on the (alternate) stack.
-pub(crate) fn on_fault(addr: usize) {
+fn on_fault(addr: usize) {
     let Ok((low, depth, guard)) = THREAD.try_with(|t| (t.low.get(), t.depth.get(), t.guard.get()))
     else {
         return;

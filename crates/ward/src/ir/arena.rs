@@ -16,7 +16,7 @@ use std::alloc::Layout;
 use std::ops::Deref;
 use std::ptr::NonNull;
 
-use crate::ir::CompiledFunc;
+use super::CompiledFunc;
 
 /// The first chunk's size: small, so that a small module's code costs little.
 const FIRST_CHUNK: usize = 16 * 1024;
@@ -159,7 +159,7 @@ impl Drop for CodeArena {
 
 /// A slice of values in a [`CodeArena`]. It does not own them: whoever holds one keeps
 /// it from outliving its arena. Only [`CompiledFunc`] holds them, and compiled functions
-/// live in `ModuleInner::compiled`, which is dropped before `ModuleInner::arena`.
+/// live in a module's code table, which is dropped before its arena.
 pub(crate) struct ArenaSlice<T> {
     ptr: NonNull<T>,
     len: usize,

@@ -1,0 +1,249 @@
+//! Linear memories: reserved address ranges that grow in place.
+//!
+//! A memory reserves `Config::memory_reservation` bytes of address space (at least its
+//! initial size) plus `Config::memory_guard_size` bytes of guard after it; only its
+//! current size is accessible. A memory whose maximum fits in the reservation (every
+//! 32-bit memory under the 64-bit default of 4 GiB) grows by making more of it
+//! accessible and never moves. One that may outgrow its reservation moves to a larger
+//! one when it does, copying its bytes; its [`VMMemoryDefinition`] then gets the new
+//! base, which code reloads after anything that may grow a memory.
+
+use crate::error::ResourceError;
+use crate::sys::Mmap;
+use crate::types::MemoryType;
+use crate::Config;
+
+use super::{VMMemoryDefinition, PAGE_SIZE};
+
+/// The most pages a 32-bit memory can have: 4 GiB.
+const MAX_PAGES: u64 = 65536;
+
+/// A linear memory of a store.
+pub(crate) struct MemoryEntity {
+    ty: MemoryType,
+    /// Its base and length, at a fixed address for code to read.
+    def: Box<VMMemoryDefinition>,
+    map: Mmap,
+    /// The reservation for growth, without the guard: the most bytes the memory can
+    /// hold before it moves.
+    capacity: u64,
+    guard: u64,
+}
+
+// SAFETY: the definition's pointer is into `map`, which the memory owns.
+unsafe impl Send for MemoryEntity {}
+// SAFETY: shared access only reads.
+unsafe impl Sync for MemoryEntity {}
+
+impl MemoryEntity {
+    /// A zero-filled memory of `ty`'s minimum size, which must not exceed `limit` bytes
+    /// (the store's limit on one memory), reserved as `config` says.
+    ///
+    /// # Errors
+    ///
+    /// When the memory exceeds `limit`, or its address space cannot be reserved.
+    pub(crate) fn new(
+        ty: MemoryType,
+        config: &Config,
+        limit: usize,
+    ) -> Result<MemoryEntity, ResourceError> {
+        let pages = u64::from(ty.minimum());
+        let bytes = pages * PAGE_SIZE as u64;
+        if bytes > limit as u64 {
+            return Err(ResourceError::MemoryLimit {
+                pages,
+                bytes,
+                limit,
+            });
+        }
+        let capacity = bytes.max(config.memory_reservation);
+        let guard = config.memory_guard_size;
+        let mut map = reserve(capacity, guard, pages)?;
+        map.make_accessible(bytes as usize)
+            .map_err(|e| allocation_error(pages, &e))?;
+        let def = Box::new(VMMemoryDefinition {
+            base: map.as_mut_ptr(),
+            current_length: bytes as usize,
+        });
+        Ok(MemoryEntity {
+            ty,
+            def,
+            map,
+            capacity,
+            guard,
+        })
+    }
+
+    /// The memory's declared type.
+    pub(crate) fn ty(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// The current size in pages.
+    pub(crate) fn pages(&self) -> u32 {
+        (self.def.current_length / PAGE_SIZE) as u32
+    }
+
+    /// The current size in bytes.
+    pub(crate) fn byte_len(&self) -> usize {
+        self.def.current_length
+    }
+
+    /// The memory's definition, at a fixed address for the memory's life.
+    pub(crate) fn definition(&self) -> *mut VMMemoryDefinition {
+        &*self.def as *const VMMemoryDefinition as *mut VMMemoryDefinition
+    }
+
+    /// Whether the memory can reach its maximum size without moving.
+    pub(crate) fn never_moves(&self) -> bool {
+        self.max_bytes() <= self.capacity
+    }
+
+    /// The size of the inaccessible region after the reservation.
+    #[allow(dead_code)]
+    pub(crate) fn guard_size(&self) -> u64 {
+        self.guard
+    }
+
+    fn max_bytes(&self) -> u64 {
+        u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(MAX_PAGES) * PAGE_SIZE as u64
+    }
+
+    /// The memory's bytes.
+    pub(crate) fn data(&self) -> &[u8] {
+        // SAFETY: `current_length` bytes from `base` are accessible and initialised
+        // (zeroed by the system, then written through this memory only); `&self` keeps
+        // them from changing meanwhile.
+        unsafe { std::slice::from_raw_parts(self.def.base, self.def.current_length) }
+    }
+
+    /// The memory's bytes, mutably.
+    pub(crate) fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as for `data`, and `&mut self` is exclusive.
+        unsafe { std::slice::from_raw_parts_mut(self.def.base, self.def.current_length) }
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or `None` past the
+    /// memory's maximum, past `limit` bytes (the store's limit on one memory) or when
+    /// the host cannot provide the memory.
+    pub(crate) fn grow(&mut self, delta: u32, limit: usize) -> Option<u32> {
+        let old = self.pages();
+        let new = u64::from(old) + u64::from(delta);
+        let max = u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(MAX_PAGES);
+        let bytes = new * PAGE_SIZE as u64;
+        if new > max || bytes > limit as u64 {
+            return None;
+        }
+        if bytes > self.capacity {
+            self.relocate(bytes)?;
+        }
+        self.map.make_accessible(bytes as usize).ok()?;
+        self.def.current_length = bytes as usize;
+        Some(old)
+    }
+
+    /// Moves the memory to a reservation that holds `bytes`, with room to grow: the one
+    /// case where a memory's base changes.
+    #[cold]
+    fn relocate(&mut self, bytes: u64) -> Option<()> {
+        let capacity = bytes
+            .max(self.capacity.saturating_mul(2))
+            .min(self.max_bytes());
+        let mut map = reserve(capacity, self.guard, bytes / PAGE_SIZE as u64).ok()?;
+        map.make_accessible(bytes as usize).ok()?;
+        let len = self.def.current_length;
+        // SAFETY: both ranges are accessible for `len` bytes (the new one for more), and
+        // they are distinct mappings.
+        unsafe { std::ptr::copy_nonoverlapping(self.def.base, map.as_mut_ptr(), len) };
+        self.def.base = map.as_mut_ptr();
+        self.map = map;
+        self.capacity = capacity;
+        Some(())
+    }
+}
+
+/// Reserves `capacity` bytes plus `guard` for a memory of `pages` pages.
+fn reserve(capacity: u64, guard: u64, pages: u64) -> Result<Mmap, ResourceError> {
+    let total = capacity
+        .checked_add(guard)
+        .and_then(|total| usize::try_from(total).ok())
+        .ok_or_else(|| ResourceError::Allocation {
+            what: format!("a memory of {pages} pages"),
+            reason: format!(
+                "its reservation of {capacity} bytes and guard of {guard} bytes exceed the \
+                 address space"
+            ),
+        })?;
+    Mmap::reserve(total).map_err(|e| allocation_error(pages, &e))
+}
+
+fn allocation_error(pages: u64, error: &std::io::Error) -> ResourceError {
+    ResourceError::Allocation {
+        what: format!("a memory of {pages} pages"),
+        reason: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(reservation: u64, guard: u64) -> Config {
+        let mut config = Config::new();
+        config
+            .memory_reservation(reservation)
+            .memory_guard_size(guard);
+        config
+    }
+
+    #[test]
+    fn a_memory_within_its_reservation_grows_in_place() {
+        let mut memory = MemoryEntity::new(
+            MemoryType::new(1, Some(8)),
+            &config(1 << 20, 1 << 16),
+            usize::MAX,
+        )
+        .unwrap();
+        assert!(memory.never_moves());
+        let base = memory.data().as_ptr();
+        memory.data_mut()[100] = 7;
+        assert_eq!(memory.grow(3, usize::MAX), Some(1));
+        assert_eq!(memory.pages(), 4);
+        assert_eq!(memory.data().as_ptr(), base);
+        assert_eq!(memory.data()[100], 7);
+        assert_eq!(memory.data()[4 * PAGE_SIZE - 1], 0);
+        assert_eq!(memory.grow(5, usize::MAX), None, "past the maximum");
+        assert_eq!(
+            memory.grow(1, 4 * PAGE_SIZE),
+            None,
+            "past the store's limit"
+        );
+        assert_eq!(memory.grow(4, usize::MAX), Some(4));
+    }
+
+    #[test]
+    fn a_memory_past_its_reservation_moves_and_keeps_its_bytes() {
+        let mut memory =
+            MemoryEntity::new(MemoryType::new(1, None), &config(0, 0), usize::MAX).unwrap();
+        assert!(!memory.never_moves());
+        memory.data_mut()[PAGE_SIZE - 1] = 9;
+        assert_eq!(memory.grow(2, usize::MAX), Some(1));
+        assert_eq!(memory.byte_len(), 3 * PAGE_SIZE);
+        assert_eq!(memory.data()[PAGE_SIZE - 1], 9);
+        // SAFETY: the definition lives as long as the memory.
+        let def = unsafe { &*memory.definition() };
+        assert_eq!(def.base, memory.data().as_ptr() as *mut u8);
+        assert_eq!(def.current_length, 3 * PAGE_SIZE);
+    }
+
+    #[test]
+    fn the_store_limit_applies_to_the_initial_size() {
+        let err = MemoryEntity::new(MemoryType::new(2, None), &config(0, 0), PAGE_SIZE)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, ResourceError::MemoryLimit { pages: 2, .. }),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The wasm stack: value cells and call frames, with a fixed budget per store. (The
+//! native stack, the thread's machine stack, is `native_stack`'s concern.)
+
+use std::ptr::NonNull;
+
+use crate::config::FRAME_COST_BYTES;
+use crate::ir::{CompiledFunc, Instr};
+
+use super::VMContext;
+
+/// The saved state of a caller while its callee runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    /// Where the caller resumes.
+    pub ip: *const Instr,
+    /// The caller's frame base, in cells from the start of the stack.
+    pub fbase: usize,
+    pub code: *const CompiledFunc,
+    /// The caller's instance.
+    pub vmctx: *mut VMContext,
+}
+
+/// The value cells of every active wasm frame of a store, and the frames' records.
+///
+/// The cells are one allocation that never moves: the executor and host functions hold
+/// raw pointers into it while a host function re-enters wasm above them. It is allocated
+/// zeroed on first use, so an idle store costs no memory.
+pub(crate) struct WasmStack {
+    cells: Option<NonNull<u64>>,
+    capacity: usize,
+    /// Cells in use by the activations on the native stack (host calls wait above them).
+    top: usize,
+    frames: Vec<Frame>,
+    max_frames: usize,
+}
+
+// SAFETY: the cells are owned by the stack (like a `Box<[u64]>`), and the frames'
+// pointers are only dereferenced by the executor, which holds the store mutably.
+unsafe impl Send for WasmStack {}
+// SAFETY: shared access never dereferences a pointer.
+unsafe impl Sync for WasmStack {}
+
+impl WasmStack {
+    /// A stack of `bytes` bytes: cells of 8 bytes, and frames of [`FRAME_COST_BYTES`].
+    pub(crate) fn new(bytes: usize) -> WasmStack {
+        WasmStack {
+            cells: None,
+            capacity: bytes / 8,
+            top: 0,
+            frames: Vec::new(),
+            max_frames: (bytes / FRAME_COST_BYTES).max(1),
+        }
+    }
+
+    /// The number of cells.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The first cell not in use by an activation.
+    pub(crate) fn top(&self) -> usize {
+        self.top
+    }
+
+    /// Sets the first cell not in use; returns the previous value.
+    pub(crate) fn set_top(&mut self, top: usize) -> usize {
+        std::mem::replace(&mut self.top, top)
+    }
+
+    /// The base of the cells, allocating them on first use.
+    pub(crate) fn base(&mut self) -> *mut u64 {
+        if let Some(cells) = self.cells {
+            return cells.as_ptr();
+        }
+        let boxed: Box<[u64]> = vec![0u64; self.capacity.max(1)].into_boxed_slice();
+        let ptr = Box::into_raw(boxed) as *mut u64;
+        // SAFETY: `Box::into_raw` never returns null.
+        let cells = unsafe { NonNull::new_unchecked(ptr) };
+        self.cells = Some(cells);
+        cells.as_ptr()
+    }
+
+    /// The number of frames of all activations.
+    #[inline(always)]
+    pub(crate) fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Pushes a caller's frame; false when the stack holds as many as it may.
+    #[inline(always)]
+    pub(crate) fn push_frame(&mut self, frame: Frame) -> bool {
+        if self.frames.len() >= self.max_frames {
+            return false;
+        }
+        self.frames.push(frame);
+        true
+    }
+
+    /// Whether one more frame fits.
+    #[inline(always)]
+    pub(crate) fn has_frame_room(&self) -> bool {
+        self.frames.len() < self.max_frames
+    }
+
+    /// Pops the newest frame, unless there are only `floor` left.
+    #[inline(always)]
+    pub(crate) fn pop_frame_above(&mut self, floor: usize) -> Option<Frame> {
+        if self.frames.len() <= floor {
+            return None;
+        }
+        self.frames.pop()
+    }
+
+    /// The frames above depth `floor`, oldest first.
+    pub(crate) fn frames_above(&self, floor: usize) -> &[Frame] {
+        &self.frames[floor.min(self.frames.len())..]
+    }
+
+    /// Drops the frames above depth `floor` (after a trap).
+    pub(crate) fn truncate_frames(&mut self, floor: usize) {
+        self.frames.truncate(floor);
+    }
+}
+
+impl Drop for WasmStack {
+    fn drop(&mut self) {
+        if let Some(cells) = self.cells {
+            let len = self.capacity.max(1);
+            // SAFETY: `cells` came from `Box::into_raw` of a boxed slice of `len` cells
+            // in `base`, and is released once, here.
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(cells.as_ptr(), len)) });
+        }
+    }
+}
