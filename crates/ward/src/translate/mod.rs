@@ -262,8 +262,11 @@ impl Translator {
             else_fixup: None,
         });
 
-        self.meter(true);
         let mut reader = body.get_operators_reader().map_err(Error::compile)?;
+        // The entry's metering ops belong to the function's first instruction, not to
+        // the last one this (reused) translator saw in another function.
+        self.offset = reader.original_position() as u32;
+        self.meter(true);
         let mut visit = visit::Visit {
             translator: self,
             module,

@@ -1,0 +1,16 @@
+;; `call_indirect`: arguments in consecutive slots, the table index read from its slot.
+(module
+  (type $bin (func (param i32 i32) (result i32)))
+  (table 1 funcref)
+  (func $call (param i32 i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    local.get 2
+    call_indirect (type $bin)))
+
+;; ==== disassembly (WARD_BLESS=1 to update) ====
+;; func 0 $call: 3 param cells, 3 local cells, 6 frame cells, 4 ops
+;;      0 @2d       Copy { dst: 3, src: 0 }
+;;      1 @2d       Copy { dst: 4, src: 1 }
+;;      2 @2d       CallIndirect { type_index: 0, table: 0, index: 2, base: 3 }
+;;      3 @30       Return { src: 3, len: 1 }
