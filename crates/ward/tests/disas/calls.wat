@@ -18,9 +18,9 @@
 ;;
 ;; func 2 $caller: 1 param cells, 1 local cells, 4 frame cells, 7 ops
 ;;      0 @35       Copy { dst: 1, src: 0 }
-;;      1 @35       CallInternal { func: 0, base: 1 }
+;;      1 @35       CallInternal { func: DefinedFuncIndex(0), base: 1 }
 ;;      2 @3b       Copy { dst: 2, src: 0 }
 ;;      3 @3b       Const32 { dst: 3, value: 5 }
-;;      4 @3b       Call { func: 0, base: 2 }
+;;      4 @3b       Call { func: FuncIndex(0), base: 2 }
 ;;      5 @3d       I32Add { dst: 1, lhs: 1, rhs: 2 }
 ;;      6 @3e       Return { src: 1, len: 1 }

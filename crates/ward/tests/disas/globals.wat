@@ -33,24 +33,24 @@
 ;;      1 @65       Return { src: 1, len: 1 }
 ;;
 ;; func 1 $mutable: 1 param cells, 1 local cells, 3 frame cells, 3 ops
-;;      0 @6a       GlobalGet { dst: 2, global: 2 }
+;;      0 @6a       GlobalGet { dst: 2, global: GlobalIndex(2) }
 ;;      1 @6c       I32Add { dst: 1, lhs: 2, rhs: 0 }
 ;;      2 @6d       Return { src: 1, len: 1 }
 ;;
 ;; func 2 $imported: 1 param cells, 1 local cells, 3 frame cells, 3 ops
-;;      0 @72       GlobalGet { dst: 2, global: 0 }
+;;      0 @72       GlobalGet { dst: 2, global: GlobalIndex(0) }
 ;;      1 @74       I32Add { dst: 1, lhs: 2, rhs: 0 }
 ;;      2 @75       Return { src: 1, len: 1 }
 ;;
 ;; func 3 $from_import: 1 param cells, 1 local cells, 3 frame cells, 3 ops
-;;      0 @7a       GlobalGet { dst: 2, global: 3 }
+;;      0 @7a       GlobalGet { dst: 2, global: GlobalIndex(3) }
 ;;      1 @7c       I32Add { dst: 1, lhs: 2, rhs: 0 }
 ;;      2 @7d       Return { src: 1, len: 1 }
 ;;
 ;; func 4 $set: 1 param cells, 1 local cells, 2 frame cells, 2 ops
-;;      0 @82       GlobalSet { src: 0, global: 2 }
+;;      0 @82       GlobalSet { src: 0, global: GlobalIndex(2) }
 ;;      1 @84       Return { src: 1, len: 0 }
 ;;
 ;; func 5 $vec: 0 param cells, 0 local cells, 2 frame cells, 2 ops
-;;      0 @87       GlobalGet128 { dst: 0, global: 4 }
+;;      0 @87       GlobalGet128 { dst: 0, global: GlobalIndex(4) }
 ;;      1 @89       Return { src: 0, len: 2 }

@@ -25,5 +25,5 @@
 ;;      2 @3a       Return { src: 0, len: 1 }
 ;;
 ;; func 3 $ref_func: 0 param cells, 0 local cells, 1 frame cells, 2 ops
-;;      0 @3d       RefFunc { dst: 0, func: 0 }
+;;      0 @3d       RefFunc { dst: 0, func: FuncIndex(0) }
 ;;      1 @3f       Return { src: 0, len: 1 }
