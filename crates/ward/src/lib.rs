@@ -29,21 +29,23 @@
 
 #![warn(missing_docs, unsafe_op_in_unsafe_fn)]
 
-// The modules, in dependency order: each imports only modules listed before it (the
-// tests check that no two import each other).
+// The modules, in dependency order: each imports only modules listed above it, and no
+// two import each other (tests/layering.rs checks both, from this list).
 //
 //   sys           all OS-specific code: stack bounds, memory reservations, signals
-//   native_stack  the native stack guard: bounds, checks, measurement (sys)
-//   types, index  value and entity types; typed indices (none)
-//   error         errors and traps (types)
-//   config        engine settings (native_stack)
-//   engine        the engine and its registry of function types (config, types, index)
-//   ir            the interpreter's op set and code arena; a leaf (index, sys)
-//   module        reading and validating a module into a ModuleInfo (engine, error, ...)
-//   translate     wasm function bodies to ir, eagerly or lazily (module, ir)
-//   vm            vmctx layout, memories, tables, globals, instances, stores (translate)
-//   exec          the executor, on a type-erased store (vm, ir)
-//   api           the public embedding API (everything above)
+//   types         value and entity types
+//   index         typed indices, one per index space
+//   error         errors and traps
+//   native_stack  the native stack guard: bounds, checks, measurement
+//   config        engine settings
+//   engine        the engine and its registry of function types
+//   ir            the interpreter's op set, handler signature, code arena: a leaf but for
+//                 the typed indices and sys
+//   module        reading and validating a module into a ModuleInfo
+//   translate     wasm function bodies to ir, eagerly or lazily
+//   vm            vmctx layout, memories, tables, globals, instances, stores
+//   exec          the executor, on a type-erased store
+//   api           the public embedding API
 mod api;
 mod config;
 mod engine;

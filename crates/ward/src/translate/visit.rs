@@ -35,9 +35,13 @@ pub(super) struct Visit<'t, 'm, 'v> {
 
 impl Visit<'_, '_, '_> {
     /// Validates (when asked to) and translates `op`, with the translator inlined.
+    /// `other_memory`: the operator accesses a memory other than memory 0.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn inlined(&mut self, op: &Operator<'_>) -> Outcome {
+    fn inlined(&mut self, op: &Operator<'_>, other_memory: bool) -> Outcome {
         self.check(op)?;
+        if other_memory {
+            return Err(Box::new(self.unsupported_memory()));
+        }
         self.translator
             .translate_op(self.module, op)
             .map_err(Box::new)
@@ -46,8 +50,20 @@ impl Visit<'_, '_, '_> {
     /// [`Visit::inlined`] in one shared copy, for operators that are rare or not
     /// translated at all.
     #[inline(never)]
-    fn outlined(&mut self, op: &Operator<'_>) -> Outcome {
-        self.inlined(op)
+    fn outlined(&mut self, op: &Operator<'_>, other_memory: bool) -> Outcome {
+        self.inlined(op, other_memory)
+    }
+
+    /// The interpreter's ops address memory 0 only: an access to another memory (with
+    /// the multi-memory proposal on) is refused rather than run on the wrong memory.
+    #[cold]
+    fn unsupported_memory(&self) -> Error {
+        Error::Compile {
+            message: "accesses to a memory other than memory 0 (multi-memory) are not \
+                      supported by the interpreter yet"
+                .into(),
+            offset: self.offset as usize,
+        }
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -71,18 +87,44 @@ macro_rules! define_visit {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Outcome {
+                let other_memory = false $($( || memory_of!($arg, $arg) != 0 )*)?;
                 let op = Operator::$op $({ $($arg),* })?;
-                define_visit!(@route $proposal self op)
+                define_visit!(@route $proposal self op other_memory)
             }
         )*
     };
     // The scalar proposals of WebAssembly 2.0: each operator gets its own copy.
-    (@route mvp $this:ident $op:ident) => { $this.inlined(&$op) };
-    (@route sign_extension $this:ident $op:ident) => { $this.inlined(&$op) };
-    (@route saturating_float_to_int $this:ident $op:ident) => { $this.inlined(&$op) };
-    (@route bulk_memory $this:ident $op:ident) => { $this.inlined(&$op) };
-    (@route reference_types $this:ident $op:ident) => { $this.inlined(&$op) };
-    (@route $other:ident $this:ident $op:ident) => { $this.outlined(&$op) };
+    (@route mvp $this:ident $op:ident $m:ident) => { $this.inlined(&$op, $m) };
+    (@route sign_extension $this:ident $op:ident $m:ident) => { $this.inlined(&$op, $m) };
+    (@route saturating_float_to_int $this:ident $op:ident $m:ident) => { $this.inlined(&$op, $m) };
+    (@route bulk_memory $this:ident $op:ident $m:ident) => { $this.inlined(&$op, $m) };
+    (@route reference_types $this:ident $op:ident $m:ident) => { $this.inlined(&$op, $m) };
+    (@route $other:ident $this:ident $op:ident $m:ident) => { $this.outlined(&$op, $m) };
+}
+
+/// The memory an operator argument names, by the argument's name in wasmparser's
+/// operator list (`memarg`, `mem`, `dst_mem`, `src_mem`); 0 for any other argument.
+/// The name comes twice: once to match, once to use (with the caller's hygiene).
+macro_rules! memory_of {
+    (memarg, $value:ident) => {
+        match $value.target {
+            wasmparser::MemArgTarget::Memory(index) => index,
+            // Not a linear memory at all: no op of the interpreter's accesses one.
+            wasmparser::MemArgTarget::Array(_) => u32::MAX,
+        }
+    };
+    (mem, $value:ident) => {
+        $value
+    };
+    (dst_mem, $value:ident) => {
+        $value
+    };
+    (src_mem, $value:ident) => {
+        $value
+    };
+    ($other:ident, $value:ident) => {
+        0u32
+    };
 }
 
 impl<'a> VisitOperator<'a> for Visit<'_, '_, '_> {

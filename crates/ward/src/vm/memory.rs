@@ -6,7 +6,9 @@
 //! 32-bit memory under the 64-bit default of 4 GiB) grows by making more of it
 //! accessible and never moves. One that may outgrow its reservation moves to a larger
 //! one when it does, copying its bytes; its [`VMMemoryDefinition`] then gets the new
-//! base, which code reloads after anything that may grow a memory.
+//! base, which code reloads after anything that may grow a memory. So does a memory
+//! whose reservation could not be had (the address space is short): it then reserves
+//! its initial size only.
 
 use crate::error::ResourceError;
 use crate::sys::Mmap;
@@ -56,9 +58,19 @@ impl MemoryEntity {
                 limit,
             });
         }
-        let capacity = bytes.max(config.memory_reservation);
-        let guard = config.memory_guard_size;
-        let mut map = reserve(capacity, guard, pages)?;
+        let mut capacity = bytes.max(config.memory_reservation);
+        let mut guard = config.memory_guard_size;
+        let mut map = match reserve(capacity, guard, pages) {
+            Ok(map) => map,
+            // Without the address space for the whole reservation (a small address
+            // space, a `ulimit -v`), the memory takes only its initial size: it works
+            // all the same, and moves when it grows.
+            Err(_) if capacity > bytes || guard > 0 => {
+                (capacity, guard) = (bytes, 0);
+                reserve(capacity, guard, pages)?
+            }
+            Err(e) => return Err(e),
+        };
         map.make_accessible(bytes as usize)
             .map_err(|e| allocation_error(pages, &e))?;
         let def = Box::new(VMMemoryDefinition {

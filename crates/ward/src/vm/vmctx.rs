@@ -419,3 +419,161 @@ impl VMFuncRef {
         unsafe { &*self.ty }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{GlobalId, MemoryId, TableId};
+    use crate::{Engine, Linker, Module, Store};
+
+    #[test]
+    fn fixed_offsets_match_the_structs() {
+        assert_eq!(VMContextHeader::MAGIC, offset_of!(VMContextHeader, magic));
+        assert_eq!(
+            VMContextHeader::INSTANCE,
+            offset_of!(VMContextHeader, instance)
+        );
+        assert_eq!(VMContextHeader::STORE, offset_of!(VMContextHeader, store));
+        assert_eq!(VMContextHeader::MODULE, offset_of!(VMContextHeader, module));
+        assert_eq!(offset_of!(VMStoreContext, fuel), 0);
+        assert_eq!(
+            offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, limit),
+            8
+        );
+        assert_eq!(
+            offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, floor),
+            8 + P
+        );
+        assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 2 * P);
+        assert_eq!(std::mem::align_of::<VMFuncRef>(), P);
+        assert!(std::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
+    }
+
+    /// Every variable offset of a live instance's vmctx holds what it should: its
+    /// imports' and its own entities' addresses, its type ids, its functions.
+    #[test]
+    fn variable_offsets_reach_the_instance_entities() {
+        let mut config = crate::Config::new();
+        config.wasm_multi_memory(true);
+        let engine = Engine::new(&config);
+        let exporter = Module::new(
+            &engine,
+            r#"(module
+                 (memory (export "m") 1)
+                 (table (export "t") 2 funcref)
+                 (global (export "g") (mut i64) (i64.const 7))
+                 (func (export "f") (param i32) (result i32) local.get 0))"#,
+        )
+        .unwrap();
+        let importer = Module::new(
+            &engine,
+            r#"(module
+                 (type (func))
+                 (type (func (param i32) (result i32)))
+                 (import "x" "f" (func (type 1)))
+                 (import "x" "m" (memory 1))
+                 (import "x" "t" (table 2 funcref))
+                 (import "x" "g" (global (mut i64)))
+                 (memory 2)
+                 (table 3 funcref)
+                 (global f32 (f32.const 1.5))
+                 (func (type 0))
+                 (func (type 1) local.get 0))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let first = linker.instantiate(&mut store, &exporter).unwrap();
+        linker.instance(&store, "x", first).unwrap();
+        let second = linker.instantiate(&mut store, &importer).unwrap();
+
+        let inner = &mut store.inner;
+        let context = inner.context_ptr();
+        let data = inner.instance(second.index);
+        let vmctx = data.vmctx();
+        let module = data.module().clone();
+        let offsets = module.offsets();
+        let info = module.info();
+        assert_eq!(offsets.size() % P, 0);
+        // SAFETY: the instance is live; each read is at one of its layout's offsets,
+        // with the field's type.
+        unsafe {
+            let header = VMContext::header(vmctx);
+            assert_eq!(header.magic, VMCTX_MAGIC);
+            assert_eq!(header.instance, second.index);
+            assert_eq!(header.store, context);
+            assert!(std::ptr::eq(header.module, &*module));
+            for (index, &id) in info.type_ids().iter_indexed() {
+                assert_eq!(
+                    *VMContext::field::<SharedTypeId>(vmctx, offsets.type_id(index)),
+                    id
+                );
+            }
+            let imported = *VMContext::field::<*const VMFuncRef>(
+                vmctx,
+                offsets.imported_func(FuncIndex::from_u32(0)),
+            );
+            let exported = inner.instance(first.index).func_ref(FuncIndex::from_u32(0));
+            assert_eq!(imported, exported.as_ptr(), "the import is the export");
+            let memories = [MemoryId::from_u32(0), MemoryId::from_u32(1)];
+            for (i, id) in memories.into_iter().enumerate() {
+                let def = *VMContext::field::<*mut VMMemoryDefinition>(
+                    vmctx,
+                    offsets.memory(MemoryIndex::from_usize(i)),
+                );
+                assert_eq!(def, inner.memory(id).definition());
+                assert_eq!((*def).current_length, (i + 1) * super::super::PAGE_SIZE);
+            }
+            let tables = [TableId::from_u32(0), TableId::from_u32(1)];
+            for (i, id) in tables.into_iter().enumerate() {
+                let def = *VMContext::field::<*mut VMTableDefinition>(
+                    vmctx,
+                    offsets.table(TableIndex::from_usize(i)),
+                );
+                assert_eq!(def, inner.table(id).definition());
+                assert_eq!((*def).current_elements, i + 2);
+            }
+            let globals = [GlobalId::from_u32(0), GlobalId::from_u32(1)];
+            for (i, id) in globals.into_iter().enumerate() {
+                let global = *VMContext::field::<*mut VMGlobal>(
+                    vmctx,
+                    offsets.global(GlobalIndex::from_usize(i)),
+                );
+                assert_eq!(global, inner.global(id).definition());
+            }
+            assert_eq!(
+                inner.global(GlobalId::from_u32(1)).bits(),
+                1.5f32.to_bits() as u128
+            );
+            for i in 0..2 {
+                let index = DefinedFuncIndex::from_u32(i);
+                let func = &*VMContext::field::<VMFuncRef>(vmctx, offsets.defined_func(index));
+                assert_eq!(func.vmctx, vmctx);
+                assert_eq!(func.index, i);
+                let ty = info.func_type_index(info.func_index(index));
+                assert_eq!(func.type_id, info.type_id(ty));
+                assert!(std::ptr::eq(func.ty, &info.types()[ty]));
+                assert!(
+                    func.code
+                        .load(std::sync::atomic::Ordering::Relaxed)
+                        .is_null(),
+                    "lazy"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn funcref_cells_round_trip() {
+        assert_eq!(FuncRef::from_cell(0), None);
+        let func = VMFuncRef {
+            code: AtomicPtr::new(std::ptr::null_mut()),
+            vmctx: std::ptr::null_mut(),
+            ty: std::ptr::null(),
+            type_id: SharedTypeId::from_u32(0),
+            index: 0,
+        };
+        let r = FuncRef::new(NonNull::from(&func));
+        assert_eq!(FuncRef::from_cell(r.to_cell()), Some(r));
+    }
+}
