@@ -75,8 +75,6 @@ index_types! {
     DefinedTableIndex;
     /// A linear memory in a module: imports first.
     MemoryIndex;
-    /// A memory a module defines.
-    DefinedMemoryIndex;
     /// A global in a module: imports first.
     GlobalIndex;
     /// A global a module defines.
@@ -133,26 +131,9 @@ impl<I: EntityIndex, T> IndexVec<I, T> {
         index
     }
 
-    /// The item at `index`, if there is one.
-    #[inline(always)]
-    pub(crate) fn get(&self, index: I) -> Option<&T> {
-        self.items.get(index.position())
-    }
-
-    /// The item at `index` mutably, if there is one.
-    #[inline(always)]
-    pub(crate) fn get_mut(&mut self, index: I) -> Option<&mut T> {
-        self.items.get_mut(index.position())
-    }
-
     /// The number of items.
     pub(crate) fn len(&self) -> usize {
         self.items.len()
-    }
-
-    /// Whether there are no items.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// The items in index order.
@@ -233,31 +214,41 @@ impl<I, T> FromIterator<T> for IndexVec<I, T> {
     }
 }
 
-/// Generates `defined_*` and `*_index` conversions between a module index space and its
-/// defined-only counterpart, given the count of imports of that kind.
-macro_rules! defined_conversions {
-    ($( $defined:ident / $full:ident : $to_defined:ident, $to_full:ident; )*) => {
-        $(
-            /// The defined index of `index`, or `None` for an import.
-            #[inline(always)]
-            pub(crate) fn $to_defined(num_imported: u32, index: $full) -> Option<$defined> {
-                index.as_u32().checked_sub(num_imported).map($defined::from_u32)
-            }
-
-            /// The module index of defined index `index`.
-            #[inline(always)]
-            pub(crate) fn $to_full(num_imported: u32, index: $defined) -> $full {
-                $full::from_u32(num_imported + index.as_u32())
-            }
-        )*
-    };
+/// The defined function of function `index` in a module that imports `num_imported`
+/// functions; `None` for an import.
+#[inline(always)]
+pub(crate) fn defined_func(num_imported: u32, index: FuncIndex) -> Option<DefinedFuncIndex> {
+    index
+        .as_u32()
+        .checked_sub(num_imported)
+        .map(DefinedFuncIndex::from_u32)
 }
 
-defined_conversions! {
-    DefinedFuncIndex / FuncIndex: defined_func, func_index;
-    DefinedTableIndex / TableIndex: defined_table, table_index;
-    DefinedMemoryIndex / MemoryIndex: defined_memory, memory_index;
-    DefinedGlobalIndex / GlobalIndex: defined_global, global_index;
+/// The module index of defined function `index`.
+#[inline(always)]
+pub(crate) fn func_index(num_imported: u32, index: DefinedFuncIndex) -> FuncIndex {
+    FuncIndex::from_u32(num_imported + index.as_u32())
+}
+
+/// The defined global of global `index`; `None` for an import.
+#[inline(always)]
+pub(crate) fn defined_global(num_imported: u32, index: GlobalIndex) -> Option<DefinedGlobalIndex> {
+    index
+        .as_u32()
+        .checked_sub(num_imported)
+        .map(DefinedGlobalIndex::from_u32)
+}
+
+/// The module index of defined global `index`.
+#[inline(always)]
+pub(crate) fn global_index(num_imported: u32, index: DefinedGlobalIndex) -> GlobalIndex {
+    GlobalIndex::from_u32(num_imported + index.as_u32())
+}
+
+/// The module index of defined table `index`.
+#[inline(always)]
+pub(crate) fn table_index(num_imported: u32, index: DefinedTableIndex) -> TableIndex {
+    TableIndex::from_u32(num_imported + index.as_u32())
 }
 
 #[cfg(test)]

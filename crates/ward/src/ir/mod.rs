@@ -631,13 +631,11 @@ impl AccMode {
     pub(crate) const IN: AccMode = AccMode(1);
     /// The op's result goes to the accumulator, not to its slot.
     pub(crate) const OUT: AccMode = AccMode(2);
-    /// With `OUT`: the result goes to its slot as well (a `local.tee` keeps it).
-    pub(crate) const KEEP: AccMode = AccMode(4);
     /// `IN` and `OUT`.
     pub(crate) const IN_OUT: AccMode = AccMode(3);
-    /// `OUT` and `KEEP`.
+    /// `OUT`, and the result goes to its slot as well (a `local.tee` keeps it).
     pub(crate) const OUT_KEEP: AccMode = AccMode(6);
-    /// `IN`, `OUT` and `KEEP`.
+    /// `IN` and `OUT_KEEP`.
     pub(crate) const IN_OUT_KEEP: AccMode = AccMode(7);
     /// Every mode an op may have.
     pub(crate) const ALL: [AccMode; 6] = [

@@ -19,8 +19,8 @@ pub(crate) use const_expr::{ConstExpr, ConstVal};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::index::{
-    self, DataIndex, DefinedFuncIndex, DefinedGlobalIndex, DefinedMemoryIndex, DefinedTableIndex,
-    ElemIndex, FuncIndex, GlobalIndex, IndexVec, MemoryIndex, SharedTypeId, TableIndex, TypeIndex,
+    self, DataIndex, DefinedFuncIndex, DefinedGlobalIndex, DefinedTableIndex, ElemIndex, FuncIndex,
+    GlobalIndex, IndexVec, MemoryIndex, SharedTypeId, TableIndex, TypeIndex,
 };
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 
@@ -153,11 +153,6 @@ impl ModuleInfo {
         self.start
     }
 
-    /// The number of functions, imports included.
-    pub(crate) fn num_funcs(&self) -> usize {
-        self.funcs.len()
-    }
-
     pub(crate) fn num_imported_funcs(&self) -> u32 {
         self.num_imported_funcs
     }
@@ -219,11 +214,6 @@ impl ModuleInfo {
 
     pub(crate) fn num_imported_memories(&self) -> u32 {
         self.num_imported_memories
-    }
-
-    /// The module index of defined memory `index`.
-    pub(crate) fn memory_index(&self, index: DefinedMemoryIndex) -> MemoryIndex {
-        index::memory_index(self.num_imported_memories, index)
     }
 
     pub(crate) fn globals(&self) -> &IndexVec<GlobalIndex, GlobalType> {

@@ -83,11 +83,13 @@ impl Mmap {
     }
 
     /// The size of the whole reservation.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     /// The size of the accessible prefix.
+    #[cfg(test)]
     pub(crate) fn accessible(&self) -> usize {
         self.accessible
     }
