@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::Trap;
 use crate::exec::Host;
 use crate::index::{HostFuncId, InstanceId};
-use crate::vm::{StoreInner, StoreLimits};
+use crate::vm::{StoreInner, StoreLimits, VMStoreContext};
 use crate::{Engine, Extern};
 
 /// The host side of a function: it reads its params from `cells` and writes its
@@ -136,7 +136,7 @@ impl<T> Store<T> {
             ));
         }
         Ok(InterruptHandle {
-            flag: self.inner.interrupt_flag().clone(),
+            context: self.inner.shared_context().clone(),
         })
     }
 
@@ -179,13 +179,15 @@ impl<T> std::fmt::Debug for Store<T> {
 /// check. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct InterruptHandle {
-    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    context: Arc<VMStoreContext>,
 }
 
 impl InterruptHandle {
     /// Asks the running call to stop.
     pub fn interrupt(&self) {
-        self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.context
+            .interrupt
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

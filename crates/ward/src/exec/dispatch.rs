@@ -447,7 +447,7 @@ handlers! {
     ConsumeFuel { amount } (ip, fp, mem, len, cx, acc) {
         // SAFETY: the store context lives as long as the store, which the executor
         // holds mutably, so nothing else accesses it meanwhile.
-        let fuel = unsafe { &mut (*cx.context).fuel };
+        let fuel = unsafe { &mut *(*cx.context).fuel.get() };
         let amount = amount as u64;
         if *fuel < amount {
             *fuel = 0;

@@ -611,9 +611,8 @@ impl Executor {
     fn other(&mut self, op: Op) -> OpResult {
         match op {
             Op::CheckInterrupt {} => {
-                // SAFETY: the store context and its interrupt flag live as long as the
-                // store.
-                let flag = unsafe { &*(*self.context).interrupt };
+                // SAFETY: the store context lives as long as the store.
+                let flag = unsafe { &(*self.context).interrupt };
                 if flag.load(Ordering::Relaxed) {
                     flag.store(false, Ordering::Relaxed);
                     return Err(TrapKind::Interrupted);

@@ -100,16 +100,18 @@ impl ConstExpr {
 
     /// Evaluates the expression; `global` reads the value of a global by module index.
     pub(crate) fn eval(&self, global: impl Fn(GlobalIndex) -> ConstVal) -> ConstVal {
+        // Nearly every expression is one operation (a constant, a `ref.func`, a
+        // `global.get`): it needs no stack, and instantiation evaluates one per element
+        // of every segment.
+        if let [op] = *self.ops {
+            return match op {
+                ConstOp::GlobalGet(i) => global(i),
+                op => Self::leaf(op),
+            };
+        }
         let mut stack: Vec<ConstVal> = Vec::with_capacity(2);
         for op in self.ops.iter() {
             let val = match *op {
-                ConstOp::I32(v) => ConstVal::Bits(v as u32 as u128),
-                ConstOp::I64(v) => ConstVal::Bits(v as u64 as u128),
-                ConstOp::F32(v) => ConstVal::Bits(v as u128),
-                ConstOp::F64(v) => ConstVal::Bits(v as u128),
-                ConstOp::V128(v) => ConstVal::Bits(v),
-                ConstOp::RefNull => ConstVal::Null,
-                ConstOp::RefFunc(i) => ConstVal::Func(i),
                 ConstOp::GlobalGet(i) => global(i),
                 ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                     let (a, b) = pop2(&mut stack);
@@ -131,11 +133,35 @@ impl ConstExpr {
                     };
                     ConstVal::Bits(r as u128)
                 }
+                leaf => Self::leaf(leaf),
             };
             stack.push(val);
         }
         // The validator guarantees exactly one value remains.
         stack.pop().unwrap_or(ConstVal::Null)
+    }
+}
+
+impl ConstExpr {
+    /// The value of an operation that reads no operand and no global (the arithmetic
+    /// ones read two operands; `eval` computes those).
+    fn leaf(op: ConstOp) -> ConstVal {
+        match op {
+            ConstOp::I32(v) => ConstVal::Bits(v as u32 as u128),
+            ConstOp::I64(v) => ConstVal::Bits(v as u64 as u128),
+            ConstOp::F32(v) => ConstVal::Bits(v as u128),
+            ConstOp::F64(v) => ConstVal::Bits(v as u128),
+            ConstOp::V128(v) => ConstVal::Bits(v),
+            ConstOp::RefNull => ConstVal::Null,
+            ConstOp::RefFunc(i) => ConstVal::Func(i),
+            ConstOp::GlobalGet(_)
+            | ConstOp::I32Add
+            | ConstOp::I32Sub
+            | ConstOp::I32Mul
+            | ConstOp::I64Add
+            | ConstOp::I64Sub
+            | ConstOp::I64Mul => unreachable!("`eval` computes {op:?}"),
+        }
     }
 }
 

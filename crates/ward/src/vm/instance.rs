@@ -232,9 +232,9 @@ impl StoreInner {
         )?;
         let mut instance = self.allocate_instance(module);
         self.wire_imports(&mut instance, imports);
-        self.define_entities(&mut instance)?;
+        self.define_entities(&mut instance, module)?;
         let id = self.push_instance(instance);
-        self.apply_segments(id)?;
+        self.apply_segments(id, module)?;
         Ok(id)
     }
 
@@ -326,8 +326,11 @@ impl StoreInner {
     }
 
     /// Creates the globals, tables, memories and element segments the module defines.
-    fn define_entities(&mut self, instance: &mut InstanceData) -> Result<(), Error> {
-        let module = instance.module.clone();
+    fn define_entities(
+        &mut self,
+        instance: &mut InstanceData,
+        module: &CompiledModule,
+    ) -> Result<(), Error> {
         let info = module.info();
         let offsets = *module.offsets();
         let vmctx = instance.vmctx();
@@ -377,8 +380,7 @@ impl StoreInner {
 
     /// Applies the active segments of instance `id`, in order: a failing one traps, and
     /// what earlier ones wrote stays, as the specification requires.
-    fn apply_segments(&mut self, id: InstanceId) -> Result<(), Trap> {
-        let module = self.instance(id).module.clone();
+    fn apply_segments(&mut self, id: InstanceId, module: &CompiledModule) -> Result<(), Trap> {
         let info = module.info();
         let vmctx = self.instance(id).vmctx();
         let offsets = module.offsets();

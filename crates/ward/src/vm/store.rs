@@ -5,7 +5,7 @@
 
 use std::any::Any;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::engine::Engine;
@@ -40,15 +40,14 @@ pub(crate) struct StoreInner {
     host_funcs: IndexVec<HostFuncId, Box<HostFuncData>>,
     externs: IndexVec<ExternRefId, Box<dyn Any + Send + Sync>>,
     wasm_stack: WasmStack,
-    /// What every instance's vmctx points at; boxed, so that it never moves.
-    context: Box<VMStoreContext>,
+    /// What every instance's vmctx points at, at a fixed address; shared with the
+    /// store's interrupt handles.
+    context: Arc<VMStoreContext>,
     limits: StoreLimits,
-    /// Set by an [`InterruptHandle`](crate::InterruptHandle) to stop the running call.
-    interrupt: Arc<AtomicBool>,
 }
 
-// SAFETY: the store owns everything its pointers reach (the context's interrupt pointer
-// is into `interrupt`, which it holds); it moves between threads as a whole.
+// SAFETY: the store owns everything its pointers reach; it moves between threads as a
+// whole.
 unsafe impl Send for StoreInner {}
 // SAFETY: shared access only reads.
 unsafe impl Sync for StoreInner {}
@@ -56,7 +55,6 @@ unsafe impl Sync for StoreInner {}
 impl StoreInner {
     pub(crate) fn new(engine: &Engine) -> StoreInner {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        let interrupt = Arc::new(AtomicBool::new(false));
         StoreInner {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             engine: engine.clone(),
@@ -67,13 +65,8 @@ impl StoreInner {
             host_funcs: IndexVec::new(),
             externs: IndexVec::new(),
             wasm_stack: WasmStack::new(engine.config().wasm_stack_size),
-            context: Box::new(VMStoreContext {
-                fuel: 0,
-                native: NativeBounds::default(),
-                interrupt: Arc::as_ptr(&interrupt),
-            }),
+            context: Arc::new(VMStoreContext::default()),
             limits: StoreLimits::default(),
-            interrupt,
         }
     }
 
@@ -97,30 +90,37 @@ impl StoreInner {
     // ---- shared state ---------------------------------------------------------------
 
     /// The state the store's instances share, at its fixed address.
-    pub(crate) fn context_ptr(&mut self) -> *mut VMStoreContext {
-        &mut *self.context
+    pub(crate) fn context_ptr(&self) -> *mut VMStoreContext {
+        Arc::as_ptr(&self.context).cast_mut()
+    }
+
+    /// The context, for interrupt handles.
+    pub(crate) fn shared_context(&self) -> &Arc<VMStoreContext> {
+        &self.context
     }
 
     pub(crate) fn fuel(&self) -> u64 {
-        self.context.fuel
+        // SAFETY: only this store's thread touches the fuel (see `VMStoreContext`), and
+        // no executor runs while the store is borrowed here.
+        unsafe { *self.context.fuel.get() }
     }
 
     pub(crate) fn set_fuel(&mut self, fuel: u64) {
-        self.context.fuel = fuel;
-    }
-
-    pub(crate) fn interrupt_flag(&self) -> &Arc<AtomicBool> {
-        &self.interrupt
+        // SAFETY: as for `fuel`.
+        unsafe { *self.context.fuel.get() = fuel }
     }
 
     /// The native stack bounds of the running activation (zero when none runs).
     #[inline(always)]
     pub(crate) fn native_bounds(&self) -> NativeBounds {
-        self.context.native
+        // SAFETY: as for `fuel`: the bounds are written only by this store's thread,
+        // when an activation begins or ends.
+        unsafe { *self.context.native.get() }
     }
 
     pub(crate) fn set_native_bounds(&mut self, bounds: NativeBounds) {
-        self.context.native = bounds;
+        // SAFETY: as for `native_bounds`.
+        unsafe { *self.context.native.get() = bounds }
     }
 
     /// Checks the native stack at an entry into wasm from the host: a compare against
@@ -128,7 +128,7 @@ impl StoreInner {
     /// thread's record at the outermost entry.
     #[inline(always)]
     pub(crate) fn check_entry(&self) -> Result<(), Trap> {
-        let bounds = self.context.native;
+        let bounds = self.native_bounds();
         if bounds.limit != 0 {
             return bounds.check();
         }
@@ -143,7 +143,7 @@ impl StoreInner {
     pub(crate) fn check_instantiation(&self) -> Result<(), Trap> {
         let limits = self.engine.config().stack_limits();
         let need = limits.guard.max(native_stack::INSTANTIATION_STACK);
-        let bounds = self.context.native;
+        let bounds = self.native_bounds();
         if bounds.limit != 0 {
             return bounds.ensure(need);
         }

@@ -48,6 +48,7 @@
 //!   change when it grows.
 //! - The **store context** ([`VMStoreContext`]) is shared by all instances of a store.
 
+use std::cell::UnsafeCell;
 use std::mem::offset_of;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicPtr};
@@ -124,20 +125,25 @@ pub(crate) struct VMGlobal {
 }
 
 /// The part of a store that all its instances share, at a fixed address for the store's
-/// life.
+/// life. It is shared with the store's interrupt handles, which may be on other threads.
 #[repr(C)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct VMStoreContext {
     /// Fuel left, when the engine consumes fuel.
-    pub fuel: u64,
+    pub fuel: UnsafeCell<u64>,
     /// The native stack bounds of the activation running on the store: `limit` is the
     /// lowest stack pointer at which code may start a function or call the host (zero
     /// while nothing runs).
-    pub native: NativeBounds,
-    /// Set by an interrupt handle to stop the running call; owned by the store (and
-    /// the handles), which outlives every use of this pointer.
-    pub interrupt: *const AtomicBool,
+    pub native: UnsafeCell<NativeBounds>,
+    /// Set by an interrupt handle, from any thread, to stop the running call.
+    pub interrupt: AtomicBool,
 }
+
+// SAFETY: `fuel` and `native` are read and written only by the thread that holds the
+// store (mutably, or through the executor running on it, which holds it mutably). Other
+// threads reach the context only through an interrupt handle, which touches
+// `interrupt` alone, an atomic.
+unsafe impl Sync for VMStoreContext {}
 
 /// Offsets of the header fields, for code that reads them without the types.
 impl VMContextHeader {
@@ -167,6 +173,7 @@ const _: () = {
     assert!(std::mem::size_of::<VMGlobal>() == 16);
     assert!(offset_of!(VMStoreContext, fuel) == 0);
     assert!(offset_of!(VMStoreContext, native) == 8);
+    assert!(offset_of!(VMStoreContext, interrupt) == 8 + 2 * P);
 };
 
 /// The offsets of one module's vmctx: see the module's documentation.
@@ -445,6 +452,7 @@ mod tests {
             8 + P
         );
         assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 2 * P);
+        assert_eq!(std::mem::size_of::<UnsafeCell<u64>>(), 8);
         assert_eq!(std::mem::align_of::<VMFuncRef>(), P);
         assert!(std::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
     }
