@@ -17,6 +17,8 @@
 //! Nothing here recurses: nesting depth comes from the input, and input is hostile.
 
 mod code;
+mod memory;
+mod numeric;
 mod ops;
 mod simd;
 mod visit;

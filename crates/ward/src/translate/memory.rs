@@ -1,0 +1,299 @@
+//! The translation of the memory operators: loads and stores, with their folded
+//! address forms, and memory size, growth and bulk operations.
+
+use wasmparser::Operator;
+
+use super::{Loc, Operand, Translator};
+use crate::index::DataIndex;
+use crate::ir::{absolute_address, fold_address, load_op, store_op, AccMode, Op, Slot};
+use crate::ValType;
+
+impl Translator {
+    /// Translates `op` if it is a memory operator; false otherwise.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(super) fn translate_memory(&mut self, op: &Operator<'_>) -> bool {
+        if let Some((make, ty, memarg)) = load(op) {
+            self.translate_load(make, ty, memarg.offset as u32);
+            return true;
+        }
+        if let Some((make, memarg)) = store(op) {
+            self.translate_store(op, make, memarg.offset as u32);
+            return true;
+        }
+        match *op {
+            Operator::MemorySize { .. } => {
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::MemorySize { dst }, dst);
+            }
+            Operator::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp(ValType::I32);
+                self.emit_result(Op::MemoryGrow { dst, delta }, dst);
+            }
+            Operator::MemoryFill { .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryFill { base });
+            }
+            Operator::MemoryCopy { .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryCopy { base });
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryInit {
+                    segment: DataIndex::from_u32(data_index),
+                    base,
+                });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop {
+                    segment: DataIndex::from_u32(data_index),
+                });
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Translates a load of a `ty`, made by `make`, at `offset`: with an absolute
+    /// address when the address is a constant, and with the `i32.add` of a constant
+    /// that computed the address folded in.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn translate_load(&mut self, make: MemOp, ty: ValType, offset: u32) {
+        if let Some(&Operand {
+            loc: Loc::Const(addr),
+            ..
+        }) = self.stack.last()
+        {
+            self.pop();
+            let dst = self.push_temp(ty);
+            if let Some(absolute) = absolute_address(&make(dst, 0, offset), addr as u32) {
+                self.emit_result(absolute, dst);
+                return;
+            }
+            // No absolute form: the address goes through a slot after all.
+            self.pop();
+            self.push(ValType::I32, Loc::Const(addr));
+        }
+        let folded = self.address_sum(0).and_then(|(lhs, imm, acc_in)| {
+            // The load's result takes the sum's slot: the height of the address.
+            let dst = self.stack[self.stack.len() - 1].slot;
+            fold_address(&make(dst, lhs, offset), lhs, imm).map(|op| (op, dst, acc_in))
+        });
+        if let Some((folded, dst, acc_in)) = folded {
+            // The sum's operand may come through the accumulator: the load then reads
+            // it there (the op before the sum sends it).
+            self.drop_last_op();
+            self.pop();
+            let dst_again = self.push_temp(ty);
+            debug_assert_eq!(dst, dst_again);
+            let at = self.emit(folded);
+            if acc_in {
+                self.set_acc_in(at);
+            }
+            self.set_last_result(at, dst);
+            return;
+        }
+        let fresh = self.acc_source(0);
+        let addr = self.pop_slot();
+        let dst = self.push_temp(ty);
+        self.emit_result_reading(make(dst, addr, offset), dst, fresh);
+    }
+
+    /// Translates store `op`, made by `make`, at `offset`: with the value inline when
+    /// it is a constant that fits, and the address folded as for loads.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn translate_store(&mut self, op: &Operator<'_>, make: MemOp, offset: u32) {
+        if let Some(store_imm) = self.store_immediate(op, offset) {
+            self.emit(store_imm);
+            return;
+        }
+        // A constant address: the store adds it to its offset itself.
+        let len = self.stack.len();
+        if let Loc::Const(addr) = self.stack[len - 2].loc {
+            let src = self.pop_slot();
+            let probe = make(0, src, offset);
+            if let Some(absolute) = absolute_address(&probe, addr as u32) {
+                self.pop();
+                self.emit(absolute);
+                return;
+            }
+            let addr_slot = self.pop_slot();
+            self.emit(make(addr_slot, src, offset));
+            return;
+        }
+        // Stores do not read the accumulator: a sum that does stays.
+        let sum = self.address_sum(1).filter(|&(_, _, acc_in)| !acc_in);
+        if sum.is_some() {
+            self.drop_last_op();
+        }
+        let src = self.pop_slot();
+        let op = match sum {
+            Some((lhs, imm, _)) => {
+                let addr = self.pop().slot;
+                match fold_address(&make(lhs, src, offset), lhs, imm) {
+                    Some(folded) => folded,
+                    None => {
+                        // No folded form: compute the address after all.
+                        self.emit(Op::I32AddImm {
+                            dst: addr,
+                            lhs,
+                            imm,
+                        });
+                        make(addr, src, offset)
+                    }
+                }
+            }
+            None => {
+                let addr = self.pop_slot();
+                make(addr, src, offset)
+            }
+        };
+        self.emit(op);
+    }
+
+    /// When the entry `depth` below the top of the stack is the fresh result of the last
+    /// op, an `i32.add` of a constant, that op's operand slot and constant: a load or
+    /// store using the sum as its address can add them itself, once the op is dropped
+    /// ([`Translator::drop_last_op`]).
+    fn address_sum(&self, depth: usize) -> Option<(Slot, u32, bool)> {
+        if !self.is_fresh(depth) {
+            return None;
+        }
+        let entry = self.stack[self.stack.len() - 1 - depth];
+        match self.ops.last() {
+            Some(&Op::I32AddImm { dst, lhs, imm }) if dst == entry.slot => {
+                let acc_in = self.modes[self.ops.len() - 1].contains(AccMode::IN);
+                Some((lhs, imm, acc_in))
+            }
+            _ => None,
+        }
+    }
+
+    /// Drops the last op emitted (its result is computed by the op that replaces it).
+    fn drop_last_op(&mut self) {
+        self.ops.pop();
+        self.modes.pop();
+        self.offsets.pop();
+        self.last_result = None;
+    }
+
+    /// A store of a constant as one op with the value inline, when it fits (an i64 store
+    /// needs a constant that sign-extends from 32 bits); pops both operands then.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn store_immediate(&mut self, op: &Operator<'_>, offset: u32) -> Option<Op> {
+        let Loc::Const(value) = self.stack.last()?.loc else {
+            return None;
+        };
+        let make: fn(u32, u32, u32) -> Op = match op {
+            Operator::I32Store { .. } | Operator::F32Store { .. } | Operator::I64Store32 { .. } => {
+                |addr, value, offset| Op::I32StoreImm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I32Store8 { .. } | Operator::I64Store8 { .. } => {
+                |addr, value, offset| Op::I32Store8Imm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I32Store16 { .. } | Operator::I64Store16 { .. } => {
+                |addr, value, offset| Op::I32Store16Imm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            Operator::I64Store { .. } | Operator::F64Store { .. } => {
+                if i32::try_from(value as i64).is_err() {
+                    return None;
+                }
+                |addr, value, offset| Op::I64StoreImm {
+                    addr,
+                    value,
+                    offset,
+                }
+            }
+            _ => return None,
+        };
+        self.pop();
+        if let Some(&Operand {
+            loc: Loc::Const(addr),
+            ..
+        }) = self.stack.last()
+        {
+            if let Some(absolute) = absolute_address(&make(0, value as u32, offset), addr as u32) {
+                self.pop();
+                return Some(absolute);
+            }
+        }
+        if let Some((lhs, imm, false)) = self.address_sum(0) {
+            if let Some(folded) = fold_address(&make(lhs, value as u32, offset), lhs, imm) {
+                self.drop_last_op();
+                self.pop();
+                return Some(folded);
+            }
+        }
+        let addr = self.pop_slot();
+        Some(make(addr, value as u32, offset))
+    }
+}
+
+type MemOp = fn(u32, u32, u32) -> Op;
+
+/// Loads, with `f32.load`/`f64.load` mapped to the integer loads of the same width.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn load<'a>(op: &'a Operator<'a>) -> Option<(MemOp, ValType, &'a wasmparser::MemArg)> {
+    let (make, memarg) = match op {
+        Operator::F32Load { memarg } => {
+            return Some((
+                |dst, addr, offset| Op::I32Load { dst, addr, offset },
+                ValType::F32,
+                memarg,
+            ))
+        }
+        Operator::F64Load { memarg } => {
+            return Some((
+                |dst, addr, offset| Op::I64Load { dst, addr, offset },
+                ValType::F64,
+                memarg,
+            ))
+        }
+        other => load_op(other)?,
+    };
+    let ty = match op {
+        Operator::I32Load { .. }
+        | Operator::I32Load8S { .. }
+        | Operator::I32Load8U { .. }
+        | Operator::I32Load16S { .. }
+        | Operator::I32Load16U { .. } => ValType::I32,
+        _ => ValType::I64,
+    };
+    Some((make, ty, memarg))
+}
+
+/// Stores, with the float stores and the narrow i64 stores mapped to the integer
+/// stores of the same width.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
+    let store32: MemOp = |addr, src, offset| Op::I32Store { addr, src, offset };
+    Some(match op {
+        Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => (store32, memarg),
+        Operator::F64Store { memarg } => (
+            |addr, src, offset| Op::I64Store { addr, src, offset },
+            memarg,
+        ),
+        Operator::I64Store8 { memarg } => (
+            |addr, src, offset| Op::I32Store8 { addr, src, offset },
+            memarg,
+        ),
+        Operator::I64Store16 { memarg } => (
+            |addr, src, offset| Op::I32Store16 { addr, src, offset },
+            memarg,
+        ),
+        other => store_op(other)?,
+    })
+}
