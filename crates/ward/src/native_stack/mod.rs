@@ -43,23 +43,23 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,400 |  7,824 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,592 |  7,048 |
-/// | host-call check to a host function's first instruction              |       8 |    480 |
-/// | host-call check to the deepest point of an empty host function      |      32 |    880 |
-/// | host-call check to the deepest point of a `spectest` print function |     152 |    896 |
-/// | host-call check to the deepest point of WASI `fd_write`             |     792 |  4,400 |
-/// | host-call check to the deepest point of WASI `path_open`            |   2,152 |  8,680 |
-/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,200 |  8,464 |
-/// | one re-entry cycle, host function to wasm to host function          |   1,904 |  8,336 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   3,848 | 17,720 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   4,816 | 27,096 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,688 |  9,856 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,752 |  8,184 |
+/// | host-call check to a host function's first instruction              |      88 |    720 |
+/// | host-call check to the deepest point of an empty host function      |      88 |  1,120 |
+/// | host-call check to the deepest point of a `spectest` print function |     232 |  1,136 |
+/// | host-call check to the deepest point of WASI `fd_write`             |     872 |  4,640 |
+/// | host-call check to the deepest point of WASI `path_open`            |   2,232 |  8,920 |
+/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,280 |  8,704 |
+/// | one re-entry cycle, host function to wasm to host function          |   2,352 |  9,728 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   3,864 | 17,752 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,808 | 23,840 |
 ///
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
-/// Ubuntu 20.04 amd64): the largest need, 2,200 (WASI `path_filestat_get`), leaves 872
-/// spare. Debug builds use frames several times larger; 16 KiB leaves 7.5 KiB over the
-/// largest need (WASI `path_open`, 8,680). A program whose
+/// Ubuntu 20.04 amd64): the largest need, 2,280 (WASI `path_filestat_get`), leaves 792
+/// spare. Debug builds use frames several times larger; 16 KiB leaves 6.4 KiB over the
+/// largest need (the executor's deepest frame, 9,856). A program whose
 /// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
