@@ -34,6 +34,15 @@ pub struct EngineOptions {
     /// are binary units, e.g. 512K or 8M. Deeper recursion traps with "call stack exhausted".
     #[arg(long, value_name = "SIZE", value_parser = size::parse_size)]
     stack_size: Option<usize>,
+    /// Address space each linear memory reserves (K, M, G suffixes; 0 reserves only its
+    /// current size). A memory that fits in its reservation grows in place and never
+    /// moves; one that outgrows it is copied. Default: 4G on 64-bit unix hosts.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
+    memory_reservation: Option<usize>,
+    /// Inaccessible address space after each memory's reservation (K, M, G suffixes).
+    /// Default: 2G on 64-bit unix hosts.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
+    memory_guard_size: Option<usize>,
     #[command(flatten)]
     native: NativeStackOptions,
 }
@@ -71,6 +80,12 @@ impl EngineOptions {
         config.compilation(self.compilation.into());
         if let Some(bytes) = self.stack_size {
             config.wasm_stack_size(bytes);
+        }
+        if let Some(bytes) = self.memory_reservation {
+            config.memory_reservation(bytes as u64);
+        }
+        if let Some(bytes) = self.memory_guard_size {
+            config.memory_guard_size(bytes as u64);
         }
         self.native.apply(&mut config);
         config

@@ -9,6 +9,14 @@
 ///
 /// Returns a message for the user when the text is not a positive size that fits in `usize`.
 pub fn parse_size(text: &str) -> Result<usize, String> {
+    match parse_byte_count(text)? {
+        0 => Err(format!("invalid size `{text}`: must be greater than zero")),
+        bytes => Ok(bytes),
+    }
+}
+
+/// Parses a number of bytes as [`parse_size`] does, zero included.
+pub fn parse_byte_count(text: &str) -> Result<usize, String> {
     let digits_end = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
@@ -34,9 +42,6 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         .ok()
         .and_then(|count| count.checked_mul(unit))
         .ok_or_else(|| format!("invalid size `{text}`: too large"))?;
-    if bytes == 0 {
-        return Err("invalid size `0`: must be greater than zero".to_owned());
-    }
     Ok(bytes)
 }
 
@@ -69,7 +74,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_byte_count, parse_size};
 
     #[test]
     fn plain_bytes() {
@@ -96,6 +101,13 @@ mod tests {
         assert!(parse_size("0K").is_err());
         assert!(parse_size("99999999999999999999999").is_err());
         assert!(parse_size(&format!("{}G", usize::MAX)).is_err());
+    }
+
+    #[test]
+    fn byte_counts_may_be_zero() {
+        assert_eq!(parse_byte_count("0"), Ok(0));
+        assert_eq!(parse_byte_count("4G"), Ok(4 << 30));
+        assert!(parse_byte_count("").is_err());
     }
 
     #[test]

@@ -48,6 +48,44 @@ fn eager_and_lazy_compilation_agree() {
 }
 
 #[test]
+fn memories_run_alike_with_and_without_a_reservation() {
+    let grow = Temp::file(
+        "grow.wat",
+        r#"(module
+             (memory 1)
+             (func (export "run") (result i32)
+               (i32.store8 (i32.const 100) (i32.const 42))
+               (drop (memory.grow (i32.const 15)))
+               (i32.store8 (i32.const 1048575) (i32.const 1))
+               (i32.add (i32.load8_u (i32.const 100)) (i32.load8_u (i32.const 1048575)))))"#,
+    );
+    for memory in [
+        &[][..],
+        &["--memory-reservation", "0", "--memory-guard-size", "0"],
+        &["--memory-reservation", "64K", "--memory-guard-size", "1M"],
+    ] {
+        let mut args = vec!["run"];
+        args.extend_from_slice(memory);
+        args.extend([grow.0.to_str().unwrap(), "--invoke", "run"]);
+        let output = ward(&args);
+        assert_exit(&output, 0);
+        assert_eq!(stdout(&output), "43\n", "{memory:?}");
+    }
+    let output = ward(&[
+        "run",
+        "--memory-reservation",
+        "lots",
+        grow.0.to_str().unwrap(),
+    ]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("invalid size `lots`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn invoke_parses_arguments_by_type_and_prints_each_result() {
     let module = Temp::file("funcs.wat", FUNCS);
     let cases: [(&[&str], &str); 7] = [
