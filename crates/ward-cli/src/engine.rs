@@ -1,7 +1,7 @@
 //! Command-line options that configure the engine, shared by the subcommands that execute code.
 
 use clap::{Args, ValueEnum};
-use ward::{CompilationMode, Config};
+use ward::{CompilationMode, Config, Strategy};
 
 use crate::size;
 
@@ -24,9 +24,34 @@ impl From<Compilation> for CompilationMode {
     }
 }
 
+/// Which tier runs the module's functions.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum Tier {
+    /// The interpreter.
+    #[default]
+    Interpreter,
+    /// Native code compiled with Cranelift when the module is loaded.
+    Cranelift,
+    /// Compiled where the platform and the module allow it, interpreted otherwise.
+    Auto,
+}
+
+impl From<Tier> for Strategy {
+    fn from(tier: Tier) -> Self {
+        match tier {
+            Tier::Interpreter => Strategy::Interpreter,
+            Tier::Cranelift => Strategy::Cranelift,
+            Tier::Auto => Strategy::Auto,
+        }
+    }
+}
+
 /// Engine settings.
 #[derive(Args, Debug)]
 pub struct EngineOptions {
+    /// Which tier runs the module's functions.
+    #[arg(long, value_enum, default_value_t, value_name = "TIER")]
+    strategy: Tier,
     /// When to translate function bodies.
     #[arg(long, value_enum, default_value_t, value_name = "MODE")]
     compilation: Compilation,
@@ -78,6 +103,7 @@ impl EngineOptions {
     pub fn config(&self) -> Config {
         let mut config = Config::new();
         config.compilation(self.compilation.into());
+        config.strategy(self.strategy.into());
         if let Some(bytes) = self.stack_size {
             config.wasm_stack_size(bytes);
         }

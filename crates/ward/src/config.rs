@@ -13,6 +13,22 @@ pub enum CompilationMode {
     Eager,
 }
 
+/// Which tier runs a module's functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// The interpreter: instant start, no executable memory, every platform.
+    #[default]
+    Interpreter,
+    /// Native code compiled with Cranelift when the module is loaded. Loading fails
+    /// where the compiled tier is not available (a platform it does not support, a
+    /// build without the `cranelift` feature) or the module uses something it does not
+    /// compile yet.
+    Cranelift,
+    /// Compiled where the platform supports it and the module uses nothing the compiled
+    /// tier does not compile; interpreted otherwise.
+    Auto,
+}
+
 /// The default size of the wasm stack: 1 MiB holds 131,072 value cells and
 /// 16,384 call frames, enough for recursion 10,000 deep in a small function
 /// (fac or fib use 3 to 6 cells a frame).
@@ -53,6 +69,7 @@ pub struct Config {
     pub(crate) interruptible: bool,
     pub(crate) memory_reservation: u64,
     pub(crate) memory_guard_size: u64,
+    pub(crate) strategy: Strategy,
 }
 
 impl Default for Config {
@@ -67,6 +84,7 @@ impl Default for Config {
             interruptible: false,
             memory_reservation: DEFAULT_MEMORY_RESERVATION,
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
+            strategy: Strategy::default(),
         }
     }
 }
@@ -76,6 +94,18 @@ impl Config {
     /// translation, a 1 MiB wasm stack.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Chooses the tier that runs modules' functions (default:
+    /// [`Strategy::Interpreter`]).
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// The configured strategy.
+    pub fn get_strategy(&self) -> Strategy {
+        self.strategy
     }
 
     /// Chooses when function bodies are translated.

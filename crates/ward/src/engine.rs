@@ -16,7 +16,12 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    /// Trampolines through which compiled code calls host functions, by type: each
+    /// one's address and the code that holds it (kept as long as the engine).
+    host_trampolines: Mutex<HashMap<SharedTypeId, HostTrampoline>>,
 }
+
+type HostTrampoline = (usize, Box<dyn std::any::Any + Send + Sync>);
 
 /// Function types interned to small ids, so a `call_indirect` signature check is one
 /// integer compare, across modules and host functions of the same engine.
@@ -33,6 +38,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 types: Mutex::default(),
+                host_trampolines: Mutex::default(),
             }),
         }
     }
@@ -45,6 +51,25 @@ impl Engine {
     /// Whether two handles refer to the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// The address of the host trampoline of type `id`, made by `make` the first time.
+    pub(crate) fn host_trampoline(
+        &self,
+        id: SharedTypeId,
+        make: impl FnOnce() -> crate::Result<HostTrampoline>,
+    ) -> crate::Result<usize> {
+        let mut trampolines = self
+            .inner
+            .host_trampolines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((address, _)) = trampolines.get(&id) {
+            return Ok(*address);
+        }
+        let (address, code) = make()?;
+        trampolines.insert(id, (address, code));
+        Ok(address)
     }
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {

@@ -43,10 +43,13 @@
 //                 the typed indices and sys
 //   module        reading and validating a module into a ModuleInfo
 //   translate     wasm function bodies to ir, eagerly or lazily
-//   vm            vmctx layout, memories, tables, globals, instances, stores
-//   exec          the executor, on a type-erased store
+//   vm            vmctx layout, memories, tables, globals, instances, stores, native code
+//   compile       the compiled tier: wasm functions to native code with Cranelift
+//   exec          the executor, and entering compiled code, on a type-erased store
 //   api           the public embedding API
 mod api;
+#[cfg(feature = "cranelift")]
+mod compile;
 mod config;
 mod engine;
 mod error;
@@ -70,7 +73,7 @@ pub use api::module::{ExportType, ImportType, Module};
 pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use api::values::{ExternRef, Val, V128};
 pub use config::{
-    CompilationMode, Config, DEFAULT_MEMORY_GUARD_SIZE, DEFAULT_MEMORY_RESERVATION,
+    CompilationMode, Config, Strategy, DEFAULT_MEMORY_GUARD_SIZE, DEFAULT_MEMORY_RESERVATION,
     DEFAULT_WASM_STACK_SIZE,
 };
 pub use engine::Engine;

@@ -191,7 +191,8 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn add_host_func(&mut self, ty: FuncType, host: HostFn<T>) -> Func {
         let type_id = self.inner.engine().intern_type(&ty);
-        let funcref = self.inner.push_host_func(ty, type_id);
+        let wasm_call = host_trampoline(self.inner.engine(), &ty, type_id);
+        let funcref = self.inner.push_host_func(ty, type_id, wasm_call);
         self.push_host(host);
         Func {
             store_id: self.inner.id(),
@@ -217,6 +218,30 @@ impl<T> Store<T> {
         // `self` keeps anything else from touching the cells meanwhile.
         unsafe { std::slice::from_raw_parts_mut(cells.add(base), len as usize) }
     }
+}
+
+/// The trampoline through which compiled code calls a host function of type `ty`,
+/// where the engine compiles code; null where it does not.
+#[cfg(feature = "cranelift")]
+fn host_trampoline(
+    engine: &crate::Engine,
+    ty: &FuncType,
+    id: crate::index::SharedTypeId,
+) -> *const u8 {
+    if engine.config().get_strategy() == crate::Strategy::Interpreter
+        || !crate::compile::available()
+    {
+        return std::ptr::null();
+    }
+    // A trampoline is a few dozen instructions built from the type alone; failing to
+    // compile one is a bug in ward, not a condition of the input.
+    crate::compile::host_trampoline(engine, ty, id)
+        .unwrap_or_else(|e| panic!("the trampoline of {ty} does not compile: {e}")) as *const u8
+}
+
+#[cfg(not(feature = "cranelift"))]
+fn host_trampoline(_: &crate::Engine, _: &FuncType, _: crate::index::SharedTypeId) -> *const u8 {
+    std::ptr::null()
 }
 
 pub(crate) fn untyped_host<T>(

@@ -11,8 +11,8 @@ use crate::index::{DefinedFuncIndex, FuncIndex};
 use crate::module::{ExportKind, FunctionBodies, Import, ImportKind, ModuleInfo};
 use crate::translate::{ModuleCode, Translator};
 use crate::types::{ExternType, GlobalType, MemoryType, TableType};
-use crate::vm::CompiledModule;
-use crate::{CompilationMode, Engine};
+use crate::vm::{CompiledModule, MemoryStyle, NativeCode};
+use crate::{CompilationMode, Engine, Strategy};
 
 /// A validated WebAssembly module, ready to be instantiated in any store of its engine.
 /// Cheap to clone.
@@ -93,14 +93,17 @@ impl Module {
                 .then(|| Translator::new(config)),
         };
         let info = crate::module::parse(engine, &bytes, &mut bodies)?;
-        Ok(Module {
-            inner: Arc::new(CompiledModule::new(
-                engine.clone(),
-                bytes,
-                info,
-                bodies.code,
-            )),
-        })
+        let (native, compiled) = native_code(engine, &info, &bytes)?;
+        let module = Arc::new(CompiledModule::new(
+            engine.clone(),
+            bytes,
+            info,
+            bodies.code,
+            native,
+            compiled,
+        ));
+        module.attach_native();
+        Ok(Module { inner: module })
     }
 
     /// Loads a module from a `.wasm` or `.wat` file.
@@ -247,6 +250,56 @@ impl Module {
             ExportKind::Global(i) => ExternType::Global(info.globals()[i]),
         }
     }
+}
+
+/// The native code of a module as the engine's strategy asks: its compiled functions
+/// (and how they reach memories), or only its types' trampolines for an interpreted
+/// module that compiled code may call, or nothing.
+#[cfg(feature = "cranelift")]
+fn native_code(
+    engine: &Engine,
+    info: &crate::module::ModuleInfo,
+    bytes: &[u8],
+) -> Result<(Option<Box<NativeCode>>, Option<MemoryStyle>)> {
+    let strategy = engine.config().get_strategy();
+    if strategy == Strategy::Interpreter {
+        return Ok((None, None));
+    }
+    if !crate::compile::available() {
+        if strategy == Strategy::Cranelift {
+            return Err(Error::Compile {
+                message: "the compiled tier is not available on this platform".into(),
+                offset: 0,
+            });
+        }
+        return Ok((None, None));
+    }
+    crate::exec::install_trap_hook();
+    match crate::compile::compile_module(engine, info, bytes, true) {
+        Ok((code, style)) => Ok((Some(code), Some(style))),
+        Err(error) if strategy == Strategy::Cranelift => Err(error),
+        // Auto: the interpreter runs what the compiled tier does not compile yet.
+        Err(_) => {
+            let (code, _) = crate::compile::compile_module(engine, info, bytes, false)?;
+            Ok((Some(code), None))
+        }
+    }
+}
+
+/// Without the compiled tier, every module is interpreted.
+#[cfg(not(feature = "cranelift"))]
+fn native_code(
+    engine: &Engine,
+    _info: &crate::module::ModuleInfo,
+    _bytes: &[u8],
+) -> Result<(Option<Box<NativeCode>>, Option<MemoryStyle>)> {
+    if engine.config().get_strategy() == Strategy::Cranelift {
+        return Err(Error::Compile {
+            message: "this build of ward has no compiled tier (the `cranelift` feature)".into(),
+            offset: 0,
+        });
+    }
+    Ok((None, None))
 }
 
 impl std::fmt::Debug for Module {

@@ -47,7 +47,7 @@ impl<T> Store<T> {
     /// A new, empty store holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
         Store {
-            inner: StoreInner::new(engine),
+            inner: StoreInner::new(engine, &crate::exec::BUILTINS),
             hosts: Vec::new(),
             data,
         }

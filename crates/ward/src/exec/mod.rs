@@ -11,12 +11,14 @@
 //! type. Host functions, which do, are called through the store's [`Host`] side.
 
 mod bulk;
+mod compiled;
 #[macro_use]
 mod numeric;
 mod disassemble;
 mod dispatch;
 mod simd;
 
+pub(crate) use compiled::{install_trap_hook, BUILTINS};
 pub(crate) use disassemble::disassemble;
 pub(crate) use dispatch::handler_in_mode;
 
@@ -28,8 +30,8 @@ use crate::index::{HostFuncId, InstanceId};
 use crate::ir::{CompiledFunc, ExecContext, Instr, Op};
 use crate::native_stack::{self, NativeBounds};
 use crate::vm::{
-    Frame, FuncRef, StoreInner, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition, VMOffsets,
-    VMStoreContext,
+    Frame, FuncKind, FuncRef, StoreInner, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition,
+    VMOffsets, VMStoreContext,
 };
 
 /// The side of a store that depends on its user data type: its host functions. The
@@ -115,10 +117,14 @@ pub(crate) fn invoke(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<
 fn invoke_in_activation(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
     // SAFETY: the caller passes a function of this store, which is alive.
     let func = unsafe { func.get() };
-    if func.is_host() {
-        call_host(host, func, base, None).map_err(Error::Trap)
-    } else {
-        Executor::run(host, func, base)
+    match func.kind {
+        FuncKind::Host => call_host(host, func, base, None).map_err(Error::Trap),
+        FuncKind::Interpreted => Executor::run(host, func, base),
+        FuncKind::Compiled => {
+            let cells = host.inner().wasm_stack_mut().base();
+            // SAFETY: the caller reserved the function's window at `base` in the stack.
+            compiled::call_compiled(host, func, ptr::null_mut(), unsafe { cells.add(base) })
+        }
     }
 }
 
@@ -147,6 +153,13 @@ fn call_host(
     let result = host.call_host(func.host_id(), window, caller);
     host.inner().wasm_stack_mut().set_top(saved_top);
     result
+}
+
+/// The cells of a call's window: the larger of the params' and the results'.
+fn callee_cells(callee: &VMFuncRef) -> usize {
+    // SAFETY: a function reference's type lives as long as its store.
+    let ty = unsafe { callee.ty() };
+    ty.param_cells().max(ty.result_cells()) as usize
 }
 
 /// The registers of the running function, and the store it runs in. The handlers keep
@@ -474,6 +487,24 @@ impl Executor {
     /// callee the registers switch to it; a host callee runs to completion.
     fn call(&mut self, callee: &VMFuncRef, base: u32) -> Result<(), Error> {
         let abs = self.fbase + base as usize;
+        if callee.kind == FuncKind::Compiled {
+            // SAFETY: the host side of the running store; no reference into the store
+            // is live across the call. The callee's window is the frame's argument
+            // slots, inside the stack (checked when the caller was entered).
+            let host = unsafe { &mut *self.host };
+            let window = unsafe { self.cells.add(abs) };
+            let top = host
+                .inner()
+                .wasm_stack_mut()
+                .set_top(abs + callee_cells(callee));
+            let result = compiled::call_compiled(host, callee, self.vmctx, window);
+            host.inner().wasm_stack_mut().set_top(top);
+            result?;
+            self.load_memory();
+            // SAFETY: the op after a call exists: every function ends in `Return`.
+            self.ip = unsafe { self.ip.add(1) };
+            return Ok(());
+        }
         if callee.is_host() {
             let caller = self.instance();
             // SAFETY: the host side of the running store; no reference into the store

@@ -1,6 +1,8 @@
 //! Everything that depends on the operating system or the processor. Nothing outside
 //! this folder calls libc.
 
+mod code;
+pub(crate) mod entry;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "macos")]
@@ -9,12 +11,13 @@ mod mmap;
 #[cfg(unix)]
 mod unix;
 
+pub(crate) use code::CodeMemory;
 #[cfg(target_os = "linux")]
 pub(crate) use linux::{advise_huge_pages, symbols_bound_at_load, thread_stack};
 #[cfg(target_os = "macos")]
 pub(crate) use macos::{symbols_bound_at_load, thread_stack};
 #[cfg(unix)]
-pub(crate) use unix::{abort_with_message, install_overflow_handler, page_size};
+pub(crate) use unix::{abort_with_message, install_overflow_handler, install_trap_hook, page_size};
 
 /// The native stack of the current thread: `[low, high)`; the stack grows down toward
 /// `low`, below which the guard page (or the end of the growable region) lies.
@@ -62,6 +65,10 @@ pub(crate) use mmap::Mmap;
 /// platform decides.
 #[cfg(not(unix))]
 pub(crate) fn install_overflow_handler(_hook: fn(usize)) {}
+
+/// Compiled code does not run on this platform: there are no traps to hook.
+#[cfg(not(unix))]
+pub(crate) fn install_trap_hook(_hook: fn(entry::Fault) -> Option<usize>) {}
 
 /// Transparent huge pages are a Linux feature: elsewhere the hint is dropped.
 #[cfg(not(target_os = "linux"))]

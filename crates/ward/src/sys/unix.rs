@@ -1,6 +1,9 @@
-//! Unix signals: the last line of defence against a native stack overflow in host code.
+//! Unix signals: traps of compiled code, and the last line of defence against a native
+//! stack overflow in host code.
 //!
-//! The handler knows nothing of ward's stacks: it asks the fault hook given to
+//! The handler knows nothing of ward's stacks or code. It first offers the fault to the
+//! trap hook (the executor's, see [`install_trap_hook`]): a trap of compiled code
+//! resumes at the trap landing. Then it asks the fault hook given to
 //! [`install_overflow_handler`] (the native-stack module's), which aborts with a message
 //! when the fault is an overflow it recognises.
 //!
@@ -13,19 +16,29 @@ use std::cell::{Cell, UnsafeCell};
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
-/// The handlers that were installed before ours, for SIGSEGV and SIGBUS.
-struct Previous(UnsafeCell<[MaybeUninit<libc::sigaction>; 2]>);
+use super::entry::Fault;
+
+/// The handlers that were installed before ours, one per signal of `SIGNALS`.
+struct Previous(UnsafeCell<[MaybeUninit<libc::sigaction>; 4]>);
 
 // SAFETY: written once, inside `INSTALL`, before our handler can run; only read after.
 unsafe impl Sync for Previous {}
 
-static PREVIOUS: Previous = Previous(UnsafeCell::new([MaybeUninit::uninit(); 2]));
+static PREVIOUS: Previous = Previous(UnsafeCell::new([MaybeUninit::uninit(); 4]));
 static INSTALL: Once = Once::new();
 
 /// Called by the handler with the faulting address; set once, before the handler is
 /// installed, and only read afterwards.
 static FAULT_HOOK: std::sync::OnceLock<fn(usize)> = std::sync::OnceLock::new();
-const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
+
+/// Called by the handler with every fault first: the stack pointer to resume at the
+/// trap landing with, when the fault is a trap of compiled code. Set once.
+static TRAP_HOOK: std::sync::OnceLock<fn(Fault) -> Option<usize>> = std::sync::OnceLock::new();
+
+/// The signals the handler takes: memory faults (guard pages, stack overflow) and, from
+/// compiled code, illegal instructions (explicit traps) and arithmetic faults (integer
+/// division by zero and overflow on x86-64).
+const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
 
 /// Size of the alternate signal stack ward gives a thread that has none.
 const ALT_STACK_SIZE: usize = 64 * 1024;
@@ -141,8 +154,20 @@ pub(crate) fn page_size() -> usize {
     }
 }
 
+/// Lets `hook` decide first about every fault: when it returns a stack pointer, the
+/// faulting thread resumes at the trap landing with it. Only the first hook is kept.
+pub(crate) fn install_trap_hook(hook: fn(Fault) -> Option<usize>) {
+    let _ = TRAP_HOOK.set(hook);
+}
+
 extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
-    // SAFETY: the kernel passes a valid siginfo for SIGSEGV and SIGBUS.
+    if let Some(hook) = TRAP_HOOK.get() {
+        // SAFETY: the kernel passes the interrupted thread's context.
+        if unsafe { resume_at_landing(*hook, context) } {
+            return;
+        }
+    }
+    // SAFETY: the kernel passes a valid siginfo for these signals.
     let addr = unsafe { (*info).si_addr() } as usize;
     // Aborts the process when the fault is a native stack overflow under ward.
     if let Some(hook) = FAULT_HOOK.get() {
@@ -150,7 +175,9 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
     }
 
     // Not ours: hand the fault to whoever handled it before.
-    let index = if signal == libc::SIGBUS { 1 } else { 0 };
+    let Some(index) = SIGNALS.iter().position(|&s| s == signal) else {
+        return;
+    };
     // SAFETY: `PREVIOUS` was filled before this handler was installed.
     let previous = unsafe { (*PREVIOUS.0.get())[index].assume_init_ref() };
     let target = previous.sa_sigaction;
@@ -169,6 +196,43 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
         let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(target) };
         f(signal);
     }
+}
+
+/// Asks `hook` about the fault in `context`; when it is a trap of compiled code,
+/// rewrites the context to resume at the trap landing and returns true.
+///
+/// # Safety
+///
+/// `context` is the `ucontext_t` the kernel passed to the handler.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+unsafe fn resume_at_landing(hook: fn(Fault) -> Option<usize>, context: *mut libc::c_void) -> bool {
+    // SAFETY: guaranteed by the caller.
+    let regs = unsafe { &mut (*context.cast::<libc::ucontext_t>()).uc_mcontext.gregs };
+    let fault = Fault {
+        pc: regs[libc::REG_RIP as usize] as usize,
+        fp: regs[libc::REG_RBP as usize] as usize,
+    };
+    match hook(fault) {
+        Some(sp) => {
+            regs[libc::REG_RSP as usize] = sp as i64;
+            regs[libc::REG_RIP as usize] = super::entry::trap_landing_address() as i64;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Compiled code does not run on this platform: no fault is one of its traps.
+///
+/// # Safety
+///
+/// Nothing to uphold.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+unsafe fn resume_at_landing(
+    _hook: fn(Fault) -> Option<usize>,
+    _context: *mut libc::c_void,
+) -> bool {
+    false
 }
 
 /// Writes the parts of a message to stderr and aborts; async-signal-safe.

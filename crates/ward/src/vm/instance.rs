@@ -7,7 +7,7 @@ use std::alloc::Layout;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use crate::error::{Error, LinkError, Trap, TrapKind};
+use crate::error::{Error, LinkError, ResourceError, Trap, TrapKind};
 use crate::index::{
     DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalId, GlobalIndex, IndexVec, InstanceId,
     MemoryId, MemoryIndex, TableId, TableIndex,
@@ -17,8 +17,8 @@ use crate::types::ExternType;
 
 use super::vmctx::{VMContextHeader, VMCTX_ALIGN, VMCTX_MAGIC};
 use super::{
-    CompiledModule, FuncRef, GlobalEntity, MemoryEntity, StoreInner, TableEntity, VMContext,
-    VMFuncRef, VMGlobal, VMOffsets,
+    CompiledModule, FuncKind, FuncRef, GlobalEntity, MemoryEntity, StoreInner, TableEntity,
+    VMContext, VMFuncRef, VMGlobal, VMOffsets,
 };
 
 /// An import resolved to an entity of the store.
@@ -233,6 +233,21 @@ impl StoreInner {
         let mut instance = self.allocate_instance(module);
         self.wire_imports(&mut instance, imports);
         self.define_entities(&mut instance, module)?;
+        if let Some(style) = module.memory_style() {
+            // Compiled code leaves out the bounds checks a memory's guard region makes
+            // unneeded: every memory it reaches must have been reserved as it assumed.
+            for (index, &id) in instance.memories.iter_indexed() {
+                if !self.memory(id).suits(style) {
+                    return Err(ResourceError::Allocation {
+                        what: format!("memory {} for compiled code", index.as_u32()),
+                        reason: "it could not reserve the address space and guard region the \
+                                 engine's configuration asks for (see Config::memory_reservation)"
+                            .into(),
+                    }
+                    .into());
+                }
+            }
+        }
         let id = self.push_instance(instance);
         self.apply_segments(id, module)?;
         Ok(id)
@@ -266,6 +281,7 @@ impl StoreInner {
                 instance: InstanceId::from_usize(self.num_instances()),
                 store: self.context_ptr(),
                 module: Arc::as_ptr(module),
+                builtins: self.builtins(),
             });
             for (index, &id) in info.type_ids().iter_indexed() {
                 *VMContext::field(vmctx, offsets.type_id(index)) = id;
@@ -275,7 +291,24 @@ impl StoreInner {
                 (i, module.code_ready(i))
             }) {
                 let ty_index = info.func_type_index(info.func_index(i));
-                VMContext::field::<VMFuncRef>(vmctx, offsets.defined_func(i)).write(VMFuncRef {
+                let slot = VMContext::field::<VMFuncRef>(vmctx, offsets.defined_func(i));
+                // Compiled code calls a compiled function directly, with its vmctx; an
+                // interpreted one through its type's trampoline, with its reference.
+                let (kind, wasm_call, call_ctx) = match module.native() {
+                    Some(native) if module.is_compiled() => (
+                        FuncKind::Compiled,
+                        native.func_address(i) as *const u8,
+                        vmctx.cast::<u8>(),
+                    ),
+                    native => (
+                        FuncKind::Interpreted,
+                        native.map_or(std::ptr::null(), |n| {
+                            n.trampolines(ty_index).wasm_to_array as *const u8
+                        }),
+                        slot.cast::<u8>(),
+                    ),
+                };
+                slot.write(VMFuncRef {
                     code: std::sync::atomic::AtomicPtr::new(
                         code.map_or(std::ptr::null_mut(), |c| c as *const _ as *mut _),
                     ),
@@ -283,6 +316,9 @@ impl StoreInner {
                     ty: &info.types()[ty_index],
                     type_id: info.type_id(ty_index),
                     index: i.as_u32(),
+                    wasm_call,
+                    call_ctx,
+                    kind,
                 });
             }
         }

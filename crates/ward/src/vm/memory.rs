@@ -15,7 +15,7 @@ use crate::sys::Mmap;
 use crate::types::MemoryType;
 use crate::Config;
 
-use super::{VMMemoryDefinition, PAGE_SIZE};
+use super::{MemoryStyle, VMMemoryDefinition, PAGE_SIZE};
 
 /// The most pages a 32-bit memory can have: 4 GiB.
 const MAX_PAGES: u64 = 65536;
@@ -111,10 +111,16 @@ impl MemoryEntity {
         self.max_bytes() <= self.capacity
     }
 
-    /// The size of the inaccessible region after the reservation.
-    #[allow(dead_code)]
-    pub(crate) fn guard_size(&self) -> u64 {
-        self.guard
+    /// Whether compiled code that assumes `style` may access this memory: a static
+    /// style needs the memory never to move, a 4 GiB reservation and the guard it
+    /// assumed.
+    pub(crate) fn suits(&self, style: MemoryStyle) -> bool {
+        match style {
+            MemoryStyle::Static { guard } => {
+                self.never_moves() && self.capacity >= 1 << 32 && self.guard >= guard
+            }
+            MemoryStyle::Dynamic => true,
+        }
     }
 
     fn max_bytes(&self) -> u64 {

@@ -8,6 +8,7 @@ mod instance;
 mod limits;
 mod memory;
 mod module;
+pub(crate) mod native;
 mod store;
 mod table;
 pub(crate) mod vmctx;
@@ -18,11 +19,12 @@ pub(crate) use instance::{func_ref, InstanceData, Resolved};
 pub use limits::StoreLimits;
 pub(crate) use memory::MemoryEntity;
 pub(crate) use module::CompiledModule;
+pub(crate) use native::{CodeTrap, FuncRange, MemoryStyle, NativeCode, Trampolines};
 pub(crate) use store::StoreInner;
 pub(crate) use table::TableEntity;
 pub(crate) use vmctx::{
-    FuncRef, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition, VMOffsets, VMStoreContext,
-    VMTableDefinition,
+    FuncKind, FuncRef, VMBuiltins, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition, VMOffsets,
+    VMStoreContext, VMTableDefinition,
 };
 pub(crate) use wasm_stack::{Frame, WasmStack};
 

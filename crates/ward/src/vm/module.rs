@@ -8,14 +8,22 @@ use crate::ir::CompiledFunc;
 use crate::module::ModuleInfo;
 use crate::translate::ModuleCode;
 
-use super::VMOffsets;
+use super::{MemoryStyle, NativeCode, Trampolines, VMOffsets};
+use crate::index::TypeIndex;
 
 /// A validated module, shared by every instance of it (in any store of its engine).
 pub(crate) struct CompiledModule {
     engine: Engine,
     bytes: Box<[u8]>,
     info: ModuleInfo,
+    /// The interpreter's code.
     code: ModuleCode,
+    /// Native code, when the engine compiles: the compiled functions when this module's
+    /// functions are compiled, and the trampolines of its types either way.
+    native: Option<Box<NativeCode>>,
+    /// How the compiled functions reach memories, when the functions are compiled (else
+    /// they are interpreted).
+    compiled: Option<MemoryStyle>,
     offsets: VMOffsets,
 }
 
@@ -26,6 +34,8 @@ impl CompiledModule {
         bytes: Box<[u8]>,
         info: ModuleInfo,
         code: ModuleCode,
+        native: Option<Box<NativeCode>>,
+        compiled: Option<MemoryStyle>,
     ) -> CompiledModule {
         let offsets = VMOffsets::new(&info);
         CompiledModule {
@@ -33,8 +43,38 @@ impl CompiledModule {
             bytes,
             info,
             code,
+            native,
+            compiled,
             offsets,
         }
+    }
+
+    /// Lets the native code know its module (for backtraces); called once the module has
+    /// its final address.
+    pub(crate) fn attach_native(&self) {
+        if let Some(native) = &self.native {
+            native.attach(self);
+        }
+    }
+
+    /// The native code, when the engine compiles.
+    pub(crate) fn native(&self) -> Option<&NativeCode> {
+        self.native.as_deref()
+    }
+
+    /// Whether the module's functions run compiled.
+    pub(crate) fn is_compiled(&self) -> bool {
+        self.compiled.is_some()
+    }
+
+    /// How the compiled functions reach memories, when they are compiled.
+    pub(crate) fn memory_style(&self) -> Option<MemoryStyle> {
+        self.compiled
+    }
+
+    /// The trampolines of type `index`, when the engine compiles.
+    pub(crate) fn trampolines(&self, index: TypeIndex) -> Option<Trampolines> {
+        Some(self.native.as_ref()?.trampolines(index))
     }
 
     pub(crate) fn engine(&self) -> &Engine {

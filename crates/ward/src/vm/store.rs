@@ -17,8 +17,8 @@ use crate::native_stack::{self, NativeBounds};
 use crate::types::{FuncType, MemoryType, TableType};
 
 use super::{
-    FuncRef, GlobalEntity, InstanceData, MemoryEntity, StoreLimits, TableEntity, VMFuncRef,
-    VMStoreContext, WasmStack,
+    FuncKind, FuncRef, GlobalEntity, InstanceData, MemoryEntity, StoreLimits, TableEntity,
+    VMBuiltins, VMFuncRef, VMStoreContext, WasmStack,
 };
 
 /// The part of a host function a store keeps for calls: its reference, whose `ty`
@@ -44,6 +44,8 @@ pub(crate) struct StoreInner {
     /// store's interrupt handles.
     context: Arc<VMStoreContext>,
     limits: StoreLimits,
+    /// The runtime functions compiled code calls, which every vmctx points at.
+    builtins: &'static VMBuiltins,
 }
 
 // SAFETY: the store owns everything its pointers reach; it moves between threads as a
@@ -53,7 +55,7 @@ unsafe impl Send for StoreInner {}
 unsafe impl Sync for StoreInner {}
 
 impl StoreInner {
-    pub(crate) fn new(engine: &Engine) -> StoreInner {
+    pub(crate) fn new(engine: &Engine, builtins: &'static VMBuiltins) -> StoreInner {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         StoreInner {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -67,6 +69,7 @@ impl StoreInner {
             wasm_stack: WasmStack::new(engine.config().wasm_stack_size),
             context: Arc::new(VMStoreContext::default()),
             limits: StoreLimits::default(),
+            builtins,
         }
     }
 
@@ -77,6 +80,11 @@ impl StoreInner {
 
     pub(crate) fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The table of runtime functions for compiled code.
+    pub(crate) fn builtins(&self) -> *const VMBuiltins {
+        self.builtins
     }
 
     pub(crate) fn limits(&self) -> StoreLimits {
@@ -285,8 +293,15 @@ impl StoreInner {
     // ---- host functions and values ---------------------------------------------------
 
     /// Adds the reference of a host function of type `ty`, whose code is the store's
-    /// host function `id` (kept by the typed store, in the same order).
-    pub(crate) fn push_host_func(&mut self, ty: FuncType, type_id: SharedTypeId) -> FuncRef {
+    /// host function of the next id (kept by the typed store, in the same order).
+    /// `wasm_call` is its type's trampoline for compiled callers, null where the engine
+    /// compiles nothing.
+    pub(crate) fn push_host_func(
+        &mut self,
+        ty: FuncType,
+        type_id: SharedTypeId,
+        wasm_call: *const u8,
+    ) -> FuncRef {
         let id = HostFuncId::from_usize(self.host_funcs.len());
         let mut data = Box::new(HostFuncData {
             funcref: VMFuncRef {
@@ -295,10 +310,14 @@ impl StoreInner {
                 ty: std::ptr::null(),
                 type_id,
                 index: id.as_u32(),
+                wasm_call,
+                call_ctx: std::ptr::null_mut(),
+                kind: FuncKind::Host,
             },
             ty,
         });
         data.funcref.ty = &data.ty;
+        data.funcref.call_ctx = (&mut data.funcref as *mut VMFuncRef).cast();
         let funcref = FuncRef::new(NonNull::from(&data.funcref));
         self.host_funcs.push(data);
         funcref

@@ -19,6 +19,7 @@
 //! | 4 | `instance` | `u32` | the instance's id in its store |
 //! | 8 | `store` | `*mut VMStoreContext` | the store's shared state: fuel, stack limit, interrupt flag |
 //! | 8 + P | `module` | `*const CompiledModule` | the module (code, types, names), kept alive by the instance |
+//! | 8 + 2P | `builtins` | `*const VMBuiltins` | the runtime functions compiled code calls (growth, bulk ops, calls to other tiers) |
 //! | `type_ids` | | `[u32; types]` | the engine-wide id of each type of the type section |
 //! | `imported_funcs` | | `[*const VMFuncRef; imported funcs]` | what each imported function is |
 //! | `memories` | | `[*mut VMMemoryDefinition; memories]` | each memory's base and length, imports first |
@@ -36,10 +37,14 @@
 //!
 //! - A **function reference** ([`VMFuncRef`]) holds what a call needs: the callee's code
 //!   (translated code for the interpreter, null until its first call), its vmctx (null for
-//!   a host function), its type and engine-wide type id, and its index (in its module, or
-//!   among the store's host functions). A `funcref` value, in a frame cell or a table
-//!   element, is the address of one (0 for null): `call_indirect` is a bounds check, a
-//!   load, a type-id compare and a call.
+//!   a host function), its type and engine-wide type id, its index (in its module, or
+//!   among the store's host functions), and how compiled code calls it: `wasm_call`, an
+//!   entry with the compiled tier's calling convention, given `call_ctx` as its first
+//!   argument. For a compiled function the entry is the function itself and `call_ctx`
+//!   its vmctx; for an interpreted or host function it is a trampoline of its type that
+//!   hands the call to the runtime, and `call_ctx` the reference itself. A `funcref`
+//!   value, in a frame cell or a table element, is the address of one (0 for null):
+//!   `call_indirect` is a bounds check, a load, a type-id compare and a call.
 //! - A **memory** ([`VMMemoryDefinition`]) is its base address and its length in bytes.
 //!   The base never changes for a memory whose whole index space fits its reservation
 //!   (see `Config::memory_reservation`); otherwise code reloads it after anything that
@@ -81,12 +86,25 @@ pub(crate) struct VMContextHeader {
     pub instance: InstanceId,
     pub store: *mut VMStoreContext,
     pub module: *const CompiledModule,
+    pub builtins: *const VMBuiltins,
+}
+
+/// How a function runs.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FuncKind {
+    /// A wasm function run by the interpreter.
+    Interpreted = 0,
+    /// A wasm function compiled to native code (`wasm_call` is the function itself).
+    Compiled = 1,
+    /// A host function.
+    Host = 2,
 }
 
 /// What a call needs to know of a function: see the module's documentation.
 #[repr(C)]
 pub(crate) struct VMFuncRef {
-    /// The translated code of a wasm function, null until it is known here.
+    /// The translated code of an interpreted function, null until it is known here.
     pub code: AtomicPtr<CompiledFunc>,
     /// The vmctx of the wasm function's instance; null for a host function.
     pub vmctx: *mut VMContext,
@@ -97,6 +115,44 @@ pub(crate) struct VMFuncRef {
     /// A wasm function's index among its module's definitions; a host function's
     /// index among its store's host functions.
     pub index: u32,
+    /// The entry compiled code calls, with the compiled tier's calling convention; null
+    /// where the engine compiles nothing.
+    pub wasm_call: *const u8,
+    /// The first argument of `wasm_call`.
+    pub call_ctx: *mut u8,
+    /// How the function runs.
+    pub kind: FuncKind,
+}
+
+/// The runtime functions compiled code calls, at fixed offsets: one table for the whole
+/// process, which every vmctx points at. Each returns 0 when it succeeded, or a non-zero
+/// status when it raised a trap (kept by the runtime for the trap landing), unless its
+/// documentation says otherwise.
+#[repr(C)]
+pub(crate) struct VMBuiltins {
+    /// `(vmctx, memory, delta) -> old size in pages, or u32::MAX`.
+    pub memory_grow: extern "C" fn(*mut VMContext, u32, u32) -> u32,
+    /// `(vmctx, memory, dst, value, len)`.
+    pub memory_fill: extern "C" fn(*mut VMContext, u32, u32, u32, u32) -> u32,
+    /// `(vmctx, dst memory, src memory, dst, src, len)`.
+    pub memory_copy: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    /// `(vmctx, memory, segment, dst, src, len)`.
+    pub memory_init: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    /// `(vmctx, segment)`; returns nothing of use.
+    pub data_drop: extern "C" fn(*mut VMContext, u32) -> u32,
+    /// `(vmctx, table, init, delta) -> old size, or u32::MAX`.
+    pub table_grow: extern "C" fn(*mut VMContext, u32, u64, u32) -> u32,
+    /// `(vmctx, table, dst, value, len)`.
+    pub table_fill: extern "C" fn(*mut VMContext, u32, u32, u64, u32) -> u32,
+    /// `(vmctx, dst table, src table, dst, src, len)`.
+    pub table_copy: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    /// `(vmctx, table, segment, dst, src, len)`.
+    pub table_init: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    /// `(vmctx, segment)`; returns nothing of use.
+    pub elem_drop: extern "C" fn(*mut VMContext, u32) -> u32,
+    /// `(callee, caller vmctx, cells)`: calls an interpreted or host function with its
+    /// params in `cells`, where its results go.
+    pub call_array: extern "C" fn(*const VMFuncRef, *mut VMContext, *mut u64) -> u32,
 }
 
 /// A linear memory as code sees it.
@@ -151,6 +207,15 @@ impl VMContextHeader {
     pub(crate) const INSTANCE: usize = offset_of!(VMContextHeader, instance);
     pub(crate) const STORE: usize = offset_of!(VMContextHeader, store);
     pub(crate) const MODULE: usize = offset_of!(VMContextHeader, module);
+    pub(crate) const BUILTINS: usize = offset_of!(VMContextHeader, builtins);
+}
+
+/// Offsets in a function reference.
+impl VMFuncRef {
+    pub(crate) const VMCTX: usize = offset_of!(VMFuncRef, vmctx);
+    pub(crate) const TYPE_ID: usize = offset_of!(VMFuncRef, type_id);
+    pub(crate) const WASM_CALL: usize = offset_of!(VMFuncRef, wasm_call);
+    pub(crate) const CALL_CTX: usize = offset_of!(VMFuncRef, call_ctx);
 }
 
 const P: usize = std::mem::size_of::<usize>();
@@ -159,13 +224,17 @@ const _: () = {
     assert!(VMContextHeader::INSTANCE == 4);
     assert!(VMContextHeader::STORE == 8);
     assert!(VMContextHeader::MODULE == 8 + P);
-    assert!(std::mem::size_of::<VMContextHeader>() == 8 + 2 * P);
+    assert!(VMContextHeader::BUILTINS == 8 + 2 * P);
+    assert!(std::mem::size_of::<VMContextHeader>() == 8 + 3 * P);
     assert!(offset_of!(VMFuncRef, code) == 0);
     assert!(offset_of!(VMFuncRef, vmctx) == P);
     assert!(offset_of!(VMFuncRef, ty) == 2 * P);
     assert!(offset_of!(VMFuncRef, type_id) == 3 * P);
     assert!(offset_of!(VMFuncRef, index) == 3 * P + 4);
-    assert!(std::mem::size_of::<VMFuncRef>() == 4 * P);
+    assert!(offset_of!(VMFuncRef, wasm_call) == 3 * P + 8);
+    assert!(offset_of!(VMFuncRef, call_ctx) == 4 * P + 8);
+    assert!(offset_of!(VMFuncRef, kind) == 5 * P + 8);
+    assert!(std::mem::size_of::<VMFuncRef>() == (5 * P + 12).next_multiple_of(P));
     assert!(offset_of!(VMMemoryDefinition, base) == 0);
     assert!(offset_of!(VMMemoryDefinition, current_length) == P);
     assert!(offset_of!(VMTableDefinition, base) == 0);
@@ -400,7 +469,7 @@ impl VMFuncRef {
     /// Whether this is a host function.
     #[inline(always)]
     pub(crate) fn is_host(&self) -> bool {
-        self.vmctx.is_null()
+        self.kind == FuncKind::Host
     }
 
     /// The store's index of a host function.
@@ -580,6 +649,9 @@ mod tests {
             ty: std::ptr::null(),
             type_id: SharedTypeId::from_u32(0),
             index: 0,
+            wasm_call: std::ptr::null(),
+            call_ctx: std::ptr::null_mut(),
+            kind: FuncKind::Host,
         };
         let r = FuncRef::new(NonNull::from(&func));
         assert_eq!(FuncRef::from_cell(r.to_cell()), Some(r));

@@ -1,0 +1,362 @@
+//! Compiling a module's functions (in parallel) and trampolines, and laying them out in
+//! one mapping of executable memory with their calls to each other resolved.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::entity::EntityRef;
+use cranelift_codegen::ir::{ExternalName, Function, LibCall, TrapCode};
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::FunctionBuilderContext;
+use wasmparser::{BinaryReader, FunctionBody};
+
+use super::func::{self, traps, Env};
+use super::{compile_error, isa, trampoline};
+use crate::engine::Engine;
+use crate::error::{Result, TrapKind};
+use crate::index::{DefinedFuncIndex, IndexVec, TypeIndex};
+use crate::module::ModuleInfo;
+use crate::sys::CodeMemory;
+use crate::types::FuncType;
+use crate::vm::{CodeTrap, FuncRange, MemoryStyle, NativeCode, Trampolines, VMOffsets};
+
+/// What a call in compiled code goes to.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Func(DefinedFuncIndex),
+    LibCall(LibCall),
+}
+
+/// One compiled function (or trampoline), before it is placed.
+struct Output {
+    code: Vec<u8>,
+    relocs: Vec<(u32, Reloc, Target, i64)>,
+    traps: Vec<(u32, TrapCode)>,
+    srclocs: Vec<(u32, u32)>,
+}
+
+/// Compiles `func` with `ctx` into an [`Output`].
+fn compile(ctx: &mut Context, func: Function) -> Result<Output> {
+    let isa = isa().map_err(|e| compile_error(e, 0))?;
+    ctx.clear();
+    // The names of the functions it calls, by the references its relocations hold.
+    let names: Vec<u32> = func
+        .params
+        .user_named_funcs()
+        .values()
+        .map(|name| name.index)
+        .collect();
+    ctx.func = func;
+    let code = ctx
+        .compile(&**isa, &mut ControlPlane::default())
+        .map_err(|e| compile_error(format!("code generation failed: {:?}", e.inner), 0))?;
+    let mut relocs = Vec::new();
+    for reloc in code.buffer.relocs() {
+        let target = match &reloc.target {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(name)) => {
+                Target::Func(DefinedFuncIndex::from_u32(names[name.index()]))
+            }
+            FinalizedRelocTarget::ExternalName(ExternalName::LibCall(call)) => {
+                Target::LibCall(*call)
+            }
+            other => {
+                return Err(compile_error(
+                    format!("unexpected relocation target {other:?}"),
+                    0,
+                ))
+            }
+        };
+        relocs.push((reloc.offset, reloc.kind, target, reloc.addend));
+    }
+    Ok(Output {
+        code: code.code_buffer().to_vec(),
+        relocs,
+        traps: code
+            .buffer
+            .traps()
+            .iter()
+            .map(|t| (t.offset, t.code))
+            .collect(),
+        srclocs: code
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|s| !s.loc.is_default())
+            .map(|s| (s.start, s.loc.bits()))
+            .collect(),
+    })
+}
+
+/// How the engine's memories are laid out, for the code that accesses them.
+fn memory_style(engine: &Engine) -> MemoryStyle {
+    let config = engine.config();
+    if cfg!(target_pointer_width = "64") && config.memory_reservation >= 1 << 32 {
+        MemoryStyle::Static {
+            guard: config.memory_guard_size,
+        }
+    } else {
+        MemoryStyle::Dynamic
+    }
+}
+
+/// Compiles every function `info` defines (their bodies in `bytes`) and the trampolines
+/// of its types, in parallel on the machine's cores; with `funcs` false, only the
+/// trampolines (for a module whose functions the interpreter runs).
+///
+/// # Errors
+///
+/// [`Error::Compile`](crate::Error::Compile) when a function uses something the compiled
+/// tier does not support, or code generation fails.
+pub(crate) fn compile_module(
+    engine: &Engine,
+    info: &ModuleInfo,
+    bytes: &[u8],
+    funcs: bool,
+) -> Result<(Box<NativeCode>, MemoryStyle)> {
+    let isa = isa().map_err(|e| compile_error(e, 0))?;
+    let offsets = VMOffsets::new(info);
+    let config = engine.config();
+    let env = Env {
+        isa,
+        info,
+        offsets: &offsets,
+        memory: memory_style(engine),
+        fuel: config.consume_fuel,
+        interrupt: config.interruptible,
+    };
+    let count = if funcs { info.num_defined_funcs() } else { 0 };
+    let results: Mutex<Vec<Option<Result<Output>>>> =
+        Mutex::new((0..count).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count.max(1));
+    let work = || {
+        let mut fctx = FunctionBuilderContext::new();
+        let mut ctx = Context::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= count {
+                break;
+            }
+            let index = DefinedFuncIndex::from_usize(i);
+            let output = compile_function(&env, &mut fctx, &mut ctx, bytes, index);
+            results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(output);
+        }
+    };
+    if workers > 1 {
+        std::thread::scope(|scope| {
+            for _ in 1..workers {
+                scope.spawn(work);
+            }
+            work();
+        });
+    } else {
+        work();
+    }
+    let mut outputs = Vec::with_capacity(count);
+    for output in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        outputs.push(output.expect("every function was compiled")?);
+    }
+    let code = link(outputs, info.types().as_slice())?;
+    Ok((code, env.memory))
+}
+
+fn compile_function(
+    env: &Env<'_>,
+    fctx: &mut FunctionBuilderContext,
+    ctx: &mut Context,
+    bytes: &[u8],
+    index: DefinedFuncIndex,
+) -> Result<Output> {
+    let range = env.info.body(index);
+    let reader = BinaryReader::new(&bytes[range.clone()], range.start as u64);
+    let body = FunctionBody::new(reader);
+    let func = func::translate(env, fctx, index, &body)?;
+    compile(ctx, func).map_err(|e| match e {
+        crate::Error::Compile { message, .. } => compile_error(message, range.start),
+        other => other,
+    })
+}
+
+/// Compiles the trampolines of `types` only.
+pub(crate) fn compile_trampolines(types: &[FuncType]) -> Result<Box<NativeCode>> {
+    link(Vec::new(), types)
+}
+
+/// Compiles the trampolines of `types`, and places them after the functions
+/// `outputs` in one executable mapping, with every call resolved.
+fn link(outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
+    let isa = isa().map_err(|e| compile_error(e, 0))?;
+    let mut fctx = FunctionBuilderContext::new();
+    let mut ctx = Context::new();
+    let num_funcs = outputs.len();
+    let mut all = outputs;
+    for ty in types {
+        all.push(compile(
+            &mut ctx,
+            trampoline::array_to_wasm(isa, &mut fctx, ty),
+        )?);
+        all.push(compile(
+            &mut ctx,
+            trampoline::wasm_to_array(isa, &mut fctx, ty),
+        )?);
+    }
+    let mut starts = Vec::with_capacity(all.len());
+    let mut len = 0usize;
+    for output in &all {
+        len = len.next_multiple_of(16);
+        starts.push(len);
+        len += output.code.len();
+    }
+    let mut failure = None;
+    let memory = CodeMemory::new(len, |bytes, base| {
+        for (output, &start) in all.iter().zip(&starts) {
+            bytes[start..start + output.code.len()].copy_from_slice(&output.code);
+            for &(offset, kind, target, addend) in &output.relocs {
+                let at = start + offset as usize;
+                let target = match target {
+                    Target::Func(f) => base + starts[f.index()],
+                    Target::LibCall(call) => match libcall(call) {
+                        Some(address) => address,
+                        None => {
+                            failure = Some(format!("unsupported runtime call {call:?}"));
+                            continue;
+                        }
+                    },
+                };
+                if let Err(e) = patch(bytes, at, base + at, kind, target as i64 + addend) {
+                    failure = Some(e);
+                }
+            }
+        }
+    })
+    .map_err(|e| compile_error(format!("cannot map compiled code: {e}"), 0))?;
+    if let Some(message) = failure {
+        return Err(compile_error(message, 0));
+    }
+    let mut funcs = IndexVec::new();
+    let mut trap_sites = Vec::new();
+    let mut srclocs = Vec::new();
+    for (i, (output, &start)) in all.iter().zip(&starts).enumerate() {
+        if i < num_funcs {
+            funcs.push(FuncRange {
+                start: start as u32,
+                len: output.code.len() as u32,
+            });
+        }
+        for &(offset, code) in &output.traps {
+            trap_sites.push((start as u32 + offset, code_trap(code)));
+        }
+        srclocs.extend(
+            output
+                .srclocs
+                .iter()
+                .map(|&(offset, loc)| (start as u32 + offset, loc)),
+        );
+    }
+    let trampolines: IndexVec<TypeIndex, Trampolines> = (0..types.len())
+        .map(|t| Trampolines {
+            array_to_wasm: starts[num_funcs + 2 * t],
+            wasm_to_array: starts[num_funcs + 2 * t + 1],
+        })
+        .collect();
+    Ok(NativeCode::new(
+        memory,
+        funcs,
+        trap_sites,
+        srclocs,
+        trampolines,
+    ))
+}
+
+/// Writes relocation `kind` at `bytes[at]` (which will run at `address`) for `value`.
+fn patch(
+    bytes: &mut [u8],
+    at: usize,
+    address: usize,
+    kind: Reloc,
+    value: i64,
+) -> std::result::Result<(), String> {
+    match kind {
+        Reloc::Abs8 => bytes[at..at + 8].copy_from_slice(&(value as u64).to_le_bytes()),
+        Reloc::X86PCRel4 | Reloc::X86CallPCRel4 => {
+            let relative = i32::try_from(value - address as i64)
+                .map_err(|_| "a call target is out of reach".to_string())?;
+            bytes[at..at + 4].copy_from_slice(&relative.to_le_bytes());
+        }
+        Reloc::Arm64Call => {
+            let delta = value - address as i64;
+            if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
+                return Err("a call target is out of reach".to_string());
+            }
+            let insn = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+            let insn = (insn & 0xfc00_0000) | (((delta >> 2) as u32) & 0x03ff_ffff);
+            bytes[at..at + 4].copy_from_slice(&insn.to_le_bytes());
+        }
+        other => return Err(format!("unsupported relocation {other:?}")),
+    }
+    Ok(())
+}
+
+/// What a trap code of compiled code means.
+fn code_trap(code: TrapCode) -> CodeTrap {
+    let kind = match code {
+        TrapCode::STACK_OVERFLOW => TrapKind::StackOverflow,
+        TrapCode::INTEGER_OVERFLOW => TrapKind::IntegerOverflow,
+        TrapCode::HEAP_OUT_OF_BOUNDS => TrapKind::MemoryOutOfBounds,
+        TrapCode::INTEGER_DIVISION_BY_ZERO => TrapKind::IntegerDivisionByZero,
+        TrapCode::BAD_CONVERSION_TO_INTEGER => TrapKind::BadConversionToInteger,
+        traps::UNREACHABLE => TrapKind::Unreachable,
+        traps::TABLE_OUT_OF_BOUNDS => TrapKind::TableOutOfBounds,
+        traps::UNDEFINED_ELEMENT => TrapKind::UndefinedElement,
+        traps::UNINITIALIZED_ELEMENT => TrapKind::UninitializedElement,
+        traps::INDIRECT_CALL_TYPE_MISMATCH => TrapKind::IndirectCallTypeMismatch,
+        traps::OUT_OF_FUEL => TrapKind::OutOfFuel,
+        traps::INTERRUPTED => TrapKind::Interrupted,
+        _ => return CodeTrap::Raised,
+    };
+    CodeTrap::Wasm(kind)
+}
+
+/// The address of a runtime call Cranelift may emit where the CPU lacks an instruction
+/// (rounding without SSE4.1).
+fn libcall(call: LibCall) -> Option<usize> {
+    extern "C" fn floor_f32(x: f32) -> f32 {
+        x.floor()
+    }
+    extern "C" fn floor_f64(x: f64) -> f64 {
+        x.floor()
+    }
+    extern "C" fn ceil_f32(x: f32) -> f32 {
+        x.ceil()
+    }
+    extern "C" fn ceil_f64(x: f64) -> f64 {
+        x.ceil()
+    }
+    extern "C" fn trunc_f32(x: f32) -> f32 {
+        x.trunc()
+    }
+    extern "C" fn trunc_f64(x: f64) -> f64 {
+        x.trunc()
+    }
+    extern "C" fn nearest_f32(x: f32) -> f32 {
+        x.round_ties_even()
+    }
+    extern "C" fn nearest_f64(x: f64) -> f64 {
+        x.round_ties_even()
+    }
+    Some(match call {
+        LibCall::FloorF32 => floor_f32 as usize,
+        LibCall::FloorF64 => floor_f64 as usize,
+        LibCall::CeilF32 => ceil_f32 as usize,
+        LibCall::CeilF64 => ceil_f64 as usize,
+        LibCall::TruncF32 => trunc_f32 as usize,
+        LibCall::TruncF64 => trunc_f64 as usize,
+        LibCall::NearestF32 => nearest_f32 as usize,
+        LibCall::NearestF64 => nearest_f64 as usize,
+        _ => return None,
+    })
+}

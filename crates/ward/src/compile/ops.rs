@@ -1,0 +1,713 @@
+//! The translation of each wasm operator, by family.
+
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    immediates::{Ieee32, Ieee64},
+    types, Endianness, InstBuilder, MemFlagsData, Type, Value,
+};
+use wasmparser::{MemArg, Operator};
+
+use super::clif_type;
+use super::compile_error;
+use super::func::{readonly, traps, trusted, BuiltinField, FuncState};
+use crate::error::Result;
+use crate::index::{GlobalIndex, TableIndex, TypeIndex};
+use crate::types::ValType;
+use crate::vm::MemoryStyle;
+use crate::vm::VMFuncRef;
+
+impl FuncState<'_, '_> {
+    /// Translates one (reachable) operator.
+    pub(super) fn translate_op(&mut self, op: &Operator<'_>, offset: usize) -> Result<()> {
+        if self.translate_control(op)?
+            || self.translate_value(op)
+            || self.translate_numeric(op)
+            || self.translate_conversion(op)
+            || self.translate_memory(op)
+            || self.translate_call(op)
+            || self.translate_table(op)
+        {
+            return Ok(());
+        }
+        Err(unsupported(op, offset))
+    }
+
+    fn translate_control(&mut self, op: &Operator<'_>) -> Result<bool> {
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => self.unreachable(),
+            Operator::Block { blockty } => self.block(blockty),
+            Operator::Loop { blockty } => self.loop_(blockty),
+            Operator::If { blockty } => self.if_(blockty),
+            Operator::Else => self.else_(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => self.br(relative_depth),
+            Operator::BrIf { relative_depth } => self.br_if(relative_depth),
+            Operator::BrTable { ref targets } => self.br_table(targets)?,
+            Operator::Return => self.return_(),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Locals, globals, constants, `select`, `drop` and references.
+    fn translate_value(&mut self, op: &Operator<'_>) -> bool {
+        match *op {
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let (a, b, cond) = self.pop3();
+                let value = self.b.ins().select(cond, a, b);
+                self.push(value);
+            }
+            Operator::LocalGet { local_index } => {
+                let value = self.b.use_var(self.locals[local_index as usize]);
+                self.push(value);
+            }
+            Operator::LocalSet { local_index } => {
+                let value = self.pop();
+                self.b.def_var(self.locals[local_index as usize], value);
+            }
+            Operator::LocalTee { local_index } => {
+                let value = *self.peek(1).first().expect("validated: a value to tee");
+                self.b.def_var(self.locals[local_index as usize], value);
+            }
+            Operator::GlobalGet { global_index } => {
+                self.global_get(GlobalIndex::from_u32(global_index))
+            }
+            Operator::GlobalSet { global_index } => {
+                self.global_set(GlobalIndex::from_u32(global_index))
+            }
+            Operator::I32Const { value } => {
+                let value = self.b.ins().iconst(types::I32, i64::from(value as u32));
+                self.push(value);
+            }
+            Operator::I64Const { value } => {
+                let value = self.b.ins().iconst(types::I64, value);
+                self.push(value);
+            }
+            Operator::F32Const { value } => {
+                let value = self.b.ins().f32const(Ieee32::with_bits(value.bits()));
+                self.push(value);
+            }
+            Operator::F64Const { value } => {
+                let value = self.b.ins().f64const(Ieee64::with_bits(value.bits()));
+                self.push(value);
+            }
+            Operator::RefNull { .. } => {
+                let null = self.b.ins().iconst(types::I64, 0);
+                self.push(null);
+            }
+            Operator::RefIsNull => {
+                let value = self.pop();
+                let is_null = self.b.ins().icmp_imm_u(IntCC::Equal, value, 0);
+                let is_null = self.b.ins().uextend(types::I32, is_null);
+                self.push(is_null);
+            }
+            Operator::RefFunc { function_index } => {
+                let funcref = self.func_ref(crate::index::FuncIndex::from_u32(function_index));
+                self.push(funcref);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn global_get(&mut self, index: GlobalIndex) {
+        let info = self.env.info;
+        let ty = info.globals()[index].content();
+        if let Some(bits) = info.constant_global(index) {
+            let value = match ty {
+                ValType::F32 => self.b.ins().f32const(Ieee32::with_bits(bits as u32)),
+                ValType::F64 => self.b.ins().f64const(Ieee64::with_bits(bits)),
+                ValType::I32 => self.b.ins().iconst(types::I32, bits as u32 as i64),
+                _ => self.b.ins().iconst(types::I64, bits as i64),
+            };
+            self.push(value);
+            return;
+        }
+        let ptr = self.vmctx_pointer(self.env.offsets.global(index));
+        let value = self.b.ins().load(clif_type(ty), trusted(), ptr, 0);
+        self.push(value);
+    }
+
+    fn global_set(&mut self, index: GlobalIndex) {
+        let ty = self.env.info.globals()[index].content();
+        let value = self.pop();
+        // A global's cell holds a 32-bit value zero-extended, as the interpreter keeps it.
+        let value = match ty {
+            ValType::I32 => self.b.ins().uextend(types::I64, value),
+            ValType::F32 => {
+                let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), value);
+                self.b.ins().uextend(types::I64, bits)
+            }
+            _ => value,
+        };
+        let ptr = self.vmctx_pointer(self.env.offsets.global(index));
+        self.b.ins().store(trusted(), value, ptr, 0);
+    }
+
+    /// The address of function `index`'s reference: in the vmctx for a defined
+    /// function, the exporter's for an import.
+    fn func_ref(&mut self, index: crate::index::FuncIndex) -> Value {
+        let offsets = self.env.offsets;
+        match self.env.info.defined_func(index) {
+            Some(defined) => self
+                .b
+                .ins()
+                .iadd_imm_u(self.vmctx, offsets.defined_func(defined) as i64),
+            None => self.vmctx_pointer(offsets.imported_func(index)),
+        }
+    }
+
+    /// Integer and float arithmetic and comparisons.
+    fn translate_numeric(&mut self, op: &Operator<'_>) -> bool {
+        use Operator::*;
+        let int_cmp = |op: &Operator<'_>| {
+            Some(match op {
+                I32Eq | I64Eq => IntCC::Equal,
+                I32Ne | I64Ne => IntCC::NotEqual,
+                I32LtS | I64LtS => IntCC::SignedLessThan,
+                I32LtU | I64LtU => IntCC::UnsignedLessThan,
+                I32GtS | I64GtS => IntCC::SignedGreaterThan,
+                I32GtU | I64GtU => IntCC::UnsignedGreaterThan,
+                I32LeS | I64LeS => IntCC::SignedLessThanOrEqual,
+                I32LeU | I64LeU => IntCC::UnsignedLessThanOrEqual,
+                I32GeS | I64GeS => IntCC::SignedGreaterThanOrEqual,
+                I32GeU | I64GeU => IntCC::UnsignedGreaterThanOrEqual,
+                _ => return None,
+            })
+        };
+        let float_cmp = |op: &Operator<'_>| {
+            Some(match op {
+                F32Eq | F64Eq => FloatCC::Equal,
+                F32Ne | F64Ne => FloatCC::NotEqual,
+                F32Lt | F64Lt => FloatCC::LessThan,
+                F32Gt | F64Gt => FloatCC::GreaterThan,
+                F32Le | F64Le => FloatCC::LessThanOrEqual,
+                F32Ge | F64Ge => FloatCC::GreaterThanOrEqual,
+                _ => return None,
+            })
+        };
+        if let Some(cc) = int_cmp(op) {
+            let (a, b) = self.pop2();
+            let flag = self.b.ins().icmp(cc, a, b);
+            let flag = self.b.ins().uextend(types::I32, flag);
+            self.push(flag);
+            return true;
+        }
+        if let Some(cc) = float_cmp(op) {
+            let (a, b) = self.pop2();
+            let flag = self.b.ins().fcmp(cc, a, b);
+            let flag = self.b.ins().uextend(types::I32, flag);
+            self.push(flag);
+            return true;
+        }
+        if self.translate_binary(op) {
+            return true;
+        }
+        match op {
+            I32Eqz | I64Eqz => {
+                let value = self.pop();
+                let flag = self.b.ins().icmp_imm_u(IntCC::Equal, value, 0);
+                let flag = self.b.ins().uextend(types::I32, flag);
+                self.push(flag);
+            }
+            I32Clz | I64Clz => self.unary(|b, x| b.ins().clz(x)),
+            I32Ctz | I64Ctz => self.unary(|b, x| b.ins().ctz(x)),
+            I32Popcnt | I64Popcnt => self.unary(|b, x| b.ins().popcnt(x)),
+            F32Abs | F64Abs => self.unary(|b, x| b.ins().fabs(x)),
+            F32Neg | F64Neg => self.unary(|b, x| b.ins().fneg(x)),
+            F32Ceil | F64Ceil => self.unary(|b, x| b.ins().ceil(x)),
+            F32Floor | F64Floor => self.unary(|b, x| b.ins().floor(x)),
+            F32Trunc | F64Trunc => self.unary(|b, x| b.ins().trunc(x)),
+            F32Nearest | F64Nearest => self.unary(|b, x| b.ins().nearest(x)),
+            F32Sqrt | F64Sqrt => self.unary(|b, x| b.ins().sqrt(x)),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Binary arithmetic: both operands and the result of the same type.
+    fn translate_binary(&mut self, op: &Operator<'_>) -> bool {
+        use Operator::*;
+        type Bin = fn(
+            cranelift_codegen::ir::InsertBuilder<'_, &mut cranelift_codegen::ir::Function>,
+            Value,
+            Value,
+        ) -> Value;
+        let _: Option<Bin> = None;
+        let (a, b) = match op {
+            I32Add | I32Sub | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I32And | I32Or
+            | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr | I64Add | I64Sub
+            | I64Mul | I64DivS | I64DivU | I64RemS | I64RemU | I64And | I64Or | I64Xor | I64Shl
+            | I64ShrS | I64ShrU | I64Rotl | I64Rotr | F32Add | F32Sub | F32Mul | F32Div
+            | F32Min | F32Max | F32Copysign | F64Add | F64Sub | F64Mul | F64Div | F64Min
+            | F64Max | F64Copysign => self.pop2(),
+            _ => return false,
+        };
+        let ins = self.b.ins();
+        let value = match op {
+            I32Add | I64Add => ins.iadd(a, b),
+            I32Sub | I64Sub => ins.isub(a, b),
+            I32Mul | I64Mul => ins.imul(a, b),
+            // Cranelift's divisions trap exactly as wasm's do: by zero, and on overflow.
+            I32DivS | I64DivS => ins.sdiv(a, b),
+            I32DivU | I64DivU => ins.udiv(a, b),
+            I32RemS | I64RemS => ins.srem(a, b),
+            I32RemU | I64RemU => ins.urem(a, b),
+            I32And | I64And => ins.band(a, b),
+            I32Or | I64Or => ins.bor(a, b),
+            I32Xor | I64Xor => ins.bxor(a, b),
+            // Shift amounts are taken modulo the width, as in wasm.
+            I32Shl | I64Shl => ins.ishl(a, b),
+            I32ShrS | I64ShrS => ins.sshr(a, b),
+            I32ShrU | I64ShrU => ins.ushr(a, b),
+            I32Rotl | I64Rotl => ins.rotl(a, b),
+            I32Rotr | I64Rotr => ins.rotr(a, b),
+            F32Add | F64Add => ins.fadd(a, b),
+            F32Sub | F64Sub => ins.fsub(a, b),
+            F32Mul | F64Mul => ins.fmul(a, b),
+            F32Div | F64Div => ins.fdiv(a, b),
+            // Cranelift's `fmin`/`fmax` have wasm's semantics: NaN in, NaN out; -0 < +0.
+            F32Min | F64Min => ins.fmin(a, b),
+            F32Max | F64Max => ins.fmax(a, b),
+            _ => ins.fcopysign(a, b),
+        };
+        self.push(value);
+        true
+    }
+
+    fn unary(
+        &mut self,
+        f: impl FnOnce(&mut cranelift_frontend::FunctionBuilder<'_>, Value) -> Value,
+    ) {
+        let x = self.pop();
+        let value = f(&mut self.b, x);
+        self.push(value);
+    }
+
+    /// Conversions, extensions and reinterpretations.
+    fn translate_conversion(&mut self, op: &Operator<'_>) -> bool {
+        use Operator::*;
+        let (i32_, i64_, f32_, f64_) = (types::I32, types::I64, types::F32, types::F64);
+        let bits = MemFlagsData::new();
+        match op {
+            I32WrapI64 => self.unary(|b, x| b.ins().ireduce(i32_, x)),
+            I64ExtendI32S => self.unary(|b, x| b.ins().sextend(i64_, x)),
+            I64ExtendI32U => self.unary(|b, x| b.ins().uextend(i64_, x)),
+            // The trapping conversions trap as wasm's: NaN is a bad conversion, a value
+            // out of range an integer overflow.
+            I32TruncF32S | I32TruncF64S => self.unary(|b, x| b.ins().fcvt_to_sint(i32_, x)),
+            I32TruncF32U | I32TruncF64U => self.unary(|b, x| b.ins().fcvt_to_uint(i32_, x)),
+            I64TruncF32S | I64TruncF64S => self.unary(|b, x| b.ins().fcvt_to_sint(i64_, x)),
+            I64TruncF32U | I64TruncF64U => self.unary(|b, x| b.ins().fcvt_to_uint(i64_, x)),
+            I32TruncSatF32S | I32TruncSatF64S => {
+                self.unary(|b, x| b.ins().fcvt_to_sint_sat(i32_, x))
+            }
+            I32TruncSatF32U | I32TruncSatF64U => {
+                self.unary(|b, x| b.ins().fcvt_to_uint_sat(i32_, x))
+            }
+            I64TruncSatF32S | I64TruncSatF64S => {
+                self.unary(|b, x| b.ins().fcvt_to_sint_sat(i64_, x))
+            }
+            I64TruncSatF32U | I64TruncSatF64U => {
+                self.unary(|b, x| b.ins().fcvt_to_uint_sat(i64_, x))
+            }
+            F32ConvertI32S | F32ConvertI64S => self.unary(|b, x| b.ins().fcvt_from_sint(f32_, x)),
+            F32ConvertI32U | F32ConvertI64U => self.unary(|b, x| b.ins().fcvt_from_uint(f32_, x)),
+            F64ConvertI32S | F64ConvertI64S => self.unary(|b, x| b.ins().fcvt_from_sint(f64_, x)),
+            F64ConvertI32U | F64ConvertI64U => self.unary(|b, x| b.ins().fcvt_from_uint(f64_, x)),
+            F32DemoteF64 => self.unary(|b, x| b.ins().fdemote(f32_, x)),
+            F64PromoteF32 => self.unary(|b, x| b.ins().fpromote(f64_, x)),
+            I32ReinterpretF32 => self.unary(|b, x| b.ins().bitcast(i32_, bits, x)),
+            I64ReinterpretF64 => self.unary(|b, x| b.ins().bitcast(i64_, bits, x)),
+            F32ReinterpretI32 => self.unary(|b, x| b.ins().bitcast(f32_, bits, x)),
+            F64ReinterpretI64 => self.unary(|b, x| b.ins().bitcast(f64_, bits, x)),
+            I32Extend8S => self.sign_extend(types::I8, i32_),
+            I32Extend16S => self.sign_extend(types::I16, i32_),
+            I64Extend8S => self.sign_extend(types::I8, i64_),
+            I64Extend16S => self.sign_extend(types::I16, i64_),
+            I64Extend32S => self.sign_extend(types::I32, i64_),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Sign-extends the low `from` bits of the top value to `to`.
+    fn sign_extend(&mut self, from: Type, to: Type) {
+        self.unary(|b, x| {
+            let low = b.ins().ireduce(from, x);
+            b.ins().sextend(to, low)
+        });
+    }
+
+    /// Loads, stores, and the memory-wide ops.
+    fn translate_memory(&mut self, op: &Operator<'_>) -> bool {
+        use Operator::*;
+        let (i32_, i64_) = (types::I32, types::I64);
+        match *op {
+            I32Load { memarg } => self.load(memarg, 4, |b, f, a, o| b.ins().load(i32_, f, a, o)),
+            I64Load { memarg } => self.load(memarg, 8, |b, f, a, o| b.ins().load(i64_, f, a, o)),
+            F32Load { memarg } => {
+                self.load(memarg, 4, |b, f, a, o| b.ins().load(types::F32, f, a, o))
+            }
+            F64Load { memarg } => {
+                self.load(memarg, 8, |b, f, a, o| b.ins().load(types::F64, f, a, o))
+            }
+            I32Load8S { memarg } => {
+                self.load(memarg, 1, |b, f, a, o| b.ins().sload8(i32_, f, a, o))
+            }
+            I32Load8U { memarg } => {
+                self.load(memarg, 1, |b, f, a, o| b.ins().uload8(i32_, f, a, o))
+            }
+            I32Load16S { memarg } => {
+                self.load(memarg, 2, |b, f, a, o| b.ins().sload16(i32_, f, a, o))
+            }
+            I32Load16U { memarg } => {
+                self.load(memarg, 2, |b, f, a, o| b.ins().uload16(i32_, f, a, o))
+            }
+            I64Load8S { memarg } => {
+                self.load(memarg, 1, |b, f, a, o| b.ins().sload8(i64_, f, a, o))
+            }
+            I64Load8U { memarg } => {
+                self.load(memarg, 1, |b, f, a, o| b.ins().uload8(i64_, f, a, o))
+            }
+            I64Load16S { memarg } => {
+                self.load(memarg, 2, |b, f, a, o| b.ins().sload16(i64_, f, a, o))
+            }
+            I64Load16U { memarg } => {
+                self.load(memarg, 2, |b, f, a, o| b.ins().uload16(i64_, f, a, o))
+            }
+            I64Load32S { memarg } => self.load(memarg, 4, |b, f, a, o| b.ins().sload32(f, a, o)),
+            I64Load32U { memarg } => self.load(memarg, 4, |b, f, a, o| b.ins().uload32(f, a, o)),
+            I32Store { memarg }
+            | I64Store { memarg }
+            | F32Store { memarg }
+            | F64Store { memarg } => {
+                let size = match op {
+                    I32Store { .. } | F32Store { .. } => 4,
+                    _ => 8,
+                };
+                self.store(memarg, size, |b, f, v, a, o| {
+                    b.ins().store(f, v, a, o);
+                });
+            }
+            I32Store8 { memarg } | I64Store8 { memarg } => {
+                self.store(memarg, 1, |b, f, v, a, o| {
+                    b.ins().istore8(f, v, a, o);
+                })
+            }
+            I32Store16 { memarg } | I64Store16 { memarg } => {
+                self.store(memarg, 2, |b, f, v, a, o| {
+                    b.ins().istore16(f, v, a, o);
+                })
+            }
+            I64Store32 { memarg } => self.store(memarg, 4, |b, f, v, a, o| {
+                b.ins().istore32(f, v, a, o);
+            }),
+            MemorySize { .. } => {
+                let def = self.memory_definition();
+                let ptr = self.env.isa.pointer_type();
+                let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
+                let pages = self.b.ins().ushr_imm_u(len, 16);
+                let pages = self.b.ins().ireduce(i32_, pages);
+                self.push(pages);
+            }
+            MemoryGrow { mem } => {
+                let delta = self.pop();
+                let memory = self.b.ins().iconst(i32_, i64::from(mem));
+                let field = FuncState::builtin_field(BuiltinField::MemoryGrow);
+                let old = self.builtin(field, &[i32_, i32_], &[memory, delta]);
+                self.push(old);
+            }
+            MemoryFill { mem } => {
+                let (dst, value, len) = self.pop3();
+                let memory = self.b.ins().iconst(i32_, i64::from(mem));
+                let field = FuncState::builtin_field(BuiltinField::MemoryFill);
+                self.fallible_builtin(field, &[i32_; 4], &[memory, dst, value, len]);
+            }
+            MemoryCopy { dst_mem, src_mem } => {
+                let (dst, src, len) = self.pop3();
+                let d = self.b.ins().iconst(i32_, i64::from(dst_mem));
+                let s = self.b.ins().iconst(i32_, i64::from(src_mem));
+                let field = FuncState::builtin_field(BuiltinField::MemoryCopy);
+                self.fallible_builtin(field, &[i32_; 5], &[d, s, dst, src, len]);
+            }
+            MemoryInit { data_index, mem } => {
+                let (dst, src, len) = self.pop3();
+                let memory = self.b.ins().iconst(i32_, i64::from(mem));
+                let segment = self.b.ins().iconst(i32_, i64::from(data_index));
+                let field = FuncState::builtin_field(BuiltinField::MemoryInit);
+                self.fallible_builtin(field, &[i32_; 5], &[memory, segment, dst, src, len]);
+            }
+            DataDrop { data_index } => {
+                let segment = self.b.ins().iconst(i32_, i64::from(data_index));
+                let field = FuncState::builtin_field(BuiltinField::DataDrop);
+                self.builtin(field, &[i32_], &[segment]);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The native address of an access of `size` bytes at the wasm address `index` plus
+    /// `memarg`'s offset, and the offset still to add in the access itself; checks the
+    /// bounds where the memory's guard does not.
+    fn heap_address(&mut self, memarg: MemArg, index: Value, size: u32) -> (Value, i32) {
+        let ptr = self.env.isa.pointer_type();
+        let index = self.b.ins().uextend(ptr, index);
+        let end = memarg.offset + u64::from(size);
+        if let (MemoryStyle::Static { guard }, Some(base)) = (self.env.memory, self.memory_base) {
+            if end <= guard && memarg.offset <= i32::MAX as u64 {
+                let address = self.b.ins().iadd(base, index);
+                return (address, memarg.offset as i32);
+            }
+        }
+        let def = self.memory_definition();
+        let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
+        let last = self.b.ins().iadd_imm_u(index, end as i64);
+        let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
+        self.b
+            .ins()
+            .trapnz(out, cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        let base = self.b.ins().load(ptr, trusted(), def, 0);
+        let address = self.b.ins().iadd(base, index);
+        if memarg.offset == 0 {
+            return (address, 0);
+        }
+        let address = self.b.ins().iadd_imm_u(address, memarg.offset as i64);
+        (address, 0)
+    }
+
+    /// The flags of a wasm memory access: it may trap (a guard page), little-endian.
+    fn heap_flags() -> MemFlagsData {
+        MemFlagsData::new().with_endianness(Endianness::Little)
+    }
+
+    fn load(
+        &mut self,
+        memarg: MemArg,
+        size: u32,
+        access: impl FnOnce(
+            &mut cranelift_frontend::FunctionBuilder<'_>,
+            MemFlagsData,
+            Value,
+            i32,
+        ) -> Value,
+    ) {
+        let index = self.pop();
+        let (address, offset) = self.heap_address(memarg, index, size);
+        let value = access(&mut self.b, Self::heap_flags(), address, offset);
+        self.push(value);
+    }
+
+    fn store(
+        &mut self,
+        memarg: MemArg,
+        size: u32,
+        access: impl FnOnce(
+            &mut cranelift_frontend::FunctionBuilder<'_>,
+            MemFlagsData,
+            Value,
+            Value,
+            i32,
+        ),
+    ) {
+        let (index, value) = self.pop2();
+        let (address, offset) = self.heap_address(memarg, index, size);
+        access(&mut self.b, Self::heap_flags(), value, address, offset);
+    }
+
+    /// Direct and indirect calls.
+    fn translate_call(&mut self, op: &Operator<'_>) -> bool {
+        match *op {
+            Operator::Call { function_index } => {
+                let index = self.func_index(function_index);
+                let info = self.env.info;
+                let ty = info.func_type(index);
+                let n = ty.params().len();
+                let args: Vec<Value> = self.peek(n).to_vec();
+                self.stack.truncate(self.stack.len() - n);
+                let call = match info.defined_func(index) {
+                    Some(defined) => {
+                        let callee = self.defined_func(defined);
+                        let mut all = vec![self.vmctx, self.vmctx];
+                        all.extend(args);
+                        self.b.ins().call(callee, &all)
+                    }
+                    None => {
+                        let funcref = self.vmctx_pointer(self.env.offsets.imported_func(index));
+                        let sig = self.signature(info.func_type_index(index));
+                        self.call_funcref(sig, funcref, args)
+                    }
+                };
+                let results = self.b.inst_results(call).to_vec();
+                self.stack.extend(results);
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let type_index = TypeIndex::from_u32(type_index);
+                let index = self.pop();
+                let funcref =
+                    self.table_funcref(TableIndex::from_u32(table_index), index, type_index);
+                let n = self.env.info.types()[type_index].params().len();
+                let args: Vec<Value> = self.peek(n).to_vec();
+                self.stack.truncate(self.stack.len() - n);
+                let sig = self.signature(type_index);
+                let call = self.call_funcref(sig, funcref, args);
+                let results = self.b.inst_results(call).to_vec();
+                self.stack.extend(results);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Calls the function whose reference is at `funcref`: its `wasm_call` with its
+    /// `call_ctx` and this instance as the caller.
+    fn call_funcref(
+        &mut self,
+        sig: cranelift_codegen::ir::SigRef,
+        funcref: Value,
+        args: Vec<Value>,
+    ) -> cranelift_codegen::ir::Inst {
+        let ptr = self.env.isa.pointer_type();
+        let code = self
+            .b
+            .ins()
+            .load(ptr, readonly(), funcref, VMFuncRef::WASM_CALL as i32);
+        let ctx = self
+            .b
+            .ins()
+            .load(ptr, readonly(), funcref, VMFuncRef::CALL_CTX as i32);
+        let mut all = vec![ctx, self.vmctx];
+        all.extend(args);
+        self.b.ins().call_indirect(sig, code, &all)
+    }
+
+    /// The function reference at `index` of `table` for a `call_indirect` of type
+    /// `type_index`: a bounds check, a load, a null check and a type-id compare.
+    fn table_funcref(&mut self, table: TableIndex, index: Value, type_index: TypeIndex) -> Value {
+        let ptr = self.env.isa.pointer_type();
+        let (base, len) = self.table_base_len(table);
+        let index = self.b.ins().uextend(ptr, index);
+        let out = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.trap_if(out, traps::UNDEFINED_ELEMENT);
+        let at = self.b.ins().ishl_imm_u(index, 3);
+        let at = self.b.ins().iadd(base, at);
+        let funcref = self.b.ins().load(ptr, trusted(), at, 0);
+        self.b.ins().trapz(funcref, traps::UNINITIALIZED_ELEMENT);
+        let id = self
+            .b
+            .ins()
+            .load(types::I32, readonly(), funcref, VMFuncRef::TYPE_ID as i32);
+        let expected = self.b.ins().load(
+            types::I32,
+            readonly(),
+            self.vmctx,
+            self.env.offsets.type_id(type_index) as i32,
+        );
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, id, expected);
+        self.trap_if(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+        funcref
+    }
+
+    /// A table's current elements and their number.
+    fn table_base_len(&mut self, table: TableIndex) -> (Value, Value) {
+        let ptr = self.env.isa.pointer_type();
+        let def = self.vmctx_pointer(self.env.offsets.table(table));
+        let base = self.b.ins().load(ptr, trusted(), def, 0);
+        let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
+        (base, len)
+    }
+
+    /// The address of element `index` of `table`, after its bounds check.
+    fn table_element(&mut self, table: TableIndex, index: Value) -> Value {
+        let ptr = self.env.isa.pointer_type();
+        let (base, len) = self.table_base_len(table);
+        let index = self.b.ins().uextend(ptr, index);
+        let out = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.trap_if(out, traps::TABLE_OUT_OF_BOUNDS);
+        let at = self.b.ins().ishl_imm_u(index, 3);
+        self.b.ins().iadd(base, at)
+    }
+
+    /// Table ops.
+    fn translate_table(&mut self, op: &Operator<'_>) -> bool {
+        let i32_ = types::I32;
+        let constant = |s: &mut Self, value: u32| s.b.ins().iconst(i32_, i64::from(value));
+        match *op {
+            Operator::TableGet { table } => {
+                let index = self.pop();
+                let at = self.table_element(TableIndex::from_u32(table), index);
+                let value = self.b.ins().load(types::I64, trusted(), at, 0);
+                self.push(value);
+            }
+            Operator::TableSet { table } => {
+                let (index, value) = self.pop2();
+                let at = self.table_element(TableIndex::from_u32(table), index);
+                self.b.ins().store(trusted(), value, at, 0);
+            }
+            Operator::TableSize { table } => {
+                let (_, len) = self.table_base_len(TableIndex::from_u32(table));
+                let len = self.b.ins().ireduce(i32_, len);
+                self.push(len);
+            }
+            Operator::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let table = constant(self, table);
+                let field = FuncState::builtin_field(BuiltinField::TableGrow);
+                let old = self.builtin(field, &[i32_, types::I64, i32_], &[table, init, delta]);
+                self.push(old);
+            }
+            Operator::TableFill { table } => {
+                let (dst, value, len) = self.pop3();
+                let table = constant(self, table);
+                let field = FuncState::builtin_field(BuiltinField::TableFill);
+                let params = [i32_, i32_, types::I64, i32_];
+                self.fallible_builtin(field, &params, &[table, dst, value, len]);
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let (d, s) = (constant(self, dst_table), constant(self, src_table));
+                let field = FuncState::builtin_field(BuiltinField::TableCopy);
+                self.fallible_builtin(field, &[i32_; 5], &[d, s, dst, src, len]);
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                let (t, e) = (constant(self, table), constant(self, elem_index));
+                let field = FuncState::builtin_field(BuiltinField::TableInit);
+                self.fallible_builtin(field, &[i32_; 5], &[t, e, dst, src, len]);
+            }
+            Operator::ElemDrop { elem_index } => {
+                let segment = constant(self, elem_index);
+                let field = FuncState::builtin_field(BuiltinField::ElemDrop);
+                self.builtin(field, &[i32_], &[segment]);
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// The error for an operator the compiled tier does not translate (yet).
+#[cold]
+fn unsupported(op: &Operator<'_>, offset: usize) -> crate::Error {
+    compile_error(
+        format!("the compiled tier does not support this operator yet: {op:?}"),
+        offset,
+    )
+}

@@ -1,0 +1,478 @@
+//! Running compiled code: entering it, turning its traps back into errors, and the
+//! runtime functions it calls.
+//!
+//! This is subtle: two reviews. Each entry into compiled code pushes an [`Entry`] on a
+//! thread-local chain. A trap (a fault in compiled code, see `sys::entry`) is recorded
+//! in the innermost entry by the signal handler, which then resumes the thread at the
+//! entry's landing. A runtime function that fails (a host trap, a bulk op out of bounds)
+//! leaves its error in the innermost entry and returns a non-zero status, and the
+//! compiled code raises a trap in turn. A panic in a host function called from compiled
+//! code is caught before it crosses compiled frames and resumed after the entry returns.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::ptr;
+
+use super::{Executor, Host};
+use crate::error::{Error, FrameInfo, Trap, BACKTRACE_INNER};
+use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
+use crate::sys::entry::Fault;
+use crate::vm::{native, CodeTrap, FuncKind, VMBuiltins, VMContext, VMFuncRef};
+
+/// The most compiled frames a trap's backtrace records (the innermost ones).
+const MAX_TRAP_FRAMES: usize = BACKTRACE_INNER;
+
+/// One entry into compiled code, on the thread-local chain.
+struct Entry {
+    /// The stack pointer the landing resumes with (written by `sys::entry::enter`).
+    sp: usize,
+    prev: *mut Entry,
+    /// The store the entry runs on.
+    host: *mut dyn Host,
+    /// What the signal handler saw of a trap: its meaning, then the return addresses of
+    /// the compiled frames it unwinds, innermost first (the first is the fault itself).
+    trap: Option<CodeTrap>,
+    pcs: [usize; MAX_TRAP_FRAMES],
+    num_pcs: usize,
+    /// The error a runtime function raised.
+    pending: Option<Error>,
+    /// A panic of a host function, to resume once the entry returns.
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+thread_local! {
+    static CURRENT: Cell<*mut Entry> = const { Cell::new(ptr::null_mut()) };
+}
+
+/// Installs the trap hook (once per process).
+pub(crate) fn install_trap_hook() {
+    crate::sys::install_trap_hook(trap_hook);
+}
+
+/// The signal handler's question: is this fault a trap of the compiled code this thread
+/// runs? If so, records it in the innermost entry and returns the stack pointer to
+/// resume at the landing with. Async-signal-safe: it reads a thread-local, the code
+/// registry and the faulting thread's own stack, and writes only into the entry.
+fn trap_hook(fault: Fault) -> Option<usize> {
+    let entry = CURRENT.try_with(Cell::get).ok()?;
+    if entry.is_null() {
+        return None;
+    }
+    let code = native::lookup(fault.pc)?;
+    let trap = code.trap_at(fault.pc)?;
+    // SAFETY: the innermost entry lives in the frame of `call_compiled` below the code
+    // that faulted, on this thread.
+    let entry = unsafe { &mut *entry };
+    entry.trap = Some(trap);
+    entry.pcs[0] = fault.pc;
+    entry.num_pcs = 1;
+    // Walk the compiled frames by their frame pointers: each holds the caller's frame
+    // pointer and the return address. Stop at the first return address outside compiled
+    // code (the trampoline that entered it returns into `sys::entry`).
+    let mut fp = fault.fp;
+    while entry.num_pcs < MAX_TRAP_FRAMES && fp != 0 && fp % 8 == 0 && fp < entry.sp {
+        // SAFETY: `fp` is a frame pointer of a compiled frame on this thread's stack,
+        // between the fault and the entry (checked against the entry's stack pointer).
+        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if native::lookup(ret).is_none() {
+            break;
+        }
+        entry.pcs[entry.num_pcs] = ret;
+        entry.num_pcs += 1;
+        if next <= fp {
+            break;
+        }
+        fp = next;
+    }
+    Some(entry.sp)
+}
+
+/// Calls compiled function `func` through its type's `array_to_wasm` trampoline, with
+/// its params in `cells`, where its results go. `caller` is the calling instance's
+/// vmctx, or null from the host.
+pub(crate) fn call_compiled(
+    host: &mut dyn Host,
+    func: &VMFuncRef,
+    caller: *mut VMContext,
+    cells: *mut u64,
+) -> Result<(), Error> {
+    debug_assert_eq!(func.kind, FuncKind::Compiled);
+    // SAFETY: a compiled function's vmctx is live while its store is, and its module.
+    let module = unsafe { VMContext::module(func.vmctx) };
+    let info = module.info();
+    let ty = info.func_type_index(info.func_index(func.defined_index()));
+    let trampoline = module
+        .trampolines(ty)
+        .expect("a compiled module has trampolines")
+        .array_to_wasm;
+    let host: *mut (dyn Host + '_) = host;
+    // SAFETY: only the trait object's lifetime is erased: the entry, which holds the
+    // pointer, lives inside this call, within the borrow of `host`.
+    let host: *mut (dyn Host + 'static) = unsafe { std::mem::transmute(host) };
+    let mut entry = Entry {
+        sp: 0,
+        prev: CURRENT.get(),
+        host,
+        trap: None,
+        pcs: [0; MAX_TRAP_FRAMES],
+        num_pcs: 0,
+        pending: None,
+        panic: None,
+    };
+    CURRENT.set(&mut entry);
+    // SAFETY: the trampoline is compiled code of that signature; the entry outlives the
+    // call and is the innermost on this thread's chain, so a trap lands here.
+    let trapped = unsafe {
+        crate::sys::entry::enter(
+            &mut entry.sp,
+            trampoline,
+            func as *const VMFuncRef as usize,
+            caller as usize,
+            cells as usize,
+        )
+    };
+    CURRENT.set(entry.prev);
+    if let Some(panic) = entry.panic.take() {
+        std::panic::resume_unwind(panic);
+    }
+    if !trapped {
+        return Ok(());
+    }
+    match entry.trap {
+        Some(CodeTrap::Raised) | None => Err(entry
+            .pending
+            .take()
+            .unwrap_or_else(|| Trap::new("compiled code trapped without a cause").into())),
+        Some(CodeTrap::Wasm(kind)) => {
+            let mut trap = Trap::from_kind(kind);
+            trap.set_backtrace_if_empty(backtrace(&entry.pcs[..entry.num_pcs]), 0);
+            Err(trap.into())
+        }
+    }
+}
+
+/// The wasm frames of compiled code at `pcs` (a fault, then return addresses).
+fn backtrace(pcs: &[usize]) -> Vec<FrameInfo> {
+    pcs.iter()
+        .enumerate()
+        .filter_map(|(i, &pc)| {
+            // A return address belongs to the call before it.
+            let pc = if i == 0 { pc } else { pc - 1 };
+            let code = native::lookup(pc)?;
+            let (func, offset) = code.location(pc)?;
+            // SAFETY: the module that owns code which ran in this activation is alive.
+            let module = unsafe { code.module()? };
+            let index = module.info().func_index(func);
+            Some(FrameInfo {
+                func_index: index.as_u32(),
+                func_name: module.func_name(index).map(str::to_string),
+                module_offset: offset as usize,
+            })
+        })
+        .collect()
+}
+
+/// The innermost entry into compiled code on this thread, for the runtime functions.
+fn current() -> &'static mut Entry {
+    let entry = CURRENT.get();
+    assert!(
+        !entry.is_null(),
+        "a runtime function called outside compiled code"
+    );
+    // SAFETY: the entry lives in the frame of `call_compiled` below the compiled code
+    // that called the runtime function, on this thread.
+    unsafe { &mut *entry }
+}
+
+/// Runs a runtime function's body with the store behind the innermost entry: its
+/// result, or on an error the error kept for the trap landing and status 1. A panic is
+/// kept for the entry to resume, never unwound through compiled frames.
+fn with_store(body: impl FnOnce(&mut dyn Host) -> Result<u32, Error>) -> u32 {
+    let entry = current();
+    // SAFETY: the entry's store is the one running the compiled code, held mutably by
+    // `call_compiled`'s caller, which uses no reference into it meanwhile.
+    let host = unsafe { &mut *entry.host };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(host))) {
+        Ok(Ok(status)) => status,
+        Ok(Err(error)) => {
+            entry.pending = Some(error);
+            1
+        }
+        Err(panic) => {
+            entry.panic = Some(panic);
+            1
+        }
+    }
+}
+
+/// The id of the instance whose vmctx is `vmctx`.
+fn instance_of(vmctx: *mut VMContext) -> InstanceId {
+    // SAFETY: compiled code passes its own live vmctx.
+    unsafe { VMContext::header(vmctx).instance }
+}
+
+/// A trap of `kind` as a runtime function's error.
+fn fail(kind: crate::TrapKind) -> Error {
+    Trap::from_kind(kind).into()
+}
+
+extern "C" fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u32) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let id = store
+            .instance(instance_of(vmctx))
+            .memory_id(MemoryIndex::from_u32(memory));
+        let limit = store.limits().memory_size;
+        Ok(store.memory_mut(id).grow(delta, limit).unwrap_or(u32::MAX))
+    })
+}
+
+extern "C" fn memory_fill(
+    vmctx: *mut VMContext,
+    memory: u32,
+    dst: u32,
+    value: u32,
+    len: u32,
+) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let id = store
+            .instance(instance_of(vmctx))
+            .memory_id(MemoryIndex::from_u32(memory));
+        let data = store.memory_mut(id).data_mut();
+        let range = bulk_range(dst, len, data.len()).ok_or(crate::TrapKind::MemoryOutOfBounds);
+        data[range.map_err(fail)?].fill(value as u8);
+        Ok(0)
+    })
+}
+
+extern "C" fn memory_copy(
+    vmctx: *mut VMContext,
+    dst_memory: u32,
+    src_memory: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let instance = store.instance(instance_of(vmctx));
+        let (dm, sm) = (
+            instance.memory_id(MemoryIndex::from_u32(dst_memory)),
+            instance.memory_id(MemoryIndex::from_u32(src_memory)),
+        );
+        let oob = || fail(crate::TrapKind::MemoryOutOfBounds);
+        if dm == sm {
+            let data = store.memory_mut(dm).data_mut();
+            let from = bulk_range(src, len, data.len()).ok_or_else(oob)?;
+            let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
+            data.copy_within(from, to.start);
+        } else {
+            let bytes = store.memory(sm).data();
+            let from = bulk_range(src, len, bytes.len()).ok_or_else(oob)?;
+            let copy = bytes[from].to_vec();
+            let data = store.memory_mut(dm).data_mut();
+            let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
+            data[to].copy_from_slice(&copy);
+        }
+        Ok(0)
+    })
+}
+
+extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    memory: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let instance = store.instance(instance_of(vmctx));
+        let id = instance.memory_id(MemoryIndex::from_u32(memory));
+        let bytes = instance.data(DataIndex::from_u32(segment));
+        let oob = || fail(crate::TrapKind::MemoryOutOfBounds);
+        let from = bulk_range(src, len, bytes.len()).ok_or_else(oob)?;
+        let copy = bytes[from].to_vec();
+        let data = store.memory_mut(id).data_mut();
+        let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
+        data[to].copy_from_slice(&copy);
+        Ok(0)
+    })
+}
+
+extern "C" fn data_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
+    with_store(|host| {
+        host.inner()
+            .instance_mut(instance_of(vmctx))
+            .drop_data(DataIndex::from_u32(segment));
+        Ok(0)
+    })
+}
+
+extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u32) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let id = store
+            .instance(instance_of(vmctx))
+            .table_id(TableIndex::from_u32(table));
+        let limit = store.limits().table_elements;
+        Ok(store
+            .table_mut(id)
+            .grow(delta, init, limit)
+            .unwrap_or(u32::MAX))
+    })
+}
+
+extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, value: u64, len: u32) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let id = store
+            .instance(instance_of(vmctx))
+            .table_id(TableIndex::from_u32(table));
+        let elems = store.table_mut(id).elems_mut();
+        let range = bulk_range(dst, len, elems.len())
+            .ok_or_else(|| fail(crate::TrapKind::TableOutOfBounds))?;
+        elems[range].fill(value);
+        Ok(0)
+    })
+}
+
+extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let instance = store.instance(instance_of(vmctx));
+        let (dt, st) = (
+            instance.table_id(TableIndex::from_u32(dst_table)),
+            instance.table_id(TableIndex::from_u32(src_table)),
+        );
+        let oob = || fail(crate::TrapKind::TableOutOfBounds);
+        let items = store.table(st).elems();
+        let from = bulk_range(src, len, items.len()).ok_or_else(oob)?;
+        let copy = items[from].to_vec();
+        let elems = store.table_mut(dt).elems_mut();
+        let to = bulk_range(dst, len, elems.len()).ok_or_else(oob)?;
+        elems[to].copy_from_slice(&copy);
+        Ok(0)
+    })
+}
+
+extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let instance = store.instance(instance_of(vmctx));
+        let id = instance.table_id(TableIndex::from_u32(table));
+        let items = instance.elem(ElemIndex::from_u32(segment)).clone();
+        let oob = || fail(crate::TrapKind::TableOutOfBounds);
+        let from = bulk_range(src, len, items.len()).ok_or_else(oob)?;
+        let elems = store.table_mut(id).elems_mut();
+        let to = bulk_range(dst, len, elems.len()).ok_or_else(oob)?;
+        elems[to].copy_from_slice(&items[from]);
+        Ok(0)
+    })
+}
+
+extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
+    with_store(|host| {
+        host.inner()
+            .instance_mut(instance_of(vmctx))
+            .drop_elem(ElemIndex::from_u32(segment));
+        Ok(0)
+    })
+}
+
+/// Calls an interpreted or host function for compiled code, with its params in
+/// `cells` (the trampoline's buffer), where its results go.
+extern "C" fn call_array(callee: *const VMFuncRef, caller: *mut VMContext, cells: *mut u64) -> u32 {
+    with_store(|host| {
+        // SAFETY: compiled code passes a live function reference of this store.
+        let func = unsafe { &*callee };
+        // SAFETY: as above: the reference's type lives as long as the store.
+        let ty = unsafe { func.ty() };
+        let len = ty.param_cells().max(ty.result_cells()) as usize;
+        let caller = (!caller.is_null()).then(|| instance_of(caller));
+        match func.kind {
+            FuncKind::Host => {
+                // SAFETY: the trampoline's buffer holds `len` cells.
+                let window = unsafe { std::slice::from_raw_parts_mut(cells, len) };
+                call_host_window(host, func, window, caller)?;
+            }
+            FuncKind::Interpreted => run_interpreted(host, func, cells, len)?,
+            FuncKind::Compiled => {
+                call_compiled(host, func, ptr::null_mut(), cells)?;
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// Calls a host function with its window somewhere other than the wasm stack.
+fn call_host_window(
+    host: &mut dyn Host,
+    func: &VMFuncRef,
+    window: &mut [u64],
+    caller: Option<InstanceId>,
+) -> Result<(), Trap> {
+    host.inner().native_bounds().check()?;
+    crate::native_stack::note_host_check();
+    host.call_host(func.host_id(), window, caller)
+}
+
+/// Runs an interpreted function whose params are in `cells` (`len` of them, the larger
+/// of its param and result cells): on the wasm stack, above what is in use.
+fn run_interpreted(
+    host: &mut dyn Host,
+    func: &VMFuncRef,
+    cells: *mut u64,
+    len: usize,
+) -> Result<(), Error> {
+    let stack = host.inner().wasm_stack_mut();
+    let base = stack.top();
+    if base + len > stack.capacity() {
+        return Err(Trap::from_kind(crate::TrapKind::StackOverflow).into());
+    }
+    let frame = stack.base();
+    // SAFETY: `base + len` is within the stack (checked), and `cells` holds `len`
+    // cells; the trampoline's buffer and the wasm stack are distinct.
+    unsafe { ptr::copy_nonoverlapping(cells, frame.add(base), len) };
+    Executor::run(host, func, base)?;
+    // SAFETY: as above.
+    unsafe { ptr::copy_nonoverlapping(frame.add(base), cells, len) };
+    Ok(())
+}
+
+/// `start..start + len` when it lies within `size`.
+fn bulk_range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start as u64 + len as u64;
+    (end <= size as u64).then_some(start as usize..end as usize)
+}
+
+/// The runtime functions every vmctx points at.
+pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
+    memory_grow,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_grow,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+    call_array,
+};

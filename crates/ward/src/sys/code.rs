@@ -1,0 +1,129 @@
+//! Executable memory for compiled code, written once and never writable again (W^X).
+//!
+//! A [`CodeMemory`] is mapped readable and writable, filled, then switched to readable
+//! and executable before any of it runs; it is never writable and executable at once.
+
+use std::io;
+use std::ptr::NonNull;
+
+/// A mapping of machine code, executable and read-only.
+#[derive(Debug)]
+pub(crate) struct CodeMemory {
+    ptr: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY: the mapping is owned by the `CodeMemory` alone and never written after it is
+// made executable.
+unsafe impl Send for CodeMemory {}
+// SAFETY: as above.
+unsafe impl Sync for CodeMemory {}
+
+impl CodeMemory {
+    /// Maps `len` bytes (at least one page), lets `fill` write them, then makes them
+    /// executable. `fill` receives the bytes and the address they will run at.
+    ///
+    /// # Errors
+    ///
+    /// When the system refuses the mapping or the change of protection.
+    #[cfg(unix)]
+    pub(crate) fn new(len: usize, fill: impl FnOnce(&mut [u8], usize)) -> io::Result<CodeMemory> {
+        let page = super::page_size();
+        let len = len
+            .max(1)
+            .checked_next_multiple_of(page)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "code size overflows"))?;
+        // SAFETY: a fresh private anonymous mapping; it replaces nothing.
+        let raw = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let ptr = NonNull::new(raw.cast::<u8>()).ok_or_else(|| io::Error::other("null mapping"))?;
+        let memory = CodeMemory { ptr, len };
+        // SAFETY: the mapping is `len` writable bytes that nothing else refers to.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
+        fill(bytes, ptr.as_ptr() as usize);
+        // SAFETY: the mapping is ours; from here on it is never written again.
+        let rc = unsafe { libc::mprotect(raw, len, libc::PROT_READ | libc::PROT_EXEC) };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        flush_icache(ptr.as_ptr(), len);
+        Ok(memory)
+    }
+
+    /// Executable memory is not supported on this platform.
+    #[cfg(not(unix))]
+    pub(crate) fn new(_len: usize, _fill: impl FnOnce(&mut [u8], usize)) -> io::Result<CodeMemory> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "compiled code is not supported on this platform",
+        ))
+    }
+
+    /// The address of the first byte.
+    pub(crate) fn start(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    /// The size of the mapping in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Drop for CodeMemory {
+    #[cfg(unix)]
+    fn drop(&mut self) {
+        // SAFETY: the mapping is ours and released once; no code in it runs any more
+        // (its owner, a module, is dropped only when nothing can call into it).
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+    }
+
+    #[cfg(not(unix))]
+    fn drop(&mut self) {}
+}
+
+/// Makes freshly written code visible to instruction fetch. x86-64 keeps its caches
+/// coherent; AArch64 needs the data cache cleaned and the instruction cache invalidated.
+fn flush_icache(ptr: *mut u8, len: usize) {
+    #[cfg(target_arch = "aarch64")]
+    {
+        unsafe extern "C" {
+            fn __clear_cache(start: *mut libc::c_char, end: *mut libc::c_char);
+        }
+        // SAFETY: the range is our mapping.
+        unsafe { __clear_cache(ptr.cast(), ptr.add(len).cast()) };
+    }
+    #[cfg(not(target_arch = "aarch64"))]
+    let _ = (ptr, len);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn mapped_code_runs() {
+        // mov eax, 42; ret
+        let code = [0xb8, 42, 0, 0, 0, 0xc3];
+        let memory = CodeMemory::new(code.len(), |bytes, _| {
+            bytes[..code.len()].copy_from_slice(&code)
+        })
+        .unwrap();
+        // SAFETY: the mapping holds a complete function of this signature.
+        let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(memory.start()) };
+        assert_eq!(f(), 42);
+        assert!(memory.len() >= code.len());
+    }
+}
