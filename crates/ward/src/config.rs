@@ -115,7 +115,10 @@ impl Config {
     }
 
     /// The size in bytes of the wasm stack (value cells and call frames) of each store.
-    /// Exhausting it traps with [`TrapKind::StackOverflow`](crate::TrapKind).
+    /// Exhausting it traps with [`TrapKind::StackOverflow`](crate::TrapKind). Compiled
+    /// code keeps its frames on the native stack: there this is the most native stack
+    /// its frames may take below the thread's outermost entry into wasm (less where the
+    /// thread's stack, less the guard, is smaller).
     pub fn wasm_stack_size(&mut self, bytes: usize) -> &mut Self {
         self.wasm_stack_size = bytes;
         self
@@ -214,6 +217,7 @@ impl Config {
         crate::native_stack::Limits {
             guard: self.native_stack_guard,
             cap: self.max_native_stack,
+            wasm: self.wasm_stack_size,
         }
     }
 

@@ -3,7 +3,8 @@
 //! the errors of code the interpreter cannot run.
 
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, Linker, Memory, MemoryType, Module, Store, Val,
+    CompilationMode, Config, Engine, Error, Extern, Linker, Memory, MemoryType, Module, Store,
+    Strategy, Val,
 };
 
 const GROW: &str = r#"(module
@@ -123,6 +124,17 @@ fn code_on_a_second_memory_is_refused_with_a_compile_error() {
         matches!(&err, Error::Compile { message, .. } if message.contains("multi-memory")),
         "{err:?}"
     );
+    // The compiled tier refuses it when it compiles the module, with the operator's offset.
+    if Strategy::Cranelift.is_available() {
+        config.strategy(Strategy::Cranelift);
+        match Module::new(&Engine::new(&config), TWO_MEMORIES) {
+            Err(Error::Compile { message, offset }) => {
+                assert!(message.contains("multi-memory"), "{message}");
+                assert!(offset > 0);
+            }
+            other => panic!("expected a compile error, got {other:?}"),
+        }
+    }
 }
 
 #[test]

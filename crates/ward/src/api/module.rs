@@ -252,6 +252,21 @@ impl Module {
     }
 }
 
+impl Strategy {
+    /// Whether modules load under this strategy here: always for the interpreter and
+    /// `Auto`; for `Cranelift`, where the compiled tier is built in and supports the
+    /// platform (x86-64 Linux).
+    pub fn is_available(self) -> bool {
+        match self {
+            Strategy::Interpreter | Strategy::Auto => true,
+            #[cfg(feature = "cranelift")]
+            Strategy::Cranelift => crate::compile::available(),
+            #[cfg(not(feature = "cranelift"))]
+            Strategy::Cranelift => false,
+        }
+    }
+}
+
 /// The native code of a module as the engine's strategy asks: its compiled functions
 /// (and how they reach memories), or only its types' trampolines for an interpreted
 /// module that compiled code may call, or nothing.

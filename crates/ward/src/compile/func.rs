@@ -82,16 +82,6 @@ pub(super) enum ControlKind {
     Else,
 }
 
-impl Control {
-    /// The types a branch to this frame's label carries.
-    pub fn label_types(&self) -> &[ValType] {
-        match self.kind {
-            ControlKind::Loop { .. } => &self.params,
-            _ => &self.results,
-        }
-    }
-}
-
 /// The state of one function's translation.
 pub(super) struct FuncState<'b, 'm> {
     pub b: FunctionBuilder<'b>,
@@ -139,8 +129,9 @@ pub(super) fn translate(
         UserFuncName::user(0, index.as_u32()),
         wasm_signature(env.isa, ty),
     );
-    // Every function checks the native stack in its prologue: its frame must leave the
-    // store's limit (the floor plus the guard for host calls) untouched.
+    // Every function checks the native stack in its prologue: its frame must stay above
+    // the store's wasm limit, which leaves the guard free for host calls below it and
+    // bounds wasm's frames by the wasm stack size (see `NativeBounds::wasm_limit`).
     let ptr = env.isa.pointer_type();
     let vmctx_gv = func.create_global_value(GlobalValueData::VMContext);
     let flags = func
@@ -154,7 +145,7 @@ pub(super) fn translate(
         global_type: ptr,
         flags,
     });
-    let limit_offset = offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, limit);
+    let limit_offset = offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, wasm_limit);
     let limit_flags = func
         .dfg
         .mem_flags
@@ -391,16 +382,21 @@ impl<'b, 'm> FuncState<'b, 'm> {
 
     /// Traps when the store's interrupt flag is set, clearing it, as the interpreter's
     /// `CheckInterrupt`.
+    ///
+    /// The flag is read with an atomic load: another thread sets it, and a plain load
+    /// that nothing stores to in between (a loop without fuel) may be merged with the
+    /// one at the function's entry, so the loop would never see the interrupt.
     fn check_interrupt(&mut self) {
-        let offset = offset_of!(VMStoreContext, interrupt) as i32;
-        let flag = self.b.ins().load(types::I8, trusted(), self.store, offset);
+        let offset = offset_of!(VMStoreContext, interrupt) as i64;
+        let at = self.b.ins().iadd_imm_u(self.store, offset);
+        let flag = self.b.ins().atomic_load(types::I8, trusted(), at);
         let stop = self.b.create_block();
         let go = self.b.create_block();
         self.b.ins().brif(flag, stop, &[], go, &[]);
         self.b.switch_to_block(stop);
         self.b.seal_block(stop);
         let zero = self.b.ins().iconst(types::I8, 0);
-        self.b.ins().store(trusted(), zero, self.store, offset);
+        self.b.ins().atomic_store(trusted(), zero, at);
         self.b.ins().trap(traps::INTERRUPTED);
         self.b.switch_to_block(go);
         self.b.seal_block(go);

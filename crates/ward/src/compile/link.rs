@@ -115,6 +115,34 @@ pub(crate) fn compile_module(
     bytes: &[u8],
     funcs: bool,
 ) -> Result<(Box<NativeCode>, MemoryStyle)> {
+    on_compile_thread(|| compile_module_here(engine, info, bytes, funcs))
+}
+
+/// The native stack of the threads that compile. Code generation recurses (the
+/// register allocator, the pattern matchers of instruction selection), and how deep
+/// depends on the function compiled; it never runs on the embedder's thread, whose
+/// stack ward does not choose and which may be small.
+const COMPILE_STACK_SIZE: usize = 16 << 20;
+
+/// Runs `f` on a thread of its own with a stack of [`COMPILE_STACK_SIZE`].
+fn on_compile_thread<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Result<R> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("ward-compile".into())
+            .stack_size(COMPILE_STACK_SIZE)
+            .spawn_scoped(scope, f)
+            .map_err(|e| compile_error(format!("cannot start a compiler thread: {e}"), 0))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn compile_module_here(
+    engine: &Engine,
+    info: &ModuleInfo,
+    bytes: &[u8],
+    funcs: bool,
+) -> Result<(Box<NativeCode>, MemoryStyle)> {
     let isa = isa().map_err(|e| compile_error(e, 0))?;
     let offsets = VMOffsets::new(info);
     let config = engine.config();
@@ -149,7 +177,11 @@ pub(crate) fn compile_module(
     if workers > 1 {
         std::thread::scope(|scope| {
             for _ in 1..workers {
-                scope.spawn(work);
+                // A helper that cannot start leaves its share to the others.
+                let _ = std::thread::Builder::new()
+                    .name("ward-compile".into())
+                    .stack_size(COMPILE_STACK_SIZE)
+                    .spawn_scoped(scope, work);
             }
             work();
         });
@@ -183,7 +215,7 @@ fn compile_function(
 
 /// Compiles the trampolines of `types` only.
 pub(crate) fn compile_trampolines(types: &[FuncType]) -> Result<Box<NativeCode>> {
-    link(Vec::new(), types)
+    on_compile_thread(|| link(Vec::new(), types))
 }
 
 /// Compiles the trampolines of `types`, and places them after the functions
@@ -349,14 +381,14 @@ fn libcall(call: LibCall) -> Option<usize> {
         x.round_ties_even()
     }
     Some(match call {
-        LibCall::FloorF32 => floor_f32 as usize,
-        LibCall::FloorF64 => floor_f64 as usize,
-        LibCall::CeilF32 => ceil_f32 as usize,
-        LibCall::CeilF64 => ceil_f64 as usize,
-        LibCall::TruncF32 => trunc_f32 as usize,
-        LibCall::TruncF64 => trunc_f64 as usize,
-        LibCall::NearestF32 => nearest_f32 as usize,
-        LibCall::NearestF64 => nearest_f64 as usize,
+        LibCall::FloorF32 => floor_f32 as *const () as usize,
+        LibCall::FloorF64 => floor_f64 as *const () as usize,
+        LibCall::CeilF32 => ceil_f32 as *const () as usize,
+        LibCall::CeilF64 => ceil_f64 as *const () as usize,
+        LibCall::TruncF32 => trunc_f32 as *const () as usize,
+        LibCall::TruncF64 => trunc_f64 as *const () as usize,
+        LibCall::NearestF32 => nearest_f32 as *const () as usize,
+        LibCall::NearestF64 => nearest_f64 as *const () as usize,
         _ => return None,
     })
 }

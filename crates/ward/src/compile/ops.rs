@@ -19,6 +19,13 @@ use crate::vm::VMFuncRef;
 impl FuncState<'_, '_> {
     /// Translates one (reachable) operator.
     pub(super) fn translate_op(&mut self, op: &Operator<'_>, offset: usize) -> Result<()> {
+        if crate::translate::accesses_other_memory(op) {
+            return Err(compile_error(
+                "accesses to a memory other than memory 0 (multi-memory) are not supported \
+                 by the compiled tier yet",
+                offset,
+            ));
+        }
         if self.translate_control(op)?
             || self.translate_value(op)
             || self.translate_numeric(op)

@@ -14,13 +14,14 @@ use std::cell::Cell;
 use std::ptr;
 
 use super::{Executor, Host};
-use crate::error::{Error, FrameInfo, Trap, BACKTRACE_INNER};
+use crate::error::{Error, FrameInfo, Trap, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
 use crate::sys::entry::Fault;
 use crate::vm::{native, CodeTrap, FuncKind, VMBuiltins, VMContext, VMFuncRef};
 
-/// The most compiled frames a trap's backtrace records (the innermost ones).
-const MAX_TRAP_FRAMES: usize = BACKTRACE_INNER;
+/// The compiled frames a trap's backtrace keeps: the innermost and the outermost ones,
+/// as the interpreter's backtraces.
+const MAX_TRAP_FRAMES: usize = BACKTRACE_INNER + BACKTRACE_OUTER;
 
 /// One entry into compiled code, on the thread-local chain.
 struct Entry {
@@ -30,7 +31,9 @@ struct Entry {
     /// The store the entry runs on.
     host: *mut dyn Host,
     /// What the signal handler saw of a trap: its meaning, then the return addresses of
-    /// the compiled frames it unwinds, innermost first (the first is the fault itself).
+    /// the compiled frames it unwinds, innermost first (the first is the fault itself):
+    /// the `BACKTRACE_INNER` innermost, then the `BACKTRACE_OUTER` outermost in a ring
+    /// (see [`Entry::frames`]), and how many there were in all.
     trap: Option<CodeTrap>,
     pcs: [usize; MAX_TRAP_FRAMES],
     num_pcs: usize,
@@ -64,27 +67,58 @@ fn trap_hook(fault: Fault) -> Option<usize> {
     // that faulted, on this thread.
     let entry = unsafe { &mut *entry };
     entry.trap = Some(trap);
-    entry.pcs[0] = fault.pc;
-    entry.num_pcs = 1;
+    entry.num_pcs = 0;
+    entry.record(fault.pc);
     // Walk the compiled frames by their frame pointers: each holds the caller's frame
     // pointer and the return address. Stop at the first return address outside compiled
-    // code (the trampoline that entered it returns into `sys::entry`).
+    // code (the trampoline that entered it returns into `sys::entry`). The walk ends:
+    // frame pointers only grow toward the entry's stack pointer.
     let mut fp = fault.fp;
-    while entry.num_pcs < MAX_TRAP_FRAMES && fp != 0 && fp % 8 == 0 && fp < entry.sp {
+    while fp != 0 && fp.is_multiple_of(8) && fp < entry.sp {
         // SAFETY: `fp` is a frame pointer of a compiled frame on this thread's stack,
         // between the fault and the entry (checked against the entry's stack pointer).
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        if native::lookup(ret).is_none() {
+        let Some(code) = native::lookup(ret) else {
             break;
+        };
+        // Only wasm functions are frames of the backtrace, not the trampolines; a
+        // return address belongs to the call instruction before it.
+        if code.location(ret - 1).is_some() {
+            entry.record(ret);
         }
-        entry.pcs[entry.num_pcs] = ret;
-        entry.num_pcs += 1;
         if next <= fp {
             break;
         }
         fp = next;
     }
     Some(entry.sp)
+}
+
+impl Entry {
+    /// Records the next frame's pc, outward: the innermost ones in order, then the
+    /// outermost ones in a ring.
+    fn record(&mut self, pc: usize) {
+        let at = if self.num_pcs < BACKTRACE_INNER {
+            self.num_pcs
+        } else {
+            BACKTRACE_INNER + (self.num_pcs - BACKTRACE_INNER) % BACKTRACE_OUTER
+        };
+        self.pcs[at] = pc;
+        self.num_pcs += 1;
+    }
+
+    /// The recorded pcs, innermost first, and the number of frames left out between
+    /// the innermost and the outermost ones.
+    fn frames(&self) -> (Vec<usize>, usize) {
+        if self.num_pcs <= MAX_TRAP_FRAMES {
+            return (self.pcs[..self.num_pcs].to_vec(), 0);
+        }
+        let mut pcs = self.pcs[..BACKTRACE_INNER].to_vec();
+        let ring = &self.pcs[BACKTRACE_INNER..];
+        let oldest = (self.num_pcs - BACKTRACE_INNER) % BACKTRACE_OUTER;
+        pcs.extend(ring[oldest..].iter().chain(&ring[..oldest]));
+        (pcs, self.num_pcs - MAX_TRAP_FRAMES)
+    }
 }
 
 /// Calls compiled function `func` through its type's `array_to_wasm` trampoline, with
@@ -139,13 +173,21 @@ pub(crate) fn call_compiled(
         return Ok(());
     }
     match entry.trap {
-        Some(CodeTrap::Raised) | None => Err(entry
-            .pending
-            .take()
-            .unwrap_or_else(|| Trap::new("compiled code trapped without a cause").into())),
+        Some(CodeTrap::Raised) | None => {
+            let mut error = entry
+                .pending
+                .take()
+                .unwrap_or_else(|| Trap::new("compiled code trapped without a cause").into());
+            if let Error::Trap(trap) = &mut error {
+                let (pcs, omitted) = entry.frames();
+                trap.set_backtrace_if_empty(backtrace(&pcs), omitted);
+            }
+            Err(error)
+        }
         Some(CodeTrap::Wasm(kind)) => {
             let mut trap = Trap::from_kind(kind);
-            trap.set_backtrace_if_empty(backtrace(&entry.pcs[..entry.num_pcs]), 0);
+            let (pcs, omitted) = entry.frames();
+            trap.set_backtrace_if_empty(backtrace(&pcs), omitted);
             Err(trap.into())
         }
     }

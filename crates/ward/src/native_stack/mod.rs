@@ -155,6 +155,9 @@ impl ThreadRecord {
 pub(crate) struct Limits {
     pub guard: usize,
     pub cap: Option<usize>,
+    /// The native stack compiled wasm may use for its own frames, counted from the
+    /// thread's outermost entry (the engine's `wasm_stack_size`).
+    pub wasm: usize,
 }
 
 /// The native stack bounds of a store's activation, cached in the store so that the
@@ -168,6 +171,11 @@ pub(crate) struct NativeBounds {
     pub limit: usize,
     /// The lowest address ward lets anything reach: the stack's end, raised by the cap.
     pub floor: usize,
+    /// The lowest stack pointer a compiled function's frame may reach: `limit`, raised
+    /// to `wasm_stack_size` below the thread's outermost entry. Compiled wasm keeps its
+    /// frames on the native stack, and this bounds them as the wasm stack bounds the
+    /// interpreter's, while still leaving the guard below for host calls.
+    pub wasm_limit: usize,
 }
 
 impl NativeBounds {
@@ -236,9 +244,11 @@ pub(crate) fn begin(limits: Limits) -> NativeBounds {
         }
         t.depth.set(t.depth.get() + 1);
         t.guard.set(limits.guard);
+        let limit = floor + limits.guard;
         NativeBounds {
-            limit: floor + limits.guard,
+            limit,
             floor,
+            wasm_limit: limit.max(t.entry_sp.get().saturating_sub(limits.wasm)),
         }
     })
 }

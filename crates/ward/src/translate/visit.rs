@@ -114,17 +114,43 @@ macro_rules! memory_of {
         }
     };
     (mem, $value:ident) => {
-        $value
+        memory_index(&$value)
     };
     (dst_mem, $value:ident) => {
-        $value
+        memory_index(&$value)
     };
     (src_mem, $value:ident) => {
-        $value
+        memory_index(&$value)
     };
     ($other:ident, $value:ident) => {
         0u32
     };
+}
+
+/// Whether `op` accesses a memory other than memory 0 (a multi-memory operator, or an
+/// access to something else than a linear memory). Neither tier supports them yet, and
+/// both refuse them by this test.
+pub(crate) fn accesses_other_memory(op: &Operator<'_>) -> bool {
+    macro_rules! define_match {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            #[allow(unused_variables, unreachable_patterns)]
+            match op {
+                $(
+                    Operator::$op $({ $($arg),* })? => {
+                        false $($( || memory_of!($arg, $arg) != 0 )*)?
+                    }
+                )*
+                _ => false,
+            }
+        };
+    }
+    wasmparser::for_each_operator!(define_match)
+}
+
+/// A memory index operand, given by value or (in a match on a borrowed operator) by
+/// reference.
+fn memory_index(index: &u32) -> u32 {
+    *index
 }
 
 impl<'a> VisitOperator<'a> for Visit<'_, '_, '_> {

@@ -212,7 +212,6 @@ impl VMContextHeader {
 
 /// Offsets in a function reference.
 impl VMFuncRef {
-    pub(crate) const VMCTX: usize = offset_of!(VMFuncRef, vmctx);
     pub(crate) const TYPE_ID: usize = offset_of!(VMFuncRef, type_id);
     pub(crate) const WASM_CALL: usize = offset_of!(VMFuncRef, wasm_call);
     pub(crate) const CALL_CTX: usize = offset_of!(VMFuncRef, call_ctx);
@@ -242,7 +241,7 @@ const _: () = {
     assert!(std::mem::size_of::<VMGlobal>() == 16);
     assert!(offset_of!(VMStoreContext, fuel) == 0);
     assert!(offset_of!(VMStoreContext, native) == 8);
-    assert!(offset_of!(VMStoreContext, interrupt) == 8 + 2 * P);
+    assert!(offset_of!(VMStoreContext, interrupt) == 8 + 3 * P);
 };
 
 /// The offsets of one module's vmctx: see the module's documentation.
@@ -520,7 +519,11 @@ mod tests {
             offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, floor),
             8 + P
         );
-        assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 2 * P);
+        assert_eq!(
+            offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, wasm_limit),
+            8 + 2 * P
+        );
+        assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 3 * P);
         assert_eq!(std::mem::size_of::<UnsafeCell<u64>>(), 8);
         assert_eq!(std::mem::align_of::<VMFuncRef>(), P);
         assert!(std::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
