@@ -355,30 +355,34 @@ fn code_trap(code: TrapCode) -> CodeTrap {
 
 /// The address of a runtime call Cranelift may emit where the CPU lacks an instruction
 /// (rounding without SSE4.1).
+///
+/// Rust's rounding may return a signalling NaN unchanged (its software rounding, in a
+/// build for baseline x86-64, does), where wasm's gives an arithmetic (quiet) NaN; the
+/// functions here quiet it.
 fn libcall(call: LibCall) -> Option<usize> {
     extern "C" fn floor_f32(x: f32) -> f32 {
-        x.floor()
+        quiet_f32(x.floor())
     }
     extern "C" fn floor_f64(x: f64) -> f64 {
-        x.floor()
+        quiet_f64(x.floor())
     }
     extern "C" fn ceil_f32(x: f32) -> f32 {
-        x.ceil()
+        quiet_f32(x.ceil())
     }
     extern "C" fn ceil_f64(x: f64) -> f64 {
-        x.ceil()
+        quiet_f64(x.ceil())
     }
     extern "C" fn trunc_f32(x: f32) -> f32 {
-        x.trunc()
+        quiet_f32(x.trunc())
     }
     extern "C" fn trunc_f64(x: f64) -> f64 {
-        x.trunc()
+        quiet_f64(x.trunc())
     }
     extern "C" fn nearest_f32(x: f32) -> f32 {
-        x.round_ties_even()
+        quiet_f32(x.round_ties_even())
     }
     extern "C" fn nearest_f64(x: f64) -> f64 {
-        x.round_ties_even()
+        quiet_f64(x.round_ties_even())
     }
     Some(match call {
         LibCall::FloorF32 => floor_f32 as *const () as usize,
@@ -391,4 +395,22 @@ fn libcall(call: LibCall) -> Option<usize> {
         LibCall::NearestF64 => nearest_f64 as *const () as usize,
         _ => return None,
     })
+}
+
+/// `x`, with its quiet bit set if it is a NaN.
+fn quiet_f32(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::from_bits(x.to_bits() | 1 << 22)
+    } else {
+        x
+    }
+}
+
+/// `x`, with its quiet bit set if it is a NaN.
+fn quiet_f64(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::from_bits(x.to_bits() | 1 << 51)
+    } else {
+        x
+    }
 }
