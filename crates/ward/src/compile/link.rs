@@ -4,6 +4,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::__m128i;
+
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::entity::EntityRef;
@@ -354,7 +357,7 @@ fn code_trap(code: TrapCode) -> CodeTrap {
 }
 
 /// The address of a runtime call Cranelift may emit where the CPU lacks an instruction
-/// (rounding without SSE4.1).
+/// (rounding without SSE4.1, `pshufb` without SSSE3).
 ///
 /// Rust's rounding may return a signalling NaN unchanged (its software rounding, in a
 /// build for baseline x86-64, does), where wasm's gives an arithmetic (quiet) NaN; the
@@ -393,6 +396,8 @@ fn libcall(call: LibCall) -> Option<usize> {
         LibCall::TruncF64 => trunc_f64 as *const () as usize,
         LibCall::NearestF32 => nearest_f32 as *const () as usize,
         LibCall::NearestF64 => nearest_f64 as *const () as usize,
+        #[cfg(target_arch = "x86_64")]
+        LibCall::X86Pshufb => pshufb as *const () as usize,
         _ => return None,
     })
 }
@@ -413,4 +418,32 @@ fn quiet_f64(x: f64) -> f64 {
     } else {
         x
     }
+}
+
+/// SSSE3's `pshufb`, for shuffles and swizzles on x86-64 CPUs without it: byte `i` of
+/// the result is byte `mask[i] & 15` of `x`, or 0 where `mask[i]` has its top bit set.
+#[cfg(target_arch = "x86_64")]
+#[allow(
+    improper_ctypes_definitions,
+    reason = "compiled code passes a vector in an xmm register, as Rust's C ABI does \
+              with SSE2, which every x86-64 CPU has"
+)]
+extern "C" fn pshufb(x: __m128i, mask: __m128i) -> __m128i {
+    // SAFETY: `__m128i` and `[u8; 16]` are 16 bytes of plain data, and every bit
+    // pattern is a valid value of both.
+    let (x, mask) = unsafe {
+        (
+            std::mem::transmute::<__m128i, [u8; 16]>(x),
+            std::mem::transmute::<__m128i, [u8; 16]>(mask),
+        )
+    };
+    let bytes = mask.map(|m| {
+        if m & 0x80 == 0 {
+            x[usize::from(m & 15)]
+        } else {
+            0
+        }
+    });
+    // SAFETY: as above.
+    unsafe { std::mem::transmute::<[u8; 16], __m128i>(bytes) }
 }

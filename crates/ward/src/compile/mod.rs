@@ -16,6 +16,7 @@
 mod func;
 mod link;
 mod ops;
+mod simd;
 mod trampoline;
 
 use std::sync::OnceLock;

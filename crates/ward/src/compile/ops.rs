@@ -33,6 +33,7 @@ impl FuncState<'_, '_> {
             || self.translate_memory(op)
             || self.translate_call(op)
             || self.translate_table(op)
+            || self.translate_simd(op)
         {
             return Ok(());
         }
@@ -462,7 +463,7 @@ impl FuncState<'_, '_> {
     /// The native address of an access of `size` bytes at the wasm address `index` plus
     /// `memarg`'s offset, and the offset still to add in the access itself; checks the
     /// bounds where the memory's guard does not.
-    fn heap_address(&mut self, memarg: MemArg, index: Value, size: u32) -> (Value, i32) {
+    pub(super) fn heap_address(&mut self, memarg: MemArg, index: Value, size: u32) -> (Value, i32) {
         let ptr = self.env.isa.pointer_type();
         let index = self.b.ins().uextend(ptr, index);
         let end = memarg.offset + u64::from(size);
@@ -489,7 +490,7 @@ impl FuncState<'_, '_> {
     }
 
     /// The flags of a wasm memory access: it may trap (a guard page), little-endian.
-    fn heap_flags() -> MemFlagsData {
+    pub(super) fn heap_flags() -> MemFlagsData {
         MemFlagsData::new().with_endianness(Endianness::Little)
     }
 
@@ -510,7 +511,7 @@ impl FuncState<'_, '_> {
         self.push(value);
     }
 
-    fn store(
+    pub(super) fn store(
         &mut self,
         memarg: MemArg,
         size: u32,
