@@ -1,5 +1,7 @@
-//! The WebAssembly 2.0 core spec suite: one test per script, each script under lazy
-//! and eager compilation and under eager compilation with fuel and interruption on.
+//! The WebAssembly 2.0 core spec suite: one test per script, each script on the
+//! interpreter under lazy and eager compilation and under eager compilation with fuel
+//! and interruption on, and where the platform has it, on the compiled tier with both
+//! kinds of memory.
 //!
 //! The suite is not vendored: point `WARD_SPEC_TESTSUITE` at the `core-2.0`
 //! directory of a checkout of <https://github.com/WebAssembly/testsuite>. A test is
@@ -18,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
-use ward::CompilationMode;
+use ward::{CompilationMode, Strategy};
 use ward_wast::run_paths;
 
 /// Native stack of the thread that runs the scripts. The suite's deep-recursion
@@ -235,30 +237,57 @@ fn run_script(file_name: &str) {
     );
 }
 
-/// Runs the script at `path` under each configuration: lazy and eager translation,
-/// and eager with the metering ops that fuel and interruption insert, which must not
-/// change what any script sees. Returns the name and the `run_paths` report of each
-/// configuration under which the script failed.
+/// Runs the script at `path` under each configuration: on the interpreter, lazy and
+/// eager translation, and eager with the metering ops that fuel and interruption insert,
+/// which must not change what any script sees; where the platform has it, on the
+/// compiled tier, once with memories that never move (bounds checked by guard pages)
+/// and once with memories that may move (bounds checked in code), fuel and interrupts.
+/// Returns the name and the `run_paths` report of each configuration under which the
+/// script failed.
 fn failed_configurations(path: &Path) -> Vec<(String, String)> {
+    let mut configurations = vec![
+        (Strategy::Interpreter, CompilationMode::Lazy, false),
+        (Strategy::Interpreter, CompilationMode::Eager, false),
+        (Strategy::Interpreter, CompilationMode::Eager, true),
+    ];
+    if Strategy::Cranelift.is_available() {
+        configurations.extend([
+            (Strategy::Cranelift, CompilationMode::Eager, false),
+            (Strategy::Cranelift, CompilationMode::Eager, true),
+        ]);
+    } else {
+        static NOTICE: Once = Once::new();
+        NOTICE.call_once(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "spec tests: the compiled tier is not available on this platform; \
+                 the scripts run on the interpreter only"
+            );
+        });
+    }
     let mut failed = Vec::new();
-    for (mode, metered) in [
-        (CompilationMode::Lazy, false),
-        (CompilationMode::Eager, false),
-        (CompilationMode::Eager, true),
-    ] {
+    for (strategy, mode, metered) in configurations {
         let mut config = ward::Config::new();
         config
+            .strategy(strategy)
             .compilation(mode)
             .consume_fuel(metered)
             .interruptible(metered);
+        let compiled = strategy == Strategy::Cranelift;
+        if compiled && metered {
+            // Without a reservation, memories move as they grow and code checks bounds.
+            config.memory_reservation(0);
+        }
         let mut report = Vec::new();
         let (_, failures) = run_paths(&[path.to_path_buf()], &config, &mut report)
             .expect("writing to a Vec cannot fail");
         if failures > 0 {
-            let name = format!(
-                "{mode:?}{}",
-                if metered { " + fuel + interrupts" } else { "" }
-            );
+            let name = match (compiled, metered) {
+                (false, false) => format!("interpreter, {mode:?}"),
+                (false, true) => format!("interpreter, {mode:?} + fuel + interrupts"),
+                (true, false) => "compiled, memories that never move".to_string(),
+                (true, true) => "compiled, memories that move + fuel + interrupts".to_string(),
+            };
             failed.push((name, String::from_utf8_lossy(&report).into_owned()));
         }
     }
