@@ -1,8 +1,9 @@
 //! Hostile input: modules built to exhaust the loader, the translator or the host.
 //! Each is rejected with a clear error or runs within limits: never a panic, a native
-//! stack overflow, a hang, or an allocation beyond what its size justifies.
+//! stack overflow, a hang, or an allocation beyond what its size justifies; and the
+//! modules that run, run on both tiers with the same results.
 
-use ward::{Engine, Error, Instance, Module, Store};
+use ward::{Config, Engine, Error, Instance, Module, Store, Strategy};
 use wasm_encoder::{
     BlockType, CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction,
     Module as Encoder, TypeSection, ValType,
@@ -35,8 +36,24 @@ fn one_function(
     module.finish()
 }
 
+/// Runs `run` on each tier this platform has, which must agree; returns the result.
 fn run_i32(bytes: &[u8], arg: Option<i32>) -> Result<i32, Error> {
-    let engine = Engine::default();
+    let interpreted = run_i32_on(Strategy::Interpreter, bytes, arg);
+    if Strategy::Cranelift.is_available() {
+        let compiled = run_i32_on(Strategy::Cranelift, bytes, arg);
+        assert_eq!(
+            format!("{compiled:?}"),
+            format!("{interpreted:?}"),
+            "the tiers disagree"
+        );
+    }
+    interpreted
+}
+
+fn run_i32_on(strategy: Strategy, bytes: &[u8], arg: Option<i32>) -> Result<i32, Error> {
+    let mut config = Config::new();
+    config.strategy(strategy);
+    let engine = Engine::new(&config);
     let module = Module::new(&engine, bytes)?;
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[])?;
