@@ -1,7 +1,8 @@
 //! Real programs: the C programs in `tests/wasi-c` compiled twice, to wasm32-wasi with
 //! clang and natively with the host's C compiler, run with the same arguments,
 //! environment, standard input and a fresh working directory each; their stdout,
-//! stderr, exit status and the files they leave behind must be the same.
+//! stderr, exit status and the files they leave behind must be the same, on each of
+//! ward's tiers.
 //!
 //! The WASI compiler is `WARD_WASI_CC` (default `clang`, which needs lld, wasi-libc and
 //! the wasm32 compiler runtime); the native one is `CC` (default `cc`). Without a
@@ -148,11 +149,9 @@ fn outcome(output: &Output, work: &Path) -> Outcome {
 fn check(builds: &Builds, case: &Case) {
     let (native, wasm) = builds.build(case.program);
     let native_root = Temp::dir_named("native");
-    let wasm_root = Temp::dir_named("wasm");
     let work = "work";
     if case.work_dir {
         std::fs::create_dir(native_root.0.join(work)).unwrap();
-        std::fs::create_dir(wasm_root.0.join(work)).unwrap();
     }
 
     let mut command = Command::new(&native);
@@ -163,22 +162,33 @@ fn check(builds: &Builds, case: &Case) {
         .current_dir(&native_root.0);
     let native_out = outcome(&run(command, case.stdin), &native_root.0.join(work));
 
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
-    command.arg("run").current_dir(&wasm_root.0);
-    if case.work_dir {
-        command.args(["--dir", work]);
+    let mut tiers = vec!["interpreter"];
+    if ward::Strategy::Cranelift.is_available() {
+        tiers.push("cranelift");
     }
-    for (key, value) in case.env {
-        command.arg("--env").arg(format!("{key}={value}"));
+    for tier in tiers {
+        let wasm_root = Temp::dir_named("wasm");
+        if case.work_dir {
+            std::fs::create_dir(wasm_root.0.join(work)).unwrap();
+        }
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ward"));
+        command
+            .args(["run", "--strategy", tier])
+            .current_dir(&wasm_root.0);
+        if case.work_dir {
+            command.args(["--dir", work]);
+        }
+        for (key, value) in case.env {
+            command.arg("--env").arg(format!("{key}={value}"));
+        }
+        command.arg(&wasm).arg("--").args(case.args);
+        let wasm_out = outcome(&run(command, case.stdin), &wasm_root.0.join(work));
+        assert_eq!(
+            native_out, wasm_out,
+            "{} {:?}: the native build (left) and ward's {tier} tier (right) differ",
+            case.program, case.args
+        );
     }
-    command.arg(&wasm).arg("--").args(case.args);
-    let wasm_out = outcome(&run(command, case.stdin), &wasm_root.0.join(work));
-
-    assert_eq!(
-        native_out, wasm_out,
-        "{} {:?}: the native build (left) and ward (right) differ",
-        case.program, case.args
-    );
     assert!(
         !native_out.stdout.contains("FAILED"),
         "{}: {}",

@@ -1,4 +1,4 @@
-//! The official WASI test suite (preview 1 programs) under `ward run`.
+//! The official WASI test suite (preview 1 programs) under `ward run`, on each tier.
 //!
 //! The suite is read from `WARD_WASI_TESTSUITE`, by default `../shared/wasi-testsuite`
 //! beside the repository. Each `X.wasm` in `tests/{c,assemblyscript,rust}/testsuite/
@@ -167,10 +167,10 @@ fn run_ward(args: &[String]) -> Result<RunOutput, String> {
     })
 }
 
-/// Runs one test; `Err` says why it failed.
-fn run_test(wasm: &Path) -> Result<(), String> {
+/// Runs one test on the tier `strategy` (a `--strategy` value); `Err` says why it failed.
+fn run_test(wasm: &Path, strategy: &str) -> Result<(), String> {
     let expect = expectation(&wasm.with_extension("json"))?;
-    let mut args: Vec<String> = vec!["run".into()];
+    let mut args: Vec<String> = vec!["run".into(), "--strategy".into(), strategy.into()];
     let _root = match &expect.root {
         Some(root) => {
             let temp = Temp::dir_named("root");
@@ -258,17 +258,32 @@ fn wasi_testsuite_passes_under_ward_run() {
         suite.display()
     );
 
-    let (mut passed, mut failed) = (0, 0);
-    for wasm in &tests {
-        let name = wasm.strip_prefix(suite.join("tests")).unwrap_or(wasm);
-        match run_test(wasm) {
-            Ok(()) => passed += 1,
-            Err(why) => {
-                failed += 1;
-                println!("FAILED {}: {why}", name.display());
+    let mut strategies = vec!["interpreter"];
+    if ward::Strategy::Cranelift.is_available() {
+        strategies.push("cranelift");
+    } else {
+        eprintln!("the compiled tier is not available on this platform: interpreter only");
+    }
+    let mut failures = 0;
+    for strategy in strategies {
+        let (mut passed, mut failed) = (0, 0);
+        for wasm in &tests {
+            let name = wasm.strip_prefix(suite.join("tests")).unwrap_or(wasm);
+            match run_test(wasm, strategy) {
+                Ok(()) => passed += 1,
+                Err(why) => {
+                    failed += 1;
+                    println!("FAILED {} ({strategy}): {why}", name.display());
+                }
             }
         }
+        println!("wasi-testsuite, {strategy}: {passed} passed, {failed} failed");
+        failures += failed;
     }
-    println!("wasi-testsuite: {passed} passed, {failed} failed");
-    assert_eq!(failed, 0, "{failed} of {} WASI tests failed", tests.len());
+    assert_eq!(
+        failures,
+        0,
+        "{failures} WASI test runs of {} tests failed",
+        tests.len()
+    );
 }
