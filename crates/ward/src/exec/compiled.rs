@@ -14,7 +14,7 @@ use std::cell::Cell;
 use std::ptr;
 
 use super::{Executor, Host};
-use crate::error::{Error, FrameInfo, Trap, BACKTRACE_INNER, BACKTRACE_OUTER};
+use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
 use crate::sys::entry::Fault;
 use crate::vm::{native, CodeTrap, FuncKind, VMBuiltins, VMContext, VMFuncRef};
@@ -139,6 +139,7 @@ pub(crate) fn call_compiled(
         .trampolines(ty)
         .expect("a compiled module has trampolines")
         .array_to_wasm;
+    let bounds = host.inner().native_bounds();
     let host: *mut (dyn Host + '_) = host;
     // SAFETY: only the trait object's lifetime is erased: the entry, which holds the
     // pointer, lives inside this call, within the borrow of `host`.
@@ -185,6 +186,14 @@ pub(crate) fn call_compiled(
             Err(error)
         }
         Some(CodeTrap::Wasm(kind)) => {
+            // A prologue's stack check compares with one limit, the higher of the
+            // native stack's (its end plus the guard) and the wasm stack size's: when
+            // the native one is the higher, the thread's stack ran out, not wasm's.
+            let kind = if kind == TrapKind::StackOverflow && bounds.wasm_limit == bounds.limit {
+                TrapKind::NativeStackOverflow
+            } else {
+                kind
+            };
             let mut trap = Trap::from_kind(kind);
             let (pcs, omitted) = entry.frames();
             trap.set_backtrace_if_empty(backtrace(&pcs), omitted);
