@@ -28,7 +28,7 @@ fn c_library_stack() -> (usize, usize) {
 }
 
 fn main() {
-    let checks: [(&str, fn()); 4] = [
+    let checks: [(&str, fn()); 5] = [
         ("ward sees the stack the C library reports", || {
             let ward =
                 ward::native_stack::thread_stack().expect("ward finds the main thread's stack");
@@ -42,6 +42,25 @@ fn main() {
         ("endless recursion traps StackOverflow", || {
             let (engine, modules) = support::endless_recursion_modules();
             support::check_endless_recursion(&engine, &modules);
+        }),
+        ("endless recursion in compiled code traps", || {
+            if !ward::Strategy::Cranelift.is_available() {
+                println!("  (compiled tier not available: skipped)");
+                return;
+            }
+            let mut config = ward::Config::new();
+            config.strategy(ward::Strategy::Cranelift);
+            let (engine, modules) = support::endless_recursion_modules_on(&config);
+            // Compiled frames live on this stack: the wasm stack size ends the recursion
+            // on a large main stack, the stack's own end on a small one (`ulimit -s`).
+            support::check_endless_recursion_ends_in(
+                &engine,
+                &modules,
+                &[
+                    ward::TrapKind::StackOverflow,
+                    ward::TrapKind::NativeStackOverflow,
+                ],
+            );
         }),
         ("host ping-pong traps NativeStackOverflow", || {
             let (engine, module) = support::ping_pong_module(&support::deep_wasm_stack());
