@@ -1,7 +1,7 @@
 //! Command-line options that configure the engine, shared by the subcommands that execute code.
 
 use clap::{Args, ValueEnum};
-use ward::{CompilationMode, Config, Strategy};
+use ward::{CompilationMode, Config, Profiler, Strategy};
 
 use crate::size;
 
@@ -46,6 +46,14 @@ impl From<Tier> for Strategy {
     }
 }
 
+/// A profiler to tell about compiled code.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Profile {
+    /// perf's map file, /tmp/perf-<pid>.map: `perf record -g ward run --strategy
+    /// cranelift --profile perfmap ...`, then `perf report` names compiled functions.
+    Perfmap,
+}
+
 /// Engine settings.
 #[derive(Args, Debug)]
 pub struct EngineOptions {
@@ -68,6 +76,9 @@ pub struct EngineOptions {
     /// Default: 2G on 64-bit unix hosts.
     #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
     memory_guard_size: Option<usize>,
+    /// Describe compiled code to a profiler (with `--strategy cranelift` or `auto`).
+    #[arg(long, value_enum, value_name = "PROFILER")]
+    profile: Option<Profile>,
     #[command(flatten)]
     native: NativeStackOptions,
 }
@@ -104,6 +115,9 @@ impl EngineOptions {
         let mut config = Config::new();
         config.compilation(self.compilation.into());
         config.strategy(self.strategy.into());
+        if let Some(Profile::Perfmap) = self.profile {
+            config.profiler(Profiler::PerfMap);
+        }
         if let Some(bytes) = self.stack_size {
             config.wasm_stack_size(bytes);
         }

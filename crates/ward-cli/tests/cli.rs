@@ -372,3 +372,42 @@ fn help_documents_exit_codes() {
     assert!(out.contains("Exit codes"), "{out}");
     assert!(out.contains("3  the module trapped"), "{out}");
 }
+
+#[test]
+fn profile_perfmap_names_compiled_functions() {
+    if !ward::Strategy::Cranelift.is_available() {
+        eprintln!("compiled tier not available on this platform: test skipped");
+        return;
+    }
+    let module = Temp::file(
+        "named.wat",
+        r#"(module $demo
+             (func $square (export "square") (param i32) (result i32)
+               (i32.mul (local.get 0) (local.get 0)))
+             (func (export "one") (result i32) (i32.const 1)))"#,
+    );
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["run", "--strategy", "cranelift", "--profile", "perfmap"])
+        .arg(&module.0)
+        .args(["--invoke", "square", "9"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let map = std::path::PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let output = child.wait_with_output().unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "81\n");
+    let text = std::fs::read_to_string(&map).unwrap_or_else(|e| panic!("{}: {e}", map.display()));
+    let _ = std::fs::remove_file(&map);
+    let names: Vec<&str> = text
+        .lines()
+        .map(|line| {
+            let mut fields = line.splitn(3, ' ');
+            let start = usize::from_str_radix(fields.next().unwrap(), 16).unwrap();
+            let size = usize::from_str_radix(fields.next().unwrap(), 16).unwrap();
+            assert!(start > 0 && size > 0, "{line}");
+            fields.next().unwrap()
+        })
+        .collect();
+    assert_eq!(names, ["wasm[demo]::square", "wasm[demo]::func[1]"]);
+}

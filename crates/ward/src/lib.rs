@@ -73,8 +73,8 @@ pub use api::module::{ExportType, ImportType, Module};
 pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use api::values::{ExternRef, Val, V128};
 pub use config::{
-    CompilationMode, Config, Strategy, DEFAULT_MEMORY_GUARD_SIZE, DEFAULT_MEMORY_RESERVATION,
-    DEFAULT_WASM_STACK_SIZE,
+    CompilationMode, Config, Profiler, Strategy, DEFAULT_MEMORY_GUARD_SIZE,
+    DEFAULT_MEMORY_RESERVATION, DEFAULT_WASM_STACK_SIZE,
 };
 pub use engine::Engine;
 pub use error::{

@@ -103,6 +103,11 @@ impl Module {
             compiled,
         ));
         module.attach_native();
+        if config.profiler == crate::Profiler::PerfMap {
+            // A profile without names is still a profile: a map that cannot be
+            // written does not fail the load.
+            let _ = crate::sys::perf_map::append(&module.perf_map_entries());
+        }
         Ok(Module { inner: module })
     }
 

@@ -8,6 +8,7 @@ mod linux;
 #[cfg(target_os = "macos")]
 mod macos;
 mod mmap;
+pub(crate) mod perf_map;
 #[cfg(unix)]
 mod unix;
 

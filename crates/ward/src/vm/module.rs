@@ -57,6 +57,27 @@ impl CompiledModule {
         }
     }
 
+    /// The perf map entries of the module's compiled functions: address, size and
+    /// `wasm[<module>]::<function>`, by the name section's names where it has them.
+    pub(crate) fn perf_map_entries(&self) -> Vec<(usize, usize, String)> {
+        let (Some(native), true) = (self.native(), self.is_compiled()) else {
+            return Vec::new();
+        };
+        let info = self.info();
+        let module = info.name().unwrap_or("");
+        native
+            .func_ranges()
+            .map(|(defined, start, size)| {
+                let index = info.func_index(defined);
+                let name = match info.func_name(index) {
+                    Some(name) => format!("wasm[{module}]::{name}"),
+                    None => format!("wasm[{module}]::func[{}]", index.as_u32()),
+                };
+                (start, size, name)
+            })
+            .collect()
+    }
+
     /// The native code, when the engine compiles.
     pub(crate) fn native(&self) -> Option<&NativeCode> {
         self.native.as_deref()

@@ -123,6 +123,20 @@ impl NativeCode {
         self.memory.start() + self.funcs[index].start as usize
     }
 
+    /// The address and size of each defined function's code, in index order.
+    pub(crate) fn func_ranges(
+        &self,
+    ) -> impl Iterator<Item = (DefinedFuncIndex, usize, usize)> + '_ {
+        let start = self.memory.start();
+        self.funcs.iter().enumerate().map(move |(i, range)| {
+            (
+                DefinedFuncIndex::from_usize(i),
+                start + range.start as usize,
+                range.len as usize,
+            )
+        })
+    }
+
     /// The trampolines of type `index`.
     pub(crate) fn trampolines(&self, index: TypeIndex) -> Trampolines {
         self.trampolines[index]
