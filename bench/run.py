@@ -10,10 +10,12 @@ so that load on a shared machine spreads evenly; the table shows medians.
     python3 bench/run.py                        # everything, 5 rounds
     python3 bench/run.py --quick                # small sizes, 1 round: a smoke test
     python3 bench/run.py --runtimes ward,wasmi --benchmarks fib,sieve --rounds 3
+    python3 bench/run.py --runtimes ward,ward-cranelift,wasmtime --base wasmtime
 
 Writes bench/results/<date>.json (every sample), <date>.txt (the printed tables) and
-chart.png (time relative to ward, log scale). Standard library only, plus matplotlib for
-the chart (skipped with a note when it is missing). See bench/README.md.
+chart.png (time relative to the base runtime, ward unless --base names another; log
+scale). Standard library only, plus matplotlib for the chart (skipped with a note when it
+is missing). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ BENCHMARKS = [
 ]
 
 STARTUP_FUNCTIONS = 100_000
+CODE_SECTION_ID = 10
 
 # ---------------------------------------------------------------------------------------
 # Building
@@ -150,6 +153,32 @@ class Artifacts:
     export_wasm: Path | None = None  # C only: the freestanding module exporting `run`
     native: Path | None = None
     args: list[str] = field(default_factory=list)
+
+
+def code_section_size(wasm: Path) -> int:
+    """The size in bytes of a module's code section (the function bodies), 0 if it has none."""
+    data = wasm.read_bytes()
+    pos = 8  # past the magic number and the version
+
+    def leb_u32() -> int:
+        nonlocal pos
+        value = shift = 0
+        while True:
+            byte = data[pos]
+            pos += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    while pos < len(data):
+        section = data[pos]
+        pos += 1
+        size = leb_u32()
+        if section == CODE_SECTION_ID:
+            return size
+        pos += size
+    return 0
 
 
 def wat2wasm(src: Path, dst: Path) -> None:
@@ -218,11 +247,17 @@ class Runtime:
             if art.native is None:
                 return None, "no native build (a .wat program)"
             return [str(art.native), *args], ""
-        if self.name in ("ward", "ward-fuel", "ward-base"):
+        if self.name in ("ward", "ward-fuel", "ward-cranelift", "ward-base"):
             # ward-fuel: the same build with fuel metering on and fuel that never runs
-            # out, to measure what metering costs. ward-base: another build of ward
-            # (--baseline), to compare two builds in one interleaved run.
-            run = [exe, "run"] + (["--fuel", str(2**64 - 1)] if self.name == "ward-fuel" else [])
+            # out, to measure what metering costs. ward-cranelift: the same build running
+            # the compiled tier, which compiles every function while the module loads.
+            # ward-base: another build of ward (--baseline), to compare two builds in one
+            # interleaved run.
+            run = [exe, "run"]
+            if self.name == "ward-fuel":
+                run += ["--fuel", str(2**64 - 1)]
+            elif self.name == "ward-cranelift":
+                run += ["--strategy", "cranelift"]
             return ([*run, "--invoke", func, wasm] if func else [*run, wasm, *args]), ""
         if self.name == "wasmi":
             return ([exe, "--invoke", func, wasm] if func else [exe, wasm, *args]), ""
@@ -247,9 +282,13 @@ class Runtime:
         raise ValueError(self.name)
 
 
-RUNTIME_NAMES = ["ward", "ward-fuel", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native"]
+RUNTIME_NAMES = [
+    "ward", "ward-cranelift", "ward-fuel", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native",
+]  # fmt: skip
 # Runs only when named: a baseline build of ward given with --baseline.
 EXTRA_RUNTIMES = ["ward-base"]
+# The runtimes that run the ward binary this harness builds, and the options each adds.
+WARD_BUILDS = {"ward": "", "ward-cranelift": " --strategy cranelift", "ward-fuel": " --fuel"}
 
 
 def tool_version(cmd: list[str]) -> str:
@@ -285,11 +324,11 @@ def find_runtimes(names: list[str], ward: str | None, baseline: str | None) -> d
             rt = Runtime(name, baseline, "" if baseline else "no --baseline binary given")
             if baseline:
                 rt.version = tool_version([baseline, "--version"]) + f" ({baseline})"
-        elif name in ("ward", "ward-fuel"):
+        elif name in WARD_BUILDS:
             exe = ward
             rt = Runtime(name, exe, "" if exe else "not built (cargo build --release -p ward-cli)")
             if exe:
-                rt.version = tool_version([exe, "--version"]) + (" --fuel" if name == "ward-fuel" else "")
+                rt.version = tool_version([exe, "--version"]) + WARD_BUILDS[name]
         elif name == "wasmi":
             exe = shutil.which("wasmi") or shutil.which("wasmi_cli")
             rt = Runtime(name, exe, "" if exe else "not installed (cargo install wasmi_cli)")
@@ -428,9 +467,12 @@ def report(
     cells: dict[tuple[str, str], Cell],
     metric: str,
     startup_size: int | None,
+    code_size: int | None,
+    base: str | None = None,
 ) -> tuple[str, dict]:
     lines: list[str] = []
-    base = "ward" if "ward" in runtimes else runtimes[0]
+    if base is None:
+        base = "ward" if "ward" in runtimes else runtimes[0]
     width = max(12, *(len(b.name) for b in benches))
     col = 18
 
@@ -449,7 +491,14 @@ def report(
     lines.append(f"{'benchmark':<{width}} " + " ".join(f"{rt:>{col}}" for rt in runtimes))
     for b in benches:
         lines.append(f"{b.name:<{width}} " + " ".join(f"{cell_text(b, rt):>{col}}" for rt in runtimes))
-    summary: dict = {"base": base, "metric": metric, "geomean_ratio": {}, "geomean_time": {}, "throughput_mb_s": {}}
+    summary: dict = {
+        "base": base,
+        "metric": metric,
+        "geomean_ratio": {},
+        "geomean_time": {},
+        "throughput_mb_s": {},
+        "compile_throughput_mb_s": {},
+    }
     # Geometric mean of the ratios against the base, over the benchmarks both have.
     gm_cells = []
     for rt in runtimes:
@@ -483,6 +532,9 @@ def report(
             else:
                 parts.append(f"{rt} n/a")
         lines.append("  " + ", ".join(parts))
+    if code_size and "startup" in names:
+        lines.append("")
+        lines.extend(compile_throughput(runtimes, cells, metric, code_size, base, summary))
     problems = [
         f"  {b}/{rt}: {c.status}: {c.detail}" for (b, rt), c in cells.items() if c.status not in ("ok",)
     ]
@@ -491,6 +543,37 @@ def report(
         lines.append("Not measured (n/a: the runtime cannot run it; error/wrong/timeout: a failure):")
         lines.extend(problems)
     return "\n".join(lines), summary
+
+
+def compile_throughput(
+    runtimes: list[str], cells: dict[tuple[str, str], Cell], metric: str, code_size: int, base: str, summary: dict
+) -> list[str]:
+    """The table of the startup module's code section size over each runtime's median time.
+
+    The time is the whole run, so the figure is a lower bound on compilation speed alone: it
+    also holds the process start, decoding, validation, instantiation and one call of each of
+    the 100,000 functions. ward-cranelift and wasmtime compile every function while the
+    module loads, on all cores; ward's interpreter and wasmi translate each function on its
+    first call, which `run` makes for all of them.
+    """
+    lines = [
+        f"Compile throughput, startup module: MB of code section / median {metric} time",
+        f"(code section {code_size / 1e6:.2f} MB; the time is the whole run: process start, load, validate,",
+        " translate or compile, instantiate, one call of each function; higher MB/s is faster)",
+        f"{'runtime':<16} {'time':>8} {'MB/s':>8} {'vs ' + base:>16}",
+    ]
+    ref = cells[("startup", base)].median(metric)
+    for rt in runtimes:
+        c = cells[("startup", rt)]
+        t = c.median(metric)
+        if t is None:
+            lines.append(f"{rt:<16} {c.status:>8}")
+            continue
+        mbs = code_size / 1e6 / t
+        summary["compile_throughput_mb_s"][rt] = mbs
+        vs = f"{ref / t:.2f}x" if ref is not None else ""
+        lines.append(f"{rt:<16} {fmt_time(t):>8} {mbs:>8.{1 if mbs >= 10 else 2}f} {vs:>16}")
+    return lines
 
 
 def draw_chart(benches, runtimes, cells, metric, base, path: Path) -> str:
@@ -547,7 +630,7 @@ def machine_info() -> dict:
     return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count()}
 
 
-def report_saved(path: Path, metric: str, chart: bool) -> int:
+def report_saved(path: Path, metric: str, base: str | None, chart: bool) -> int:
     """Prints the tables of a saved results file, in either metric, and redraws the chart."""
     data = json.loads(path.read_text())
     by_name = {b.name: b for b in BENCHMARKS}
@@ -561,9 +644,16 @@ def report_saved(path: Path, metric: str, chart: bool) -> int:
     size = data.get("startup_module_bytes")
     if size is None and (BUILD / "startup.wasm").exists():
         size = (BUILD / "startup.wasm").stat().st_size
-    text, summary = report(benches, runtimes, cells, metric, size)
+    code_size = data.get("startup_code_section_bytes")
+    if code_size is None and (BUILD / "startup.wasm").exists():
+        code_size = code_section_size(BUILD / "startup.wasm")
+    if base is not None and base not in runtimes:
+        raise SystemExit(f"--base {base} is not among the runtimes of {path.name}: {', '.join(runtimes)}")
+    text, summary = report(benches, runtimes, cells, metric, size, code_size, base)
     print(f"{path.name}: {data['rounds']} round(s), {data['machine']['cpu']}")
     print("\n".join(f"  {n}: {v['version']}" for n, v in data["runtimes"].items()))
+    if data.get("note"):
+        print(f"note: {data['note']}")
     print()
     print(text)
     if chart:
@@ -590,12 +680,14 @@ def main() -> int:
         metavar="PATH",
         help="another ward binary, run as `ward-base` (add it to --runtimes) to compare two builds",
     )
+    parser.add_argument("--base", help="the runtime the ratios are relative to (default: ward)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the run-order shuffle")
+    parser.add_argument("--note", help="a remark saved with the results: what was measured, on what machine state")
     parser.add_argument("--no-save", action="store_true", help="print only: write no results or chart")
     parser.add_argument("--from", dest="from_json", metavar="JSON", help="report a saved results file again")
     opts = parser.parse_args()
     if opts.from_json:
-        return report_saved(Path(opts.from_json), opts.metric, chart=not opts.no_save)
+        return report_saved(Path(opts.from_json), opts.metric, opts.base, chart=not opts.no_save)
 
     rounds = opts.rounds or (1 if opts.quick else 5)
     wanted = [r.strip() for r in opts.runtimes.split(",") if r.strip()]
@@ -608,13 +700,15 @@ def main() -> int:
         except KeyError as e:
             raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}")
 
-    ward = build_ward(opts.ward) if {"ward", "ward-fuel"} & set(wanted) else None
+    ward = build_ward(opts.ward) if set(WARD_BUILDS) & set(wanted) else None
     found = find_runtimes(wanted, ward, opts.baseline)
     runtimes = [name for name, rt in found.items() if rt.exe]
     for name, rt in found.items():
-        log(f"  {name:<12} {rt.version if rt.exe else 'MISSING: ' + rt.missing}")
+        log(f"  {name:<14} {rt.version if rt.exe else 'MISSING: ' + rt.missing}")
     if not runtimes:
         raise SystemExit("no runtime to run")
+    if opts.base is not None and opts.base not in runtimes:
+        raise SystemExit(f"--base {opts.base} is not among the runtimes that will run: {', '.join(runtimes)}")
 
     log("building the programs into bench/build/")
     arts = {b.name: build(b, opts.quick, need_native=True) for b in benches}
@@ -644,15 +738,17 @@ def main() -> int:
                     c.wall.append(s.wall)
                     c.cpu.append(s.cpu)
                 shown = fmt_time(s.wall) if c.status == "ok" else c.status.upper()
-                log(f"[round {rnd + 1}/{rounds}] {b.name:<13} {rt:<12} {shown}")
+                log(f"[round {rnd + 1}/{rounds}] {b.name:<13} {rt:<14} {shown}")
 
     startup_size = arts["startup"].wasm.stat().st_size if "startup" in arts else None
-    text, summary = report(benches, runtimes, cells, opts.metric, startup_size)
+    code_size = code_section_size(arts["startup"].wasm) if "startup" in arts else None
+    text, summary = report(benches, runtimes, cells, opts.metric, startup_size, code_size, opts.base)
     header = (
         f"ward benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}, {rounds} round(s)"
         f"{' (quick sizes)' if opts.quick else ''}, interleaved; {machine_info()['cpu']}, "
         f"{os.cpu_count()} cores\n"
         + "\n".join(f"  {n}: {found[n].version}" for n in runtimes)
+        + (f"\nnote: {opts.note}" if opts.note else "")
     )
     print(header)
     print()
@@ -666,10 +762,12 @@ def main() -> int:
             "machine": machine_info(),
             "rounds": rounds,
             "quick": opts.quick,
+            "note": opts.note,
             "runtimes": {n: {"version": found[n].version} for n in runtimes},
             "missing_runtimes": {n: rt.missing for n, rt in found.items() if not rt.exe},
             "summary": summary,
             "startup_module_bytes": startup_size,
+            "startup_code_section_bytes": code_size,
             "benchmarks": {
                 b.name: {
                     "what": b.what,
