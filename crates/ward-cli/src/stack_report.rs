@@ -44,6 +44,16 @@ enum Budget {
     None,
 }
 
+/// The tier a measurement runs on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Interpreter,
+    /// Compiled code: its frames are on the native stack, bounded by the prologue
+    /// checks against the same limit, so from any compiled frame the runtime functions
+    /// it calls (memory growth, bulk operations, traps) must fit in the guard.
+    Compiled,
+}
+
 /// One measured path.
 struct Row {
     what: String,
@@ -91,7 +101,14 @@ pub fn execute(args: &StackReportArgs) -> Result<ExitCode> {
         }
     );
 
-    let rows = measure_all(&engine)?;
+    let mut rows = measure_all(&engine, Tier::Interpreter)?;
+    if ward::Strategy::Cranelift.is_available() {
+        let mut compiled = config.clone();
+        compiled.strategy(ward::Strategy::Cranelift);
+        rows.extend(measure_all(&Engine::new(&compiled), Tier::Compiled)?);
+    } else {
+        println!("compiled tier:       not available on this platform (not measured)");
+    }
     println!();
     println!("measured (bytes of native stack):");
     for row in &rows {
@@ -185,6 +202,7 @@ const MODULE: &str = r#"
   (func (export "work") (result i32)
     (i32.store (i32.const 0) (call $fib (i32.const 15)))
     (memory.fill (i32.const 8) (i32.const 1) (i32.const 100))
+    (drop (memory.grow (i32.const 1)))
     (i32.load (i32.const 0)))
   (func $deep (param i32)
     (if (local.get 0)
@@ -274,7 +292,17 @@ impl Drop for Scratch {
     }
 }
 
-fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
+fn measure_all(engine: &Engine, tier: Tier) -> Result<Vec<Row>> {
+    let mut rows = measure_tier(engine, tier)?;
+    if tier == Tier::Compiled {
+        for row in &mut rows {
+            row.what = format!("compiled: {}", row.what);
+        }
+    }
+    Ok(rows)
+}
+
+fn measure_tier(engine: &Engine, tier: Tier) -> Result<Vec<Row>> {
     let probe = Arc::new(Probe::default());
     let scratch = Scratch::new()?;
     let wasi = WasiCtx::builder()
@@ -317,11 +345,13 @@ fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
 
     let mut rows = Vec::new();
     let m = measured_call(&mut store, &instance, "work", &[])?;
-    rows.push(Row {
-        what: "lazy translation check to the deepest point of translating a function".into(),
-        bytes: m.below_translate_check().unwrap_or(0),
-        budget: Budget::Translation,
-    });
+    if tier == Tier::Interpreter {
+        rows.push(Row {
+            what: "lazy translation check to the deepest point of translating a function".into(),
+            bytes: m.below_translate_check().unwrap_or(0),
+            budget: Budget::Translation,
+        });
+    }
     // Warm up: translate every function, touch the code paths once.
     for name in ["trap", "empty", "print", "pong"] {
         measured_call(
@@ -333,8 +363,17 @@ fn measure_all(engine: &Engine) -> Result<Vec<Row>> {
     }
     let m = measured_call(&mut store, &instance, "work", &[])?;
     rows.push(Row {
-        what: "entry check to the deepest executor frame (pure wasm: calls, call_indirect, memory)"
-            .into(),
+        what: match tier {
+            Tier::Interpreter => {
+                "entry check to the deepest executor frame (pure wasm: calls, call_indirect, \
+                 memory)"
+            }
+            Tier::Compiled => {
+                "entry check to the deepest point of pure wasm (calls, call_indirect, memory \
+                 growth and fill)"
+            }
+        }
+        .into(),
         bytes: m.below_entry_check().unwrap_or(0),
         budget: Budget::Guard,
     });

@@ -43,8 +43,8 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,688 |  9,856 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,752 |  8,184 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,800 | 10,736 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,848 |  8,952 |
 /// | host-call check to a host function's first instruction              |      88 |    720 |
 /// | host-call check to the deepest point of an empty host function      |      88 |  1,120 |
 /// | host-call check to the deepest point of a `spectest` print function |     232 |  1,136 |
@@ -58,8 +58,8 @@ use crate::sys;
 /// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
 /// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
 /// Ubuntu 20.04 amd64): the largest need, 2,280 (WASI `path_filestat_get`), leaves 792
-/// spare. Debug builds use frames several times larger; 16 KiB leaves 6.4 KiB over the
-/// largest need (the executor's deepest frame, 9,856). A program whose
+/// spare. Debug builds use frames several times larger; 16 KiB leaves 5.5 KiB over the
+/// largest need (the executor's deepest frame, 10,736). A program whose
 /// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
