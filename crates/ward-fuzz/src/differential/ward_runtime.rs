@@ -1,8 +1,7 @@
 //! ward behind the differential target's [`Runtime`] trait.
 
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, Instance, Module, Store, Strategy, TrapKind,
-    Val,
+    CompilationMode, Config, Engine, Error, Extern, Instance, Module, Store, TrapKind, Val,
 };
 
 use super::{Item, Outcome, Runtime, Snapshot, TrapCode, Value};
@@ -15,42 +14,24 @@ use crate::smith::{Arg, ArgType};
 /// AddressSanitizer, freeing it costs in proportion to its size.
 const WASM_STACK: usize = 8 << 20;
 
-/// The native stack the compiled tier's frames may take in this target (the compiled
-/// tier's reading of [`Config::wasm_stack_size`]). Like [`WASM_STACK`], beyond what the
-/// fuel lets a module use: COMPILED_STACK_MEASUREMENT. Not more, so that it fits with room to
-/// spare in the smallest thread the target runs on, a test thread of 2 MiB: running out
-/// of the thread's stack first would trap with `NativeStackOverflow` instead.
-const COMPILED_STACK: usize = 6 << 20;
-
 pub(crate) struct WardRuntime {
-    strategy: Strategy,
     store: Store<()>,
     module: Module,
     instance: Option<Instance>,
 }
 
 impl WardRuntime {
-    /// Loads a generated module to run on the tier `strategy` (the interpreter, or the
-    /// compiled tier where it is available).
+    /// Loads a generated module.
     ///
     /// # Panics
     ///
-    /// When ward rejects it: it is valid, and the compiled tier compiles everything the
-    /// generated modules use.
-    pub(crate) fn load(wasm: &[u8], mode: CompilationMode, strategy: Strategy) -> WardRuntime {
-        let stack = match strategy {
-            Strategy::Cranelift => COMPILED_STACK,
-            _ => WASM_STACK,
-        };
+    /// When ward rejects it: it is valid.
+    pub(crate) fn load(wasm: &[u8], mode: CompilationMode) -> WardRuntime {
         let mut config = Config::new();
-        config
-            .compilation(mode)
-            .strategy(strategy)
-            .wasm_stack_size(stack);
+        config.compilation(mode).wasm_stack_size(WASM_STACK);
         let engine = Engine::new(&config);
         let module = load_valid(&engine, wasm);
         WardRuntime {
-            strategy,
             store: Store::new(&engine, ()),
             module,
             instance: None,
@@ -76,10 +57,7 @@ impl WardRuntime {
 
 impl Runtime for WardRuntime {
     fn name(&self) -> &'static str {
-        match self.strategy {
-            Strategy::Cranelift => "ward compiled",
-            _ => "ward interpreted",
-        }
+        "ward"
     }
 
     fn instantiate(&mut self) -> Outcome {
@@ -100,26 +78,7 @@ impl Runtime for WardRuntime {
         let ty = func.ty(&self.store);
         let args: Vec<Val> = args.iter().copied().map(to_ward).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        let (r, m) = ward::native_stack::measure(7 << 20, || {
-            func.call(&mut self.store, &args, &mut results)
-        });
-        if self.strategy == Strategy::Cranelift {
-            static MAX: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            if m.used() > MAX.fetch_max(m.used(), std::sync::atomic::Ordering::Relaxed) {
-                eprintln!(
-                    "MEASURE new max compiled {} bytes (saturated {}) {:?}",
-                    m.used(),
-                    m.saturated(),
-                    r.as_ref().err().map(|e| e.to_string())
-                );
-            }
-        } else {
-            static MAXI: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            if m.used() > MAXI.fetch_max(m.used(), std::sync::atomic::Ordering::Relaxed) {
-                eprintln!("MEASURE new max interp {} bytes", m.used());
-            }
-        }
-        match r {
+        match func.call(&mut self.store, &args, &mut results) {
             Ok(()) => {
                 for (result, ty) in results.iter().zip(ty.results()) {
                     assert_eq!(result.ty(), *ty, "`{name}` returned {result:?} for a {ty}");
@@ -179,10 +138,8 @@ fn trap_code(err: &Error, what: &str) -> TrapCode {
         TrapKind::UninitializedElement => TrapCode::UninitializedElement,
         TrapKind::IndirectCallTypeMismatch => TrapCode::IndirectCallTypeMismatch,
         TrapKind::StackOverflow => TrapCode::StackExhausted,
-        // The generated modules run without ward's fuel (their own fuel is a global that
-        // traps with `unreachable`) or interrupts, so these are findings as surely as a
-        // host trap: they compare unequal to anything wasmi reports, and to a stack
-        // exhausted on the other tier.
+        // The generated modules run without fuel or interrupts, so these are findings
+        // as surely as a host trap: they compare unequal to anything wasmi reports.
         TrapKind::NativeStackOverflow
         | TrapKind::Host
         | TrapKind::OutOfFuel
