@@ -467,3 +467,85 @@ fn a_host_function_is_one_function_in_both_tiers() {
     let table = instance.get_table(&store, "t").unwrap();
     assert!(matches!(table.get(&store, 0), Some(Val::FuncRef(Some(f))) if f == seven));
 }
+
+/// More results than the platform has return registers: twenty values of five types go
+/// back through a return area, between compiled functions, through `call_indirect`, from
+/// a host function and out to the embedder, with the same values as the interpreter's.
+#[test]
+fn a_function_with_many_results_runs_compiled() {
+    let types = ["i32", "i64", "f32", "f64", "v128"];
+    let result_types: String = (0..20).map(|i| format!(" {}", types[i % 5])).collect();
+    let values: String = (0..20)
+        .map(|i| match types[i % 5] {
+            "v128" => format!("(v128.const i64x2 {i} {})", i + 100),
+            ty => format!("({ty}.const {i})"),
+        })
+        .collect();
+    // `sum` calls `many` directly and through the table, and the host's `many` from an
+    // import, and folds the i64 results of each into one number.
+    let fold: String = (0..20)
+        .rev()
+        .map(|i| match types[i % 5] {
+            "i64" => " local.get $t i64.add local.set $t",
+            "i32" => " i64.extend_i32_u local.get $t i64.add local.set $t",
+            "v128" => " i64x2.extract_lane 1 local.get $t i64.add local.set $t",
+            _ => " drop",
+        })
+        .collect();
+    let wat = format!(
+        r#"(module
+             (type $many (func (result{result_types})))
+             (import "host" "many" (func $host (type $many)))
+             (table 1 funcref)
+             (elem (i32.const 0) $many)
+             (func $many (export "many") (type $many) {values})
+             (func (export "sum") (result i64) (local $t i64)
+               (call $many) {fold}
+               (call_indirect (type $many) (i32.const 0)) {fold}
+               (call $host) {fold}
+               (local.get $t)))"#
+    );
+    let host_results: Vec<Val> = (0..20)
+        .map(|i| match types[i % 5] {
+            "i32" => Val::I32(i as i32),
+            "i64" => Val::I64(i as i64),
+            "f32" => Val::F32((i as f32).to_bits()),
+            "f64" => Val::F64((i as f64).to_bits()),
+            _ => Val::V128(((i as u128 + 100) << 64) | i as u128),
+        })
+        .collect();
+    let run = |engine: &Engine| -> (i64, Vec<Val>) {
+        let module = Module::new(engine, &wat).expect("the module compiles");
+        let mut linker = Linker::new(engine);
+        let ty = ward::FuncType::new([], (0..20).map(|i| host_results[i].ty()));
+        let returned = host_results.clone();
+        linker
+            .func_new("host", "many", ty, move |_, _, out| {
+                out.clone_from_slice(&returned);
+                Ok(())
+            })
+            .unwrap();
+        let mut store = Store::new(engine, ());
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let sum = instance.get_typed_func::<(), i64>(&store, "sum").unwrap();
+        let sum = sum.call(&mut store, ()).unwrap();
+        let many = instance.get_func(&store, "many").unwrap();
+        let mut out = vec![Val::I32(0); 20];
+        many.call(&mut store, &[], &mut out).unwrap();
+        (sum, out)
+    };
+    let Some(compiled) = engine(|_| {}) else {
+        return;
+    };
+    let (sum, out) = run(&compiled);
+    // Per call: i32 lanes 0+5+10+15, i64 lanes 1+6+11+16, v128 high lanes 104+109+114+119.
+    assert_eq!(sum, 3 * (30 + 34 + 446));
+    assert_eq!(
+        format!("{out:?}"),
+        format!("{host_results:?}"),
+        "the embedder sees every result"
+    );
+    let (interpreted_sum, interpreted_out) = run(&Engine::default());
+    assert_eq!(sum, interpreted_sum);
+    assert_eq!(format!("{out:?}"), format!("{interpreted_out:?}"));
+}

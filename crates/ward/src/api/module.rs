@@ -298,11 +298,14 @@ fn native_code(
     match crate::compile::compile_module(engine, info, bytes, true) {
         Ok((code, style)) => Ok((Some(code), Some(style))),
         Err(error) if strategy == Strategy::Cranelift => Err(error),
-        // Auto: the interpreter runs what the compiled tier does not compile yet.
-        Err(_) => {
-            let (code, _) = crate::compile::compile_module(engine, info, bytes, false)?;
-            Ok((Some(code), None))
-        }
+        // Auto: the interpreter runs what the compiled tier does not compile yet; its
+        // trampolines let compiled code of other modules call it. Where even those do
+        // not compile (a function type Cranelift cannot return, such as one with many
+        // results), the module is interpreted like under `Strategy::Interpreter`.
+        Err(_) => match crate::compile::compile_module(engine, info, bytes, false) {
+            Ok((code, _)) => Ok((Some(code), None)),
+            Err(_) => Ok((None, None)),
+        },
     }
 }
 

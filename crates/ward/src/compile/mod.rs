@@ -70,6 +70,11 @@ fn isa() -> std::result::Result<&'static OwnedTargetIsa, String> {
         set(&mut flags, "unwind_info", "false")?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
+        // A wasm function may return more values than the platform's return registers
+        // hold: Cranelift then returns the rest through a hidden return-area pointer. Only
+        // Cranelift code calls wasm signatures (trampolines, compiled callers), so the
+        // convention never has to match a platform ABI.
+        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         let builder = cranelift_native::builder()?;
         builder
             .finish(settings::Flags::new(flags))
