@@ -153,14 +153,16 @@ fn fuzz(
 fn print_stats(stats: &Stats, elapsed: Duration) {
     let secs = elapsed.as_secs_f64().max(1e-9);
     println!(
-        "{:>7.0} s  {} inputs ({:.0}/s), {} modules, {} instances, {} calls, {} traps, \
-         {} inconclusive, {} oracle disagreements",
+        "{:>7.0} s  {} inputs ({:.0}/s), {} modules ({} compiled), {} instances, {} calls \
+         ({} compiled), {} traps, {} inconclusive, {} oracle disagreements",
         secs,
         stats.inputs,
         stats.inputs as f64 / secs,
         stats.modules,
+        stats.compiled_modules,
         stats.instances,
         stats.calls,
+        stats.compiled_calls,
         stats.traps,
         stats.inconclusive,
         stats.oracle_disagreements

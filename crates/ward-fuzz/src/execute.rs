@@ -4,20 +4,21 @@
 use arbitrary::Unstructured;
 use ward::{
     CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Global, Instance, Linker,
-    Memory, Module, Store, Table, TrapKind, Val, ValType,
+    Memory, Module, Store, Strategy, Table, TrapKind, Val, ValType,
 };
 
 use crate::smith::{self, Arg, ArgType, Generated, Options};
 use crate::Stats;
 
 /// A wasm stack small enough that recursion within the fuel exhausts it, to exercise
-/// the overflow path.
+/// the overflow path (on the compiled tier: the native stack its frames may take).
 const SMALL_WASM_STACK: usize = 16 * 1024;
 
 /// What an input of the `execute` target asks for.
 pub(crate) struct Plan<'a> {
     pub(crate) generated: Generated,
     mode: CompilationMode,
+    strategy: Strategy,
     small_stack: bool,
     /// The rest of the input, from which the call arguments come.
     args: &'a [u8],
@@ -25,7 +26,16 @@ pub(crate) struct Plan<'a> {
 
 pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     let mut u = Unstructured::new(data);
-    let mode = compilation_mode(u.arbitrary().ok()?);
+    // Bit 0 chooses the translation mode, as it did before the tier was chosen too, so
+    // that a corpus made then still generates the same modules; bit 1 the tier: half
+    // the modules go through Cranelift where the platform has the compiled tier.
+    let flags: u8 = u.arbitrary().ok()?;
+    let mode = compilation_mode(flags & 1 == 1);
+    let strategy = if flags & 2 == 2 && Strategy::Cranelift.is_available() {
+        Strategy::Cranelift
+    } else {
+        Strategy::Interpreter
+    };
     let small_stack = u.ratio(1, 8).ok()?;
     let options = Options {
         canonicalize_nans: false,
@@ -34,6 +44,7 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     Some(Plan {
         generated,
         mode,
+        strategy,
         small_stack,
         args: u.take_rest(),
     })
@@ -49,12 +60,15 @@ pub(crate) fn compilation_mode(eager: bool) -> CompilationMode {
 
 /// Generates a valid module from `data`, instantiates it in ward with dummy imports,
 /// and calls each exported function once, in export order, then a few more chosen by
-/// the input ([`smith::next_call`]), with arguments from `data`.
+/// the input ([`smith::next_call`]), with arguments from `data`. The input chooses the
+/// tier: the interpreter, or (for half the inputs where the platform has it) the
+/// compiled tier, so that random modules go through Cranelift too.
 ///
 /// # Panics
 ///
-/// On a finding: ward panicked or crashed, rejected the valid module, failed a call or
-/// an instantiation with an error other than a trap, trapped with a kind these modules
+/// On a finding: ward panicked or crashed, rejected the valid module (on either tier:
+/// both run everything the generated modules use), failed a call or an
+/// instantiation with an error other than a trap, trapped with a kind these modules
 /// cannot cause, or returned results of the wrong types.
 pub fn execute(data: &[u8]) -> Stats {
     let mut stats = Stats::input();
@@ -63,12 +77,16 @@ pub fn execute(data: &[u8]) -> Stats {
     };
     stats.modules += 1;
     let mut config = Config::new();
-    config.compilation(plan.mode);
+    config.compilation(plan.mode).strategy(plan.strategy);
     if plan.small_stack {
         config.wasm_stack_size(SMALL_WASM_STACK);
     }
     let engine = Engine::new(&config);
     let module = load_valid(&engine, &plan.generated.wasm);
+    let compiled = plan.strategy == Strategy::Cranelift;
+    if compiled {
+        stats.compiled_modules += 1;
+    }
     let mut store = Store::new(&engine, ());
     let instance = match instantiate(&mut store, &module) {
         Ok(instance) => instance,
@@ -95,6 +113,9 @@ pub fn execute(data: &[u8]) -> Stats {
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         stats.calls += 1;
+        if compiled {
+            stats.compiled_calls += 1;
+        }
         match func.call(&mut store, &args, &mut results) {
             Ok(()) => {
                 for (result, ty) in results.iter().zip(ty.results()) {
@@ -130,14 +151,16 @@ pub fn execute(data: &[u8]) -> Stats {
     stats
 }
 
-/// Loads a module that wasm-smith generated: ward must accept it.
+/// Loads a module that wasm-smith generated: ward must accept it, on either tier.
 pub(crate) fn load_valid(engine: &Engine, wasm: &[u8]) -> Module {
     Module::from_binary(engine, wasm)
         .unwrap_or_else(|err| panic!("ward rejects a valid module: {err}"))
 }
 
 /// Panics unless `err` is a trap that a generated module can cause: dummy host
-/// functions never trap, and the harness calls from a shallow native stack.
+/// functions never trap, and the harness calls from a shallow native stack, on a
+/// thread with more stack than the wasm stack size (the native stack the compiled
+/// tier's frames may take: 1 MiB by default, in threads of 2 MiB or more).
 pub(crate) fn expect_trap(err: &Error, what: &str) -> TrapKind {
     let Some(trap) = err.as_trap() else {
         panic!("{what} failed without a trap: {err:?}");

@@ -8,12 +8,16 @@
 //!   is an [`ward::Error::Compile`] whose offset lies within the input.
 //! - [`execute`]: a valid module from wasm-smith, made to terminate by wasm-smith's
 //!   `ensure_termination`, instantiated with dummy imports; every exported function
-//!   is called with arguments from the input. Traps are fine; panics, crashes, errors
-//!   other than traps, and results of the wrong type are findings.
-//! - [`differential`]: the same kind of module and the same calls in ward and in wasmi,
-//!   the oracle (wasmi 2, with wasmi 1 as a second opinion). Results, traps and their
-//!   kinds, exported globals, tables and memories must agree after every call (floats
-//!   by bits, any NaN matching any NaN).
+//!   is called with arguments from the input. The input chooses the tier: the
+//!   interpreter, or the compiled tier where the platform has it. Traps are fine;
+//!   panics, crashes, errors other than traps, and results of the wrong type are
+//!   findings.
+//! - [`differential`]: the same kind of module and the same calls in ward's
+//!   interpreter, in its compiled tier where the platform has it, and in wasmi, the
+//!   oracle (wasmi 2, with wasmi 1 as a second opinion). ward's tiers must agree with
+//!   each other, and with the oracle: results, traps and their kinds, exported
+//!   globals, tables and memories after every call (floats by bits, any NaN matching
+//!   any NaN).
 //!
 //! Each target panics on a finding, with a message that says what disagreed; it returns
 //! [`Stats`] about the input otherwise.
@@ -45,6 +49,11 @@ pub struct Stats {
     pub calls: u64,
     /// Calls that trapped.
     pub traps: u64,
+    /// Modules that ran on ward's compiled tier: in `differential`, besides the
+    /// interpreter; in `execute`, instead of it.
+    pub compiled_modules: u64,
+    /// Calls made on ward's compiled tier.
+    pub compiled_calls: u64,
     /// Differential runs ended early because all engines exhausted their stacks, or
     /// skipped because no oracle accepted the module.
     pub inconclusive: u64,
@@ -69,6 +78,8 @@ impl AddAssign for Stats {
         self.instances += other.instances;
         self.calls += other.calls;
         self.traps += other.traps;
+        self.compiled_modules += other.compiled_modules;
+        self.compiled_calls += other.compiled_calls;
         self.inconclusive += other.inconclusive;
         self.oracle_disagreements += other.oracle_disagreements;
     }

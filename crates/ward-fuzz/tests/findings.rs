@@ -1,11 +1,12 @@
 //! Inputs the fuzzers found, each a test with its input inline.
 //!
 //! A bug in ward goes here as a failing test marked `#[ignore]` with the reason, until
-//! it is fixed. So far the fuzzers found no bug in ward; they found two in the oracle,
-//! wasmi 2.0.0, and ward's answers on those inputs are pinned here, since a
+//! it is fixed. The fuzzers found one in ward, in its compiled tier (fixed), and two in
+//! the oracle, wasmi 2.0.0; ward's answers on those inputs are pinned here, since a
 //! register-based translator like ward's can fall into the same traps.
 
-use ward::{Engine, Linker, Module, Store, TrapKind};
+use ward::{Engine, Linker, Module, Store, Strategy, TrapKind};
+use ward_fuzz::differential_module;
 
 fn instantiate(text: &str) -> (Store<()>, ward::Instance) {
     let engine = Engine::default();
@@ -73,4 +74,33 @@ fn store_with_one_value_as_pointer_and_value_and_a_wide_offset() {
         trap.as_trap().map(|t| t.kind()),
         Some(TrapKind::MemoryOutOfBounds)
     );
+}
+
+/// A function type with more results than the platform has return registers: the
+/// compiled tier refused to load the module ("Too many return values to fit in
+/// registers") until Cranelift was asked to return the rest through a return area. The
+/// `differential` target found it in its first run with the compiled tier (18 modules of
+/// 133,041). Both tiers now run it and agree with the oracles.
+#[test]
+fn a_function_with_many_results_runs_on_both_tiers() {
+    let wasm = wat::parse_str(
+        r#"
+        (module
+          (func (export "twelve") (result i32 i64 i32 i32 f64 i32 i32 i32 i32 i64 i32 f32)
+            (i32.const 1) (i64.const -2) (i32.const 3) (i32.const 4) (f64.const 5.5)
+            (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9) (i64.const 10)
+            (i32.const 11) (f32.const -12.25)))
+        "#,
+    )
+    .expect("valid text");
+    let stats = differential_module(&wasm, &[]);
+    assert_eq!(stats.calls, 1, "{stats:?}");
+    assert_eq!(stats.oracle_disagreements, 0, "{stats:?}");
+    if Strategy::Cranelift.is_available() {
+        assert_eq!(
+            (stats.compiled_modules, stats.compiled_calls),
+            (1, 1),
+            "{stats:?}"
+        );
+    }
 }

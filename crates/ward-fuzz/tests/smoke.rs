@@ -5,6 +5,7 @@
 //! The input counts keep the whole file under a minute in a debug build on two cores;
 //! long runs are for `cargo fuzz` or the `fuzz` example (see the crate's README).
 
+use ward::Strategy;
 use ward_fuzz::inputs::{self, Rng};
 use ward_fuzz::{differential, differential_module, execute, load, Stats};
 
@@ -92,6 +93,15 @@ fn execute_survives_random_inputs() {
     );
     assert!(stats.calls > EXECUTE_INPUTS as u64, "{stats:?}");
     assert!(stats.traps > 0, "{stats:?}");
+    // The input chooses the tier: about half the modules run compiled.
+    if Strategy::Cranelift.is_available() {
+        let interpreted = stats.modules - stats.compiled_modules;
+        assert!(
+            stats.compiled_modules > stats.modules / 4 && interpreted > stats.modules / 4,
+            "{stats:?}"
+        );
+        assert!(stats.compiled_calls > stats.calls / 4, "{stats:?}");
+    }
 }
 
 /// Byte patterns that drive wasm-smith into its smallest and its most repetitive
@@ -124,6 +134,11 @@ fn ward_agrees_with_the_oracles_on_random_inputs() {
         stats.inconclusive < DIFFERENTIAL_INPUTS as u64 / 10,
         "{stats:?}"
     );
+    // Every module and every call runs on both tiers.
+    if Strategy::Cranelift.is_available() {
+        assert_eq!(stats.compiled_modules, stats.modules, "{stats:?}");
+        assert_eq!(stats.compiled_calls, stats.calls, "{stats:?}");
+    }
 }
 
 #[test]
@@ -198,6 +213,9 @@ fn a_handwritten_module_agrees() {
     let stats = differential_module(&wasm, &[]);
     assert_eq!((stats.calls, stats.traps), (4, 2), "{stats:?}");
     assert_eq!(stats.oracle_disagreements, 0);
+    if Strategy::Cranelift.is_available() {
+        assert_eq!(stats.compiled_calls, 4, "{stats:?}");
+    }
     // Arguments from bytes, and calls chosen by them after the first round.
     let stats = differential_module(&wasm, &[7; 64]);
     assert!(stats.calls > 4, "{stats:?}");

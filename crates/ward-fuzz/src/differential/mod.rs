@@ -1,8 +1,21 @@
-//! The `differential` target: the same module and calls in ward and in wasmi.
+//! The `differential` target: the same module and calls in ward's two tiers and in
+//! wasmi.
 //!
 //! Each engine runs behind the [`Runtime`] trait, which reports what happened in
 //! engine-neutral terms ([`Outcome`], [`Snapshot`]), so that comparing is one piece of
 //! code whatever the engines.
+//!
+//! ward runs twice: on its interpreter, and on its compiled tier where the platform has
+//! one. The two tiers are one runtime and must agree with each other at every step, as
+//! the oracles are compared with ward: results by value (any NaN matching any NaN: the
+//! generated modules canonicalize the NaNs of arithmetic, but `f32.demote_f64` and
+//! `f64.promote_f32` may still pass on any payload), traps by kind, the exported state
+//! by value and memories byte for byte. Nothing else may differ between the tiers:
+//! - stack exhaustion: each tier has a stack beyond the call depth the fuel allows, so
+//!   neither runs out on a generated module unless the other does too (then the run
+//!   ends, as it does when ward and the oracles all run out);
+//! - fuel: the target does not use ward's fuel (which both tiers charge alike, per
+//!   instruction); the modules' own fuel is a wasm global, the same on both tiers.
 //!
 //! The oracle is wasmi 2. An oracle can be wrong too: wasmi 2.0.0 miscompiles some
 //! `select`s whose result goes to a local (see the crate's README). So wasmi 1 runs
@@ -21,11 +34,13 @@ use std::sync::{Once, OnceLock};
 
 use arbitrary::Unstructured;
 
+use ward::Strategy;
+
 use crate::execute::compilation_mode;
 use crate::smith::{self, Arg, Generated, Options};
 use crate::Stats;
 
-use ward_runtime::WardRuntime;
+use ward_runtime::{WardRuntime, RUN_STACK};
 
 /// What an input of the `differential` target asks for.
 pub(crate) struct Plan<'a> {
@@ -214,32 +229,37 @@ pub(crate) trait Runtime {
     fn snapshot(&self) -> Snapshot<'_>;
 }
 
-/// Generates a valid module from `data` and runs it in ward and in the oracles:
-/// instantiation, then each exported function once, in export order, then a few more
-/// chosen by the input ([`smith::next_call`]), with the same arguments from `data`.
-/// After instantiation and after every call, the outcome and the state (exported
-/// globals, tables and memories) must agree.
+/// Generates a valid module from `data` and runs it in ward (interpreted, and compiled
+/// where the platform has the compiled tier) and in the oracles: instantiation, then
+/// each exported function once, in export order, then a few more chosen by the input
+/// ([`smith::next_call`]), with the same arguments from `data`. After instantiation and
+/// after every call, the outcome and the state (exported globals, tables and memories)
+/// must agree.
 ///
 /// Agreement means: equal results (floats by bits, any NaN matching any NaN,
 /// references by null-ness); or traps of the same kind on both sides; or, for
-/// instantiation, failure on both sides. When ward and the oracles all exhaust their
-/// stacks, the run stops there: they count frames differently, so what follows may
-/// legitimately differ. When no oracle accepts the module, the input is skipped.
+/// instantiation, failure on both sides (between ward's tiers: with the same trap).
+/// When ward and the oracles all exhaust their stacks, the run stops there: they count
+/// frames differently, so what follows may legitimately differ. When no oracle accepts
+/// the module, the input is skipped.
 ///
 /// # Panics
 ///
-/// On a finding: anything the `execute` target rejects, or ward disagreeing with every
-/// oracle still in the run. The message lists the calls made and what each engine did.
+/// On a finding: anything the `execute` target rejects, ward's tiers disagreeing with
+/// each other, or ward disagreeing with every oracle still in the run. The message
+/// lists the calls made and what each engine did.
 pub fn differential(data: &[u8]) -> Stats {
     let Some(plan) = plan(data) else {
         return Stats::input();
     };
-    compare(
-        &plan.generated.wasm,
-        plan.ward_eager,
-        plan.wasmi_eager,
-        plan.args,
-    )
+    on_run_stack(|| {
+        compare(
+            &plan.generated.wasm,
+            plan.ward_eager,
+            plan.wasmi_eager,
+            plan.args,
+        )
+    })
 }
 
 /// Runs a given module in ward and in the oracles as [`differential`] runs a generated
@@ -249,7 +269,29 @@ pub fn differential(data: &[u8]) -> Stats {
 ///
 /// As [`differential`]; also when ward rejects the module.
 pub fn differential_module(wasm: &[u8], args: &[u8]) -> Stats {
-    compare(wasm, false, false, args)
+    on_run_stack(|| compare(wasm, false, false, args))
+}
+
+/// Runs `run` where the compiled tier has the native stack it is configured for: on
+/// this thread when it has [`RUN_STACK`] left (libFuzzer's and the driver's main
+/// threads, of 8 MiB), else on a thread of that size (a test thread, of 2 MiB), whose
+/// panic, a finding, goes on here. Were the thread's stack to run out first, deep
+/// recursion would trap with `NativeStackOverflow` on the compiled tier alone.
+fn on_run_stack<T: Send>(run: impl FnOnce() -> T + Send) -> T {
+    use ward::native_stack::{stack_pointer, thread_stack};
+    let left = thread_stack().map(|stack| stack_pointer().saturating_sub(stack.low));
+    if !Strategy::Cranelift.is_available() || left.is_some_and(|left| left >= RUN_STACK) {
+        return run();
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("differential".into())
+            .stack_size(RUN_STACK)
+            .spawn_scoped(scope, run)
+            .expect("a thread for the differential run")
+            .join()
+            .unwrap_or_else(|finding| panic::resume_unwind(finding))
+    })
 }
 
 fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Stats {
@@ -270,9 +312,18 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
         stats.inconclusive += 1;
         return run.finish(stats);
     }
-    let mut ward = WardRuntime::load(wasm, compilation_mode(ward_eager));
+    let mode = compilation_mode(ward_eager);
+    let mut ward = WardRuntime::load(wasm, mode, Strategy::Interpreter);
+    let mut compiled = None;
+    if Strategy::Cranelift.is_available() {
+        compiled = Some(WardRuntime::load(wasm, mode, Strategy::Cranelift));
+        stats.compiled_modules += 1;
+    }
 
     let outcome = ward.instantiate();
+    if let Some(compiled) = &mut compiled {
+        run.compare_tiers(Step::Instantiation, &outcome, &compiled.instantiate());
+    }
     let outcomes = oracles
         .iter_mut()
         .map(|o| guarded(|| o.instantiate()))
@@ -282,7 +333,9 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
         Outcome::Returned(_) => stats.instances += 1,
         _ => return run.finish(stats),
     }
-    if !judged || !run.compare_state(&mut oracles, &ward, "after instantiation") {
+    let when = "after instantiation";
+    run.compare_tier_states(&ward, compiled.as_ref(), when);
+    if !judged || !run.compare_state(&mut oracles, &ward, when) {
         stats.inconclusive += 1;
         return run.finish(stats);
     }
@@ -297,6 +350,10 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
         let _ = write!(run.log, "\ncall `{name}`{args:?}");
         stats.calls += 1;
         let outcome = ward.call(name, &args);
+        if let Some(compiled) = &mut compiled {
+            stats.compiled_calls += 1;
+            run.compare_tiers(Step::Call(name), &outcome, &compiled.call(name, &args));
+        }
         let outcomes = oracles
             .iter_mut()
             .map(|o| guarded(|| o.call(name, &args)))
@@ -311,6 +368,7 @@ fn compare(wasm: &[u8], ward_eager: bool, wasmi_eager: bool, args: &[u8]) -> Sta
             return run.finish(stats);
         }
         let when = format!("after the call of `{name}`");
+        run.compare_tier_states(&ward, compiled.as_ref(), &when);
         if !run.compare_state(&mut oracles, &ward, &when) {
             stats.inconclusive += 1;
             return run.finish(stats);
@@ -368,6 +426,47 @@ struct Run {
 }
 
 impl Run {
+    /// Panics unless ward's compiled tier did what its interpreter did. Both exhausting
+    /// their stacks is agreement (the caller then ends the run); one alone is not: each
+    /// has room for deeper calls than the fuel allows.
+    fn compare_tiers(&self, step: Step<'_>, interpreted: &Outcome, compiled: &Outcome) {
+        if interpreted.agrees_with(compiled) {
+            return;
+        }
+        let what = match step {
+            Step::Instantiation => "instantiation".to_string(),
+            Step::Call(name) => format!("call of `{name}`"),
+        };
+        self.tiers_disagree(&format!(
+            "{what}: interpreted {interpreted:?}; compiled {compiled:?}"
+        ));
+    }
+
+    /// Panics unless the exported state on ward's compiled tier, when it runs, is the
+    /// state on its interpreter.
+    fn compare_tier_states(
+        &self,
+        interpreted: &WardRuntime,
+        compiled: Option<&WardRuntime>,
+        when: &str,
+    ) {
+        let Some(compiled) = compiled else {
+            return;
+        };
+        if let Some(difference) = interpreted.snapshot().difference(&compiled.snapshot()) {
+            self.tiers_disagree(&format!(
+                "{when}, exported state (interpreted against compiled): {difference}"
+            ));
+        }
+    }
+
+    fn tiers_disagree(&self, what: &str) -> ! {
+        panic!(
+            "ward's interpreter and compiled tier disagree: {what}\nhistory:{}",
+            self.history()
+        )
+    }
+
     /// Keeps the oracles whose outcome (`None`: it panicked) agrees with ward's. Panics
     /// if none agrees and one did not panic; returns false if all panicked.
     fn step(
@@ -462,12 +561,17 @@ impl Run {
     fn mismatch(&self, what: &str) -> ! {
         panic!(
             "ward disagrees with every oracle: {what}\nhistory:{}",
-            if self.log.is_empty() {
-                " (none)"
-            } else {
-                &self.log
-            }
+            self.history()
         )
+    }
+
+    /// The calls made so far, with the interpreter's outcome of each.
+    fn history(&self) -> &str {
+        if self.log.is_empty() {
+            " (none)"
+        } else {
+            &self.log
+        }
     }
 
     fn finish(self, mut stats: Stats) -> Stats {

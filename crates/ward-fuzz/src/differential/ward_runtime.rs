@@ -1,7 +1,8 @@
 //! ward behind the differential target's [`Runtime`] trait.
 
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, Instance, Module, Store, TrapKind, Val,
+    CompilationMode, Config, Engine, Error, Extern, Instance, Module, Store, Strategy, TrapKind,
+    Val,
 };
 
 use super::{Item, Outcome, Runtime, Snapshot, TrapCode, Value};
@@ -14,24 +15,49 @@ use crate::smith::{Arg, ArgType};
 /// AddressSanitizer, freeing it costs in proportion to its size.
 const WASM_STACK: usize = 8 << 20;
 
+/// The native stack the compiled tier's frames may take in this target (the compiled
+/// tier's reading of [`Config::wasm_stack_size`]): like [`WASM_STACK`], beyond the call
+/// depth the fuel allows. Measured in release builds: generated modules used at most
+/// 66 KiB (about 100 bytes a frame, 660 frames deep, in a 3-minute
+/// fuzzing run); a function keeping 100 `i64` locals live across a call 1,000 deep,
+/// 834 KiB.
+/// 4 MiB covers frames five times that size. The differential target runs on a thread
+/// with room for it ([`RUN_STACK`]).
+const COMPILED_STACK: usize = 4 << 20;
+
+/// The native stack a differential run needs: the compiled tier's frames, and 1 MiB
+/// above them for the harness, the engines' entry paths and ward's native stack guard
+/// (debug builds use several times the stack of release builds).
+pub(crate) const RUN_STACK: usize = COMPILED_STACK + (1 << 20);
+
 pub(crate) struct WardRuntime {
+    strategy: Strategy,
     store: Store<()>,
     module: Module,
     instance: Option<Instance>,
 }
 
 impl WardRuntime {
-    /// Loads a generated module.
+    /// Loads a generated module to run on the tier `strategy` (the interpreter, or the
+    /// compiled tier where it is available).
     ///
     /// # Panics
     ///
     /// When ward rejects it: it is valid.
-    pub(crate) fn load(wasm: &[u8], mode: CompilationMode) -> WardRuntime {
+    pub(crate) fn load(wasm: &[u8], mode: CompilationMode, strategy: Strategy) -> WardRuntime {
+        let stack = match strategy {
+            Strategy::Cranelift => COMPILED_STACK,
+            _ => WASM_STACK,
+        };
         let mut config = Config::new();
-        config.compilation(mode).wasm_stack_size(WASM_STACK);
+        config
+            .compilation(mode)
+            .strategy(strategy)
+            .wasm_stack_size(stack);
         let engine = Engine::new(&config);
         let module = load_valid(&engine, wasm);
         WardRuntime {
+            strategy,
             store: Store::new(&engine, ()),
             module,
             instance: None,
@@ -57,7 +83,10 @@ impl WardRuntime {
 
 impl Runtime for WardRuntime {
     fn name(&self) -> &'static str {
-        "ward"
+        match self.strategy {
+            Strategy::Cranelift => "ward compiled",
+            _ => "ward interpreted",
+        }
     }
 
     fn instantiate(&mut self) -> Outcome {
@@ -138,8 +167,10 @@ fn trap_code(err: &Error, what: &str) -> TrapCode {
         TrapKind::UninitializedElement => TrapCode::UninitializedElement,
         TrapKind::IndirectCallTypeMismatch => TrapCode::IndirectCallTypeMismatch,
         TrapKind::StackOverflow => TrapCode::StackExhausted,
-        // The generated modules run without fuel or interrupts, so these are findings
-        // as surely as a host trap: they compare unequal to anything wasmi reports.
+        // The generated modules run without ward's fuel (their own fuel is a global that
+        // traps with `unreachable`) or interrupts, so these are findings as surely as a
+        // host trap: they compare unequal to anything wasmi reports, and to a stack
+        // exhausted on the other tier.
         TrapKind::NativeStackOverflow
         | TrapKind::Host
         | TrapKind::OutOfFuel
