@@ -244,6 +244,7 @@ impl Config {
     pub(crate) fn stack_limits(&self) -> crate::native_stack::Limits {
         crate::native_stack::Limits {
             guard: self.native_stack_guard,
+            entry: crate::native_stack::entry_need(),
             cap: self.max_native_stack,
             wasm: self.wasm_stack_size,
         }

@@ -20,8 +20,10 @@ pub enum Error {
         offset: usize,
     },
     /// An import could not be resolved, or an extern of the wrong type was supplied.
+    /// Boxed, as the rare large variant, to keep `Error` (and every result that holds
+    /// one, on every call path) small.
     #[error(transparent)]
-    Link(#[from] LinkError),
+    Link(Box<LinkError>),
     /// A call or a value had the wrong type or arity.
     #[error("{0}")]
     Type(String),
@@ -38,6 +40,12 @@ pub enum Error {
     /// A resource limit or another condition outside the categories above.
     #[error("{0}")]
     Other(String),
+}
+
+impl From<LinkError> for Error {
+    fn from(error: LinkError) -> Error {
+        Error::Link(Box::new(error))
+    }
 }
 
 impl Error {
@@ -228,9 +236,19 @@ pub struct FrameInfo {
 }
 
 /// A trap: execution stopped abnormally. The store stays usable afterwards.
+///
+/// Two words: the kind, and what only some traps carry (a message, a host error, a
+/// backtrace) behind a pointer. Every call path of the runtime returns results that
+/// hold a trap, and their size is native stack each frame keeps; a trap of a bare kind
+/// (a native stack overflow, raised where the stack is nearly gone) allocates nothing.
 #[derive(Debug, Clone)]
 pub struct Trap {
     kind: TrapKind,
+    details: Option<Box<TrapDetails>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrapDetails {
     message: Option<String>,
     /// The host's error behind a host trap, for [`Trap::downcast_ref`].
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
@@ -244,10 +262,10 @@ impl Trap {
     pub fn new(message: impl Into<String>) -> Trap {
         Trap {
             kind: TrapKind::Host,
-            message: Some(message.into()),
-            source: None,
-            backtrace: Vec::new(),
-            omitted: 0,
+            details: Some(Box::new(TrapDetails {
+                message: Some(message.into()),
+                ..TrapDetails::default()
+            })),
         }
     }
 
@@ -256,11 +274,12 @@ impl Trap {
     pub fn from_kind(kind: TrapKind) -> Trap {
         Trap {
             kind,
-            message: None,
-            source: None,
-            backtrace: Vec::new(),
-            omitted: 0,
+            details: None,
         }
+    }
+
+    fn details_mut(&mut self) -> &mut TrapDetails {
+        self.details.get_or_insert_with(Box::default)
     }
 
     /// A trap raised by a host function that carries the host's own error: its message
@@ -268,14 +287,18 @@ impl Trap {
     /// (a process exit, say, as opposed to a failure).
     pub fn from_error(error: impl std::error::Error + Send + Sync + 'static) -> Trap {
         let mut trap = Trap::new(error.to_string());
-        trap.source = Some(Arc::new(error));
+        trap.details_mut().source = Some(Arc::new(error));
         trap
     }
 
     /// The host error this trap carries, if it was made by [`Trap::from_error`] with an
     /// error of type `E`.
     pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
-        self.source.as_deref()?.downcast_ref::<E>()
+        self.details
+            .as_ref()?
+            .source
+            .as_deref()?
+            .downcast_ref::<E>()
     }
 
     /// Why execution trapped.
@@ -285,25 +308,31 @@ impl Trap {
 
     /// The trap's message: the host's for [`TrapKind::Host`], else the specification's.
     pub fn message(&self) -> &str {
-        self.message.as_deref().unwrap_or(self.kind.message())
+        self.details
+            .as_ref()
+            .and_then(|details| details.message.as_deref())
+            .unwrap_or(self.kind.message())
     }
 
     /// The wasm frames active when the trap happened, innermost first. A deep stack
     /// keeps its [`BACKTRACE_INNER`] innermost and [`BACKTRACE_OUTER`] outermost frames.
     pub fn backtrace(&self) -> &[FrameInfo] {
-        &self.backtrace
+        self.details
+            .as_ref()
+            .map_or(&[], |details| &details.backtrace)
     }
 
     /// How many frames between the innermost and the outermost ones the backtrace
     /// leaves out.
     pub fn backtrace_omitted(&self) -> usize {
-        self.omitted
+        self.details.as_ref().map_or(0, |details| details.omitted)
     }
 
     pub(crate) fn set_backtrace_if_empty(&mut self, frames: Vec<FrameInfo>, omitted: usize) {
-        if self.backtrace.is_empty() {
-            self.backtrace = frames;
-            self.omitted = omitted;
+        if self.backtrace().is_empty() && !frames.is_empty() {
+            let details = self.details_mut();
+            details.backtrace = frames;
+            details.omitted = omitted;
         }
     }
 }
@@ -317,15 +346,16 @@ impl From<TrapKind> for Trap {
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())?;
-        if !self.backtrace.is_empty() {
+        let omitted = self.backtrace_omitted();
+        if !self.backtrace().is_empty() {
             f.write_str("\nwasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
+            for (i, frame) in self.backtrace().iter().enumerate() {
                 let mut i = i;
-                if self.omitted > 0 && i >= BACKTRACE_INNER {
+                if omitted > 0 && i >= BACKTRACE_INNER {
                     if i == BACKTRACE_INNER {
-                        write!(f, "\n    ... {} frames omitted ...", self.omitted)?;
+                        write!(f, "\n    ... {omitted} frames omitted ...")?;
                     }
-                    i += self.omitted;
+                    i += omitted;
                 }
                 write!(f, "\n    {i}: ")?;
                 match &frame.func_name {
@@ -341,7 +371,9 @@ impl fmt::Display for Trap {
 
 impl std::error::Error for Trap {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.details
+            .as_ref()?
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }

@@ -665,8 +665,9 @@ fn link_errors_name_the_import() {
     let mut linker = Linker::new(&engine);
     let missing = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(
-        matches!(&missing, Error::Link(ward::LinkError::UnknownImport { module, name, .. })
-            if module == "env" && name == "foo"),
+        matches!(&missing, Error::Link(link) if matches!(&**link,
+            ward::LinkError::UnknownImport { module, name, .. }
+                if module == "env" && name == "foo")),
         "{missing:?}"
     );
     let message = missing.to_string();
@@ -678,9 +679,10 @@ fn link_errors_name_the_import() {
     assert!(
         matches!(
             &mismatch,
-            Error::Link(ward::LinkError::IncompatibleImport { expected, found, .. })
-                if expected.to_string() == "(func (param i32))"
-                    && found.to_string() == "(func (param i64))"
+            Error::Link(link) if matches!(&**link,
+                ward::LinkError::IncompatibleImport { expected, found, .. }
+                    if expected.to_string() == "(func (param i32))"
+                        && found.to_string() == "(func (param i64))")
         ),
         "{mismatch:?}"
     );

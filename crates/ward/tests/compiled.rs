@@ -549,3 +549,63 @@ fn a_function_with_many_results_runs_compiled() {
     assert_eq!(sum, interpreted_sum);
     assert_eq!(format!("{out:?}"), format!("{interpreted_out:?}"));
 }
+
+/// Compiled frames may reach down to the runtime's reserve above the thread's stack
+/// end (`COMPILED_CALL_STACK`), and the runtime functions they call run below them:
+/// endless recursion that grows memory and tables, fills and copies memory, and calls
+/// through a table at every level ends in a native stack overflow, never a crash,
+/// whatever the frame size (the extra locals shift where the last frame lies).
+#[test]
+fn runtime_calls_at_the_deepest_compiled_frame_stay_within_the_reserve() {
+    let Some(engine) = engine(|c| {
+        c.wasm_stack_size(64 << 20);
+    }) else {
+        return;
+    };
+    let modules: Vec<Module> = (0..8)
+        .map(|extra| {
+            let locals = " i64".repeat(extra);
+            let keep: String = (0..extra)
+                .map(|i| format!("(local.set {} (i64.const {i}))", i + 1))
+                .collect();
+            let use_locals: String = (0..extra)
+                .map(|i| format!("(drop (local.get {}))", i + 1))
+                .collect();
+            let wat = format!(
+                r#"(module
+                     (memory 1)
+                     (table $t 1 funcref)
+                     (elem (i32.const 0) $id)
+                     (type $unary (func (param i32) (result i32)))
+                     (func $id (param i32) (result i32) (local.get 0))
+                     (func $f (export "f") (param i32) (local{locals})
+                       {keep}
+                       (drop (memory.grow (i32.const 0)))
+                       (drop (table.grow $t (ref.null func) (i32.const 0)))
+                       (memory.fill (i32.const 0) (local.get 0) (i32.const 64))
+                       (memory.copy (i32.const 64) (i32.const 0) (i32.const 64))
+                       (call $f (call_indirect (type $unary) (local.get 0) (i32.const 0)))
+                       {use_locals}))"#
+            );
+            Module::new(&engine, &wat).unwrap()
+        })
+        .collect();
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            for module in &modules {
+                let mut store = Store::new(&engine, ());
+                let instance = Linker::new(&engine)
+                    .instantiate(&mut store, module)
+                    .unwrap();
+                let f = instance.get_typed_func::<i32, ()>(&store, "f").unwrap();
+                assert_eq!(
+                    trap_of(f.call(&mut store, 1)).kind(),
+                    TrapKind::NativeStackOverflow
+                );
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

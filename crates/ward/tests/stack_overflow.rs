@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::process::Command;
 
 use support::{on_thread, trap_kind, THREAD_STACKS};
-use ward::native_stack::{stack_pointer, thread_stack, DEFAULT_NATIVE_STACK_GUARD};
+use ward::native_stack::{stack_pointer, thread_stack, DEFAULT_NATIVE_STACK_GUARD, ENTRY_STACK};
 use ward::{
     Caller, Config, Engine, Error, Func, Linker, Module, Store, Strategy, Trap, TrapKind, Val,
 };
@@ -192,12 +192,23 @@ fn descend(
 }
 
 /// A host recursion leaves exactly N bytes of native stack (N from [`SWEEP_FROM`] to
-/// [`SWEEP_TO`] in 64-byte steps) and calls into wasm export `leaf`. Every run succeeds or traps
-/// `NativeStackOverflow`; none crashes, and the canary at the stack's end is never
-/// touched. Returns the smallest N at which the call succeeded.
-fn sweep(strategy: Strategy, leaf_body: &str) -> usize {
+/// [`SWEEP_TO`] in 64-byte steps) and calls into wasm export `leaf`. Every run ends as
+/// `expected` (7, or the trap the leaf raises) or traps `NativeStackOverflow`; none
+/// crashes, and the canary at the stack's end is never touched. A run that ends as
+/// expected had at least `needs` bytes left. Returns the smallest N at which the leaf
+/// ran to its end.
+fn sweep(
+    strategy: Strategy,
+    leaf_body: &str,
+    expected: Result<i32, TrapKind>,
+    needs: usize,
+) -> usize {
     let mut config = Config::new();
-    config.strategy(strategy);
+    // Compiled frames count against the wasm stack size from the thread's outermost
+    // entry, which the host recursion below lies far beneath (glibc may hand the
+    // thread a cached stack larger than asked for): a size beyond any thread's stack
+    // leaves the thread's end as the only limit, the one swept.
+    config.strategy(strategy).wasm_stack_size(64 << 20);
     let engine = Engine::new(&config);
     let module = Module::new(
         &engine,
@@ -205,7 +216,15 @@ fn sweep(strategy: Strategy, leaf_body: &str) -> usize {
             r#"(module
                  (import "host" "descend" (func $descend (param i32)))
                  (import "host" "empty" (func $empty))
+                 (memory 1)
+                 (table $t 1 funcref)
+                 (elem (i32.const 0) $add)
+                 (type $binary (func (param i32 i32) (result i32)))
                  (func $add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                 (func $deep (param i32)
+                   (if (local.get 0)
+                     (then (call $deep (i32.sub (local.get 0) (i32.const 1))))
+                     (else unreachable)))
                  (func (export "start") (param i32) (call $descend (local.get 0)))
                  (func (export "leaf") (result i32) {leaf_body}))"#
         ),
@@ -266,19 +285,19 @@ fn sweep(strategy: Strategy, leaf_body: &str) -> usize {
 
     for (left, outcome) in &runs {
         assert!(
-            matches!(outcome, Ok(7) | Err(TrapKind::NativeStackOverflow)),
-            "{left} bytes left: {outcome:?}"
+            *outcome == expected || *outcome == Err(TrapKind::NativeStackOverflow),
+            "{strategy:?}, {left} bytes left: {outcome:?}"
         );
     }
     let smallest = runs
         .iter()
-        .filter(|(_, outcome)| outcome.is_ok())
+        .filter(|(_, outcome)| *outcome == expected)
         .map(|&(left, _)| left)
         .min()
         .expect("the call succeeds with the most left");
     let largest_trap = runs
         .iter()
-        .filter(|(_, outcome)| outcome.is_err())
+        .filter(|(_, outcome)| *outcome != expected)
         .map(|&(left, _)| left)
         .max()
         .expect("the call traps with nothing left");
@@ -289,8 +308,8 @@ fn sweep(strategy: Strategy, leaf_body: &str) -> usize {
     // The canary is part of what is left: count from the stack's end.
     let from_end = smallest + CANARY;
     assert!(
-        from_end >= DEFAULT_NATIVE_STACK_GUARD,
-        "a call ran with {from_end} bytes left, less than the guard {DEFAULT_NATIVE_STACK_GUARD}"
+        from_end >= needs,
+        "a call ran with {from_end} bytes left, less than the {needs} it needs"
     );
     from_end
 }
@@ -305,29 +324,33 @@ fn tiers() -> Vec<Strategy> {
     tiers
 }
 
+/// The goal for a call into wasm that stays in wasm, in an optimised build: less than
+/// the 3,072 bytes every entry checked when it checked the whole guard (and WAMR's fast
+/// interpreter's 3,456). An unoptimised build's frames are several times larger.
+const PURE_CALL_GOAL: usize = if cfg!(debug_assertions) {
+    16 * 1024
+} else {
+    2048
+};
+
 #[test]
 fn sweep_of_remaining_stack_into_pure_wasm() {
     for tier in tiers() {
-        let smallest = sweep(tier, "(call $add (i32.const 3) (i32.const 4))");
+        let smallest = sweep(
+            tier,
+            "(call $add (i32.const 3) (i32.const 4))",
+            Ok(7),
+            ENTRY_STACK,
+        );
         println!(
             "sweep into pure wasm, {tier:?}: smallest N at which the call succeeds: \
-             {smallest} bytes (guard {DEFAULT_NATIVE_STACK_GUARD})"
+             {smallest} bytes (entry check {ENTRY_STACK}, guard {DEFAULT_NATIVE_STACK_GUARD})"
         );
-        // On the interpreter, the entry check is the first thing the call runs, in the
-        // caller's frame (an unoptimised build inlines less, and runs a few small calls
-        // before it). On the compiled tier, the check that fails is the first compiled
-        // function's prologue, with the guard still to keep free below it: ward's entry
-        // path (the entry record with its backtrace buffer, the trampoline) lies
-        // between, 1,712 bytes in release when measured.
-        let slack = match (tier, cfg!(debug_assertions)) {
-            (Strategy::Interpreter, false) => 256,
-            (Strategy::Interpreter, true) => 2048,
-            (_, false) => 2048,
-            (_, true) => 8192,
-        };
+        // An entry checks what ward's own frames need, not the guard: that is checked
+        // where a host function is called.
         assert!(
-            smallest <= DEFAULT_NATIVE_STACK_GUARD + slack,
-            "{tier:?}: ward needed {smallest} bytes with a guard of {DEFAULT_NATIVE_STACK_GUARD}"
+            smallest < PURE_CALL_GOAL,
+            "{tier:?}: ward needed {smallest} bytes, the goal is below {PURE_CALL_GOAL}"
         );
     }
 }
@@ -335,11 +358,57 @@ fn sweep_of_remaining_stack_into_pure_wasm() {
 #[test]
 fn sweep_of_remaining_stack_into_wasm_calling_the_host() {
     for tier in tiers() {
-        let smallest = sweep(tier, "(call $empty) (i32.const 7)");
+        let smallest = sweep(
+            tier,
+            "(call $empty) (i32.const 7)",
+            Ok(7),
+            DEFAULT_NATIVE_STACK_GUARD,
+        );
         println!(
             "sweep into wasm that calls the host, {tier:?}: smallest N at which the call \
              succeeds: {smallest} bytes (guard {DEFAULT_NATIVE_STACK_GUARD})"
         );
+    }
+}
+
+/// Every runtime path ward takes below an entry check, at every depth the sweep
+/// reaches: none may overrun the stack's end, whether it succeeds or fails its own
+/// check. This proves the entry's reserve and the compiled tier's reserve below its
+/// frames for the paths that go deepest.
+#[test]
+fn sweep_of_remaining_stack_through_the_runtime_paths() {
+    let leaves = [
+        (
+            "memory.grow",
+            "(memory.grow (i32.const 1)) (drop) (i32.const 7)",
+            Ok(7),
+        ),
+        (
+            "table.grow",
+            "(table.grow $t (ref.null func) (i32.const 50)) (drop) (i32.const 7)",
+            Ok(7),
+        ),
+        (
+            "memory.fill",
+            "(memory.fill (i32.const 0) (i32.const 1) (i32.const 4096)) (i32.const 7)",
+            Ok(7),
+        ),
+        (
+            "call_indirect",
+            "(call_indirect (type $binary) (i32.const 3) (i32.const 4) (i32.const 0))",
+            Ok(7),
+        ),
+        (
+            "a trap with a backtrace",
+            "(call $deep (i32.const 20)) (i32.const 7)",
+            Err(TrapKind::Unreachable),
+        ),
+    ];
+    for tier in tiers() {
+        for (what, body, expected) in leaves {
+            let smallest = sweep(tier, body, expected, ENTRY_STACK);
+            println!("sweep through {what}, {tier:?}: smallest N {smallest} bytes");
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! code is caught before it crosses compiled frames and resumed after the entry returns.
 
 use std::any::Any;
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::ptr;
 
 use super::{Executor, Host};
@@ -30,12 +30,9 @@ struct Entry {
     prev: *mut Entry,
     /// The store the entry runs on.
     host: *mut dyn Host,
-    /// What the signal handler saw of a trap: its meaning, then the return addresses of
-    /// the compiled frames it unwinds, innermost first (the first is the fault itself):
-    /// the `BACKTRACE_INNER` innermost, then the `BACKTRACE_OUTER` outermost in a ring
-    /// (see [`Entry::frames`]), and how many there were in all.
+    /// What the signal handler saw of a trap: its meaning, and how many compiled frames
+    /// it unwound (their pcs are in [`TRAP_PCS`]).
     trap: Option<CodeTrap>,
-    pcs: [usize; MAX_TRAP_FRAMES],
     num_pcs: usize,
     /// The error a runtime function raised.
     pending: Option<Error>,
@@ -45,6 +42,18 @@ struct Entry {
 
 thread_local! {
     static CURRENT: Cell<*mut Entry> = const { Cell::new(ptr::null_mut()) };
+    /// The pcs of the latest trap's compiled frames, innermost first (the first is the
+    /// fault itself): the `BACKTRACE_INNER` innermost, then the `BACKTRACE_OUTER`
+    /// outermost in a ring (see [`Entry::frames`]). One buffer per thread, not one per
+    /// entry, keeps the entry path's frame small: only the innermost entry traps, and it
+    /// reads the buffer as soon as it lands, before this thread runs anything else.
+    static TRAP_PCS: UnsafeCell<[usize; MAX_TRAP_FRAMES]> =
+        const { UnsafeCell::new([0; MAX_TRAP_FRAMES]) };
+}
+
+/// This thread's trap pcs buffer.
+fn trap_pcs() -> *mut [usize; MAX_TRAP_FRAMES] {
+    TRAP_PCS.with(UnsafeCell::get)
 }
 
 /// Installs the trap hook (once per process).
@@ -103,18 +112,23 @@ impl Entry {
         } else {
             BACKTRACE_INNER + (self.num_pcs - BACKTRACE_INNER) % BACKTRACE_OUTER
         };
-        self.pcs[at] = pc;
+        // SAFETY: the buffer is this thread's, and only the signal handler of a trap on
+        // this thread writes it, while the thread's own code is stopped.
+        unsafe { (*trap_pcs())[at] = pc };
         self.num_pcs += 1;
     }
 
     /// The recorded pcs, innermost first, and the number of frames left out between
     /// the innermost and the outermost ones.
     fn frames(&self) -> (Vec<usize>, usize) {
+        // SAFETY: this thread's buffer, written by the trap just landed; nothing writes
+        // it while the reference lives (no wasm runs here).
+        let recorded = unsafe { &*trap_pcs() };
         if self.num_pcs <= MAX_TRAP_FRAMES {
-            return (self.pcs[..self.num_pcs].to_vec(), 0);
+            return (recorded[..self.num_pcs].to_vec(), 0);
         }
-        let mut pcs = self.pcs[..BACKTRACE_INNER].to_vec();
-        let ring = &self.pcs[BACKTRACE_INNER..];
+        let mut pcs = recorded[..BACKTRACE_INNER].to_vec();
+        let ring = &recorded[BACKTRACE_INNER..];
         let oldest = (self.num_pcs - BACKTRACE_INNER) % BACKTRACE_OUTER;
         pcs.extend(ring[oldest..].iter().chain(&ring[..oldest]));
         (pcs, self.num_pcs - MAX_TRAP_FRAMES)
@@ -149,7 +163,6 @@ pub(crate) fn call_compiled(
         prev: CURRENT.get(),
         host,
         trap: None,
-        pcs: [0; MAX_TRAP_FRAMES],
         num_pcs: 0,
         pending: None,
         panic: None,
@@ -187,9 +200,10 @@ pub(crate) fn call_compiled(
         }
         Some(CodeTrap::Wasm(kind)) => {
             // A prologue's stack check compares with one limit, the higher of the
-            // native stack's (its end plus the guard) and the wasm stack size's: when
-            // the native one is the higher, the thread's stack ran out, not wasm's.
-            let kind = if kind == TrapKind::StackOverflow && bounds.wasm_limit == bounds.limit {
+            // native stack's (its end plus the runtime's reserve) and the wasm stack
+            // size's: when the native one is the higher, the thread's stack ran out,
+            // not wasm's.
+            let kind = if kind == TrapKind::StackOverflow && bounds.wasm_limit_is_native() {
                 TrapKind::NativeStackOverflow
             } else {
                 kind
@@ -463,8 +477,15 @@ extern "C" fn call_array(callee: *const VMFuncRef, caller: *mut VMContext, cells
                 let window = unsafe { std::slice::from_raw_parts_mut(cells, len) };
                 call_host_window(host, func, window, caller)?;
             }
-            FuncKind::Interpreted => run_interpreted(host, func, cells, len)?,
+            // Compiled frames leave only the runtime's reserve below them: an
+            // interpreted or compiled callee entered from here checks for its entry
+            // path as a call from the host does.
+            FuncKind::Interpreted => {
+                host.inner().native_bounds().check_entry()?;
+                run_interpreted(host, func, cells, len)?
+            }
             FuncKind::Compiled => {
+                host.inner().native_bounds().check_entry()?;
                 call_compiled(host, func, ptr::null_mut(), cells)?;
             }
         }

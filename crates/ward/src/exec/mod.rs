@@ -99,11 +99,22 @@ fn mem_write<const N: usize>(
 /// # Errors
 ///
 /// A trap, or a compile error when a function fails to translate on its first call.
+#[inline(always)]
 pub(crate) fn invoke(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
     if host.inner().native_bounds().limit != 0 {
         return invoke_in_activation(host, func, base);
     }
+    invoke_outermost(host, func, base)
+}
+
+/// The store's outermost call: out of line, so that the frame of its activation
+/// bookkeeping (the bounds, the panic catch) is not on the path of every re-entry.
+#[inline(never)]
+fn invoke_outermost(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
     let limits = host.inner().engine().config().stack_limits();
+    // The public entry checked already; this frame adds the activation's own, so the
+    // check repeats below it: what lies under here is what `ENTRY_STACK` covers.
+    native_stack::check_outermost(native_stack::stack_pointer(), limits.entry, limits)?;
     let bounds = native_stack::begin(limits);
     host.inner().set_native_bounds(bounds);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -252,15 +263,25 @@ impl Executor {
             Err(error) => Err(error),
         };
         exec.store_mut().wasm_stack_mut().set_top(saved_top);
-        result.map_err(|mut error| {
-            if let Error::Trap(trap) = &mut error {
-                let (frames, omitted) = exec.backtrace();
-                trap.set_backtrace_if_empty(frames, omitted);
-            }
-            let depth = exec.entry_depth;
-            exec.store_mut().wasm_stack_mut().truncate_frames(depth);
-            error
-        })
+        match result {
+            Ok(()) => Ok(()),
+            Err(error) => Err(exec.fail(error)),
+        }
+    }
+
+    /// Ends a failed activation: a trap gets its backtrace from the frames still on
+    /// the wasm stack, which then drop to the activation's entry. Out of line, so that
+    /// its frame is not part of every call's path.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, mut error: Error) -> Error {
+        if let Error::Trap(trap) = &mut error {
+            let (frames, omitted) = self.backtrace();
+            trap.set_backtrace_if_empty(frames, omitted);
+        }
+        let depth = self.entry_depth;
+        self.store_mut().wasm_stack_mut().truncate_frames(depth);
+        error
     }
 
     /// The executor behind a handler's context pointer.

@@ -10,20 +10,23 @@
 //! ends (`sys::thread_stack`) and keeps it in a per-thread record; nested entries reuse
 //! it. The *guard* ([`Config::native_stack_guard`](crate::Config::native_stack_guard))
 //! is the native stack that must stay free below the point where ward hands control to
-//! code it does not control. ward checks `sp - guard >= floor` at every entry into wasm
-//! (re-entries from host functions included) and before every host-function call, and
-//! traps with [`TrapKind::NativeStackOverflow`] when the check fails. The floor is the
-//! stack's end, raised to `entry_sp - max_native_stack` when a cap is configured.
+//! code it does not control: ward checks `sp - guard >= floor` before every host-function
+//! call. At every entry into wasm (re-entries from host functions included) it checks
+//! `sp - entry >= floor`, with `entry` ([`ENTRY_STACK`]) what ward's own frames need
+//! below the check: a call that stays in wasm runs no foreign code. Either check traps
+//! with [`TrapKind::NativeStackOverflow`] when it fails. The floor is the stack's end,
+//! raised to `entry_sp - max_native_stack` when a cap is configured. Compiled frames stop
+//! [`COMPILED_CALL_STACK`] above the floor, for the runtime functions they call.
 //!
-//! The guard must cover:
-//! - the executor's frames from an entry check to the next check (a host call) or to
-//!   the end of the activation, and
-//! - ward's path from a host-call check to the host function's first instruction, plus
-//!   the host function's own use.
+//! The entry reserve must cover the executor's frames (or the compiled tier's entry
+//! path) from an entry check to the next check or to the end of the activation, traps
+//! and their backtraces included. The guard must cover ward's path from a host-call
+//! check to the host function's first instruction, plus the host function's own use.
 //!
 //! [`measure`] finds these by stack painting; `ward stack-report` prints them for the
 //! machine and build at hand, and the tests fail when a built-in host function plus
-//! ward's path outgrows [`DEFAULT_NATIVE_STACK_GUARD`].
+//! ward's path outgrows [`DEFAULT_NATIVE_STACK_GUARD`], or ward's own paths the entry
+//! reserve; the stack sweeps prove both reserves at every depth.
 
 mod paint;
 
@@ -43,24 +46,24 @@ use crate::sys;
 ///
 /// | path                                                                | release | debug  |
 /// |---------------------------------------------------------------------|--------:|-------:|
-/// | entry check to the deepest executor frame (calls, memory, tables)   |   1,800 | 10,736 |
-/// | entry check to the deepest point of a trap with a backtrace         |   1,848 |  8,952 |
-/// | host-call check to a host function's first instruction              |      88 |    720 |
-/// | host-call check to the deepest point of an empty host function      |      88 |  1,120 |
+/// | entry check to the deepest executor frame (calls, memory, tables)   |     728 |  4,608 |
+/// | entry check to the deepest point of a trap with a backtrace         |   1,000 |  4,792 |
+/// | host-call check to a host function's first instruction              |      88 |    432 |
+/// | host-call check to the deepest point of an empty host function      |      88 |    736 |
 /// | host-call check to the deepest point of a `spectest` print function |     232 |  1,136 |
-/// | host-call check to the deepest point of WASI `fd_write`             |     872 |  4,640 |
-/// | host-call check to the deepest point of WASI `path_open`            |   2,232 |  8,920 |
-/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,280 |  8,704 |
-/// | one re-entry cycle, host function to wasm to host function          |   2,352 |  9,728 |
-/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   3,864 | 17,752 |
-/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   3,808 | 23,840 |
+/// | host-call check to the deepest point of WASI `fd_write`             |     872 |  4,600 |
+/// | host-call check to the deepest point of WASI `path_open`            |   2,232 |  8,648 |
+/// | host-call check to the deepest point of WASI `path_filestat_get`    |   2,280 |  8,432 |
+/// | one re-entry cycle, host function to wasm to host function          |   1,520 |  6,208 |
+/// | lazy translation (checked against [`TRANSLATION_STACK`])            |   3,896 | 14,872 |
+/// | instantiation (checked against [`INSTANTIATION_STACK`])             |   2,912 | 17,008 |
 ///
-/// The guard covers the largest need of a call. Release keeps WAMR's 3,072 bytes (its
-/// Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500 bytes on
-/// Ubuntu 20.04 amd64): the largest need, 2,280 (WASI `path_filestat_get`), leaves 792
-/// spare. Debug builds use frames several times larger; 16 KiB leaves 5.5 KiB over the
-/// largest need (the executor's deepest frame, 10,736). A program whose
-/// symbols are bound lazily should add 2 KiB (`ward stack-report` says which applies).
+/// The guard covers the largest need of a host call. Release keeps WAMR's 3,072 bytes
+/// (its Linux value after 1,024 proved too small: lazy PLT binding alone took ~1,500
+/// bytes on Ubuntu 20.04 amd64): the largest need, 2,280 (WASI `path_filestat_get`),
+/// leaves 792 spare. Debug builds use frames several times larger; 16 KiB leaves 7.5 KiB
+/// over the largest need (WASI `path_open`, 8,648). A program whose symbols are bound
+/// lazily should add 2 KiB (`ward stack-report` says which applies).
 pub const DEFAULT_NATIVE_STACK_GUARD: usize = if cfg!(debug_assertions) {
     DEBUG_GUARD
 } else {
@@ -86,6 +89,64 @@ pub const INSTANTIATION_STACK: usize = if cfg!(debug_assertions) {
     32 * 1024
 } else {
     6 * 1024
+};
+
+/// Native stack ward's own code needs below an entry check into wasm: the executor's
+/// frames with its runtime paths (calls, memory and table growth, bulk operations, a
+/// trap with its backtrace), or the compiled tier's entry path (the entry record, the
+/// trampoline) with the trap landing. Every entry checks this much, not the whole guard:
+/// a call that stays in wasm needs no room for code ward does not control, and the
+/// guard is checked where a host function is actually called. Measured below (and by
+/// `ward stack-report --check`, which fails when a path outgrows it); deeper rare work
+/// (translation, instantiation) checks its own reserve.
+pub const ENTRY_STACK: usize = if cfg!(debug_assertions) {
+    12 * 1024
+} else {
+    1792
+};
+
+/// Native stack that resolving a library function on its first call takes, in a
+/// program whose symbols are bound lazily (glibc's resolver saves the whole register
+/// file: ~1,500 bytes on x86-64). ward's own paths call the C library (memory growth
+/// changes page protections), so their reserves grow by this much there.
+pub const LAZY_BINDING_ALLOWANCE: usize = 2048;
+
+/// What an entry into wasm checks for in this process: [`ENTRY_STACK`], plus
+/// [`LAZY_BINDING_ALLOWANCE`] when the program binds its symbols lazily.
+pub fn entry_need() -> usize {
+    ENTRY_STACK + lazy_binding_allowance()
+}
+
+/// What compiled frames leave free above the stack's end in this process:
+/// [`COMPILED_CALL_STACK`], plus [`LAZY_BINDING_ALLOWANCE`] when the program binds its
+/// symbols lazily.
+pub fn compiled_call_need() -> usize {
+    COMPILED_CALL_STACK + lazy_binding_allowance()
+}
+
+/// [`LAZY_BINDING_ALLOWANCE`] where this program binds symbols lazily, else 0. Asked
+/// of the OS once.
+fn lazy_binding_allowance() -> usize {
+    static ALLOWANCE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *ALLOWANCE.get_or_init(|| {
+        if symbols_bound_at_load() == Some(false) {
+            LAZY_BINDING_ALLOWANCE
+        } else {
+            0
+        }
+    })
+}
+
+/// Native stack kept free below every compiled frame, for the runtime functions
+/// compiled code calls (memory and table growth, bulk operations, the dispatch of calls
+/// to host and interpreted functions up to their own checks). Compiled prologues compare
+/// against it (see [`NativeBounds::wasm_limit`]); what runs deeper checks first: a host
+/// call the guard, an interpreted or compiled callee reached through the runtime
+/// [`ENTRY_STACK`]. Measured by the stack sweeps of both tiers.
+pub const COMPILED_CALL_STACK: usize = if cfg!(debug_assertions) {
+    6 * 1024
+} else {
+    512
 };
 
 const RELEASE_GUARD: usize = 3 * 1024;
@@ -154,6 +215,8 @@ impl ThreadRecord {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub guard: usize,
+    /// What an entry into wasm checks for ([`entry_need`]).
+    pub entry: usize,
     pub cap: Option<usize>,
     /// The native stack compiled wasm may use for its own frames, counted from the
     /// thread's outermost entry (the engine's `wasm_stack_size`).
@@ -166,26 +229,45 @@ pub(crate) struct Limits {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct NativeBounds {
-    /// The lowest stack pointer at which ward may start wasm or call a host function:
-    /// `floor + guard`. Zero while the store runs nothing.
+    /// The lowest stack pointer at which ward may call a host function: `floor +
+    /// guard`. Zero while the store runs nothing.
     pub limit: usize,
     /// The lowest address ward lets anything reach: the stack's end, raised by the cap.
     pub floor: usize,
-    /// The lowest stack pointer a compiled function's frame may reach: `limit`, raised
-    /// to `wasm_stack_size` below the thread's outermost entry. Compiled wasm keeps its
-    /// frames on the native stack, and this bounds them as the wasm stack bounds the
-    /// interpreter's, while still leaving the guard below for host calls.
+    /// The lowest stack pointer a compiled function's frame may reach: `floor +`
+    /// [`COMPILED_CALL_STACK`], raised to `wasm_stack_size` below the thread's outermost
+    /// entry. Compiled wasm keeps its frames on the native stack, and this bounds them
+    /// as the wasm stack bounds the interpreter's, while leaving room below for the
+    /// runtime functions they call.
     pub wasm_limit: usize,
+    /// The lowest stack pointer at which ward may enter wasm: `floor +`
+    /// [`entry_need`].
+    pub entry_limit: usize,
 }
 
 impl NativeBounds {
-    /// Checks the stack pointer against the limit.
+    /// Checks the stack pointer against the limit for host calls.
     #[inline(always)]
     pub(crate) fn check(&self) -> Result<(), Trap> {
         if stack_pointer() < self.limit {
             return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
         }
         Ok(())
+    }
+
+    /// Checks the stack pointer against the limit for entries into wasm.
+    #[inline(always)]
+    pub(crate) fn check_entry(&self) -> Result<(), Trap> {
+        if stack_pointer() < self.entry_limit {
+            return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
+        }
+        Ok(())
+    }
+
+    /// Whether compiled frames are bounded by the thread's stack rather than by the
+    /// wasm stack size: a prologue's stack trap is then a native stack overflow.
+    pub(crate) fn wasm_limit_is_native(&self) -> bool {
+        self.wasm_limit == self.floor + compiled_call_need()
     }
 
     /// Checks that `bytes` remain above the floor.
@@ -244,11 +326,12 @@ pub(crate) fn begin(limits: Limits) -> NativeBounds {
         }
         t.depth.set(t.depth.get() + 1);
         t.guard.set(limits.guard);
-        let limit = floor + limits.guard;
+        let compiled = floor + compiled_call_need();
         NativeBounds {
-            limit,
+            limit: floor + limits.guard,
+            entry_limit: floor + limits.entry,
             floor,
-            wasm_limit: limit.max(t.entry_sp.get().saturating_sub(limits.wasm)),
+            wasm_limit: compiled.max(t.entry_sp.get().saturating_sub(limits.wasm)),
         }
     })
 }

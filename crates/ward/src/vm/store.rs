@@ -138,10 +138,10 @@ impl StoreInner {
     pub(crate) fn check_entry(&self) -> Result<(), Trap> {
         let bounds = self.native_bounds();
         if bounds.limit != 0 {
-            return bounds.check();
+            return bounds.check_entry();
         }
         let limits = self.engine.config().stack_limits();
-        native_stack::check_outermost(native_stack::stack_pointer(), limits.guard, limits)
+        native_stack::check_outermost(native_stack::stack_pointer(), limits.entry, limits)
     }
 
     /// Checks the native stack before an instantiation, which needs

@@ -241,7 +241,7 @@ const _: () = {
     assert!(std::mem::size_of::<VMGlobal>() == 16);
     assert!(offset_of!(VMStoreContext, fuel) == 0);
     assert!(offset_of!(VMStoreContext, native) == 8);
-    assert!(offset_of!(VMStoreContext, interrupt) == 8 + 3 * P);
+    assert!(offset_of!(VMStoreContext, interrupt) == 8 + 4 * P);
 };
 
 /// The offsets of one module's vmctx: see the module's documentation.
@@ -523,7 +523,11 @@ mod tests {
             offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, wasm_limit),
             8 + 2 * P
         );
-        assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 3 * P);
+        assert_eq!(
+            offset_of!(VMStoreContext, native) + offset_of!(NativeBounds, entry_limit),
+            8 + 3 * P
+        );
+        assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 4 * P);
         assert_eq!(std::mem::size_of::<UnsafeCell<u64>>(), 8);
         assert_eq!(std::mem::align_of::<VMFuncRef>(), P);
         assert!(std::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
