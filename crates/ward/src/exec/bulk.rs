@@ -5,6 +5,7 @@ use std::ptr;
 
 use super::{Executor, OpResult};
 use crate::error::TrapKind;
+use crate::index::MemoryIndex;
 use crate::ir::Op;
 
 /// Checks `start + len <= size` without overflow.
@@ -48,21 +49,10 @@ impl Executor {
             }
             Op::MemoryInit { segment, base } => {
                 let (dst, src, len) = self.args3(base);
-                let (mem, mem_len) = (self.mem, self.mem_len);
                 let instance = self.instance();
-                let data = self.store_mut().instance(instance).data(segment);
-                if !in_bounds(src, len, data.len()) || !in_bounds(dst, len, mem_len) {
-                    return Err(TrapKind::MemoryOutOfBounds);
-                }
-                // SAFETY: the destination is inside the cached memory and the source
-                // inside the segment (checked above); module bytes never alias memory.
-                unsafe {
-                    ptr::copy_nonoverlapping(
-                        data.as_ptr().add(src as usize),
-                        mem.add(dst as usize),
-                        len as usize,
-                    )
-                };
+                let memory = MemoryIndex::from_u32(0);
+                self.store_mut()
+                    .memory_init(instance, memory, segment, dst, src, len)?;
             }
             Op::DataDrop { segment } => {
                 let instance = self.instance();
@@ -112,23 +102,15 @@ impl Executor {
             Op::TableGrow { table, base } => {
                 let init = self.get(base);
                 let delta = self.get(base + 1) as u32;
-                let store = self.store_mut();
-                let limit = store.limits().table_elements;
-                let t = store.instance(instance).table_id(table);
-                let old = store.table_mut(t).grow(delta, init, limit);
-                self.set(base, old.unwrap_or(u32::MAX) as u64);
+                let old = self.store_mut().table_grow(instance, table, delta, init);
+                self.set(base, old as u64);
             }
             Op::TableFill { table, base } => {
-                let i = self.get(base) as u32;
+                let dst = self.get(base) as u32;
                 let value = self.get(base + 1);
                 let len = self.get(base + 2) as u32;
-                let store = self.store_mut();
-                let t = store.instance(instance).table_id(table);
-                let elems = store.table_mut(t).elems_mut();
-                if !in_bounds(i, len, elems.len()) {
-                    return Err(TrapKind::TableOutOfBounds);
-                }
-                elems[i as usize..(i + len) as usize].fill(value);
+                self.store_mut()
+                    .table_fill(instance, table, dst, value, len)?;
             }
             Op::TableCopy {
                 dst_table,
@@ -136,24 +118,8 @@ impl Executor {
                 base,
             } => {
                 let (dst, src, len) = self.args3(base);
-                let store = self.store_mut();
-                let dt = store.instance(instance).table_id(dst_table);
-                let st = store.instance(instance).table_id(src_table);
-                if !in_bounds(dst, len, store.table(dt).elems().len())
-                    || !in_bounds(src, len, store.table(st).elems().len())
-                {
-                    return Err(TrapKind::TableOutOfBounds);
-                }
-                let (dst, src, len) = (dst as usize, src as usize, len as usize);
-                if dt == st {
-                    store
-                        .table_mut(dt)
-                        .elems_mut()
-                        .copy_within(src..src + len, dst);
-                } else {
-                    let (d, s) = store.two_tables_mut(dt, st);
-                    d.elems_mut()[dst..dst + len].copy_from_slice(&s.elems()[src..src + len]);
-                }
+                self.store_mut()
+                    .table_copy(instance, dst_table, src_table, dst, src, len)?;
             }
             Op::TableInit {
                 segment,
@@ -161,15 +127,8 @@ impl Executor {
                 base,
             } => {
                 let (dst, src, len) = self.args3(base);
-                let store = self.store_mut();
-                let seg = store.instance(instance).elem(segment).clone();
-                let t = store.instance(instance).table_id(table);
-                let elems = store.table_mut(t).elems_mut();
-                if !in_bounds(src, len, seg.len()) || !in_bounds(dst, len, elems.len()) {
-                    return Err(TrapKind::TableOutOfBounds);
-                }
-                let (dst, src, len) = (dst as usize, src as usize, len as usize);
-                elems[dst..dst + len].copy_from_slice(&seg[src..src + len]);
+                self.store_mut()
+                    .table_init(instance, table, segment, dst, src, len)?;
             }
             Op::ElemDrop { segment } => {
                 self.store_mut().instance_mut(instance).drop_elem(segment);

@@ -17,7 +17,7 @@ use super::{Executor, Host};
 use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
 use crate::sys::entry::Fault;
-use crate::vm::{native, CodeTrap, FuncKind, VMBuiltins, VMContext, VMFuncRef};
+use crate::vm::{native, CodeTrap, FuncKind, StoreInner, VMBuiltins, VMContext, VMFuncRef};
 
 /// The compiled frames a trap's backtrace keeps: the innermost and the outermost ones,
 /// as the interpreter's backtraces.
@@ -276,19 +276,24 @@ fn instance_of(vmctx: *mut VMContext) -> InstanceId {
     unsafe { VMContext::header(vmctx).instance }
 }
 
-/// A trap of `kind` as a runtime function's error.
-fn fail(kind: crate::TrapKind) -> Error {
-    Trap::from_kind(kind).into()
+/// Runs a runtime function's store operation for the instance whose vmctx is `vmctx`:
+/// status 0, or the trap it reports.
+fn on_instance(
+    vmctx: *mut VMContext,
+    op: impl FnOnce(&mut StoreInner, InstanceId) -> Result<(), TrapKind>,
+) -> u32 {
+    with_store(|host| {
+        op(host.inner(), instance_of(vmctx)).map_err(Trap::from_kind)?;
+        Ok(0)
+    })
 }
 
 extern "C" fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u32) -> u32 {
     with_store(|host| {
-        let store = host.inner();
-        let id = store
-            .instance(instance_of(vmctx))
-            .memory_id(MemoryIndex::from_u32(memory));
-        let limit = store.limits().memory_size;
-        Ok(store.memory_mut(id).grow(delta, limit).unwrap_or(u32::MAX))
+        let instance = instance_of(vmctx);
+        Ok(host
+            .inner()
+            .memory_grow(instance, MemoryIndex::from_u32(memory), delta))
     })
 }
 
@@ -299,15 +304,14 @@ extern "C" fn memory_fill(
     value: u32,
     len: u32,
 ) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let id = store
-            .instance(instance_of(vmctx))
-            .memory_id(MemoryIndex::from_u32(memory));
-        let data = store.memory_mut(id).data_mut();
-        let range = bulk_range(dst, len, data.len()).ok_or(crate::TrapKind::MemoryOutOfBounds);
-        data[range.map_err(fail)?].fill(value as u8);
-        Ok(0)
+    on_instance(vmctx, |store, instance| {
+        store.memory_fill(
+            instance,
+            MemoryIndex::from_u32(memory),
+            dst,
+            value as u8,
+            len,
+        )
     })
 }
 
@@ -319,28 +323,12 @@ extern "C" fn memory_copy(
     src: u32,
     len: u32,
 ) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let instance = store.instance(instance_of(vmctx));
+    on_instance(vmctx, |store, instance| {
         let (dm, sm) = (
-            instance.memory_id(MemoryIndex::from_u32(dst_memory)),
-            instance.memory_id(MemoryIndex::from_u32(src_memory)),
+            MemoryIndex::from_u32(dst_memory),
+            MemoryIndex::from_u32(src_memory),
         );
-        let oob = || fail(crate::TrapKind::MemoryOutOfBounds);
-        if dm == sm {
-            let data = store.memory_mut(dm).data_mut();
-            let from = bulk_range(src, len, data.len()).ok_or_else(oob)?;
-            let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
-            data.copy_within(from, to.start);
-        } else {
-            let bytes = store.memory(sm).data();
-            let from = bulk_range(src, len, bytes.len()).ok_or_else(oob)?;
-            let copy = bytes[from].to_vec();
-            let data = store.memory_mut(dm).data_mut();
-            let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
-            data[to].copy_from_slice(&copy);
-        }
-        Ok(0)
+        store.memory_copy(instance, dm, sm, dst, src, len)
     })
 }
 
@@ -352,55 +340,33 @@ extern "C" fn memory_init(
     src: u32,
     len: u32,
 ) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let instance = store.instance(instance_of(vmctx));
-        let id = instance.memory_id(MemoryIndex::from_u32(memory));
-        let bytes = instance.data(DataIndex::from_u32(segment));
-        let oob = || fail(crate::TrapKind::MemoryOutOfBounds);
-        let from = bulk_range(src, len, bytes.len()).ok_or_else(oob)?;
-        let copy = bytes[from].to_vec();
-        let data = store.memory_mut(id).data_mut();
-        let to = bulk_range(dst, len, data.len()).ok_or_else(oob)?;
-        data[to].copy_from_slice(&copy);
-        Ok(0)
+    on_instance(vmctx, |store, instance| {
+        let (memory, segment) = (MemoryIndex::from_u32(memory), DataIndex::from_u32(segment));
+        store.memory_init(instance, memory, segment, dst, src, len)
     })
 }
 
 extern "C" fn data_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
-    with_store(|host| {
-        host.inner()
-            .instance_mut(instance_of(vmctx))
+    on_instance(vmctx, |store, instance| {
+        store
+            .instance_mut(instance)
             .drop_data(DataIndex::from_u32(segment));
-        Ok(0)
+        Ok(())
     })
 }
 
 extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u32) -> u32 {
     with_store(|host| {
-        let store = host.inner();
-        let id = store
-            .instance(instance_of(vmctx))
-            .table_id(TableIndex::from_u32(table));
-        let limit = store.limits().table_elements;
-        Ok(store
-            .table_mut(id)
-            .grow(delta, init, limit)
-            .unwrap_or(u32::MAX))
+        let instance = instance_of(vmctx);
+        Ok(host
+            .inner()
+            .table_grow(instance, TableIndex::from_u32(table), delta, init))
     })
 }
 
 extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, value: u64, len: u32) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let id = store
-            .instance(instance_of(vmctx))
-            .table_id(TableIndex::from_u32(table));
-        let elems = store.table_mut(id).elems_mut();
-        let range = bulk_range(dst, len, elems.len())
-            .ok_or_else(|| fail(crate::TrapKind::TableOutOfBounds))?;
-        elems[range].fill(value);
-        Ok(0)
+    on_instance(vmctx, |store, instance| {
+        store.table_fill(instance, TableIndex::from_u32(table), dst, value, len)
     })
 }
 
@@ -412,21 +378,12 @@ extern "C" fn table_copy(
     src: u32,
     len: u32,
 ) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let instance = store.instance(instance_of(vmctx));
+    on_instance(vmctx, |store, instance| {
         let (dt, st) = (
-            instance.table_id(TableIndex::from_u32(dst_table)),
-            instance.table_id(TableIndex::from_u32(src_table)),
+            TableIndex::from_u32(dst_table),
+            TableIndex::from_u32(src_table),
         );
-        let oob = || fail(crate::TrapKind::TableOutOfBounds);
-        let items = store.table(st).elems();
-        let from = bulk_range(src, len, items.len()).ok_or_else(oob)?;
-        let copy = items[from].to_vec();
-        let elems = store.table_mut(dt).elems_mut();
-        let to = bulk_range(dst, len, elems.len()).ok_or_else(oob)?;
-        elems[to].copy_from_slice(&copy);
-        Ok(0)
+        store.table_copy(instance, dt, st, dst, src, len)
     })
 }
 
@@ -438,26 +395,18 @@ extern "C" fn table_init(
     src: u32,
     len: u32,
 ) -> u32 {
-    with_store(|host| {
-        let store = host.inner();
-        let instance = store.instance(instance_of(vmctx));
-        let id = instance.table_id(TableIndex::from_u32(table));
-        let items = instance.elem(ElemIndex::from_u32(segment)).clone();
-        let oob = || fail(crate::TrapKind::TableOutOfBounds);
-        let from = bulk_range(src, len, items.len()).ok_or_else(oob)?;
-        let elems = store.table_mut(id).elems_mut();
-        let to = bulk_range(dst, len, elems.len()).ok_or_else(oob)?;
-        elems[to].copy_from_slice(&items[from]);
-        Ok(0)
+    on_instance(vmctx, |store, instance| {
+        let (table, segment) = (TableIndex::from_u32(table), ElemIndex::from_u32(segment));
+        store.table_init(instance, table, segment, dst, src, len)
     })
 }
 
 extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
-    with_store(|host| {
-        host.inner()
-            .instance_mut(instance_of(vmctx))
+    on_instance(vmctx, |store, instance| {
+        store
+            .instance_mut(instance)
             .drop_elem(ElemIndex::from_u32(segment));
-        Ok(0)
+        Ok(())
     })
 }
 
@@ -526,12 +475,6 @@ fn run_interpreted(
     // SAFETY: as above.
     unsafe { ptr::copy_nonoverlapping(frame.add(base), cells, len) };
     Ok(())
-}
-
-/// `start..start + len` when it lies within `size`.
-fn bulk_range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
-    let end = start as u64 + len as u64;
-    (end <= size as u64).then_some(start as usize..end as usize)
 }
 
 /// The runtime functions every vmctx points at.

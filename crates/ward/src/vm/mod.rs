@@ -3,6 +3,7 @@
 //! tables of function references, globals, the wasm stack, and the store that owns them.
 //! Nothing here runs code: instantiation stops before the start function.
 
+mod bulk;
 mod global;
 mod instance;
 mod limits;
