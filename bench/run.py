@@ -2,15 +2,18 @@
 """Benchmark harness: ward against other WebAssembly runtimes and native code.
 
 Builds the programs in bench/ (C with clang for wasm32-wasi and with cc natively, .wat with
-wabt's wat2wasm), runs each under every selected runtime, checks that every runtime prints
-the same result as the native build (or the known checksum of a .wat program), and times
-them: several rounds, each running every (benchmark, runtime) pair once in a shuffled order,
-so that load on a shared machine spreads evenly; the table shows medians.
+wabt's wat2wasm; the real programs from the C sources of the crates bench/real/Cargo.toml
+pins, which cargo fetches), runs each under every selected runtime, checks that every
+runtime prints the same result as the native build (or the known checksum of a .wat
+program), and times them: several rounds, each running every (benchmark, runtime) pair
+once in a shuffled order, so that load on a shared machine spreads evenly; the table shows
+medians.
 
     python3 bench/run.py                        # everything, 5 rounds
     python3 bench/run.py --quick                # small sizes, 1 round: a smoke test
     python3 bench/run.py --runtimes ward,wasmi --benchmarks fib,sieve --rounds 3
     python3 bench/run.py --runtimes ward,ward-cranelift,wasmtime --base wasmtime
+    python3 bench/run.py --benchmarks real      # the real programs only (lua, sqlite, zlib)
 
 Writes bench/results/<date>.json (every sample), <date>.txt (the printed tables) and
 chart.png (time relative to the base runtime, ward unless --base names another; log
@@ -54,6 +57,26 @@ WASM_CFLAGS = [
     "-mnontrapping-fptoint",
 ]
 NATIVE_CFLAGS = ["-O2", "-ffp-contract=off"]
+# The real programs use errno, which wasi-libc declares thread-local; clang 14 (Debian 12)
+# only compiles wasm32-wasi thread-locals with this model, and it is the only one a
+# single-threaded module needs.
+REAL_WASM_CFLAGS = [*WASM_CFLAGS, "-ftls-model=local-exec"]
+REAL = BENCH / "real"
+
+
+@dataclass
+class RealBuild:
+    """How to build a real program: C sources from a crate (see bench/real/Cargo.toml) and a driver of ours."""
+
+    crate: str  # the package that ships the sources
+    subdir: str  # their directory inside the package
+    sources: list[str]  # file names or glob patterns in that directory
+    driver: Path  # our main.c
+    exclude: list[str] = field(default_factory=list)  # files the patterns match that are left out
+    defines: list[str] = field(default_factory=list)
+    cflags: list[str] = field(default_factory=list)  # other flags, both builds
+    wasm_includes: list[Path] = field(default_factory=list)  # include dirs of the wasm build only
+    embed: Path | None = None  # a file given to the driver as `BENCH_SCRIPT` in "script.h"
 
 
 @dataclass
@@ -61,12 +84,20 @@ class Benchmark:
     """One program of the suite."""
 
     name: str
-    kind: str  # "c": C source; "wat": a .wat module whose export `run` is invoked; "wasi": a .wat WASI command
+    # "c": a C kernel; "wat": a .wat module whose export `run` is invoked; "wasi": a .wat
+    # WASI command; "real": a real program (see `real`)
+    kind: str
     source: Path
     what: str
     quick_arg: int | None = None  # the size --quick passes to a C program
     expected: str | None = None  # the result of a .wat program (C programs: the native output)
     in_geomean: bool = True
+    real: RealBuild | None = None
+
+    @property
+    def group(self) -> str:
+        """`real` for the real programs, `kernels` for the rest; each has its own geomean."""
+        return "real" if self.kind == "real" else "kernels"
 
 
 BENCHMARKS = [
@@ -117,7 +148,65 @@ BENCHMARKS = [
         expected="Hello, world!",
         in_geomean=False,
     ),
+    Benchmark(
+        "lua",
+        "real",
+        REAL / "lua/bench.lua",
+        "Lua 5.4 interpreter: tables, strings, closures, nbody, fannkuch",
+        1,
+        real=RealBuild(
+            "lua-src",
+            "lua-5.4.9",
+            ["*.c"],
+            REAL / "lua/main.c",
+            # the standalone interpreter and compiler, and the libraries the script does
+            # not open (io, os, package, coroutine, debug)
+            exclude=["lua.c", "luac.c", "linit.c", "loadlib.c", "liolib.c", "loslib.c", "lcorolib.c", "ldblib.c"],
+            cflags=["-include", str(REAL / "lua/config.h")],
+            wasm_includes=[REAL / "lua/wasi"],
+            embed=REAL / "lua/bench.lua",
+        ),
+    ),
+    Benchmark(
+        "sqlite",
+        "real",
+        REAL / "sqlite/main.c",
+        "SQLite in memory: inserts, indexed lookups, joins, GROUP BY, ORDER BY",
+        5,
+        real=RealBuild(
+            "libsqlite3-sys",
+            "sqlite3",
+            ["sqlite3.c"],
+            REAL / "sqlite/main.c",
+            defines=[
+                "SQLITE_OS_OTHER=1",  # no OS layer: main.c registers a VFS without files
+                "SQLITE_THREADSAFE=0",
+                "SQLITE_OMIT_LOAD_EXTENSION",
+                "SQLITE_TEMP_STORE=3",  # temporary tables and sorts in memory, never in files
+                "SQLITE_DEFAULT_MEMSTATUS=0",
+                "SQLITE_OMIT_DEPRECATED",
+                "SQLITE_OMIT_SHARED_CACHE",
+            ],
+        ),
+    ),
+    Benchmark(
+        "zlib",
+        "real",
+        REAL / "zlib/main.c",
+        "zlib deflate/inflate round trips at levels 1, 6, 9",
+        1,
+        real=RealBuild(
+            "libz-sys",
+            "src/zlib",
+            # the deflate and inflate code, not the gz* file layer
+            ["adler32.c", "compress.c", "crc32.c", "deflate.c", "inflate.c", "inftrees.c", "inffast.c", "trees.c",
+             "uncompr.c", "zutil.c"],  # fmt: skip
+            REAL / "zlib/main.c",
+        ),
+    ),
 ]
+GROUPS = {"kernels": [b.name for b in BENCHMARKS if b.group == "kernels"],
+          "real": [b.name for b in BENCHMARKS if b.group == "real"]}  # fmt: skip
 
 STARTUP_FUNCTIONS = 100_000
 CODE_SECTION_ID = 10
@@ -153,6 +242,7 @@ class Artifacts:
     export_wasm: Path | None = None  # C only: the freestanding module exporting `run`
     native: Path | None = None
     args: list[str] = field(default_factory=list)
+    unavailable: str = ""  # why the program could not be built (a real program's sources are missing)
 
 
 def code_section_size(wasm: Path) -> int:
@@ -186,8 +276,87 @@ def wat2wasm(src: Path, dst: Path) -> None:
         run_tool(["wat2wasm", "--enable-all", str(src), "-o", str(dst)])
 
 
+_real_sources: tuple[dict[str, Path], str] | None = None
+
+
+def real_sources() -> tuple[dict[str, Path], str]:
+    """The directory of every package bench/real/Cargo.toml pins, or ({}, why not).
+
+    `cargo fetch` downloads and unpacks the crates into ~/.cargo/registry/src (only the
+    first time; it compiles nothing), and `cargo metadata` names each package's directory.
+    """
+    global _real_sources
+    if _real_sources is not None:
+        return _real_sources
+    cargo = shutil.which(os.environ.get("CARGO", "cargo"))
+    if cargo is None:
+        _real_sources = {}, "cargo not found: it fetches the sources (see bench/real/Cargo.toml)"
+        return _real_sources
+    manifest = ["--locked", "--manifest-path", str(REAL / "Cargo.toml")]
+    fetch = subprocess.run([cargo, "fetch", *manifest], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    meta = subprocess.run(
+        [cargo, "metadata", "--offline", "--format-version", "1", *manifest],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if meta.returncode != 0:
+        out = (fetch.stdout if fetch.returncode != 0 else meta.stderr).strip().splitlines()
+        err = next((line for line in out if line.startswith("error")), out[-1] if out else "cargo failed")
+        _real_sources = {}, f"sources not fetched ({err})"
+        return _real_sources
+    packages = json.loads(meta.stdout)["packages"]
+    _real_sources = {p["name"]: Path(p["manifest_path"]).parent for p in packages}, ""
+    return _real_sources
+
+
+def build_real(bench: Benchmark, need_native: bool) -> Artifacts:
+    """Compiles a real program for wasm32-wasi and natively from its crate's sources and our driver."""
+    spec = bench.real
+    assert spec is not None
+    dirs, why = real_sources()
+    if spec.crate not in dirs:
+        return Artifacts(unavailable=why or f"crate {spec.crate} not in bench/real/Cargo.lock")
+    src = dirs[spec.crate] / spec.subdir
+    files = sorted({f for pattern in spec.sources for f in src.glob(pattern) if f.name not in spec.exclude})
+    if not files:
+        return Artifacts(unavailable=f"no sources in {src}")
+    # Ours: the driver, its headers and script; a new crate version changes Cargo.lock.
+    ours = [spec.driver, *spec.driver.parent.rglob("*.h"), REAL / "Cargo.lock"]
+    flags = [f"-D{d}" for d in spec.defines] + spec.cflags + [f"-I{src}"]
+    if spec.embed is not None:
+        gen = BUILD / f"{bench.name}-gen"
+        gen.mkdir(exist_ok=True)
+        header = gen / "script.h"
+        if stale(header, spec.embed):
+            lines = spec.embed.read_text().split("\n")
+            body = "\n".join(json.dumps(line + "\n") for line in lines)
+            header.write_text(f"/* Generated by bench/run.py from {spec.embed.name}. */\n"
+                              f"static const char BENCH_SCRIPT[] =\n{body};\n")  # fmt: skip
+        ours.append(spec.embed)
+        flags.append(f"-I{gen}")
+    wasm = BUILD / f"{bench.name}.wasm"
+    if stale(wasm, *ours):
+        log(f"  compiling {bench.name} for wasm32-wasi ({len(files)} files from {spec.crate})")
+        includes = [f"-I{d}" for d in spec.wasm_includes]
+        run_tool(["clang", "--target=wasm32-wasi", *REAL_WASM_CFLAGS, *includes, *flags, "-s", "-o", str(wasm),
+                  str(spec.driver), *map(str, files)])  # fmt: skip
+    native = None
+    if need_native:
+        native = BUILD / f"{bench.name}.native"
+        if stale(native, *ours):
+            log(f"  compiling {bench.name} natively")
+            cc = os.environ.get("CC", "cc")
+            run_tool([cc, *NATIVE_CFLAGS, *flags, "-o", str(native), str(spec.driver), *map(str, files), "-lm"])
+    return Artifacts(wasm=wasm, native=native)
+
+
 def build(bench: Benchmark, quick: bool, need_native: bool) -> Artifacts:
     BUILD.mkdir(exist_ok=True)
+    if bench.kind == "real":
+        art = build_real(bench, need_native)
+        art.args = [str(bench.quick_arg)] if quick else []
+        return art
     common = [BENCH / "c/common.h"]
     if bench.kind == "c":
         wasm = BUILD / f"{bench.name}.wasm"
@@ -436,9 +605,11 @@ class Cell:
         return statistics.median(values) if self.status == "ok" and values else None
 
 
-def reference_output(bench: Benchmark, art: Artifacts, timeout: float) -> str:
+def reference_output(bench: Benchmark, art: Artifacts, timeout: float) -> str | None:
     if bench.expected is not None:
         return bench.expected
+    if art.unavailable:
+        return None
     assert art.native is not None
     s = run_once([str(art.native), *art.args], timeout)
     if s.status != "ok":
@@ -473,7 +644,7 @@ def report(
     lines: list[str] = []
     if base is None:
         base = "ward" if "ward" in runtimes else runtimes[0]
-    width = max(12, *(len(b.name) for b in benches))
+    width = max(15, *(len(b.name) for b in benches))  # 15: "geomean kernels"
     col = 18
 
     def cell_text(b: Benchmark, rt: str) -> str:
@@ -495,25 +666,40 @@ def report(
         "base": base,
         "metric": metric,
         "geomean_ratio": {},
+        "geomean_ratio_kernels": {},
+        "geomean_ratio_real": {},
         "geomean_time": {},
         "throughput_mb_s": {},
         "compile_throughput_mb_s": {},
     }
-    # Geometric mean of the ratios against the base, over the benchmarks both have.
-    gm_cells = []
-    for rt in runtimes:
-        ratios = []
-        for b in benches:
-            if not b.in_geomean:
-                continue
-            t, ref = cells[(b.name, rt)].median(metric), cells[(b.name, base)].median(metric)
-            if t is not None and ref is not None:
-                ratios.append(t / ref)
-        g = geomean(ratios)
-        summary["geomean_ratio"][rt] = {"value": g, "benchmarks": len(ratios)}
-        gm_cells.append(f"{g:.2f}x ({len(ratios)})" if g is not None else "")
-    lines.append(f"{'geomean':<{width}} " + " ".join(f"{c:>{col}}" for c in gm_cells))
-    lines.append(f"(geomean: of the ratios to {base} over the benchmarks both ran, count in brackets; hello excluded)")
+    # Geometric means of the ratios against the base, over the benchmarks both have: for
+    # the kernels, for the real programs, and over all. A row only where its group ran.
+    groups = {b.group for b in benches}
+    for label, key, members in (
+        ("geomean kernels", "geomean_ratio_kernels", lambda b: b.group == "kernels"),
+        ("geomean real", "geomean_ratio_real", lambda b: b.group == "real"),
+        ("geomean all", "geomean_ratio", lambda b: True),
+    ):
+        if key != "geomean_ratio" and key.removeprefix("geomean_ratio_") not in groups:
+            continue
+        gm_cells = []
+        for rt in runtimes:
+            ratios = []
+            for b in benches:
+                if not b.in_geomean or not members(b):
+                    continue
+                t, ref = cells[(b.name, rt)].median(metric), cells[(b.name, base)].median(metric)
+                if t is not None and ref is not None:
+                    ratios.append(t / ref)
+            g = geomean(ratios)
+            summary[key][rt] = {"value": g, "benchmarks": len(ratios)}
+            gm_cells.append(f"{g:.2f}x ({len(ratios)})" if g is not None else "")
+        if key != "geomean_ratio" or len(groups) > 1:  # "all" repeats the group row when one ran
+            lines.append(f"{label:<{width}} " + " ".join(f"{c:>{col}}" for c in gm_cells))
+    lines.append(
+        f"(geomean: of the ratios to {base} over the benchmarks both ran, count in brackets; hello excluded;"
+        " kernels: the C and .wat programs of bench/c, wat, simd, startup; real: lua, sqlite, zlib)"
+    )
     # Translation throughput: the startup module's bytes over (startup - hello) time.
     names = {b.name for b in benches}
     if startup_size and {"startup", "hello"} <= names:
@@ -668,7 +854,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark ward against other runtimes.")
     parser.add_argument("--runtimes", default=",".join(RUNTIME_NAMES), help="comma-separated, from: %(default)s")
     parser.add_argument(
-        "--benchmarks", default="all", help="comma-separated, from: " + ",".join(b.name for b in BENCHMARKS)
+        "--benchmarks",
+        default="all",
+        help="comma-separated, from: " + ",".join(b.name for b in BENCHMARKS) + ", or a group: kernels, real",
     )
     parser.add_argument("--rounds", type=int, help="runs of each pair (default 5, 1 with --quick)")
     parser.add_argument("--quick", action="store_true", help="small sizes and 1 round: checks that all works")
@@ -695,10 +883,15 @@ def main() -> int:
         benches = list(BENCHMARKS)
     else:
         by_name = {b.name: b for b in BENCHMARKS}
+        names = []
+        for n in (n.strip() for n in opts.benchmarks.split(",")):
+            for name in GROUPS.get(n, [n] if n else []):
+                if name not in names:
+                    names.append(name)
         try:
-            benches = [by_name[n.strip()] for n in opts.benchmarks.split(",") if n.strip()]
+            benches = [by_name[n] for n in names]
         except KeyError as e:
-            raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}")
+            raise SystemExit(f"unknown benchmark {e}; known: {', '.join(by_name)}, or a group: {', '.join(GROUPS)}")
 
     ward = build_ward(opts.ward) if set(WARD_BUILDS) & set(wanted) else None
     found = find_runtimes(wanted, ward, opts.baseline)
@@ -717,7 +910,8 @@ def main() -> int:
     cells: dict[tuple[str, str], Cell] = {}
     for b in benches:
         for rt in runtimes:
-            cmd, why = found[rt].command(b, arts[b.name])
+            art = arts[b.name]
+            cmd, why = (None, art.unavailable) if art.unavailable else found[rt].command(b, art)
             cells[(b.name, rt)] = Cell(status="ok", command=cmd) if cmd else Cell(status="n/a", detail=why)
 
     rng = random.Random(opts.seed)
