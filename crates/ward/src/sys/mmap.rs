@@ -6,9 +6,24 @@
 //! are touched, so a memory that reserves gigabytes uses only what the guest writes.
 //! The range never moves while the `Mmap` lives: that is what lets a memory grow in
 //! place, with the rest of the reservation (and a guard region after it) inaccessible.
+//!
+//! Mapping and unmapping gigabytes of address space costs the kernel more than the
+//! memory's few touched pages (a 6 GiB reservation made instantiating a 1 MiB memory
+//! take 21.8 µs against 12.0 µs for a heap block). A released reservation is therefore
+//! kept for reuse ([`SPARE`]): its pages are given back to the kernel (they read as zero
+//! again) and made inaccessible, and the next reservation of the same size takes it.
 
 use std::io;
 use std::ptr::NonNull;
+
+/// How many released reservations are kept for reuse: enough for the memories of a few
+/// instances created and dropped in turn; address space only, no memory.
+const MAX_SPARE: usize = 16;
+
+/// Released reservations, reset (no accessible page, every page zero), by address and
+/// length.
+#[cfg(unix)]
+static SPARE: std::sync::Mutex<Vec<(usize, usize)>> = std::sync::Mutex::new(Vec::new());
 
 /// A reserved range of address space, of which a prefix is accessible.
 #[derive(Debug)]
@@ -43,6 +58,13 @@ impl Mmap {
             return Ok(Mmap::new_empty());
         }
         let len = round_up_to_page(len)?;
+        if let Some(ptr) = take_spare(len) {
+            return Ok(Mmap {
+                ptr,
+                len,
+                accessible: 0,
+            });
+        }
         let ptr = imp::reserve(len)?;
         Ok(Mmap {
             ptr,
@@ -97,12 +119,53 @@ impl Mmap {
 
 impl Drop for Mmap {
     fn drop(&mut self) {
-        if self.len != 0 {
-            // SAFETY: the range was reserved by `reserve` and is released once; nothing
-            // refers to it any more (its owner is being dropped).
-            unsafe { imp::release(self.ptr, self.len) };
+        if self.len == 0 || self.keep_spare() {
+            return;
         }
+        // SAFETY: the range was reserved by `reserve` and is released once; nothing
+        // refers to it any more (its owner is being dropped).
+        unsafe { imp::release(self.ptr, self.len) };
     }
+}
+
+impl Mmap {
+    /// Resets the reservation and keeps it in [`SPARE`]; false when it cannot (the
+    /// list is full, or the system refused the reset), and it is to be released.
+    #[cfg(unix)]
+    fn keep_spare(&mut self) -> bool {
+        let Ok(mut spare) = SPARE.lock() else {
+            return false;
+        };
+        if spare.len() >= MAX_SPARE {
+            return false;
+        }
+        // SAFETY: the accessible prefix is this reservation's own, and nothing refers
+        // to it any more (its owner is being dropped).
+        if unsafe { imp::reset(self.ptr.as_ptr(), self.accessible) }.is_err() {
+            return false;
+        }
+        spare.push((self.ptr.as_ptr() as usize, self.len));
+        true
+    }
+
+    #[cfg(not(unix))]
+    fn keep_spare(&mut self) -> bool {
+        false
+    }
+}
+
+/// A kept reservation of exactly `len` bytes, if there is one.
+#[cfg(unix)]
+fn take_spare(len: usize) -> Option<NonNull<u8>> {
+    let mut spare = SPARE.lock().ok()?;
+    let at = spare.iter().position(|&(_, l)| l == len)?;
+    let (ptr, _) = spare.swap_remove(at);
+    NonNull::new(ptr as *mut u8)
+}
+
+#[cfg(not(unix))]
+fn take_spare(_len: usize) -> Option<NonNull<u8>> {
+    None
 }
 
 fn round_up_to_page(len: usize) -> io::Result<usize> {
@@ -142,6 +205,29 @@ mod imp {
         // SAFETY: guaranteed by the caller.
         let rc = unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_WRITE) };
         if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Gives the pages of the accessible prefix `[ptr, ptr + accessible)` back to the
+    /// kernel (a private anonymous mapping reads as zero afterwards) and makes it
+    /// inaccessible again.
+    ///
+    /// # Safety
+    ///
+    /// The range is the accessible prefix of a reservation of ours that nothing refers
+    /// to.
+    pub(super) unsafe fn reset(ptr: *mut u8, accessible: usize) -> io::Result<()> {
+        if accessible == 0 {
+            return Ok(());
+        }
+        // SAFETY: guaranteed by the caller.
+        if unsafe { libc::madvise(ptr.cast(), accessible, libc::MADV_DONTNEED) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: as above.
+        if unsafe { libc::mprotect(ptr.cast(), accessible, libc::PROT_NONE) } != 0 {
             return Err(io::Error::last_os_error());
         }
         Ok(())
@@ -219,6 +305,29 @@ mod tests {
         }
         assert!(map.make_accessible(17 * page).is_err());
         assert_eq!(map.len(), 16 * page);
+    }
+
+    /// A released reservation is reused by the next of its size, inaccessible and
+    /// zeroed again.
+    #[cfg(unix)]
+    #[test]
+    fn a_reused_reservation_reads_zero() {
+        let page = super::super::page_size();
+        // A size no other test reserves, so that the reuse is of this test's own.
+        let len = 37 * page;
+        let mut first = Mmap::reserve(len).unwrap();
+        first.make_accessible(5 * page).unwrap();
+        // SAFETY: five pages are accessible.
+        unsafe { std::ptr::write_bytes(first.as_mut_ptr(), 0xa5, 5 * page) };
+        let address = first.as_mut_ptr();
+        drop(first);
+        let mut second = Mmap::reserve(len).unwrap();
+        assert_eq!(second.as_mut_ptr(), address, "the reservation is reused");
+        assert_eq!(second.accessible(), 0);
+        second.make_accessible(5 * page).unwrap();
+        // SAFETY: five pages are accessible.
+        let bytes = unsafe { std::slice::from_raw_parts(second.as_mut_ptr(), 5 * page) };
+        assert!(bytes.iter().all(|&b| b == 0));
     }
 
     #[test]
