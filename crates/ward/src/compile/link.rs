@@ -357,7 +357,8 @@ fn code_trap(code: TrapCode) -> CodeTrap {
 }
 
 /// The address of a runtime call Cranelift may emit where the CPU lacks an instruction
-/// (rounding without SSE4.1, `pshufb` without SSSE3).
+/// (rounding without SSE4.1, `pshufb` without SSSE3), or that translation asks for (the
+/// C library's `memset` and `memmove` for bulk memory operations).
 ///
 /// Rust's rounding may return a signalling NaN unchanged (its software rounding, in a
 /// build for baseline x86-64, does), where wasm's gives an arithmetic (quiet) NaN; the
@@ -398,6 +399,9 @@ fn libcall(call: LibCall) -> Option<usize> {
         LibCall::NearestF64 => nearest_f64 as *const () as usize,
         #[cfg(target_arch = "x86_64")]
         LibCall::X86Pshufb => pshufb as *const () as usize,
+        // `memory.fill` and `memory.copy`, after their bounds checks.
+        LibCall::Memset => libc::memset as *const () as usize,
+        LibCall::Memmove => libc::memmove as *const () as usize,
         _ => return None,
     })
 }

@@ -430,6 +430,27 @@ impl FuncState<'_, '_> {
                 let old = self.builtin(field, &[i32_, i32_], &[memory, delta]);
                 self.push(old);
             }
+            // Memory 0 (the only one compiled code has): bounds checks inline, then the C
+            // library's `memset`/`memmove`, with no trip through the runtime.
+            MemoryFill { mem: 0 } => {
+                let (dst, value, len) = self.pop3();
+                let (base, [dst], len) = self.bulk_bounds([dst], len);
+                let to = self.b.ins().iadd(base, dst);
+                let byte = self.b.ins().ireduce(types::I8, value);
+                let config = self.env.isa.frontend_config();
+                self.b.call_memset(config, to, byte, len);
+            }
+            MemoryCopy {
+                dst_mem: 0,
+                src_mem: 0,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let (base, [dst, src], len) = self.bulk_bounds([dst, src], len);
+                let to = self.b.ins().iadd(base, dst);
+                let from = self.b.ins().iadd(base, src);
+                let config = self.env.isa.frontend_config();
+                self.b.call_memmove(config, to, from, len);
+            }
             MemoryFill { mem } => {
                 let (dst, value, len) = self.pop3();
                 let memory = self.b.ins().iconst(i32_, i64::from(mem));
@@ -487,6 +508,32 @@ impl FuncState<'_, '_> {
         }
         let address = self.b.ins().iadd_imm_u(address, memarg.offset as i64);
         (address, 0)
+    }
+
+    /// Checks that `len` bytes from each of `starts` lie in memory 0, trapping as an
+    /// out-of-bounds access before anything is written when one does not; returns the
+    /// memory's base and the starts and length widened to pointers.
+    fn bulk_bounds<const N: usize>(
+        &mut self,
+        starts: [Value; N],
+        len: Value,
+    ) -> (Value, [Value; N], Value) {
+        let ptr = self.env.isa.pointer_type();
+        let def = self.memory_definition();
+        let size = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
+        let len = self.b.ins().uextend(ptr, len);
+        let starts = starts.map(|start| {
+            // Each is below 2^32 and so is `len`: the sum cannot overflow 64 bits.
+            let start = self.b.ins().uextend(ptr, start);
+            let end = self.b.ins().iadd(start, len);
+            let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, size);
+            self.b
+                .ins()
+                .trapnz(out, cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+            start
+        });
+        let base = self.b.ins().load(ptr, trusted(), def, 0);
+        (base, starts, len)
     }
 
     /// The flags of a wasm memory access: it may trap (a guard page), little-endian.
