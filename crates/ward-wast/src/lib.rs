@@ -37,7 +37,7 @@ use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
 use ward::{Engine, Instance, Linker, Module, Store, TrapKind, Val};
 
-pub use report::run_paths;
+pub use report::{run_paths, run_paths_with};
 
 /// Executes `.wast` scripts.
 ///
@@ -49,6 +49,8 @@ pub use report::run_paths;
 pub struct WastRunner {
     engine: Engine,
     verbose: bool,
+    /// Whether every module goes through an artifact before it is used.
+    artifacts: bool,
     store: Store<()>,
     linker: Linker<()>,
     /// The instance that unnamed `invoke`, `get` and `register` refer to.
@@ -114,6 +116,7 @@ impl WastRunner {
         WastRunner {
             engine,
             verbose: false,
+            artifacts: false,
             store,
             linker,
             current: None,
@@ -127,6 +130,14 @@ impl WastRunner {
     /// (they are silent by default).
     pub fn set_verbose(&mut self, verbose: bool) -> &mut Self {
         self.verbose = verbose;
+        self
+    }
+
+    /// Makes every module of the scripts go through an artifact: compiled, written with
+    /// [`Module::serialize`], and the module loaded back with [`Module::deserialize`] is
+    /// the one the script uses. Needs an engine that compiles.
+    pub fn set_artifacts(&mut self, artifacts: bool) -> &mut Self {
+        self.artifacts = artifacts;
         self
     }
 
@@ -312,6 +323,8 @@ impl WastRunner {
                     return Err(UNSUPPORTED.to_string());
                 }
                 match self.compile(&mut module) {
+                    // The module loaded, but not through its artifact.
+                    Err(e) if e.starts_with(UNEXPECTED_ARTIFACT) => Err(e),
                     Err(_) => Ok(()),
                     Ok(_) => Err(format!(
                         "module was accepted, expected rejection: \"{message}\""
@@ -396,8 +409,19 @@ impl WastRunner {
     /// is not accepted here (an empty `(module binary "")` is malformed, not an empty
     /// text module).
     fn compile_bytes(&self, bytes: &[u8]) -> Result<Module, String> {
-        Module::from_binary(&self.engine, bytes)
-            .map_err(|e| format!("compilation failed: {}", describe_error(&e)))
+        let module = Module::from_binary(&self.engine, bytes)
+            .map_err(|e| format!("compilation failed: {}", describe_error(&e)))?;
+        if !self.artifacts {
+            return Ok(module);
+        }
+        // A module that fails to load above is what the script expects to see fail;
+        // one that loads must survive the round trip.
+        let artifact = module
+            .serialize()
+            .map_err(|e| format!("{UNEXPECTED_ARTIFACT}: serialize: {e}"))?;
+        // SAFETY: the artifact was just written by this ward, from this module.
+        unsafe { Module::deserialize(&self.engine, &artifact) }
+            .map_err(|e| format!("{UNEXPECTED_ARTIFACT}: deserialize: {e}"))
     }
 
     /// Calls an exported function with the invoke's arguments.
@@ -467,6 +491,8 @@ impl WastRunner {
 
 /// Message of every directive this runner does not implement.
 const UNSUPPORTED: &str = "unsupported directive";
+/// How a module that loads but does not survive its artifact's round trip fails.
+const UNEXPECTED_ARTIFACT: &str = "artifact round trip failed";
 
 /// Checks that `outcome` is a trap accepted by `accept`.
 fn expect_trap(

@@ -27,6 +27,20 @@ pub fn run_paths(
     config: &ward::Config,
     out: &mut impl Write,
 ) -> anyhow::Result<(usize, usize)> {
+    run_paths_with(paths, || WastRunner::new(config), out)
+}
+
+/// Runs every script named in `paths` as [`run_paths`] does, each in a fresh runner
+/// made by `runner`.
+///
+/// # Errors
+///
+/// Fails only when writing to `out` fails.
+pub fn run_paths_with(
+    paths: &[PathBuf],
+    runner: impl Fn() -> WastRunner,
+    out: &mut impl Write,
+) -> anyhow::Result<(usize, usize)> {
     let (mut passed, mut failed) = (0, 0);
     for path in paths {
         let files = match expand(path) {
@@ -38,8 +52,7 @@ pub fn run_paths(
             }
         };
         for file in files {
-            let mut runner = WastRunner::new(config);
-            match runner.run_file(&file) {
+            match runner().run_file(&file) {
                 Ok(report) => {
                     for failure in &report.failures {
                         writeln!(out, "{failure}")?;

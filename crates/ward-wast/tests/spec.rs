@@ -1,7 +1,7 @@
 //! The WebAssembly 2.0 core spec suite: one test per script, each script on the
 //! interpreter under lazy and eager compilation and under eager compilation with fuel
 //! and interruption on, and where the platform has it, on the compiled tier with both
-//! kinds of memory.
+//! kinds of memory, the first through artifacts (serialized and loaded back).
 //!
 //! The suite is not vendored: point `WARD_SPEC_TESTSUITE` at the `core-2.0`
 //! directory of a checkout of <https://github.com/WebAssembly/testsuite>. A test is
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use ward::{CompilationMode, Strategy};
-use ward_wast::run_paths;
+use ward_wast::{run_paths_with, WastRunner};
 
 /// Native stack of the thread that runs the scripts. The suite's deep-recursion
 /// tests must end in a trap, never in a crash of the test process; a large stack
@@ -240,7 +240,8 @@ fn run_script(file_name: &str) {
 /// Runs the script at `path` under each configuration: on the interpreter, lazy and
 /// eager translation, and eager with the metering ops that fuel and interruption insert,
 /// which must not change what any script sees; where the platform has it, on the
-/// compiled tier, once with memories that never move (bounds checked by guard pages)
+/// compiled tier, once with memories that never move (bounds checked by guard pages),
+/// every module loaded from its artifact (`Module::serialize`, `Module::deserialize`),
 /// and once with memories that may move (bounds checked in code), fuel and interrupts.
 /// Returns the name and the `run_paths` report of each configuration under which the
 /// script failed.
@@ -278,14 +279,24 @@ fn failed_configurations(path: &Path) -> Vec<(String, String)> {
             // Without a reservation, memories move as they grow and code checks bounds.
             config.memory_reservation(0);
         }
+        // The compiled configuration without metering runs every module through an
+        // artifact: compiled, serialized, and the deserialized module is the one run.
+        let artifacts = compiled && !metered;
         let mut report = Vec::new();
-        let (_, failures) = run_paths(&[path.to_path_buf()], &config, &mut report)
+        let runner = || {
+            let mut runner = WastRunner::new(&config);
+            runner.set_artifacts(artifacts);
+            runner
+        };
+        let (_, failures) = run_paths_with(&[path.to_path_buf()], runner, &mut report)
             .expect("writing to a Vec cannot fail");
         if failures > 0 {
             let name = match (compiled, metered) {
                 (false, false) => format!("interpreter, {mode:?}"),
                 (false, true) => format!("interpreter, {mode:?} + fuel + interrupts"),
-                (true, false) => "compiled, memories that never move".to_string(),
+                (true, false) => {
+                    "compiled, through artifacts, memories that never move".to_string()
+                }
                 (true, true) => "compiled, memories that move + fuel + interrupts".to_string(),
             };
             failed.push((name, String::from_utf8_lossy(&report).into_owned()));

@@ -29,6 +29,43 @@ pub enum Strategy {
     Auto,
 }
 
+/// The CPU that the compiled tier generates code for.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Hash)]
+pub enum TargetCpu {
+    /// The machine ward runs on, with every instruction-set extension it has: the
+    /// fastest code, for code compiled and run in the same process (the default).
+    #[default]
+    Native,
+    /// Any CPU of the architecture: on x86-64, x86-64-v2 (SSE4.2, POPCNT, CMPXCHG16B),
+    /// which every x86-64 CPU made since 2009 has; on AArch64, the base instruction
+    /// set. What `ward compile` targets unless told otherwise.
+    Baseline,
+    /// A named CPU: on x86-64, `x86-64-v2`, `x86-64-v3` or `x86-64-v4`, or one of
+    /// Cranelift's CPU presets (`haswell`, `skylake`, `znver3`, ...).
+    Named(String),
+}
+
+impl TargetCpu {
+    /// The CPU `name` denotes: `native`, `baseline`, or a named CPU.
+    pub fn from_name(name: &str) -> TargetCpu {
+        match name {
+            "native" => TargetCpu::Native,
+            "baseline" => TargetCpu::Baseline,
+            other => TargetCpu::Named(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for TargetCpu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetCpu::Native => f.write_str("native"),
+            TargetCpu::Baseline => f.write_str("baseline"),
+            TargetCpu::Named(name) => f.write_str(name),
+        }
+    }
+}
+
 /// Which profiler ward tells about the code it compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Profiler {
@@ -84,6 +121,7 @@ pub struct Config {
     pub(crate) memory_guard_size: u64,
     pub(crate) strategy: Strategy,
     pub(crate) profiler: Profiler,
+    pub(crate) target_cpu: TargetCpu,
 }
 
 impl Default for Config {
@@ -100,6 +138,7 @@ impl Default for Config {
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
             strategy: Strategy::default(),
             profiler: Profiler::default(),
+            target_cpu: TargetCpu::default(),
         }
     }
 }
@@ -134,6 +173,20 @@ impl Config {
     /// The configured profiler.
     pub fn get_profiler(&self) -> Profiler {
         self.profiler
+    }
+
+    /// Chooses the CPU compiled code is generated for (default: [`TargetCpu::Native`]).
+    /// Code for another CPU than this machine's matters for artifacts
+    /// ([`Module::serialize`](crate::Module::serialize)) that other machines load: they
+    /// check, before running anything, that they have every feature the code uses.
+    pub fn target_cpu(&mut self, cpu: TargetCpu) -> &mut Self {
+        self.target_cpu = cpu;
+        self
+    }
+
+    /// The CPU compiled code is generated for.
+    pub fn get_target_cpu(&self) -> &TargetCpu {
+        &self.target_cpu
     }
 
     /// Chooses when function bodies are translated.

@@ -63,6 +63,7 @@ mod translate;
 mod types;
 mod vm;
 
+pub use api::artifact::ArtifactHeader;
 pub use api::externals::{Extern, Global, Memory, Table};
 pub use api::func::{
     Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList,
@@ -73,7 +74,7 @@ pub use api::module::{ExportType, ImportType, Module};
 pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use api::values::{ExternRef, Val, V128};
 pub use config::{
-    CompilationMode, Config, Profiler, Strategy, DEFAULT_MEMORY_GUARD_SIZE,
+    CompilationMode, Config, Profiler, Strategy, TargetCpu, DEFAULT_MEMORY_GUARD_SIZE,
     DEFAULT_MEMORY_RESERVATION, DEFAULT_WASM_STACK_SIZE,
 };
 pub use engine::Engine;

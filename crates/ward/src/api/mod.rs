@@ -1,5 +1,6 @@
 //! The embedding API.
 
+pub(crate) mod artifact;
 pub(crate) mod externals;
 pub(crate) mod func;
 pub(crate) mod instance;

@@ -57,6 +57,14 @@ impl Module {
         if bytes.starts_with(b"\0asm") {
             return Module::from_binary(engine, bytes);
         }
+        if Module::is_artifact(bytes) {
+            return Err(Error::Compile {
+                message: "this is an artifact of ward (`ward compile`, Module::serialize), \
+                          not a module: load it with Module::deserialize"
+                    .into(),
+                offset: 0,
+            });
+        }
         Module::from_owned(engine, parse_text(bytes)?.into_boxed_slice())
     }
 
@@ -86,29 +94,35 @@ impl Module {
 
     /// Loads a binary module that the module keeps.
     fn from_owned(engine: &Engine, bytes: Box<[u8]>) -> Result<Module> {
-        let config = engine.config();
-        let mut bodies = Bodies {
-            code: ModuleCode::new(crate::exec::handler_in_mode),
-            translator: (config.compilation == CompilationMode::Eager)
-                .then(|| Translator::new(config)),
-        };
-        let info = crate::module::parse(engine, &bytes, &mut bodies)?;
+        let (info, code) = read(engine, &bytes)?;
         let (native, compiled) = native_code(engine, &info, &bytes)?;
+        Ok(Module::assemble(engine, bytes, info, code, native, compiled))
+    }
+
+    /// The module of `bytes`, read into `info` and `code`, with its native code.
+    pub(crate) fn assemble(
+        engine: &Engine,
+        bytes: Box<[u8]>,
+        info: ModuleInfo,
+        code: ModuleCode,
+        native: Option<Box<NativeCode>>,
+        compiled: Option<MemoryStyle>,
+    ) -> Module {
         let module = Arc::new(CompiledModule::new(
             engine.clone(),
             bytes,
             info,
-            bodies.code,
+            code,
             native,
             compiled,
         ));
         module.attach_native();
-        if config.profiler == crate::Profiler::PerfMap {
+        if engine.config().profiler == crate::Profiler::PerfMap {
             // A profile without names is still a profile: a map that cannot be
             // written does not fail the load.
             let _ = crate::sys::perf_map::append(&module.perf_map_entries());
         }
-        Ok(Module { inner: module })
+        Module { inner: module }
     }
 
     /// Loads a module from a `.wasm` or `.wat` file.
@@ -255,6 +269,22 @@ impl Module {
             ExportKind::Global(i) => ExternType::Global(info.globals()[i]),
         }
     }
+}
+
+/// Parses and validates the binary module `bytes`, translating its functions at once
+/// when the engine is eager.
+///
+/// # Errors
+///
+/// [`Error::Compile`] with the reason and byte offset.
+pub(crate) fn read(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, ModuleCode)> {
+    let config = engine.config();
+    let mut bodies = Bodies {
+        code: ModuleCode::new(crate::exec::handler_in_mode),
+        translator: (config.compilation == CompilationMode::Eager).then(|| Translator::new(config)),
+    };
+    let info = crate::module::parse(engine, bytes, &mut bodies)?;
+    Ok((info, bodies.code))
 }
 
 impl Strategy {

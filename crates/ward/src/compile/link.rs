@@ -7,10 +7,11 @@ use std::sync::Mutex;
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::__m128i;
 
-use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::binemit::Reloc as CraneliftReloc;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{ExternalName, Function, LibCall, TrapCode};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::FunctionBuilderContext;
 use wasmparser::{BinaryReader, FunctionBody};
@@ -23,26 +24,28 @@ use crate::index::{DefinedFuncIndex, IndexVec, TypeIndex};
 use crate::module::ModuleInfo;
 use crate::sys::CodeMemory;
 use crate::types::FuncType;
-use crate::vm::{CodeTrap, FuncRange, MemoryStyle, NativeCode, Trampolines, VMOffsets};
+use crate::vm::{
+    CodeTrap, FuncRange, MemoryStyle, NativeCode, Reloc, RelocKind, RelocTarget, Trampolines,
+    VMOffsets,
+};
 
 /// What a call in compiled code goes to.
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Func(DefinedFuncIndex),
-    LibCall(LibCall),
+    Runtime(u8),
 }
 
 /// One compiled function (or trampoline), before it is placed.
 struct Output {
     code: Vec<u8>,
-    relocs: Vec<(u32, Reloc, Target, i64)>,
+    relocs: Vec<(u32, RelocKind, Target, i64)>,
     traps: Vec<(u32, TrapCode)>,
     srclocs: Vec<(u32, u32)>,
 }
 
 /// Compiles `func` with `ctx` into an [`Output`].
-fn compile(ctx: &mut Context, func: Function) -> Result<Output> {
-    let isa = isa().map_err(|e| compile_error(e, 0))?;
+fn compile(isa: &OwnedTargetIsa, ctx: &mut Context, func: Function) -> Result<Output> {
     ctx.clear();
     // The names of the functions it calls, by the references its relocations hold.
     let names: Vec<u32> = func
@@ -62,7 +65,11 @@ fn compile(ctx: &mut Context, func: Function) -> Result<Output> {
                 Target::Func(DefinedFuncIndex::from_u32(names[name.index()]))
             }
             FinalizedRelocTarget::ExternalName(ExternalName::LibCall(call)) => {
-                Target::LibCall(*call)
+                let id = RUNTIME_CALLS
+                    .iter()
+                    .position(|c| c == call)
+                    .ok_or_else(|| compile_error(format!("unsupported runtime call {call:?}"), 0))?;
+                Target::Runtime(id as u8)
             }
             other => {
                 return Err(compile_error(
@@ -71,7 +78,13 @@ fn compile(ctx: &mut Context, func: Function) -> Result<Output> {
                 ))
             }
         };
-        relocs.push((reloc.offset, reloc.kind, target, reloc.addend));
+        let kind = match reloc.kind {
+            CraneliftReloc::Abs8 => RelocKind::Abs8,
+            CraneliftReloc::X86PCRel4 | CraneliftReloc::X86CallPCRel4 => RelocKind::PcRel4,
+            CraneliftReloc::Arm64Call => RelocKind::Arm64Call,
+            other => return Err(compile_error(format!("unsupported relocation {other:?}"), 0)),
+        };
+        relocs.push((reloc.offset, kind, target, reloc.addend));
     }
     Ok(Output {
         code: code.code_buffer().to_vec(),
@@ -93,7 +106,7 @@ fn compile(ctx: &mut Context, func: Function) -> Result<Output> {
 }
 
 /// How the engine's memories are laid out, for the code that accesses them.
-fn memory_style(engine: &Engine) -> MemoryStyle {
+pub(crate) fn memory_style(engine: &Engine) -> MemoryStyle {
     let config = engine.config();
     if cfg!(target_pointer_width = "64") && config.memory_reservation >= 1 << 32 {
         MemoryStyle::Static {
@@ -146,7 +159,7 @@ fn compile_module_here(
     bytes: &[u8],
     funcs: bool,
 ) -> Result<(Box<NativeCode>, MemoryStyle)> {
-    let isa = isa().map_err(|e| compile_error(e, 0))?;
+    let isa = engine_isa(engine)?;
     let offsets = VMOffsets::new(info);
     let config = engine.config();
     let env = Env {
@@ -195,7 +208,7 @@ fn compile_module_here(
     for output in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         outputs.push(output.expect("every function was compiled")?);
     }
-    let code = link(outputs, info.types().as_slice())?;
+    let code = link(isa, outputs, info.types().as_slice())?;
     Ok((code, env.memory))
 }
 
@@ -210,31 +223,38 @@ fn compile_function(
     let reader = BinaryReader::new(&bytes[range.clone()], range.start as u64);
     let body = FunctionBody::new(reader);
     let func = func::translate(env, fctx, index, &body)?;
-    compile(ctx, func).map_err(|e| match e {
+    compile(env.isa, ctx, func).map_err(|e| match e {
         crate::Error::Compile { message, .. } => compile_error(message, range.start),
         other => other,
     })
 }
 
 /// Compiles the trampolines of `types` only.
-pub(crate) fn compile_trampolines(types: &[FuncType]) -> Result<Box<NativeCode>> {
-    on_compile_thread(|| link(Vec::new(), types))
+pub(crate) fn compile_trampolines(engine: &Engine, types: &[FuncType]) -> Result<Box<NativeCode>> {
+    let isa = engine_isa(engine)?;
+    on_compile_thread(|| link(isa, Vec::new(), types))
+}
+
+/// The instruction set of the engine's target CPU.
+fn engine_isa(engine: &Engine) -> Result<&'static OwnedTargetIsa> {
+    isa(engine.config().get_target_cpu()).map_err(|e| compile_error(e, 0))
 }
 
 /// Compiles the trampolines of `types`, and places them after the functions
 /// `outputs` in one executable mapping, with every call resolved.
-fn link(outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
-    let isa = isa().map_err(|e| compile_error(e, 0))?;
+fn link(isa: &OwnedTargetIsa, outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
     let mut fctx = FunctionBuilderContext::new();
     let mut ctx = Context::new();
     let num_funcs = outputs.len();
     let mut all = outputs;
     for ty in types {
         all.push(compile(
+            isa,
             &mut ctx,
             trampoline::array_to_wasm(isa, &mut fctx, ty),
         )?);
         all.push(compile(
+            isa,
             &mut ctx,
             trampoline::wasm_to_array(isa, &mut fctx, ty),
         )?);
@@ -246,32 +266,32 @@ fn link(outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
         starts.push(len);
         len += output.code.len();
     }
-    let mut failure = None;
+    let mut relocs = Vec::new();
+    for (output, &start) in all.iter().zip(&starts) {
+        relocs.extend(
+            output
+                .relocs
+                .iter()
+                .map(|&(offset, kind, target, addend)| Reloc {
+                    offset: start as u32 + offset,
+                    kind,
+                    target: match target {
+                        Target::Func(f) => RelocTarget::Code(starts[f.index()] as u32),
+                        Target::Runtime(id) => RelocTarget::Runtime(id),
+                    },
+                    addend,
+                }),
+        );
+    }
+    let mut failure = Ok(());
     let memory = CodeMemory::new(len, |bytes, base| {
         for (output, &start) in all.iter().zip(&starts) {
             bytes[start..start + output.code.len()].copy_from_slice(&output.code);
-            for &(offset, kind, target, addend) in &output.relocs {
-                let at = start + offset as usize;
-                let target = match target {
-                    Target::Func(f) => base + starts[f.index()],
-                    Target::LibCall(call) => match libcall(call) {
-                        Some(address) => address,
-                        None => {
-                            failure = Some(format!("unsupported runtime call {call:?}"));
-                            continue;
-                        }
-                    },
-                };
-                if let Err(e) = patch(bytes, at, base + at, kind, target as i64 + addend) {
-                    failure = Some(e);
-                }
-            }
         }
+        failure = apply_relocs(bytes, base, &relocs);
     })
     .map_err(|e| compile_error(format!("cannot map compiled code: {e}"), 0))?;
-    if let Some(message) = failure {
-        return Err(compile_error(message, 0));
-    }
+    failure.map_err(|message| compile_error(message, 0))?;
     let mut funcs = IndexVec::new();
     let mut trap_sites = Vec::new();
     let mut srclocs = Vec::new();
@@ -300,6 +320,8 @@ fn link(outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
         .collect();
     Ok(NativeCode::new(
         memory,
+        len,
+        relocs,
         funcs,
         trap_sites,
         srclocs,
@@ -307,31 +329,60 @@ fn link(outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
     ))
 }
 
+/// Writes each of `relocs` into `bytes`, code that will run at address `base`.
+///
+/// # Errors
+///
+/// When a relocation lies outside `bytes`, a target is out of reach or unknown.
+pub(crate) fn apply_relocs(
+    bytes: &mut [u8],
+    base: usize,
+    relocs: &[Reloc],
+) -> std::result::Result<(), String> {
+    for reloc in relocs {
+        let target = match reloc.target {
+            RelocTarget::Code(offset) => base + offset as usize,
+            RelocTarget::Runtime(id) => runtime_address(id)
+                .ok_or_else(|| format!("unknown runtime function {id}"))?,
+        };
+        let at = reloc.offset as usize;
+        patch(bytes, at, base + at, reloc.kind, target as i64 + reloc.addend)?;
+    }
+    Ok(())
+}
+
 /// Writes relocation `kind` at `bytes[at]` (which will run at `address`) for `value`.
 fn patch(
     bytes: &mut [u8],
     at: usize,
     address: usize,
-    kind: Reloc,
+    kind: RelocKind,
     value: i64,
 ) -> std::result::Result<(), String> {
+    let width = match kind {
+        RelocKind::Abs8 => 8,
+        RelocKind::PcRel4 | RelocKind::Arm64Call => 4,
+    };
+    let field = bytes
+        .get_mut(at..at.saturating_add(width))
+        .filter(|field| field.len() == width)
+        .ok_or_else(|| format!("a relocation at offset {at} lies outside the code"))?;
     match kind {
-        Reloc::Abs8 => bytes[at..at + 8].copy_from_slice(&(value as u64).to_le_bytes()),
-        Reloc::X86PCRel4 | Reloc::X86CallPCRel4 => {
-            let relative = i32::try_from(value - address as i64)
+        RelocKind::Abs8 => field.copy_from_slice(&(value as u64).to_le_bytes()),
+        RelocKind::PcRel4 => {
+            let relative = i32::try_from(value.wrapping_sub(address as i64))
                 .map_err(|_| "a call target is out of reach".to_string())?;
-            bytes[at..at + 4].copy_from_slice(&relative.to_le_bytes());
+            field.copy_from_slice(&relative.to_le_bytes());
         }
-        Reloc::Arm64Call => {
-            let delta = value - address as i64;
+        RelocKind::Arm64Call => {
+            let delta = value.wrapping_sub(address as i64);
             if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
                 return Err("a call target is out of reach".to_string());
             }
-            let insn = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+            let insn = u32::from_le_bytes(field[..4].try_into().expect("4 bytes"));
             let insn = (insn & 0xfc00_0000) | (((delta >> 2) as u32) & 0x03ff_ffff);
-            bytes[at..at + 4].copy_from_slice(&insn.to_le_bytes());
+            field.copy_from_slice(&insn.to_le_bytes());
         }
-        other => return Err(format!("unsupported relocation {other:?}")),
     }
     Ok(())
 }
@@ -356,14 +407,30 @@ fn code_trap(code: TrapCode) -> CodeTrap {
     CodeTrap::Wasm(kind)
 }
 
-/// The address of a runtime call Cranelift may emit where the CPU lacks an instruction
+/// The runtime calls compiled code may make, numbered by their place here: code and
+/// artifacts name them by that number, so the list only ever grows at its end.
+const RUNTIME_CALLS: [LibCall; 11] = [
+    LibCall::FloorF32,
+    LibCall::FloorF64,
+    LibCall::CeilF32,
+    LibCall::CeilF64,
+    LibCall::TruncF32,
+    LibCall::TruncF64,
+    LibCall::NearestF32,
+    LibCall::NearestF64,
+    LibCall::X86Pshufb,
+    LibCall::Memset,
+    LibCall::Memmove,
+];
+
+/// The address of runtime call `id` (of [`RUNTIME_CALLS`]), one Cranelift may emit where the CPU lacks an instruction
 /// (rounding without SSE4.1, `pshufb` without SSSE3), or that translation asks for (the
 /// C library's `memset` and `memmove` for bulk memory operations).
 ///
 /// Rust's rounding may return a signalling NaN unchanged (its software rounding, in a
 /// build for baseline x86-64, does), where wasm's gives an arithmetic (quiet) NaN; the
 /// functions here quiet it.
-fn libcall(call: LibCall) -> Option<usize> {
+fn runtime_address(id: u8) -> Option<usize> {
     extern "C" fn floor_f32(x: f32) -> f32 {
         quiet_f32(x.floor())
     }
@@ -388,7 +455,7 @@ fn libcall(call: LibCall) -> Option<usize> {
     extern "C" fn nearest_f64(x: f64) -> f64 {
         quiet_f64(x.round_ties_even())
     }
-    Some(match call {
+    Some(match *RUNTIME_CALLS.get(usize::from(id))? {
         LibCall::FloorF32 => floor_f32 as *const () as usize,
         LibCall::FloorF64 => floor_f64 as *const () as usize,
         LibCall::CeilF32 => ceil_f32 as *const () as usize,

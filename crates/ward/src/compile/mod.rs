@@ -19,7 +19,7 @@ mod ops;
 mod simd;
 mod trampoline;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, PoisonError};
 
 use cranelift_codegen::ir::{types, AbiParam, ArgumentPurpose, Signature, Type};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -29,59 +29,189 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::index::SharedTypeId;
 use crate::types::{FuncType, ValType};
+use crate::TargetCpu;
 
-pub(crate) use link::compile_module;
+pub(crate) use link::{apply_relocs, compile_module, memory_style};
 
 /// Whether this build and platform can run compiled code.
 pub(crate) fn available() -> bool {
-    crate::sys::entry::SUPPORTED && isa().is_ok()
+    crate::sys::entry::SUPPORTED && isa(&TargetCpu::Native).is_ok()
 }
 
-/// The instruction set compiled code targets: the host's, with the CPU features it
-/// has. Built once.
-fn isa() -> std::result::Result<&'static OwnedTargetIsa, String> {
-    static ISA: OnceLock<std::result::Result<OwnedTargetIsa, String>> = OnceLock::new();
-    ISA.get_or_init(|| {
-        let mut flags = settings::builder();
-        let set = |flags: &mut settings::Builder, name: &str, value: &str| {
-            flags
-                .set(name, value)
-                .map_err(|e| format!("cranelift setting {name}={value}: {e}"))
-        };
-        set(&mut flags, "opt_level", "speed")?;
-        // The verifier checks each function's IR before code generation: a translation
-        // bug becomes a compile error instead of bad code. It costs compile time, so
-        // only unoptimised builds of ward (tests, development) pay for it.
-        set(
-            &mut flags,
-            "enable_verifier",
-            if cfg!(debug_assertions) {
-                "true"
-            } else {
-                "false"
-            },
-        )?;
-        // Frames larger than a page probe every page as they grow, so a big frame cannot
-        // jump over a guard page.
-        set(&mut flags, "enable_probestack", "true")?;
-        set(&mut flags, "probestack_strategy", "inline")?;
-        // Backtraces and the trap handler walk compiled frames by their frame pointers.
-        set(&mut flags, "preserve_frame_pointers", "true")?;
-        set(&mut flags, "unwind_info", "false")?;
-        set(&mut flags, "is_pic", "false")?;
-        set(&mut flags, "use_colocated_libcalls", "false")?;
-        // A wasm function may return more values than the platform's return registers
-        // hold: Cranelift then returns the rest through a hidden return-area pointer. Only
-        // Cranelift code calls wasm signatures (trampolines, compiled callers), so the
-        // convention never has to match a platform ABI.
-        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
-        let builder = cranelift_native::builder()?;
+/// The instruction set compiled code for `cpu` targets. Built once per CPU and kept
+/// for the life of the process (a program names a handful of CPUs at most).
+fn isa(cpu: &TargetCpu) -> std::result::Result<&'static OwnedTargetIsa, String> {
+    type Isas = Vec<(TargetCpu, std::result::Result<&'static OwnedTargetIsa, String>)>;
+    static ISAS: Mutex<Isas> = Mutex::new(Vec::new());
+    let mut isas = ISAS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, isa)) = isas.iter().find(|(c, _)| c == cpu) {
+        return isa.clone();
+    }
+    let isa = build_isa(cpu).map(|isa| &*Box::leak(Box::new(isa)));
+    isas.push((cpu.clone(), isa.clone()));
+    isa
+}
+
+/// The x86-64 microarchitecture levels, as Cranelift's CPU features: each level has
+/// the features of the levels before it.
+const X86_64_LEVELS: [(&str, &[&str]); 3] = [
+    (
+        "x86-64-v2",
+        &[
+            "has_sse3",
+            "has_ssse3",
+            "has_sse41",
+            "has_sse42",
+            "has_popcnt",
+            "has_cmpxchg16b",
+        ],
+    ),
+    (
+        "x86-64-v3",
+        &[
+            "has_avx",
+            "has_avx2",
+            "has_bmi1",
+            "has_bmi2",
+            "has_fma",
+            "has_lzcnt",
+        ],
+    ),
+    ("x86-64-v4", &["has_avx512f", "has_avx512dq", "has_avx512vl"]),
+];
+
+fn build_isa(cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, name: &str, value: &str| {
+        flags
+            .set(name, value)
+            .map_err(|e| format!("cranelift setting {name}={value}: {e}"))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    // The verifier checks each function's IR before code generation: a translation
+    // bug becomes a compile error instead of bad code. It costs compile time, so
+    // only unoptimised builds of ward (tests, development) pay for it.
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
+    // Frames larger than a page probe every page as they grow, so a big frame cannot
+    // jump over a guard page.
+    set(&mut flags, "enable_probestack", "true")?;
+    set(&mut flags, "probestack_strategy", "inline")?;
+    // Backtraces and the trap handler walk compiled frames by their frame pointers.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "unwind_info", "false")?;
+    set(&mut flags, "is_pic", "false")?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    // A wasm function may return more values than the platform's return registers
+    // hold: Cranelift then returns the rest through a hidden return-area pointer. Only
+    // Cranelift code calls wasm signatures (trampolines, compiled callers), so the
+    // convention never has to match a platform ABI.
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    let mut builder = cranelift_native::builder_with_options(*cpu == TargetCpu::Native)?;
+    let x86_64 = builder.triple().to_string().starts_with("x86_64");
+    let level = |name: &str| X86_64_LEVELS.iter().position(|(level, _)| *level == name);
+    let features: Vec<&str> = match cpu {
+        TargetCpu::Native => Vec::new(),
+        TargetCpu::Baseline if x86_64 => X86_64_LEVELS[0].1.to_vec(),
+        TargetCpu::Baseline => Vec::new(),
+        TargetCpu::Named(name) => match level(name) {
+            Some(top) if x86_64 => X86_64_LEVELS[..=top]
+                .iter()
+                .flat_map(|(_, features)| features.iter().copied())
+                .collect(),
+            _ => {
+                builder
+                    .enable(name)
+                    .map_err(|_| format!("unknown CPU `{name}` for {}", builder.triple()))?;
+                Vec::new()
+            }
+        },
+    };
+    for feature in features {
         builder
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| format!("cranelift cannot target this machine: {e}"))
-    })
-    .as_ref()
-    .map_err(Clone::clone)
+            .enable(feature)
+            .map_err(|e| format!("cranelift CPU feature {feature}: {e}"))?;
+    }
+    builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| format!("cranelift cannot target this machine: {e}"))
+}
+
+/// The target triple of the code `engine` compiles, and the CPU features (Cranelift's
+/// names, such as `has_sse41`) that code may use.
+///
+/// # Errors
+///
+/// When the engine's target CPU is unknown or unsupported.
+pub(crate) fn engine_target(engine: &Engine) -> Result<(String, Vec<String>)> {
+    let isa = isa(engine.config().get_target_cpu()).map_err(|e| compile_error(e, 0))?;
+    let features = isa
+        .isa_flags()
+        .iter()
+        .filter(|flag| flag.as_bool() == Some(true))
+        .map(|flag| flag.name.to_owned())
+        .collect();
+    Ok((isa.triple().to_string(), features))
+}
+
+/// The target triple of this machine, as [`engine_target`] names it.
+pub(crate) fn host_triple() -> String {
+    cranelift_native::builder_with_options(false)
+        .map(|builder| builder.triple().to_string())
+        .unwrap_or_else(|_| "unsupported".to_owned())
+}
+
+/// Whether this machine's CPU has `feature` (a name of [`engine_target`]'s); `None`
+/// when ward does not know the feature.
+pub(crate) fn host_has(feature: &str) -> Option<bool> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        Some(match feature {
+            "has_sse3" => has!("sse3"),
+            "has_ssse3" => has!("ssse3"),
+            "has_cmpxchg16b" => has!("cmpxchg16b"),
+            "has_sse41" => has!("sse4.1"),
+            "has_sse42" => has!("sse4.2"),
+            "has_popcnt" => has!("popcnt"),
+            "has_avx" => has!("avx"),
+            "has_avx2" => has!("avx2"),
+            "has_fma" => has!("fma"),
+            "has_bmi1" => has!("bmi1"),
+            "has_bmi2" => has!("bmi2"),
+            "has_lzcnt" => has!("lzcnt"),
+            "has_avx_vnni" => has!("avxvnni"),
+            "has_avx512bitalg" => has!("avx512bitalg"),
+            "has_avx512dq" => has!("avx512dq"),
+            "has_avx512vl" => has!("avx512vl"),
+            "has_avx512vbmi" => has!("avx512vbmi"),
+            "has_avx512f" => has!("avx512f"),
+            "has_avx512vnni" => has!("avx512vnni"),
+            _ => return None,
+        })
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        use std::arch::is_aarch64_feature_detected as has;
+        Some(match feature {
+            "has_lse" => has!("lse"),
+            "has_pauth" => has!("paca"),
+            "has_fp16" => has!("fp16"),
+            _ => return None,
+        })
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        let _ = feature;
+        None
+    }
 }
 
 /// The Cranelift type of a wasm value: references are pointer-sized cells.
@@ -127,7 +257,7 @@ fn compile_error(message: impl Into<String>, offset: usize) -> Error {
 /// When the trampoline does not compile.
 pub(crate) fn host_trampoline(engine: &Engine, ty: &FuncType, id: SharedTypeId) -> Result<usize> {
     engine.host_trampoline(id, || {
-        let code = link::compile_trampolines(std::slice::from_ref(ty))?;
+        let code = link::compile_trampolines(engine, std::slice::from_ref(ty))?;
         let address = code
             .trampolines(crate::index::TypeIndex::from_u32(0))
             .wasm_to_array;

@@ -61,6 +61,80 @@ impl CodeMemory {
         Ok(memory)
     }
 
+    /// Maps `len` bytes of `file` from `offset` (a multiple of the page size) privately,
+    /// lets `fill` change them (the pages it writes become copies; the others stay the
+    /// file's), then makes them executable: code loaded without reading or copying it.
+    ///
+    /// # Errors
+    ///
+    /// When `offset` is not page-aligned, or the system refuses the mapping or the
+    /// change of protection.
+    #[cfg(unix)]
+    pub(crate) fn map_file(
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+        fill: impl FnOnce(&mut [u8], usize),
+    ) -> io::Result<CodeMemory> {
+        use std::os::fd::AsRawFd;
+        let page = super::page_size();
+        if offset % page as u64 != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "code is not page-aligned in the file",
+            ));
+        }
+        let offset = libc::off_t::try_from(offset)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "offset overflows"))?;
+        let len = len
+            .max(1)
+            .checked_next_multiple_of(page)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "code size overflows"))?;
+        // SAFETY: a fresh private mapping of an open file; it replaces nothing. Its pages
+        // past the end of the file's last page would fault, but the caller checked that
+        // the code lies within the file, and the mapping ends at the page holding its
+        // last byte.
+        let raw = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                offset,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let ptr = NonNull::new(raw.cast::<u8>()).ok_or_else(|| io::Error::other("null mapping"))?;
+        let memory = CodeMemory { ptr, len };
+        // SAFETY: the mapping is `len` writable bytes, private to this process.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
+        fill(bytes, ptr.as_ptr() as usize);
+        // SAFETY: the mapping is ours; from here on it is never written again.
+        let rc = unsafe { libc::mprotect(raw, len, libc::PROT_READ | libc::PROT_EXEC) };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        flush_icache(ptr.as_ptr(), len);
+        Ok(memory)
+    }
+
+    /// Executable memory is not supported on this platform.
+    #[cfg(not(unix))]
+    pub(crate) fn map_file(
+        _file: &std::fs::File,
+        _offset: u64,
+        _len: usize,
+        _fill: impl FnOnce(&mut [u8], usize),
+    ) -> io::Result<CodeMemory> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "compiled code is not supported on this platform",
+        ))
+    }
+
     /// Executable memory is not supported on this platform.
     #[cfg(not(unix))]
     pub(crate) fn new(_len: usize, _fill: impl FnOnce(&mut [u8], usize)) -> io::Result<CodeMemory> {

@@ -55,10 +55,45 @@ pub(crate) struct Trampolines {
     pub wasm_to_array: usize,
 }
 
+/// How a relocation is written into the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RelocKind {
+    /// The target's absolute address, 8 bytes.
+    Abs8,
+    /// The target relative to the relocation's address, 4 signed bytes (x86-64).
+    PcRel4,
+    /// The 26-bit word offset of an AArch64 `bl`.
+    Arm64Call,
+}
+
+/// What a relocation refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RelocTarget {
+    /// Code of the same mapping, by its offset.
+    Code(u32),
+    /// A runtime function of ward, by its number in the compiled tier's list.
+    Runtime(u8),
+}
+
+/// A place in the code that holds an address, resolved when the code is mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reloc {
+    /// Where, as an offset into the code.
+    pub offset: u32,
+    pub kind: RelocKind,
+    pub target: RelocTarget,
+    pub addend: i64,
+}
+
 /// A module's compiled functions and trampolines, mapped executable, with what the trap
-/// handler and backtraces need: trap sites and wasm offsets by code offset.
+/// handler and backtraces need: trap sites and wasm offsets by code offset, and what
+/// writing it to an artifact needs: its length and relocations.
 pub(crate) struct NativeCode {
     memory: CodeMemory,
+    /// The bytes of code in `memory` (the rest of its last page is padding).
+    len: usize,
+    /// The relocations applied to the code, to apply again wherever it is mapped next.
+    relocs: Vec<Reloc>,
     /// The module that owns this code, once it exists (see [`NativeCode::attach`]).
     module: AtomicPtr<CompiledModule>,
     funcs: IndexVec<DefinedFuncIndex, FuncRange>,
@@ -75,6 +110,8 @@ impl NativeCode {
     /// Registers it with the trap handler, until it is dropped.
     pub(crate) fn new(
         memory: CodeMemory,
+        len: usize,
+        relocs: Vec<Reloc>,
         funcs: IndexVec<DefinedFuncIndex, FuncRange>,
         mut traps: Vec<(u32, CodeTrap)>,
         mut srclocs: Vec<(u32, u32)>,
@@ -92,6 +129,8 @@ impl NativeCode {
             .collect();
         let code = Box::new(NativeCode {
             memory,
+            len,
+            relocs,
             module: AtomicPtr::new(std::ptr::null_mut()),
             funcs,
             traps,
@@ -116,6 +155,41 @@ impl NativeCode {
         let module = self.module.load(Ordering::Acquire);
         // SAFETY: guaranteed by the caller.
         (!module.is_null()).then(|| unsafe { &*module })
+    }
+
+    /// The code, as mapped (relocations applied).
+    pub(crate) fn code(&self) -> &[u8] {
+        // SAFETY: the mapping is readable, at least `len` bytes, and never written again.
+        unsafe { std::slice::from_raw_parts(self.memory.start() as *const u8, self.len) }
+    }
+
+    /// The relocations the code holds.
+    pub(crate) fn relocs(&self) -> &[Reloc] {
+        &self.relocs
+    }
+
+    /// Each defined function's place in the code.
+    pub(crate) fn funcs(&self) -> &[FuncRange] {
+        self.funcs.as_slice()
+    }
+
+    /// The trap sites, sorted by code offset.
+    pub(crate) fn traps(&self) -> &[(u32, CodeTrap)] {
+        &self.traps
+    }
+
+    /// The wasm byte offset of the code from each code offset on, sorted.
+    pub(crate) fn srclocs(&self) -> &[(u32, u32)] {
+        &self.srclocs
+    }
+
+    /// The code offsets of each type's trampolines.
+    pub(crate) fn trampoline_offsets(&self) -> impl Iterator<Item = Trampolines> + '_ {
+        let start = self.memory.start();
+        self.trampolines.iter().map(move |t| Trampolines {
+            array_to_wasm: t.array_to_wasm - start,
+            wasm_to_array: t.wasm_to_array - start,
+        })
     }
 
     /// The address of defined function `index`'s code.
