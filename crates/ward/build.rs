@@ -44,7 +44,11 @@ fn build_id() -> u64 {
         }
     };
     for file in &files {
-        add(file.strip_prefix(&root).unwrap_or(file).to_string_lossy().as_bytes());
+        add(file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .as_bytes());
         add(&std::fs::read(file).unwrap_or_default());
     }
     hash

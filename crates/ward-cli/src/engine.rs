@@ -34,13 +34,16 @@ pub enum Tier {
     Cranelift,
     /// Compiled where the platform and the module allow it, interpreted otherwise.
     Auto,
+    /// Compiled with Cranelift, and every module loaded back from its artifact (as
+    /// `ward compile` writes it) before it runs: tests artifacts.
+    Aot,
 }
 
 impl From<Tier> for Strategy {
     fn from(tier: Tier) -> Self {
         match tier {
             Tier::Interpreter => Strategy::Interpreter,
-            Tier::Cranelift => Strategy::Cranelift,
+            Tier::Cranelift | Tier::Aot => Strategy::Cranelift,
             Tier::Auto => Strategy::Auto,
         }
     }
@@ -57,9 +60,10 @@ pub enum Profile {
 /// Engine settings.
 #[derive(Args, Debug)]
 pub struct EngineOptions {
-    /// Which tier runs the module's functions.
-    #[arg(long, value_enum, default_value_t, value_name = "TIER")]
-    strategy: Tier,
+    /// Which tier runs the module's functions [default: interpreter; cranelift for an
+    /// artifact of `ward compile`].
+    #[arg(long, value_enum, value_name = "TIER")]
+    strategy: Option<Tier>,
     /// When to translate function bodies.
     #[arg(long, value_enum, default_value_t, value_name = "MODE")]
     compilation: Compilation,
@@ -110,11 +114,22 @@ impl NativeStackOptions {
 }
 
 impl EngineOptions {
-    /// The engine configuration these options describe.
-    pub fn config(&self) -> Config {
+    /// Whether modules go through artifacts (`--strategy aot`).
+    pub fn artifacts(&self) -> bool {
+        matches!(self.strategy, Some(Tier::Aot))
+    }
+
+    /// The engine configuration these options describe, for a module (`artifact`
+    /// false) or an artifact, which runs compiled unless the options say otherwise.
+    pub fn config(&self, artifact: bool) -> Config {
         let mut config = Config::new();
         config.compilation(self.compilation.into());
-        config.strategy(self.strategy.into());
+        let tier = match self.strategy {
+            Some(tier) => tier,
+            None if artifact => Tier::Cranelift,
+            None => Tier::Interpreter,
+        };
+        config.strategy(tier.into());
         if let Some(Profile::Perfmap) = self.profile {
             config.profiler(Profiler::PerfMap);
         }

@@ -3,14 +3,16 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
-use ward::{Engine, ExternType, Module};
+use ward::{ArtifactHeader, Engine, ExternType, Module};
 
 use crate::load;
 
 #[derive(Args, Debug)]
 pub struct InspectArgs {
-    /// The module: a binary `.wasm` file or a `.wat` text file.
+    /// The module: a binary `.wasm` file, a `.wat` text file, or an artifact of `ward
+    /// compile`.
     file: PathBuf,
     /// Print ward's translated code of a function instead: its index (imports first) or
     /// its exported name.
@@ -24,8 +26,23 @@ pub struct InspectArgs {
 ///
 /// Fails when the module cannot be loaded or stdout cannot be written.
 pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
-    let module = load::module(&Engine::default(), &args.file)?;
     let mut out = std::io::stdout().lock();
+    let engine = if load::is_artifact(&args.file) {
+        // The header first: it says why an artifact that does not load here does not.
+        let bytes = std::fs::read(&args.file)
+            .with_context(|| format!("failed to read `{}`", args.file.display()))?;
+        let header = ArtifactHeader::parse(&bytes)
+            .with_context(|| format!("failed to load `{}`", args.file.display()))?;
+        writeln!(out, "artifact: {}", args.file.display())?;
+        for line in header.to_string().lines() {
+            writeln!(out, "  {line}")?;
+        }
+        out.flush()?;
+        Engine::new(&header.config())
+    } else {
+        Engine::default()
+    };
+    let module = load::module(&engine, &args.file, false)?;
     match &args.disassemble {
         Some(func) => {
             let index = func_index(&module, func)?;

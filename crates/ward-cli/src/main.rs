@@ -1,5 +1,6 @@
 //! The `ward` command line: run, test and inspect WebAssembly modules.
 
+mod compile;
 mod engine;
 mod inspect;
 mod load;
@@ -40,9 +41,14 @@ enum Command {
     /// WASI (preview 1) programs run with the directories, environment and arguments given.
     #[command(after_help = EXIT_CODES)]
     Run(run::RunArgs),
+    /// Compile a module ahead of time into an artifact (FILE.cwasm) that `ward run`
+    /// loads without compiling.
+    #[command(after_help = EXIT_CODES)]
+    Compile(compile::CompileArgs),
     /// Run .wast spec test scripts and print a summary.
     Wast(wast::WastArgs),
-    /// Print a summary of a module: imports, exports, functions, custom sections.
+    /// Print a summary of a module: imports, exports, functions, custom sections; for an
+    /// artifact, its header first.
     Inspect(inspect::InspectArgs),
     /// Measure this machine's native stack use by ward's paths and built-in host
     /// functions, and check the native stack guard against it.
@@ -65,6 +71,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Run(args) => run::execute(args),
+        Command::Compile(args) => compile::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Wast(args) => wast::execute(args),
         Command::Inspect(args) => inspect::execute(args).map(|()| ExitCode::SUCCESS),
         Command::StackReport(args) => stack_report::execute(args),

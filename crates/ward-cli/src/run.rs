@@ -23,7 +23,8 @@ const INITIALIZE: &str = "_initialize";
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The module: a binary `.wasm` file or a `.wat` text file.
+    /// The module: a binary `.wasm` file, a `.wat` text file, or an artifact of `ward
+    /// compile` (recognised by its contents, whatever its name).
     file: PathBuf,
     /// Call the exported function NAME with ARGS instead of `_start`, and print its results,
     /// one per line. Integers are decimal or 0x hexadecimal, floats decimal, nan, inf or -inf.
@@ -119,14 +120,15 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
     };
     let file = args.file.display().to_string();
-    let mut config = args.engine.config();
+    let mut config = args.engine.config(load::is_artifact(&args.file));
     config.consume_fuel(args.fuel.is_some());
     config.interruptible(args.timeout.is_some());
     let engine = Engine::new(&config);
     let loading = Instant::now();
     // The process ends soon after the module does: freeing its code (a great many small
     // allocations for a big module) is left to the exit.
-    let module = std::mem::ManuallyDrop::new(load::module(&engine, &args.file)?);
+    let module =
+        std::mem::ManuallyDrop::new(load::module(&engine, &args.file, args.engine.artifacts())?);
     log.info(|| format!("loaded `{file}` in {:.1?}", loading.elapsed()));
     let entry = match entry_point(&module, args.invoke.as_deref())? {
         Some((name, ty)) => {

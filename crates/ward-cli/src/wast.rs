@@ -30,14 +30,20 @@ pub struct WastArgs {
 ///
 /// Fails when stdout cannot be written or the runner thread cannot be started.
 pub fn execute(args: &WastArgs) -> anyhow::Result<ExitCode> {
-    let config = args.engine.config();
+    let config = args.engine.config(false);
+    let artifacts = args.engine.artifacts();
     let failed = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("wast".to_owned())
             .stack_size(RUNNER_STACK_SIZE)
             .spawn_scoped(scope, || -> anyhow::Result<usize> {
                 let mut out = std::io::stdout().lock();
-                let (_passed, failed) = ward_wast::run_paths(&args.paths, &config, &mut out)?;
+                let runner = || {
+                    let mut runner = ward_wast::WastRunner::new(&config);
+                    runner.set_artifacts(artifacts);
+                    runner
+                };
+                let (_passed, failed) = ward_wast::run_paths_with(&args.paths, runner, &mut out)?;
                 out.flush()?;
                 Ok(failed)
             })

@@ -411,3 +411,153 @@ fn profile_perfmap_names_compiled_functions() {
         .collect();
     assert_eq!(names, ["wasm[demo]::square", "wasm[demo]::func[1]"]);
 }
+
+/// Whether the compiled tier runs here; says so when it does not.
+fn compiled_tier() -> bool {
+    let available = ward::Strategy::Cranelift.is_available();
+    if !available {
+        eprintln!("compiled tier not available on this platform: test skipped");
+    }
+    available
+}
+
+#[test]
+fn a_compiled_artifact_runs_whatever_its_name() {
+    if !compiled_tier() {
+        return;
+    }
+    let hello = example("hello-wasi.wat");
+    let artifact = Temp::path("hello.bin");
+    let output = ward(&[
+        "compile",
+        hello.to_str().unwrap(),
+        "-o",
+        artifact.to_str().unwrap(),
+    ]);
+    assert_exit(&output, 0);
+    let artifact = Temp(artifact);
+    let output = ward(&["run", artifact.as_str()]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "Hello, world!\n");
+
+    // `ward inspect` shows the header, then the module.
+    let output = ward(&["inspect", artifact.as_str()]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains("cpu:            baseline"), "{text}");
+    assert!(text.contains("fd_write"), "{text}");
+
+    // Settings that change the code must match: exit code 2, naming the mismatch.
+    let output = ward(&["run", "--fuel", "1000", artifact.as_str()]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("fuel metering"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ward(&["run", "--strategy", "interpreter", artifact.as_str()]);
+    assert_exit(&output, 2);
+
+    // Compiled with fuel, it runs with fuel, and runs out.
+    let metered = Temp::path("metered.cwasm");
+    let output = ward(&[
+        "compile",
+        "--fuel",
+        hello.to_str().unwrap(),
+        "-o",
+        metered.to_str().unwrap(),
+    ]);
+    assert_exit(&output, 0);
+    let metered = Temp(metered);
+    let output = ward(&["run", "--fuel", "1000", metered.as_str()]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "Hello, world!\n");
+    let output = ward(&["run", "--fuel", "1", metered.as_str()]);
+    assert_exit(&output, 3);
+}
+
+#[test]
+fn compile_writes_next_to_the_module_by_default() {
+    if !compiled_tier() {
+        return;
+    }
+    let module = Temp::file(
+        "answer.wat",
+        "(module (func (export \"answer\") (result i32) i32.const 42))",
+    );
+    let output = ward(&["compile", module.as_str()]);
+    assert_exit(&output, 0);
+    let artifact = Temp(module.0.with_extension("cwasm"));
+    let output = ward(&["run", artifact.as_str(), "--invoke", "answer"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "42\n");
+}
+
+#[test]
+fn damaged_or_foreign_artifacts_exit_2() {
+    if !compiled_tier() {
+        return;
+    }
+    let module = Temp::file(
+        "seven.wat",
+        "(module (func (export \"f\") (result i32) i32.const 7))",
+    );
+    let artifact = Temp(Temp::path("seven.cwasm"));
+    assert_exit(
+        &ward(&["compile", module.as_str(), "-o", artifact.as_str()]),
+        0,
+    );
+    let bytes = std::fs::read(&artifact.0).expect("the artifact is read");
+    let truncated = Temp::file("truncated.cwasm", &bytes[..bytes.len() - 1]);
+    let output = ward(&["run", truncated.as_str(), "--invoke", "f"]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("truncated"), "{}", stderr(&output));
+    let mut flipped = bytes.clone();
+    flipped[60] ^= 1;
+    let flipped = Temp::file("flipped.cwasm", flipped);
+    let output = ward(&["run", flipped.as_str(), "--invoke", "f"]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("checksum"), "{}", stderr(&output));
+    let mut wamr = b"\0aot\x03\0\0\0".to_vec();
+    wamr.extend_from_slice(&[0; 64]);
+    let wamr = Temp::file("module.aot", wamr);
+    let output = ward(&["run", wamr.as_str()]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("WAMR"), "{}", stderr(&output));
+    // Another architecture is refused, with the reason.
+    let output = ward(&[
+        "compile",
+        module.as_str(),
+        "--target",
+        "riscv64gc-unknown-linux-gnu",
+    ]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("riscv64gc"), "{}", stderr(&output));
+}
+
+#[test]
+fn wast_runs_scripts_through_artifacts() {
+    if !compiled_tier() {
+        return;
+    }
+    let script = Temp::file(
+        "aot.wast",
+        r#"(module
+             (memory 1)
+             (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+             (func (export "fill") (result i32)
+               (memory.fill (i32.const 0) (i32.const 9) (i32.const 100))
+               (i32.load8_u (i32.const 99))))
+           (assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 3))
+           (assert_return (invoke "fill") (i32.const 9))
+           (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+           (assert_invalid (module (func (result i32))) "type mismatch")"#,
+    );
+    let output = ward(&["wast", "--strategy", "aot", script.as_str()]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("5 passed, 0 failed"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -132,16 +132,35 @@ impl ArtifactHeader {
         Ok(header.value)
     }
 
+    /// A configuration with the settings that changed the artifact's code: an engine
+    /// made from it loads the artifact (where the build of ward and the machine match
+    /// too). Its strategy is [`Strategy::Cranelift`](crate::Strategy::Cranelift), its
+    /// other settings the defaults.
+    pub fn config(&self) -> crate::Config {
+        let mut config = crate::Config::new();
+        config
+            .strategy(crate::Strategy::Cranelift)
+            .consume_fuel(self.fuel)
+            .interruptible(self.interruptible);
+        match self.guard_pages {
+            Some(guard) => config.memory_guard_size(guard),
+            None => config.memory_reservation(0),
+        };
+        config.features = self
+            .wasm_features
+            .iter()
+            .filter_map(|name| wasmparser::WasmFeatures::from_name(&name.to_ascii_uppercase()))
+            .fold(wasmparser::WasmFeatures::empty(), |all, f| all | f);
+        config
+    }
+
     /// The header an artifact of `module`, compiled by `engine`, gets.
     #[cfg(feature = "cranelift")]
     fn of(module: &Module, wasm_size: usize, code_size: usize) -> Result<ArtifactHeader> {
         let engine = module.engine();
         let config = engine.config();
         let (target, cpu_features) = crate::compile::engine_target(engine)?;
-        let style = module
-            .inner
-            .memory_style()
-            .ok_or_else(|| not_compiled())?;
+        let style = module.inner.memory_style().ok_or_else(not_compiled)?;
         Ok(ArtifactHeader {
             format_version: FORMAT_VERSION,
             ward_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -236,28 +255,40 @@ fn artifact_error(message: impl fmt::Display, offset: usize) -> Error {
 
 /// What `bytes`, which are not a ward artifact, are, as far as ward recognises them.
 fn what_else(bytes: &[u8]) -> String {
+    if bytes.starts_with(b"\0asm") {
+        "this is a WebAssembly binary module, not an artifact: load it with Module::new \
+         (`ward run` runs it, `ward compile` makes an artifact of it)"
+            .to_owned()
+    } else {
+        foreign(bytes).unwrap_or_else(|| "not a ward artifact (its magic is missing)".to_owned())
+    }
+}
+
+/// What `bytes` are when they are a compiled form that ward does not load: another
+/// runtime's precompiled module, or a native binary.
+pub(crate) fn foreign(bytes: &[u8]) -> Option<String> {
     let elf_section = |name: &[u8]| {
         bytes
             .windows(name.len())
             .take(1 << 20)
             .any(|window| window == name)
     };
-    if bytes.starts_with(b"\0asm") {
-        "this is a WebAssembly binary module, not an artifact: load it with Module::new \
-         (`ward run` runs it, `ward compile` makes an artifact of it)"
-            .to_owned()
-    } else if bytes.starts_with(b"\x7fELF") && elf_section(b".wasmtime.engine") {
-        "this is a wasmtime precompiled module (.cwasm): only wasmtime loads it; compile \
-         the .wasm with `ward compile` instead"
-            .to_owned()
+    if bytes.starts_with(b"\x7fELF") && elf_section(b".wasmtime.engine") {
+        Some(
+            "this is a wasmtime precompiled module (.cwasm): only wasmtime loads it; compile \
+             the .wasm with `ward compile` instead"
+                .to_owned(),
+        )
     } else if bytes.starts_with(b"\0aot") {
-        "this is a WAMR AOT module (.aot, made by wamrc): only WAMR loads it; compile the \
-         .wasm with `ward compile` instead"
-            .to_owned()
+        Some(
+            "this is a WAMR AOT module (.aot, made by wamrc): only WAMR loads it; compile the \
+             .wasm with `ward compile` instead"
+                .to_owned(),
+        )
     } else if bytes.starts_with(b"\x7fELF") {
-        "this is an ELF file (a native program or library), not a ward artifact".to_owned()
+        Some("this is an ELF file (a native program or library), not WebAssembly".to_owned())
     } else {
-        "not a ward artifact (its magic is missing)".to_owned()
+        None
     }
 }
 
@@ -448,7 +479,10 @@ impl<'a> Reader<'a> {
                 at,
             ));
         }
-        self.u32("a reserved field")?;
+        let at = self.pos;
+        if self.u32("a reserved field")? != 0 {
+            return Err(artifact_error("a reserved field is not zero", at));
+        }
         self.u64("the checksum")?;
         let at = self.pos;
         let code_offset = self.u64("the code offset")?;
@@ -458,7 +492,7 @@ impl<'a> Reader<'a> {
         else {
             return Err(artifact_error("the code offset or length overflows", at));
         };
-        if code_offset % CODE_ALIGN != 0 || code_offset < FIXED_LEN {
+        if !code_offset.is_multiple_of(CODE_ALIGN) || code_offset < FIXED_LEN {
             return Err(artifact_error(
                 format!("the code offset {code_offset:#x} is not a multiple of {CODE_ALIGN:#x}"),
                 at,
@@ -506,6 +540,14 @@ impl<'a> Reader<'a> {
 }
 
 impl Module {
+    /// The target triple of this machine, as artifacts name it (`x86_64-unknown-linux-gnu`).
+    pub fn host_target() -> String {
+        #[cfg(feature = "cranelift")]
+        return crate::compile::host_triple();
+        #[cfg(not(feature = "cranelift"))]
+        return "unsupported".to_owned();
+    }
+
     /// Whether `bytes` begin like an artifact of ward ([`Module::serialize`]).
     pub fn is_artifact(bytes: &[u8]) -> bool {
         bytes.starts_with(&MAGIC)
@@ -522,7 +564,10 @@ impl Module {
     #[cfg(feature = "cranelift")]
     pub fn serialize(&self) -> Result<Vec<u8>> {
         let module = &self.inner;
-        let native = module.native().filter(|_| module.is_compiled()).ok_or_else(not_compiled)?;
+        let native = module
+            .native()
+            .filter(|_| module.is_compiled())
+            .ok_or_else(not_compiled)?;
         let wasm = module.bytes();
         let code = native.code();
         let header = ArtifactHeader::of(self, wasm.len(), code.len())?;
@@ -589,7 +634,13 @@ impl Module {
         check_length(bytes.len(), code_offset, code_len)?;
         check_sum(&bytes[..code_offset], &bytes[code_offset..])?;
         // SAFETY: the caller vouches for the code.
-        unsafe { load(engine, &bytes[..code_offset], Code::Bytes(&bytes[code_offset..])) }
+        unsafe {
+            load(
+                engine,
+                &bytes[..code_offset],
+                Code::Bytes(&bytes[code_offset..]),
+            )
+        }
     }
 
     /// Loads an artifact from a file, as [`Module::deserialize`], mapping its code
@@ -604,7 +655,10 @@ impl Module {
     /// # Errors
     ///
     /// [`Error::Io`] when the file cannot be read, else as [`Module::deserialize`].
-    pub unsafe fn deserialize_file(engine: &crate::Engine, path: impl AsRef<Path>) -> Result<Module> {
+    pub unsafe fn deserialize_file(
+        engine: &crate::Engine,
+        path: impl AsRef<Path>,
+    ) -> Result<Module> {
         use std::io::Read;
         let path = path.as_ref();
         let io = |e: std::io::Error| Error::Io(format!("cannot read {}: {e}", path.display()));
@@ -624,8 +678,15 @@ impl Module {
             .read_to_end(&mut prefix)
             .map_err(io)?;
         if prefix.len() != code_offset {
-            return Err(artifact_error("the file changed while it was read", prefix.len()));
+            return Err(artifact_error(
+                "the file changed while it was read",
+                prefix.len(),
+            ));
         }
+        crate::sys::CodeMemory::read_file(&file, code_offset as u64, code_len, |code| {
+            check_sum(&prefix, code)
+        })
+        .map_err(io)??;
         // SAFETY: the caller vouches for the code and that the file stays as it is.
         unsafe { load(engine, &prefix, Code::File(&file)) }
     }
@@ -642,8 +703,13 @@ fn check_length(len: usize, code_offset: usize, code_len: usize) -> Result<()> {
     let end = code_offset.checked_add(code_len);
     if end != Some(len) {
         let what = match end {
-            Some(end) if end > len => format!("truncated: the code ends at {end:#x}, the file at {len:#x}"),
-            Some(end) => format!("{} bytes after the code, where the file should end", len - end),
+            Some(end) if end > len => {
+                format!("truncated: the code ends at {end:#x}, the file at {len:#x}")
+            }
+            Some(end) => format!(
+                "{} bytes after the code, where the file should end",
+                len - end
+            ),
             None => "the code's length overflows".to_owned(),
         };
         return Err(artifact_error(what, 24));
@@ -756,7 +822,10 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
         if (offset as usize) < code_len {
             Ok(offset)
         } else {
-            Err(artifact_error(format!("{what} {offset:#x} lies outside the code"), at))
+            Err(artifact_error(
+                format!("{what} {offset:#x} lies outside the code"),
+                at,
+            ))
         }
     };
     let count = reader.count(8, "the functions")?;
@@ -767,7 +836,10 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
         let start = in_code(reader.u32("a function's start")?, at, "a function's start")?;
         let len = reader.u32("a function's length")?;
         if start < end || start as usize + len as usize > code_len {
-            return Err(artifact_error("a function overlaps another or the code's end", at));
+            return Err(artifact_error(
+                "a function overlaps another or the code's end",
+                at,
+            ));
         }
         end = start + len;
         funcs.push(FuncRange { start, len });
@@ -779,9 +851,11 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
         let offset = in_code(reader.u32("a trap site")?, at, "a trap site")?;
         let kind = match reader.u8("a trap kind")? {
             0 => CodeTrap::Raised,
-            n => CodeTrap::Wasm(*TRAP_KINDS.get(usize::from(n) - 1).ok_or_else(|| {
-                artifact_error(format!("unknown trap kind {n}"), at + 4)
-            })?),
+            n => CodeTrap::Wasm(
+                *TRAP_KINDS
+                    .get(usize::from(n) - 1)
+                    .ok_or_else(|| artifact_error(format!("unknown trap kind {n}"), at + 4))?,
+            ),
         };
         traps.push((offset, kind));
     }
@@ -812,7 +886,12 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
             0 => RelocKind::Abs8,
             1 => RelocKind::PcRel4,
             2 => RelocKind::Arm64Call,
-            n => return Err(artifact_error(format!("unknown relocation kind {n}"), at + 4)),
+            n => {
+                return Err(artifact_error(
+                    format!("unknown relocation kind {n}"),
+                    at + 4,
+                ))
+            }
         };
         let target_kind = reader.u8("a relocation target")?;
         let target = reader.u32("a relocation target")?;
@@ -821,13 +900,26 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
             1 => RelocTarget::Runtime(u8::try_from(target).map_err(|_| {
                 artifact_error(format!("unknown runtime function {target}"), at + 6)
             })?),
-            n => return Err(artifact_error(format!("unknown relocation target kind {n}"), at + 5)),
+            n => {
+                return Err(artifact_error(
+                    format!("unknown relocation target kind {n}"),
+                    at + 5,
+                ))
+            }
         };
         let addend = reader.i64("a relocation addend")?;
-        relocs.push(Reloc { offset, kind, target, addend });
+        relocs.push(Reloc {
+            offset,
+            kind,
+            target,
+            addend,
+        });
     }
     if reader.pos > prefix.len() || prefix[reader.pos..].iter().any(|&b| b != 0) {
-        return Err(artifact_error("unexpected bytes before the code", reader.pos));
+        return Err(artifact_error(
+            "unexpected bytes before the code",
+            reader.pos,
+        ));
     }
 
     // The module, validated again: its tables must match the code's.
@@ -939,7 +1031,7 @@ fn check_header(engine: &crate::Engine, header: &At<ArtifactHeader>) -> Result<(
     let mismatch = |what: &str, artifact: String, engine: String, setting: &str| {
         Err(artifact_error(
             format!(
-                "compiled with {what} {artifact}; this engine has {engine} ({setting}): \
+                "compiled with {what}: {artifact}; the engine's: {engine} ({setting}); \
                  compile the module again with the engine's settings"
             ),
             at,
@@ -952,7 +1044,7 @@ fn check_header(engine: &crate::Engine, header: &At<ArtifactHeader>) -> Result<(
     let style = guard_pages(crate::compile::memory_style(engine));
     if found.guard_pages != style {
         return mismatch(
-            "memory accesses relying on",
+            "memory accesses checked by",
             describe(found.guard_pages),
             describe(style),
             "Config::memory_reservation and memory_guard_size",
@@ -960,7 +1052,12 @@ fn check_header(engine: &crate::Engine, header: &At<ArtifactHeader>) -> Result<(
     }
     let on = |b: bool| if b { "on" } else { "off" }.to_owned();
     if found.fuel != config.consume_fuel {
-        return mismatch("fuel metering", on(found.fuel), on(config.consume_fuel), "Config::consume_fuel");
+        return mismatch(
+            "fuel metering",
+            on(found.fuel),
+            on(config.consume_fuel),
+            "Config::consume_fuel",
+        );
     }
     if found.interruptible != config.interruptible {
         return mismatch(
@@ -988,4 +1085,108 @@ fn check_header(engine: &crate::Engine, header: &At<ArtifactHeader>) -> Result<(
         );
     }
     Ok(())
+}
+
+#[cfg(all(test, feature = "cranelift"))]
+mod tests {
+    use super::*;
+    use crate::{Config, Engine, Strategy};
+
+    fn engine() -> Option<Engine> {
+        Strategy::Cranelift
+            .is_available()
+            .then(|| Engine::new(Config::new().strategy(Strategy::Cranelift)))
+    }
+
+    fn artifact(engine: &Engine) -> Vec<u8> {
+        Module::new(
+            engine,
+            "(module (func (export \"f\") (result i32) i32.const 7))",
+        )
+        .and_then(|m| m.serialize())
+        .expect("serializes")
+    }
+
+    /// `artifact` with its header changed by `change`, and a checksum that matches: an
+    /// artifact as another ward or machine would have written it.
+    fn rewrite(artifact: &[u8], change: impl FnOnce(&mut ArtifactHeader)) -> Vec<u8> {
+        let mut reader = Reader::new(artifact);
+        let (code_offset, code_len) = reader.fixed().expect("fixed part");
+        let mut header = reader.header(code_len).expect("header").value;
+        // The header ends with the wasm size, which the writer writes after it.
+        let rest = reader.pos - 8;
+        change(&mut header);
+        let mut out = Writer(artifact[..FIXED_LEN].to_vec());
+        out.header(&header);
+        out.0.extend_from_slice(&artifact[rest..code_offset]);
+        while out.0.len() > code_offset {
+            assert_eq!(
+                out.0.pop(),
+                Some(0),
+                "the padding absorbs the longer header"
+            );
+        }
+        out.0.resize(code_offset, 0);
+        out.0.extend_from_slice(&artifact[code_offset..]);
+        let mut checksum = Checksum::new();
+        checksum.update(&out.0[CHECKSUMMED_FROM..]);
+        let sum = checksum.finish(out.0.len() - CHECKSUMMED_FROM);
+        out.0[16..24].copy_from_slice(&sum.to_le_bytes());
+        out.0
+    }
+
+    fn refusal(engine: &Engine, bytes: &[u8]) -> String {
+        // SAFETY: each artifact is refused before its code runs, which is the test.
+        match unsafe { Module::deserialize(engine, bytes) } {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_unchanged_rewrite_loads() {
+        let Some(engine) = engine() else { return };
+        let bytes = rewrite(&artifact(&engine), |_| {});
+        // SAFETY: this build's code, unchanged.
+        let module = unsafe { Module::deserialize(&engine, &bytes) }.expect("loads");
+        let mut store = crate::Store::new(&engine, ());
+        let instance = crate::Instance::new(&mut store, &module, &[]).expect("instantiates");
+        let f = instance.get_typed_func::<(), i32>(&store, "f").expect("f");
+        assert_eq!(f.call(&mut store, ()).expect("runs"), 7);
+    }
+
+    #[test]
+    fn another_ward_machine_or_build_is_named() {
+        let Some(engine) = engine() else { return };
+        let bytes = artifact(&engine);
+        type Change = fn(&mut ArtifactHeader);
+        let cases: [(Change, &str); 6] = [
+            (
+                |h| h.ward_version = "0.0.1".into(),
+                "compiled by ward 0.0.1",
+            ),
+            (
+                |h| h.build_id = "0123456789abcdef-cranelift-0.1.0".into(),
+                "build 0123456789abcdef",
+            ),
+            (
+                |h| h.target = "aarch64-apple-darwin".into(),
+                "compiled for aarch64-apple-darwin",
+            ),
+            (
+                |h| h.cpu_features.push("has_frobnication".into()),
+                "frobnication, which this ward does not know",
+            ),
+            (|h| h.stack_checks = "none".into(), "stack checks"),
+            (|h| h.wasm_features.clear(), "wasm features"),
+        ];
+        for (change, expected) in cases {
+            let error = refusal(&engine, &rewrite(&bytes, change));
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
+        let mut newer = bytes.clone();
+        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let error = refusal(&engine, &newer);
+        assert!(error.contains("format version 2"), "{error}");
+    }
 }

@@ -65,6 +65,12 @@ impl Module {
                 offset: 0,
             });
         }
+        if let Some(what) = super::artifact::foreign(bytes) {
+            return Err(Error::Compile {
+                message: what,
+                offset: 0,
+            });
+        }
         Module::from_owned(engine, parse_text(bytes)?.into_boxed_slice())
     }
 
@@ -96,7 +102,9 @@ impl Module {
     fn from_owned(engine: &Engine, bytes: Box<[u8]>) -> Result<Module> {
         let (info, code) = read(engine, &bytes)?;
         let (native, compiled) = native_code(engine, &info, &bytes)?;
-        Ok(Module::assemble(engine, bytes, info, code, native, compiled))
+        Ok(Module::assemble(
+            engine, bytes, info, code, native, compiled,
+        ))
     }
 
     /// The module of `bytes`, read into `info` and `code`, with its native code.

@@ -68,7 +68,9 @@ fn compile(isa: &OwnedTargetIsa, ctx: &mut Context, func: Function) -> Result<Ou
                 let id = RUNTIME_CALLS
                     .iter()
                     .position(|c| c == call)
-                    .ok_or_else(|| compile_error(format!("unsupported runtime call {call:?}"), 0))?;
+                    .ok_or_else(|| {
+                        compile_error(format!("unsupported runtime call {call:?}"), 0)
+                    })?;
                 Target::Runtime(id as u8)
             }
             other => {
@@ -82,7 +84,12 @@ fn compile(isa: &OwnedTargetIsa, ctx: &mut Context, func: Function) -> Result<Ou
             CraneliftReloc::Abs8 => RelocKind::Abs8,
             CraneliftReloc::X86PCRel4 | CraneliftReloc::X86CallPCRel4 => RelocKind::PcRel4,
             CraneliftReloc::Arm64Call => RelocKind::Arm64Call,
-            other => return Err(compile_error(format!("unsupported relocation {other:?}"), 0)),
+            other => {
+                return Err(compile_error(
+                    format!("unsupported relocation {other:?}"),
+                    0,
+                ))
+            }
         };
         relocs.push((reloc.offset, kind, target, reloc.addend));
     }
@@ -342,11 +349,18 @@ pub(crate) fn apply_relocs(
     for reloc in relocs {
         let target = match reloc.target {
             RelocTarget::Code(offset) => base + offset as usize,
-            RelocTarget::Runtime(id) => runtime_address(id)
-                .ok_or_else(|| format!("unknown runtime function {id}"))?,
+            RelocTarget::Runtime(id) => {
+                runtime_address(id).ok_or_else(|| format!("unknown runtime function {id}"))?
+            }
         };
         let at = reloc.offset as usize;
-        patch(bytes, at, base + at, reloc.kind, target as i64 + reloc.addend)?;
+        patch(
+            bytes,
+            at,
+            base + at,
+            reloc.kind,
+            target as i64 + reloc.addend,
+        )?;
     }
     Ok(())
 }

@@ -41,7 +41,10 @@ pub(crate) fn available() -> bool {
 /// The instruction set compiled code for `cpu` targets. Built once per CPU and kept
 /// for the life of the process (a program names a handful of CPUs at most).
 fn isa(cpu: &TargetCpu) -> std::result::Result<&'static OwnedTargetIsa, String> {
-    type Isas = Vec<(TargetCpu, std::result::Result<&'static OwnedTargetIsa, String>)>;
+    type Isas = Vec<(
+        TargetCpu,
+        std::result::Result<&'static OwnedTargetIsa, String>,
+    )>;
     static ISAS: Mutex<Isas> = Mutex::new(Vec::new());
     let mut isas = ISAS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, isa)) = isas.iter().find(|(c, _)| c == cpu) {
@@ -77,7 +80,10 @@ const X86_64_LEVELS: [(&str, &[&str]); 3] = [
             "has_lzcnt",
         ],
     ),
-    ("x86-64-v4", &["has_avx512f", "has_avx512dq", "has_avx512vl"]),
+    (
+        "x86-64-v4",
+        &["has_avx512f", "has_avx512dq", "has_avx512vl"],
+    ),
 ];
 
 fn build_isa(cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {

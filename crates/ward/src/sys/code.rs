@@ -78,7 +78,7 @@ impl CodeMemory {
     ) -> io::Result<CodeMemory> {
         use std::os::fd::AsRawFd;
         let page = super::page_size();
-        if offset % page as u64 != 0 {
+        if !offset.is_multiple_of(page as u64) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "code is not page-aligned in the file",
@@ -119,6 +119,64 @@ impl CodeMemory {
         }
         flush_icache(ptr.as_ptr(), len);
         Ok(memory)
+    }
+
+    /// Maps `len` bytes of `file` from `offset` (a multiple of the page size) read-only
+    /// for the time `read` takes: reading a file's contents without copying them.
+    ///
+    /// # Errors
+    ///
+    /// When `offset` is not page-aligned or the system refuses the mapping.
+    #[cfg(unix)]
+    pub(crate) fn read_file<R>(
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> io::Result<R> {
+        use std::os::fd::AsRawFd;
+        if len == 0 {
+            return Ok(read(&[]));
+        }
+        let offset = libc::off_t::try_from(offset)
+            .ok()
+            .filter(|&o| o % super::page_size() as libc::off_t == 0)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "misaligned offset"))?;
+        // SAFETY: a fresh private read-only mapping of an open file; it replaces
+        // nothing and is unmapped below. The caller checked that the range lies within
+        // the file.
+        let raw = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                offset,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: the mapping is `len` readable bytes, alive until unmapped below.
+        let result = read(unsafe { std::slice::from_raw_parts(raw.cast::<u8>(), len) });
+        // SAFETY: the mapping made above, no longer borrowed.
+        unsafe { libc::munmap(raw, len) };
+        Ok(result)
+    }
+
+    /// Executable memory is not supported on this platform.
+    #[cfg(not(unix))]
+    pub(crate) fn read_file<R>(
+        _file: &std::fs::File,
+        _offset: u64,
+        _len: usize,
+        _read: impl FnOnce(&[u8]) -> R,
+    ) -> io::Result<R> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "compiled code is not supported on this platform",
+        ))
     }
 
     /// Executable memory is not supported on this platform.

@@ -1,0 +1,86 @@
+//! `ward compile`: compile a module ahead of time into an artifact that `ward run` (and
+//! `Module::deserialize`) loads without compiling.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use ward::{Config, Engine, Module, Strategy, TargetCpu};
+
+use crate::size;
+
+#[derive(Args, Debug)]
+pub struct CompileArgs {
+    /// The module: a binary `.wasm` file or a `.wat` text file.
+    file: PathBuf,
+    /// Where to write the artifact [default: FILE with the extension `.cwasm`].
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// The CPU the code is for: `baseline` runs on every CPU of the architecture (on
+    /// x86-64: x86-64-v2, which has SSE4.2 and POPCNT); `native` is this machine's CPU
+    /// with all its features (the fastest code, which may not run elsewhere); or a
+    /// named CPU: x86-64-v2, x86-64-v3, x86-64-v4, haswell, skylake, znver3, ...
+    /// Machines that lack a feature the code uses refuse to load it.
+    #[arg(long, value_name = "CPU", default_value = "baseline")]
+    target_cpu: String,
+    /// The target triple of the code [default: this machine's]. ward's runtime for
+    /// compiled code supports only this machine's triple so far.
+    #[arg(long, value_name = "TRIPLE")]
+    target: Option<String>,
+    /// Meter fuel in the code, for `ward run --fuel`.
+    #[arg(long)]
+    fuel: bool,
+    /// Check for interruption in the code, for `ward run --timeout`.
+    #[arg(long)]
+    interruptible: bool,
+    /// Address space each linear memory reserves (K, M, G suffixes): at least 4G lets
+    /// the code rely on guard pages instead of bounds checks; `ward run` must then be
+    /// given the same memory settings. Default: 4G on 64-bit unix hosts.
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
+    memory_reservation: Option<usize>,
+    /// Inaccessible address space after each memory's reservation (K, M, G suffixes).
+    #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
+    memory_guard_size: Option<usize>,
+}
+
+/// Runs `ward compile`: writes the artifact and says where.
+///
+/// # Errors
+///
+/// Fails when the module does not load or compile, the target is not supported, or
+/// the artifact cannot be written.
+pub fn execute(args: &CompileArgs) -> anyhow::Result<()> {
+    let host = Module::host_target();
+    if let Some(target) = &args.target {
+        if *target != host {
+            bail!(
+                "cannot compile for {target}: ward runs compiled code only on {host} so far, \
+                 and compiles for the machine it runs on"
+            );
+        }
+    }
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Cranelift)
+        .target_cpu(TargetCpu::from_name(&args.target_cpu))
+        .consume_fuel(args.fuel)
+        .interruptible(args.interruptible);
+    if let Some(bytes) = args.memory_reservation {
+        config.memory_reservation(bytes as u64);
+    }
+    if let Some(bytes) = args.memory_guard_size {
+        config.memory_guard_size(bytes as u64);
+    }
+    let engine = Engine::new(&config);
+    let module = crate::load::module(&engine, &args.file, false)?;
+    let artifact = module
+        .serialize()
+        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.file.with_extension("cwasm"));
+    std::fs::write(&output, &artifact)
+        .with_context(|| format!("failed to write `{}`", output.display()))?;
+    Ok(())
+}
