@@ -2,7 +2,7 @@
 //! through a target for a given time, and replays saved inputs.
 //!
 //! ```text
-//! cargo run --release -p ward-fuzz --example fuzz -- <load|execute|differential> <seconds> [--seed N] [--max-len N]
+//! cargo run --release -p ward-fuzz --example fuzz -- <load|execute|differential|deserialize> <seconds> [--seed N] [--max-len N]
 //! cargo run --release -p ward-fuzz --example fuzz -- <target> --replay <file or folder>...
 //! cargo run --release -p ward-fuzz --example fuzz -- <execute|differential> --wasm <input> <out.wasm or .wat>
 //! ```
@@ -24,7 +24,8 @@ use ward_fuzz::Stats;
 /// How many inputs with an outvoted oracle a run keeps.
 const MAX_OUTVOTED_SAVED: u64 = 20;
 
-const USAGE: &str = "usage: fuzz <load|execute|differential> <seconds> [--seed N] [--max-len N]
+const USAGE: &str =
+    "usage: fuzz <load|execute|differential|deserialize> <seconds> [--seed N] [--max-len N]
        fuzz <target> --replay <file or folder>...
        fuzz <execute|differential> --wasm <input> <out.wasm or out.wat>";
 
@@ -85,6 +86,7 @@ fn target_fn(name: &str) -> Result<fn(&[u8]) -> Stats, String> {
         "load" => Ok(ward_fuzz::load),
         "execute" => Ok(ward_fuzz::execute),
         "differential" => Ok(ward_fuzz::differential),
+        "deserialize" => Ok(ward_fuzz::deserialize),
         _ => Err(format!("unknown target {name:?}")),
     }
 }

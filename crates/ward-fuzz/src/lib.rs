@@ -1,7 +1,7 @@
 //! Fuzz targets for ward, as library functions.
 //!
 //! The cargo-fuzz targets in `fuzz/` and the deterministic smoke tests of this crate
-//! call the same three functions, so a crash found by one reproduces in the other:
+//! call the same four functions, so a crash found by one reproduces in the other:
 //!
 //! - [`load`]: arbitrary bytes through [`ward::Module::from_binary`] (lazy and eager
 //!   translation) and [`ward::Module::new`]. Nothing may panic, and every rejection
@@ -18,18 +18,25 @@
 //!   each other, and with the oracle: results, traps and their kinds, exported
 //!   globals, tables and memories after every call (floats by bits, any NaN matching
 //!   any NaN).
+//! - [`deserialize`]: artifacts of the compiled tier, truncated or with changed bytes
+//!   (behind a checksum written anew, to reach the checks behind it), through
+//!   [`ward::Module::deserialize`]. Nothing may panic, every refusal is an
+//!   [`ward::Error::Compile`] within the input, and nothing damaged loads unless its
+//!   checksum was rewritten.
 //!
 //! Each target panics on a finding, with a message that says what disagreed; it returns
 //! [`Stats`] about the input otherwise.
 
 #![warn(missing_docs)]
 
+mod deserialize;
 mod differential;
 mod execute;
 pub mod inputs;
 mod load;
 pub mod smith;
 
+pub use deserialize::deserialize;
 pub use differential::{differential, differential_module};
 pub use execute::execute;
 pub use load::load;

@@ -7,11 +7,12 @@
 
 use ward::Strategy;
 use ward_fuzz::inputs::{self, Rng};
-use ward_fuzz::{differential, differential_module, execute, load, Stats};
+use ward_fuzz::{deserialize, differential, differential_module, execute, load, Stats};
 
 const LOAD_INPUTS: usize = 3_000;
 const EXECUTE_INPUTS: usize = 1_500;
 const DIFFERENTIAL_INPUTS: usize = 1_000;
+const DESERIALIZE_INPUTS: usize = 3_000;
 /// The largest random input: wasm-smith reads a module of a few functions out of 2 KiB.
 const MAX_LEN: usize = 2_048;
 
@@ -220,4 +221,24 @@ fn a_handwritten_module_agrees() {
     let stats = differential_module(&wasm, &[7; 64]);
     assert!(stats.calls > 4, "{stats:?}");
     assert_eq!(stats.oracle_disagreements, 0);
+}
+
+#[test]
+fn deserialize_refuses_damaged_artifacts() {
+    if !Strategy::Cranelift.is_available() {
+        eprintln!("compiled tier not available on this platform: test skipped");
+        return;
+    }
+    let mut rng = Rng::new(4);
+    let stats = run(
+        deserialize,
+        (0..DESERIALIZE_INPUTS).map(|_| {
+            let len = 1 + rng.below(64);
+            rng.bytes(len)
+        }),
+    );
+    assert_eq!(stats.inputs, DESERIALIZE_INPUTS as u64);
+    // A resealed change that hits nothing checked (a wasm offset, say) loads; most
+    // damage does not.
+    assert!(stats.modules < DESERIALIZE_INPUTS as u64 / 2, "{stats:?}");
 }

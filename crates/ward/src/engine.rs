@@ -72,6 +72,35 @@ impl Engine {
         Ok(address)
     }
 
+    /// The address of the host trampoline of type `id`, if the engine has one.
+    pub(crate) fn cached_host_trampoline(&self, id: SharedTypeId) -> Option<usize> {
+        let trampolines = self
+            .inner
+            .host_trampolines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        trampolines.get(&id).map(|(address, _)| *address)
+    }
+
+    /// Offers trampolines (type id and address) for host functions of the types that
+    /// do not have one yet, each kept alive by a clone of `owner`.
+    pub(crate) fn offer_host_trampolines<O: Clone + Send + Sync + 'static>(
+        &self,
+        trampolines: impl IntoIterator<Item = (SharedTypeId, usize)>,
+        owner: &O,
+    ) {
+        let mut cache = self
+            .inner
+            .host_trampolines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for (id, address) in trampolines {
+            cache
+                .entry(id)
+                .or_insert_with(|| (address, Box::new(owner.clone())));
+        }
+    }
+
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {
         let mut reg = self
             .inner

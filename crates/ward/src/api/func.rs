@@ -228,9 +228,14 @@ fn host_trampoline(
     ty: &FuncType,
     id: crate::index::SharedTypeId,
 ) -> *const u8 {
-    if engine.config().get_strategy() == crate::Strategy::Interpreter
-        || !crate::compile::available()
-    {
+    if engine.config().get_strategy() == crate::Strategy::Interpreter {
+        return std::ptr::null();
+    }
+    // One of the engine's modules may have brought it (an artifact brings its types').
+    if let Some(address) = engine.cached_host_trampoline(id) {
+        return address as *const u8;
+    }
+    if !crate::compile::available() {
         return std::ptr::null();
     }
     // A trampoline is a few dozen instructions built from the type alone; failing to

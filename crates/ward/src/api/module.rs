@@ -113,7 +113,7 @@ impl Module {
         bytes: Box<[u8]>,
         info: ModuleInfo,
         code: ModuleCode,
-        native: Option<Box<NativeCode>>,
+        native: Option<Arc<NativeCode>>,
         compiled: Option<MemoryStyle>,
     ) -> Module {
         let module = Arc::new(CompiledModule::new(
@@ -318,7 +318,7 @@ fn native_code(
     engine: &Engine,
     info: &crate::module::ModuleInfo,
     bytes: &[u8],
-) -> Result<(Option<Box<NativeCode>>, Option<MemoryStyle>)> {
+) -> Result<(Option<Arc<NativeCode>>, Option<MemoryStyle>)> {
     let strategy = engine.config().get_strategy();
     if strategy == Strategy::Interpreter {
         return Ok((None, None));
@@ -353,7 +353,7 @@ fn native_code(
     engine: &Engine,
     _info: &crate::module::ModuleInfo,
     _bytes: &[u8],
-) -> Result<(Option<Box<NativeCode>>, Option<MemoryStyle>)> {
+) -> Result<(Option<Arc<NativeCode>>, Option<MemoryStyle>)> {
     if engine.config().get_strategy() == Strategy::Cranelift {
         return Err(Error::Compile {
             message: "this build of ward has no compiled tier (the `cranelift` feature)".into(),

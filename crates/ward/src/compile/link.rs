@@ -2,7 +2,7 @@
 //! one mapping of executable memory with their calls to each other resolved.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::__m128i;
@@ -137,7 +137,7 @@ pub(crate) fn compile_module(
     info: &ModuleInfo,
     bytes: &[u8],
     funcs: bool,
-) -> Result<(Box<NativeCode>, MemoryStyle)> {
+) -> Result<(Arc<NativeCode>, MemoryStyle)> {
     on_compile_thread(|| compile_module_here(engine, info, bytes, funcs))
 }
 
@@ -165,7 +165,7 @@ fn compile_module_here(
     info: &ModuleInfo,
     bytes: &[u8],
     funcs: bool,
-) -> Result<(Box<NativeCode>, MemoryStyle)> {
+) -> Result<(Arc<NativeCode>, MemoryStyle)> {
     let isa = engine_isa(engine)?;
     let offsets = VMOffsets::new(info);
     let config = engine.config();
@@ -237,7 +237,7 @@ fn compile_function(
 }
 
 /// Compiles the trampolines of `types` only.
-pub(crate) fn compile_trampolines(engine: &Engine, types: &[FuncType]) -> Result<Box<NativeCode>> {
+pub(crate) fn compile_trampolines(engine: &Engine, types: &[FuncType]) -> Result<Arc<NativeCode>> {
     let isa = engine_isa(engine)?;
     on_compile_thread(|| link(isa, Vec::new(), types))
 }
@@ -249,7 +249,7 @@ fn engine_isa(engine: &Engine) -> Result<&'static OwnedTargetIsa> {
 
 /// Compiles the trampolines of `types`, and places them after the functions
 /// `outputs` in one executable mapping, with every call resolved.
-fn link(isa: &OwnedTargetIsa, outputs: Vec<Output>, types: &[FuncType]) -> Result<Box<NativeCode>> {
+fn link(isa: &OwnedTargetIsa, outputs: Vec<Output>, types: &[FuncType]) -> Result<Arc<NativeCode>> {
     let mut fctx = FunctionBuilderContext::new();
     let mut ctx = Context::new();
     let num_funcs = outputs.len();

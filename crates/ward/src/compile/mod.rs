@@ -267,6 +267,9 @@ pub(crate) fn host_trampoline(engine: &Engine, ty: &FuncType, id: SharedTypeId) 
         let address = code
             .trampolines(crate::index::TypeIndex::from_u32(0))
             .wasm_to_array;
-        Ok((address, code as Box<dyn std::any::Any + Send + Sync>))
+        Ok((
+            address,
+            Box::new(code) as Box<dyn std::any::Any + Send + Sync>,
+        ))
     })
 }

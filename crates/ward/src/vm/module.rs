@@ -1,6 +1,8 @@
 //! A loaded module as the runtime uses it: its bytes, what they declare, its translated
 //! code and the layout of its instances' vmctx.
 
+use std::sync::Arc;
+
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::index::{DefinedFuncIndex, FuncIndex};
@@ -20,7 +22,7 @@ pub(crate) struct CompiledModule {
     code: ModuleCode,
     /// Native code, when the engine compiles: the compiled functions when this module's
     /// functions are compiled, and the trampolines of its types either way.
-    native: Option<Box<NativeCode>>,
+    native: Option<Arc<NativeCode>>,
     /// How the compiled functions reach memories, when the functions are compiled (else
     /// they are interpreted).
     compiled: Option<MemoryStyle>,
@@ -34,7 +36,7 @@ impl CompiledModule {
         bytes: Box<[u8]>,
         info: ModuleInfo,
         code: ModuleCode,
-        native: Option<Box<NativeCode>>,
+        native: Option<Arc<NativeCode>>,
         compiled: Option<MemoryStyle>,
     ) -> CompiledModule {
         let offsets = VMOffsets::new(&info);
@@ -54,6 +56,14 @@ impl CompiledModule {
     pub(crate) fn attach_native(&self) {
         if let Some(native) = &self.native {
             native.attach(self);
+        }
+    }
+
+    /// Forgets this module in its native code, which may outlive it (an engine keeps the
+    /// code whose trampolines serve its host functions, see [`Engine`]'s cache).
+    fn detach_native(&self) {
+        if let Some(native) = &self.native {
+            native.attach(std::ptr::null());
         }
     }
 
@@ -136,5 +146,11 @@ impl CompiledModule {
     /// The name of function `index` from the name section.
     pub(crate) fn func_name(&self, index: FuncIndex) -> Option<&str> {
         self.info.func_name(index)
+    }
+}
+
+impl Drop for CompiledModule {
+    fn drop(&mut self) {
+        self.detach_native();
     }
 }

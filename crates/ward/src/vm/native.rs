@@ -8,7 +8,7 @@
 //! active, which makes a reader that arrives later see the new one.
 
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::TrapKind;
 use crate::index::{DefinedFuncIndex, IndexVec, TypeIndex};
@@ -116,7 +116,7 @@ impl NativeCode {
         mut traps: Vec<(u32, CodeTrap)>,
         mut srclocs: Vec<(u32, u32)>,
         trampolines: IndexVec<TypeIndex, Trampolines>,
-    ) -> Box<NativeCode> {
+    ) -> Arc<NativeCode> {
         traps.sort_by_key(|&(offset, _)| offset);
         srclocs.sort_by_key(|&(offset, _)| offset);
         let start = memory.start();
@@ -127,7 +127,7 @@ impl NativeCode {
                 wasm_to_array: start + t.wasm_to_array,
             })
             .collect();
-        let code = Box::new(NativeCode {
+        let code = Arc::new(NativeCode {
             memory,
             len,
             relocs,
