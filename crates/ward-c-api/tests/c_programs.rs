@@ -1,0 +1,161 @@
+//! The C programs of `tests/c` (one per API group) and the example, compiled with
+//! the system C compiler against the library `cargo test` has just built, shared and
+//! static, and run: each must exit with 0 and print what its `.out` file holds.
+//! One more build, under AddressSanitizer and LeakSanitizer, must run them all with
+//! no report.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The programs, by file name without `.c`, in `tests/c`.
+const PROGRAMS: &[&str] = &["types"];
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory of `libward.so` and `libward.a`: the test executable's profile
+/// directory (above its `deps`), where they are built first.
+///
+/// `cargo test` builds a library for its integration tests only when they can link
+/// it as Rust; this one they cannot, so the first call builds it with the same cargo,
+/// profile and target directory (nothing to do when it is up to date).
+fn lib_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test executable's path");
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test executable is in <target>/<profile>/deps")
+                .to_path_buf();
+            let profile = dir.file_name().unwrap().to_str().unwrap().to_string();
+            let profile = if profile == "debug" {
+                "dev".to_string()
+            } else {
+                profile
+            };
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "-p", "ward-c-api", "--lib", "--profile", &profile])
+                .arg("--target-dir")
+                .arg(dir.parent().unwrap())
+                .status()
+                .expect("running cargo to build the library");
+            assert!(status.success(), "building libward failed");
+            dir
+        })
+        .clone()
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Shared,
+    Static,
+    /// Static, with the C code under AddressSanitizer and LeakSanitizer (whose
+    /// allocator ward's allocations go through too, so leaks of either show).
+    Sanitized,
+}
+
+/// The source of program `name`: `tests/c/<name>.c`, or `examples/<name>.c`.
+fn source(name: &str) -> PathBuf {
+    let test = crate_dir().join("tests/c").join(format!("{name}.c"));
+    if test.exists() {
+        test
+    } else {
+        crate_dir().join("examples").join(format!("{name}.c"))
+    }
+}
+
+/// Compiles program `name`, returning the executable's path.
+fn compile(name: &str, link: Link) -> PathBuf {
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("c-{link:?}"));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let exe = out_dir.join(name);
+    let lib = lib_dir();
+    let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
+    cc.args(["-std=c11", "-g", "-Wall", "-Wextra", "-Werror", "-pthread"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg("-I")
+        .arg(crate_dir().join("tests/c"))
+        .arg(source(name))
+        .arg("-o")
+        .arg(&exe);
+    if let Link::Sanitized = link {
+        cc.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
+    }
+    match link {
+        Link::Shared => {
+            cc.arg("-L").arg(&lib).arg("-lward");
+            cc.arg(format!("-Wl,-rpath,{}", lib.display()));
+        }
+        Link::Static | Link::Sanitized => {
+            // What Rust's standard library needs from the system when linked statically.
+            cc.arg(lib.join("libward.a")).args([
+                "-lpthread",
+                "-ldl",
+                "-lm",
+                "-lrt",
+                "-lutil",
+                "-lgcc_s",
+            ]);
+        }
+    }
+    let output = cc.output().expect("running the C compiler (cc)");
+    assert!(
+        output.status.success(),
+        "compiling {name} ({link:?}) failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+/// Runs program `name` built with `link`, and checks its exit status and output.
+fn run(name: &str, link: Link) {
+    let exe = compile(name, link);
+    let mut cmd = Command::new(&exe);
+    cmd.current_dir(crate_dir().join("tests/c"));
+    if let Link::Sanitized = link {
+        // ward handles SIGSEGV itself (guard pages of memories and stacks).
+        cmd.env("ASAN_OPTIONS", "detect_leaks=1:handle_segv=0:exitcode=99");
+    }
+    let output = cmd.output().expect("running a C program");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{name} ({link:?}) failed with {}:\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+    let expected_path = source(name).with_extension("out");
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", expected_path.display()));
+    assert_eq!(
+        stdout, expected,
+        "{name} ({link:?}) printed something else; stderr:\n{stderr}"
+    );
+}
+
+fn run_all(link: Link) {
+    for name in PROGRAMS.iter() {
+        run(name, link);
+    }
+}
+
+#[test]
+fn shared_library() {
+    run_all(Link::Shared);
+}
+
+#[test]
+fn static_library() {
+    run_all(Link::Static);
+}
+
+#[test]
+fn address_and_leak_sanitizer() {
+    run_all(Link::Sanitized);
+}
