@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The programs, by file name without `.c`, in `tests/c`.
-const PROGRAMS: &[&str] = &["types", "module", "func"];
+const PROGRAMS: &[&str] = &["types", "module", "func", "externals", "ward"];
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
