@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The programs, by file name without `.c`, in `tests/c`.
-const PROGRAMS: &[&str] = &["types", "module", "func", "externals", "ward"];
+const PROGRAMS: &[&str] = &["types", "module", "func", "externals", "ward", "wasi"];
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -140,7 +140,7 @@ fn run(name: &str, link: Link) {
 }
 
 fn run_all(link: Link) {
-    for name in PROGRAMS.iter() {
+    for name in PROGRAMS.iter().chain(&["wasi_host"]) {
         run(name, link);
     }
 }
