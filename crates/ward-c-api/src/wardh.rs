@@ -539,7 +539,11 @@ pub unsafe extern "C" fn ward_instance_export(
     )
 }
 
-/// The kinds of `ward_trap_kind`, in the order of `ward::TrapKind`.
+/// Why the trap happened: `WARD_TRAP_*`, in the order of `ward::TrapKind`.
+///
+/// # Safety
+///
+/// `trap` is a live trap.
 #[no_mangle]
 pub unsafe extern "C" fn ward_trap_kind(trap: *const wasm_trap_t) -> u8 {
     use ward::TrapKind::*;

@@ -159,3 +159,90 @@ fn static_library() {
 fn address_and_leak_sanitizer() {
     run_all(Link::Sanitized);
 }
+
+/// The flags `ward.pc` gives: pkg-config's answer where it is installed, else the
+/// file's `Cflags` and `Libs` with its variables expanded.
+fn pkg_config_flags(pc_dir: &Path) -> Vec<String> {
+    if let Ok(output) = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "ward"])
+        .env("PKG_CONFIG_PATH", pc_dir)
+        .output()
+    {
+        assert!(
+            output.status.success(),
+            "pkg-config failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return String::from_utf8(output.stdout)
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+    }
+    let pc = std::fs::read_to_string(pc_dir.join("ward.pc")).unwrap();
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let expand = |s: &str, vars: &[(String, String)]| {
+        let mut s = s.to_string();
+        for (k, v) in vars {
+            s = s.replace(&format!("${{{k}}}"), v);
+        }
+        s
+    };
+    let mut flags = Vec::new();
+    for line in pc.lines() {
+        if let Some((k, v)) = line.split_once('=') {
+            if !k.contains(':') {
+                let v = expand(v, &vars);
+                vars.push((k.to_string(), v));
+                continue;
+            }
+        }
+        if let Some(v) = line
+            .strip_prefix("Cflags:")
+            .or_else(|| line.strip_prefix("Libs:"))
+        {
+            flags.extend(expand(v, &vars).split_whitespace().map(String::from));
+        }
+    }
+    flags
+}
+
+/// `install.sh` puts the library, the headers and `ward.pc` under a prefix; the
+/// example builds with the flags of `ward.pc` alone, and runs.
+#[test]
+fn install_and_pkg_config() {
+    let lib = lib_dir();
+    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    let status = Command::new("bash")
+        .arg(crate_dir().join("install.sh"))
+        .arg(&prefix)
+        .arg(&lib)
+        .status()
+        .expect("running install.sh");
+    assert!(status.success(), "install.sh failed");
+    let pc_dir = prefix.join("lib/pkgconfig");
+    let pc = std::fs::read_to_string(pc_dir.join("ward.pc")).unwrap();
+    assert!(pc.contains(&format!("Version: {}", env!("CARGO_PKG_VERSION"))));
+
+    let exe = prefix.join("wasi_host");
+    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .arg(crate_dir().join("examples/wasi_host.c"))
+        .arg("-o")
+        .arg(&exe)
+        .args(pkg_config_flags(&pc_dir))
+        .output()
+        .expect("running the C compiler (cc)");
+    assert!(
+        output.status.success(),
+        "compiling the example with ward.pc's flags failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = Command::new(&exe)
+        .env("LD_LIBRARY_PATH", prefix.join("lib"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "the installed example failed");
+    let expected = std::fs::read_to_string(crate_dir().join("examples/wasi_host.out")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+}

@@ -69,7 +69,8 @@ int main(void) {
       "  (func (export \"twice\") (param i32) (result i32)"
       "    (i32.mul (local.get 0) (i32.const 2)))"
       "  (func (export \"via_host\") (param i32) (result i32)"
-      "    (call $reenter (local.get 0))))");
+      "    (call $reenter (local.get 0)))"
+      "  (func (export \"take_ref\") (param funcref)))");
   CHECK(module != NULL);
 
   wasm_functype_t* add_type = wasm_functype_new_2_1(
@@ -180,6 +181,27 @@ int main(void) {
   CHECK(wasm_instance_new(store, module, &too_few, &trap) == NULL);
   CHECK(trap != NULL);
   print_trap(trap);
+
+  /* A function of another store is refused with a trap: ward's check panics,
+   * and the panic stops at the C API's boundary. */
+  wasm_store_t* other = wasm_store_new(engine);
+  wasm_func_t* foreign_func = wasm_func_new(other, fail_type, add);
+  wasm_val_t ref_arg[1] = {{.kind = WASM_FUNCREF,
+                            .of = {.ref = wasm_func_as_ref(foreign_func)}}};
+  args = (wasm_val_vec_t)WASM_ARRAY_VEC(ref_arg);
+  wasm_func_t* take_ref = wasm_extern_as_func(exports.data[8]);
+  trap = wasm_func_call(take_ref, &args, &no_results);
+  CHECK(trap != NULL);
+  wasm_message_t panic_message;
+  wasm_trap_message(trap, &panic_message);
+  CHECK(strncmp(panic_message.data, "ward: internal error", 20) == 0);
+  printf("another store's function: refused\n");
+  wasm_byte_vec_delete(&panic_message);
+  wasm_trap_delete(trap);
+  ref_arg[0].of.ref = wasm_func_as_ref(add_func);
+  CHECK(wasm_func_call(take_ref, &args, &no_results) == NULL);
+  wasm_func_delete(foreign_func);
+  wasm_store_delete(other);
 
   /* Functions compare by identity, types come back. */
   wasm_func_t* sum3_copy = wasm_func_copy(sum3);
