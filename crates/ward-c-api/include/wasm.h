@@ -21,6 +21,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifndef WASM_API_EXTERN
+#define WASM_API_EXTERN
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,11 +32,11 @@ extern "C" {
 /* Auxiliaries */
 
 /* Machine types. */
-_Static_assert(sizeof(float) == sizeof(int32_t), "incompatible float type");
-_Static_assert(sizeof(double) == sizeof(int64_t), "incompatible double type");
-_Static_assert(sizeof(intptr_t) == sizeof(uint32_t) ||
-                   sizeof(intptr_t) == sizeof(uint64_t),
-               "incompatible pointer type");
+static_assert(sizeof(float) == sizeof(int32_t), "incompatible float type");
+static_assert(sizeof(double) == sizeof(int64_t), "incompatible double type");
+static_assert(sizeof(intptr_t) == sizeof(uint32_t) ||
+                  sizeof(intptr_t) == sizeof(uint64_t),
+              "incompatible pointer type");
 
 typedef char byte_t;
 typedef float float32_t;

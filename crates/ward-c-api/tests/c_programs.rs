@@ -246,3 +246,83 @@ fn install_and_pkg_config() {
     let expected = std::fs::read_to_string(crate_dir().join("examples/wasi_host.out")).unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
 }
+
+/// Every function `wasm.h` and `ward.h` declare is defined: a C program that takes
+/// the address of each links against both libraries.
+#[test]
+fn every_declared_function_is_defined() {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let output = Command::new(&cc)
+        .args(["-E", "-x", "c", "-"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"#include \"ward.h\"\n")?;
+            child.wait_with_output()
+        })
+        .expect("running the C preprocessor");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    // A name followed by `(` is a function's declaration (or an inline one's call).
+    let mut names: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices('(') {
+        let before = text[..at].trim_end();
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let name = &before[start..];
+        if (name.starts_with("wasm_") || name.starts_with("ward_")) && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    assert!(names.len() > 300, "found only {} functions", names.len());
+    let mut program = String::from("#include <stdio.h>\n#include \"ward.h\"\nvoid* all[] = {\n");
+    for name in &names {
+        program.push_str(&format!("  (void*){name},\n"));
+    }
+    program.push_str(
+        "};\nint main(void) { printf(\"%zu\\n\", sizeof all / sizeof *all); return 0; }\n",
+    );
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("declared");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("declared.c"), program).unwrap();
+    let lib = lib_dir();
+    for (exe, link) in [
+        (
+            "declared-shared",
+            vec!["-L".to_string(), lib.display().to_string(), "-lward".into()],
+        ),
+        (
+            "declared-static",
+            vec![
+                lib.join("libward.a").display().to_string(),
+                "-lpthread".into(),
+                "-ldl".into(),
+                "-lm".into(),
+            ],
+        ),
+    ] {
+        let output = Command::new(&cc)
+            .arg(dir.join("declared.c"))
+            .arg("-I")
+            .arg(crate_dir().join("include"))
+            .arg("-o")
+            .arg(dir.join(exe))
+            .args(&link)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "a declared function is missing from the library:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
