@@ -401,6 +401,8 @@ typedef own wasm_trap_t* (*wasm_func_callback_with_env_t)(
 
 own wasm_func_t* wasm_func_new(wasm_store_t*, const wasm_functype_t*,
                                wasm_func_callback_t);
+/* ward calls the finalizer, if any, when the store is deleted: a function lives
+ * as long as its store. */
 own wasm_func_t* wasm_func_new_with_env(wasm_store_t*,
                                         const wasm_functype_t* type,
                                         wasm_func_callback_with_env_t,
@@ -410,6 +412,9 @@ own wasm_functype_t* wasm_func_type(const wasm_func_t*);
 size_t wasm_func_param_arity(const wasm_func_t*);
 size_t wasm_func_result_arity(const wasm_func_t*);
 
+/* Any failure comes back as a trap: a wasm trap, a host function's trap, or an
+ * error (arguments of the wrong type, a native stack overflow) with its
+ * message. */
 own wasm_trap_t* wasm_func_call(const wasm_func_t*, const wasm_val_vec_t* args,
                                 wasm_val_vec_t* results);
 
@@ -494,6 +499,9 @@ const wasm_memory_t* wasm_extern_as_memory_const(const wasm_extern_t*);
 
 WASM_DECLARE_REF(instance)
 
+/* On failure, `*trap` (if the pointer is not NULL) receives a trap: the start
+ * function's, or an error such as a missing or mistyped import, with its
+ * message. */
 own wasm_instance_t* wasm_instance_new(wasm_store_t*, const wasm_module_t*,
                                        const wasm_extern_vec_t* imports,
                                        own wasm_trap_t**);
@@ -635,6 +643,19 @@ static inline own wasm_functype_t* wasm_functype_new_2_2(own wasm_valtype_t* p1,
   wasm_valtype_t* rs[2] = {r1, r2};
   wasm_valtype_vec_t params, results;
   wasm_valtype_vec_new(&params, 2, ps);
+  wasm_valtype_vec_new(&results, 2, rs);
+  return wasm_functype_new(&params, &results);
+}
+
+static inline own wasm_functype_t* wasm_functype_new_3_2(own wasm_valtype_t* p1,
+                                                         own wasm_valtype_t* p2,
+                                                         own wasm_valtype_t* p3,
+                                                         own wasm_valtype_t* r1,
+                                                         own wasm_valtype_t* r2) {
+  wasm_valtype_t* ps[3] = {p1, p2, p3};
+  wasm_valtype_t* rs[2] = {r1, r2};
+  wasm_valtype_vec_t params, results;
+  wasm_valtype_vec_new(&params, 3, ps);
   wasm_valtype_vec_new(&results, 2, rs);
   return wasm_functype_new(&params, &results);
 }
