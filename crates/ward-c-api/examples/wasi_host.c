@@ -56,7 +56,10 @@ int main(void) {
   ward_wasi_config_set_argv(wasi, 1, argv);
   ward_wasi_config_inherit_stdout(wasi);
   ward_error_t* error = ward_store_set_wasi(store, wasi);
-  if (error != NULL) return fail("WASI configuration failed", NULL);
+  if (error != NULL) {
+    ward_error_delete(error);
+    return fail("WASI configuration failed", NULL);
+  }
 
   wasm_byte_vec_t text;
   wasm_byte_vec_new(&text, strlen(program), program);

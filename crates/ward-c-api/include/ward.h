@@ -156,7 +156,8 @@ void ward_linker_delete(own ward_linker_t*);
 own ward_error_t* ward_linker_define(ward_linker_t*, const char* module,
                                      const char* name, const wasm_extern_t*);
 /* Defines WASI preview 1 (`wasi_snapshot_preview1`); its functions use the
- * WASI context of the store they run in (ward_store_set_wasi). */
+ * WASI context of the store they run in (ward_store_set_wasi). A store given
+ * none offers what a new ward_wasi_config_t does. */
 own ward_error_t* ward_linker_define_wasi(ward_linker_t*);
 /* Instantiates as wasm_instance_new does, resolving imports by name. */
 own wasm_instance_t* ward_linker_instantiate(const ward_linker_t*,

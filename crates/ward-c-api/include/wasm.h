@@ -9,7 +9,7 @@
  * memories, externs, instances, references) must not outlive the store.
  *
  * Where ward departs from the standard, the declaration says so; ward.h holds
- * what is ward's own.
+ * what is ward's own. Like the standard header, this one needs C11 or C++11.
  */
 
 #ifndef WASM_H
