@@ -148,8 +148,8 @@ macro_rules! object_kind {
             )
         }
 
-        /// Whether two objects refer to the same entity: exact for functions and
-        /// references, object identity for the rest.
+        /// Whether two objects refer to the same entity (for modules and traps:
+        /// whether they are the same object).
         ///
         /// # Safety
         ///
@@ -261,7 +261,12 @@ pub(crate) unsafe fn narrow<T: ObjectKind>(p: *const Object) -> *const T {
 pub(crate) fn same(a: &Object, b: &Object) -> bool {
     match (&a.item, &b.item) {
         (Item::Func(x), Item::Func(y)) => x == y,
+        (Item::Global(x), Item::Global(y)) => x == y,
+        (Item::Table(x), Item::Table(y)) => x == y,
+        (Item::Memory(x), Item::Memory(y)) => x == y,
         (Item::ExternRef(x), Item::ExternRef(y)) => x == y,
+        (Item::Instance(x), Item::Instance(y)) => x == y,
+        // Modules and traps have no identity beyond the object.
         _ => ptr::eq(a, b),
     }
 }

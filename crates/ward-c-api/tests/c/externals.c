@@ -131,6 +131,13 @@ int main(void) {
     printf(" %d", wasm_extern_kind(exports.data[i]));
   }
   printf("\n");
+  /* Two objects of one entity are the same. */
+  CHECK(wasm_global_same(answer, wasm_extern_as_global(exports.data[0])));
+  CHECK(!wasm_global_same(answer, wasm_extern_as_global(exports.data[1])));
+  CHECK(wasm_extern_same(answer_ext, exports.data[0]));
+  wasm_extern_t* load_ext = ward_instance_export(instance, "load");
+  CHECK(!wasm_extern_same(load_ext, exports.data[0]));
+  wasm_extern_delete(load_ext);
   wasm_externtype_t* et = wasm_extern_type(exports.data[0]);
   CHECK(wasm_externtype_kind(et) == WASM_EXTERN_GLOBAL);
   wasm_externtype_delete(et);
