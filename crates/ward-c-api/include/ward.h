@@ -145,6 +145,14 @@ ward_trap_kind_t ward_trap_kind(const wasm_trap_t*);
  * v128 value; calls with one fail with a trap that says so. */
 #define WARD_V128 4
 
+/* Modules. */
+
+/* Compiles a module as wasm_module_new does (binary or text), storing it in
+ * `*out`; on failure `*out` is NULL and the error says what is wrong and
+ * where. */
+own ward_error_t* ward_module_new(wasm_store_t*, const wasm_byte_vec_t* binary,
+                                  own wasm_module_t** out);
+
 /* A linker: imports by name, WASI among them. */
 
 typedef struct ward_linker_t ward_linker_t;

@@ -11,6 +11,7 @@ use crate::types::{
     wasm_exporttype_t, wasm_exporttype_vec_t, wasm_importtype_t, wasm_importtype_vec_t,
 };
 use crate::vec::{wasm_byte_vec_t, CVec};
+use crate::wardh::{error, ward_error_t};
 
 object_kind!(
     wasm_module_t,
@@ -67,6 +68,35 @@ pub unsafe extern "C" fn wasm_module_new(
             }
         },
     )
+}
+
+/// Compiles a module as `wasm_module_new` does, storing it in `*out`; returns NULL,
+/// or the error (owned by the caller) that says why the module is malformed or
+/// invalid, `*out` then being NULL.
+///
+/// # Safety
+///
+/// `store` is a live store; `binary` a valid byte vector; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ward_module_new(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+    out: *mut *mut wasm_module_t,
+) -> *mut ward_error_t {
+    let (module, err) = catch(
+        |message| (ptr::null_mut(), error(message)),
+        || {
+            // SAFETY: by the precondition.
+            let (engine, bytes) = unsafe { (&(*store).engine, (*binary).as_slice()) };
+            match Module::new(engine, bytes) {
+                Ok(m) => (boxed(store, Item::Module(m)), ptr::null_mut()),
+                Err(e) => (ptr::null_mut(), error(e.to_string())),
+            }
+        },
+    );
+    // SAFETY: by the precondition.
+    unsafe { *out = module };
+    err
 }
 
 /// Whether `binary` is a valid module.

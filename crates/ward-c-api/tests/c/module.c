@@ -29,6 +29,10 @@ int main(void) {
   bytes.data[bytes.size - 3] = 0x42; /* i32.const -> i64.const: invalid */
   printf("valid after corruption: %d\n", wasm_module_validate(store, &bytes));
   CHECK(wasm_module_new(store, &bytes) == NULL);
+  wasm_module_t* invalid = small;
+  ward_error_t* error = ward_module_new(store, &bytes, &invalid);
+  CHECK(error != NULL && invalid == NULL);
+  print_error(error);
   wasm_byte_vec_delete(&bytes);
 
   wasm_module_t* module = module_from_text(
