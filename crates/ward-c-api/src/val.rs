@@ -34,6 +34,13 @@ pub struct wasm_val_t {
     pub of: wasm_val_union,
 }
 
+// The layout C expects: a one-byte kind, then the 8-byte payload at offset 8.
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    assert!(std::mem::size_of::<wasm_val_t>() == 16);
+    assert!(std::mem::offset_of!(wasm_val_t, of) == 8);
+};
+
 impl wasm_val_t {
     fn is_ref(&self) -> bool {
         matches!(from_valkind(self.kind), Some(ty) if ty.is_ref())
