@@ -31,7 +31,7 @@ mod trap;
 mod types;
 mod val;
 mod vec;
-mod wardh;
+mod ward_h;
 mod wasi;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -11,7 +11,7 @@ use crate::types::{
     wasm_exporttype_t, wasm_exporttype_vec_t, wasm_importtype_t, wasm_importtype_vec_t,
 };
 use crate::vec::{wasm_byte_vec_t, CVec};
-use crate::wardh::{error, ward_error_t};
+use crate::ward_h::{error, ward_error_t};
 
 object_kind!(
     wasm_module_t,

@@ -9,7 +9,7 @@ use crate::catch;
 use crate::store::wasm_store_t;
 use crate::trap::wasm_trap_t;
 use crate::vec::{wasm_byte_vec_t, CVec};
-use crate::wardh::{error, ward_error_t};
+use crate::ward_h::{error, ward_error_t};
 
 /// A store's WASI context, and the pipes that capture its output.
 pub(crate) struct StoreWasi {
