@@ -1,5 +1,8 @@
 //! `wasm_config_t`, `wasm_engine_t`, `wasm_store_t`, and how the API reaches a store.
 //!
+//! Read changes here twice: every entry of the API that touches a store goes through
+//! [`store_mut`], and a mistake in it aliases a `&mut Store` while ward runs.
+//!
 //! # Reaching a store
 //!
 //! C names a store through objects that point to their `wasm_store_t`, also while a
