@@ -100,7 +100,7 @@ fn check_type(val: &Val, ty: crate::ValType) -> Result<()> {
 }
 
 /// A global variable.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Global {
     pub(crate) store_id: u64,
     pub(crate) index: GlobalId,
@@ -163,7 +163,7 @@ impl Global {
 }
 
 /// A linear memory.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Memory {
     pub(crate) store_id: u64,
     pub(crate) index: MemoryId,
@@ -295,7 +295,7 @@ impl Memory {
 }
 
 /// A table of references.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Table {
     pub(crate) store_id: u64,
     pub(crate) index: TableId,

@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// An instance of a module in a store.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Instance {
     pub(crate) store_id: u64,
     pub(crate) index: InstanceId,
