@@ -384,8 +384,12 @@ void wasm_module_imports(const wasm_module_t*,
 void wasm_module_exports(const wasm_module_t*,
                          own wasm_exporttype_vec_t* out);
 
-/* ward cannot serialize modules yet: serializing gives an empty vector and
- * deserializing gives NULL. */
+/* Serializing writes an artifact of ward (as `ward compile` does), or an empty
+ * vector for a module whose functions are interpreted (an engine without the
+ * cranelift or auto strategy, see ward.h). Deserializing loads one without
+ * compiling, in an engine that compiles; NULL when the artifact is refused (damaged,
+ * or made by another build of ward, for another machine, or with other settings).
+ * An artifact's code runs as it is: deserialize only artifacts you trust. */
 void wasm_module_serialize(const wasm_module_t*, own wasm_byte_vec_t* out);
 own wasm_module_t* wasm_module_deserialize(wasm_store_t*,
                                            const wasm_byte_vec_t*);

@@ -179,27 +179,55 @@ pub unsafe extern "C" fn wasm_module_exports(
     unsafe { ptr::write(out, exports) }
 }
 
-/// Writes an empty vector to `out`: ward cannot serialize modules yet.
+/// Writes the module as an artifact of ward to `out` (see `Module::serialize`); an
+/// empty vector when the module's functions are not compiled (an engine that
+/// interprets).
 ///
 /// # Safety
 ///
-/// `out` points to writable memory for a vector.
+/// `module` is a live module; `out` points to writable memory for a vector.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_serialize(
-    _module: *const wasm_module_t,
+    module: *const wasm_module_t,
     out: *mut wasm_byte_vec_t,
 ) {
     // SAFETY: by the precondition.
-    unsafe { ptr::write(out, CVec::empty()) }
+    let module = unsafe { &*module }.module();
+    let bytes = catch(
+        |_| CVec::empty(),
+        || match module.serialize() {
+            Ok(bytes) => CVec::from_vec(bytes),
+            Err(_) => CVec::empty(),
+        },
+    );
+    // SAFETY: by the precondition.
+    unsafe { ptr::write(out, bytes) }
 }
 
-/// NULL: ward cannot deserialize modules yet.
+/// Loads an artifact of ward (see `Module::deserialize`); NULL when it is refused
+/// (damaged, or made by another build, for another machine or other settings).
+///
+/// # Safety
+///
+/// `store` is a live store; `bytes` a valid byte vector holding an artifact from a
+/// trusted source: its code runs as it is.
 #[no_mangle]
-pub extern "C" fn wasm_module_deserialize(
-    _store: *mut wasm_store_t,
-    _bytes: *const wasm_byte_vec_t,
+pub unsafe extern "C" fn wasm_module_deserialize(
+    store: *mut wasm_store_t,
+    bytes: *const wasm_byte_vec_t,
 ) -> *mut wasm_module_t {
-    ptr::null_mut()
+    catch(
+        |_| ptr::null_mut(),
+        || {
+            // SAFETY: by the precondition.
+            let (engine, bytes) = unsafe { (&(*store).engine, (*bytes).as_slice()) };
+            // SAFETY: the caller vouches for the artifact's code.
+            match unsafe { Module::deserialize(engine, bytes) } {
+                Ok(m) => boxed(store, Item::Module(m)),
+                Err(_) => ptr::null_mut(),
+            }
+        },
+    )
 }
 
 /// Shares the module, for `wasm_module_obtain` in another store.

@@ -48,6 +48,34 @@ static void tiers(void) {
     int result = 0;
     CHECK(count(store, 1000, &result) == NULL);
     CHECK(result == 1000);
+    /* A compiled module round-trips through an artifact; an interpreted one has
+     * none. */
+    wasm_module_t* module = module_from_text(store, counter_wat);
+    CHECK(module != NULL);
+    wasm_byte_vec_t artifact;
+    wasm_module_serialize(module, &artifact);
+    if (strategies[i] == WARD_STRATEGY_INTERPRETER) {
+      CHECK(artifact.size == 0);
+    } else {
+      CHECK(artifact.size > 0);
+      wasm_module_t* loaded = wasm_module_deserialize(store, &artifact);
+      CHECK(loaded != NULL);
+      wasm_extern_vec_t none = WASM_EMPTY_VEC;
+      wasm_instance_t* instance = wasm_instance_new(store, loaded, &none, NULL);
+      CHECK(instance != NULL);
+      wasm_func_t* f = export_func(instance, "count");
+      wasm_val_t a[1] = {WASM_I32_VAL(77)}, r[1] = {WASM_INIT_VAL};
+      wasm_val_vec_t args = WASM_ARRAY_VEC(a), results = WASM_ARRAY_VEC(r);
+      CHECK(wasm_func_call(f, &args, &results) == NULL);
+      CHECK(r[0].of.i32 == 77);
+      wasm_func_delete(f);
+      wasm_instance_delete(instance);
+      wasm_module_delete(loaded);
+      artifact.data[0] ^= 1;
+      CHECK(wasm_module_deserialize(store, &artifact) == NULL);
+    }
+    wasm_byte_vec_delete(&artifact);
+    wasm_module_delete(module);
     wasm_store_delete(store);
     wasm_engine_delete(engine);
   }
