@@ -44,12 +44,29 @@ impl CodeMemory {
                 0,
             )
         };
+        // SAFETY: the mapping was just made, writable, `len` bytes, and is ours.
+        unsafe { Self::fill_and_seal(raw, len, fill) }
+    }
+
+    /// Takes ownership of the fresh writable mapping `raw` of `len` bytes (or of the
+    /// failure `mmap` reported), lets `fill` write it, then makes it executable.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is `MAP_FAILED` or a mapping of `len` readable and writable bytes that
+    /// nothing else refers to.
+    #[cfg(unix)]
+    unsafe fn fill_and_seal(
+        raw: *mut libc::c_void,
+        len: usize,
+        fill: impl FnOnce(&mut [u8], usize),
+    ) -> io::Result<CodeMemory> {
         if raw == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
         let ptr = NonNull::new(raw.cast::<u8>()).ok_or_else(|| io::Error::other("null mapping"))?;
         let memory = CodeMemory { ptr, len };
-        // SAFETY: the mapping is `len` writable bytes that nothing else refers to.
+        // SAFETY: by the caller, `len` writable bytes that nothing else refers to.
         let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         fill(bytes, ptr.as_ptr() as usize);
         // SAFETY: the mapping is ours; from here on it is never written again.
@@ -104,21 +121,9 @@ impl CodeMemory {
                 offset,
             )
         };
-        if raw == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let ptr = NonNull::new(raw.cast::<u8>()).ok_or_else(|| io::Error::other("null mapping"))?;
-        let memory = CodeMemory { ptr, len };
-        // SAFETY: the mapping is `len` writable bytes, private to this process.
-        let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
-        fill(bytes, ptr.as_ptr() as usize);
-        // SAFETY: the mapping is ours; from here on it is never written again.
-        let rc = unsafe { libc::mprotect(raw, len, libc::PROT_READ | libc::PROT_EXEC) };
-        if rc != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        flush_icache(ptr.as_ptr(), len);
-        Ok(memory)
+        // SAFETY: the mapping was just made, writable, `len` bytes, private to this
+        // process.
+        unsafe { Self::fill_and_seal(raw, len, fill) }
     }
 
     /// Maps `len` bytes of `file` from `offset` (a multiple of the page size) read-only
