@@ -45,6 +45,12 @@ enum ward_strategy_enum {
 
 /* Chooses the tier; false for an unknown strategy. */
 bool ward_config_strategy(wasm_config_t*, ward_strategy_t);
+/* Chooses the CPU compiled code is for: "native" (the default), "baseline" (every
+ * CPU of the architecture; on x86-64, x86-64-v2) or a named CPU ("x86-64-v3",
+ * "haswell", ...). It matters for artifacts (wasm_module_serialize) loaded on other
+ * machines, which refuse code that needs a feature their CPU lacks. False when the
+ * name is not UTF-8; an unknown name makes compiling fail. The string is copied. */
+bool ward_config_target_cpu(wasm_config_t*, const char* cpu);
 /* Whether modules load under the strategy on this host and build. */
 bool ward_strategy_is_available(ward_strategy_t);
 /* Translates every function when its module loads, not on its first call. */

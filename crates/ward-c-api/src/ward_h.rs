@@ -97,6 +97,28 @@ pub unsafe extern "C" fn ward_config_strategy(config: *mut wasm_config_t, s: u8)
     }
 }
 
+/// Chooses the CPU compiled code is for (`"native"`, the default; `"baseline"`, which
+/// runs on every CPU of the architecture; or a named CPU such as `"x86-64-v3"`), which
+/// matters for artifacts (`wasm_module_serialize`) that other machines load; false
+/// when `cpu` is not UTF-8. An unknown name fails when a module compiles.
+///
+/// # Safety
+///
+/// `config` is a live configuration; `cpu` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ward_config_target_cpu(
+    config: *mut wasm_config_t,
+    cpu: *const std::ffi::c_char,
+) -> bool {
+    // SAFETY: by the precondition.
+    let Ok(cpu) = unsafe { std::ffi::CStr::from_ptr(cpu) }.to_str() else {
+        return false;
+    };
+    // SAFETY: by the precondition.
+    unsafe { config_mut(config) }.target_cpu(ward::TargetCpu::from_name(cpu));
+    true
+}
+
 /// Whether modules load under the strategy on this host and build.
 #[no_mangle]
 pub extern "C" fn ward_strategy_is_available(s: u8) -> bool {

@@ -42,6 +42,7 @@ static void tiers(void) {
     if (!ward_strategy_is_available(strategies[i])) continue;
     wasm_config_t* config = wasm_config_new();
     CHECK(ward_config_strategy(config, strategies[i]));
+    CHECK(ward_config_target_cpu(config, "baseline"));
     ward_config_eager_compilation(config, true);
     wasm_engine_t* engine = wasm_engine_new_with_config(config);
     wasm_store_t* store = wasm_store_new(engine);
