@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
-use ward::{Config, Engine, Module, Strategy, TargetCpu};
+use ward::{Config, Engine, Strategy, TargetCpu};
 
 use crate::size;
 
@@ -23,8 +23,9 @@ pub struct CompileArgs {
     /// Machines that lack a feature the code uses refuse to load it.
     #[arg(long, value_name = "CPU", default_value = "baseline")]
     target_cpu: String,
-    /// The target triple of the code [default: this machine's]. ward's runtime for
-    /// compiled code supports only this machine's triple so far.
+    /// The target triple of the code [default: this machine's]: x86_64-unknown-linux-gnu
+    /// or aarch64-unknown-linux-gnu. An artifact for another machine's triple is only
+    /// written here; it runs on a machine of that triple.
     #[arg(long, value_name = "TRIPLE")]
     target: Option<String>,
     /// Meter fuel in the code, for `ward run --fuel`.
@@ -50,21 +51,15 @@ pub struct CompileArgs {
 /// Fails when the module does not load or compile, the target is not supported, or
 /// the artifact cannot be written.
 pub fn execute(args: &CompileArgs) -> anyhow::Result<()> {
-    let host = Module::host_target();
-    if let Some(target) = &args.target {
-        if *target != host {
-            bail!(
-                "cannot compile for {target}: ward runs compiled code only on {host} so far, \
-                 and compiles for the machine it runs on"
-            );
-        }
-    }
     let mut config = Config::new();
     config
         .strategy(Strategy::Cranelift)
         .target_cpu(TargetCpu::from_name(&args.target_cpu))
         .consume_fuel(args.fuel)
         .interruptible(args.interruptible);
+    if let Some(target) = &args.target {
+        config.target(target);
+    }
     if let Some(bytes) = args.memory_reservation {
         config.memory_reservation(bytes as u64);
     }
@@ -72,10 +67,12 @@ pub fn execute(args: &CompileArgs) -> anyhow::Result<()> {
         config.memory_guard_size(bytes as u64);
     }
     let engine = Engine::new(&config);
-    let module = crate::load::module(&engine, &args.file, false)?;
-    let artifact = module
-        .serialize()
-        .with_context(|| format!("failed to compile `{}`", args.file.display()))?;
+    let path = &args.file;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    let artifact = engine
+        .precompile_module(&bytes)
+        .with_context(|| format!("failed to compile `{}`", path.display()))?;
     let output = args
         .output
         .clone()

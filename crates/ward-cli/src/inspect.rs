@@ -37,6 +37,13 @@ pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
         for line in header.to_string().lines() {
             writeln!(out, "  {line}")?;
         }
+        if header.target != Module::host_target() {
+            // The header is all there is to show: the module is loaded with its code,
+            // which is for another machine.
+            writeln!(out, "(compiled for another machine: not loaded here)")?;
+            out.flush()?;
+            return Ok(());
+        }
         out.flush()?;
         Engine::new(&header.config())
     } else {

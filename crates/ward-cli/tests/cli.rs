@@ -533,6 +533,33 @@ fn damaged_or_foreign_artifacts_exit_2() {
     ]);
     assert_exit(&output, 1);
     assert!(stderr(&output).contains("riscv64gc"), "{}", stderr(&output));
+    // The other architecture ward compiles for: written here, refused here.
+    let (other, this) = if cfg!(target_arch = "x86_64") {
+        ("aarch64-unknown-linux-gnu", "x86_64-unknown-linux-gnu")
+    } else {
+        ("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu")
+    };
+    let cross = Temp::file("cross.cwasm", Vec::new());
+    let output = ward(&[
+        "compile",
+        module.as_str(),
+        "--target",
+        other,
+        "-o",
+        cross.as_str(),
+    ]);
+    assert_exit(&output, 0);
+    let output = ward(&["inspect", cross.as_str()]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains(&format!("target:         {other}")),
+        "{}",
+        stdout(&output)
+    );
+    let output = ward(&["run", cross.as_str(), "--invoke", "f"]);
+    assert_exit(&output, 2);
+    let expected = format!("compiled for {other}; this machine is {this}");
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
 }
 
 #[test]

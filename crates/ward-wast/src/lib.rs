@@ -51,6 +51,9 @@ pub struct WastRunner {
     verbose: bool,
     /// Whether every module goes through an artifact before it is used.
     artifacts: bool,
+    /// An engine for another machine's target, which precompiles every module that
+    /// loads (the code is checked to compile, never run).
+    cross: Option<Engine>,
     store: Store<()>,
     linker: Linker<()>,
     /// The instance that unnamed `invoke`, `get` and `register` refer to.
@@ -117,6 +120,7 @@ impl WastRunner {
             engine,
             verbose: false,
             artifacts: false,
+            cross: None,
             store,
             linker,
             current: None,
@@ -138,6 +142,17 @@ impl WastRunner {
     /// the one the script uses. Needs an engine that compiles.
     pub fn set_artifacts(&mut self, artifacts: bool) -> &mut Self {
         self.artifacts = artifacts;
+        self
+    }
+
+    /// Makes every module that loads also compile for `target`, another machine's
+    /// triple ([`ward::Config::target`]), with the runner's settings and the baseline
+    /// CPU: the code is written to an artifact, not run. A module that does not compile
+    /// for `target` fails its directive.
+    pub fn set_cross_target(&mut self, config: &ward::Config, target: &str) -> &mut Self {
+        let mut config = config.clone();
+        config.target(target).target_cpu(ward::TargetCpu::Baseline);
+        self.cross = Some(Engine::new(&config));
         self
     }
 
@@ -411,6 +426,11 @@ impl WastRunner {
     fn compile_bytes(&self, bytes: &[u8]) -> Result<Module, String> {
         let module = Module::from_binary(&self.engine, bytes)
             .map_err(|e| format!("compilation failed: {}", describe_error(&e)))?;
+        if let Some(cross) = &self.cross {
+            cross
+                .precompile_module(bytes)
+                .map_err(|e| format!("{UNEXPECTED_ARTIFACT}: cross-compile: {e}"))?;
+        }
         if !self.artifacts {
             return Ok(module);
         }
@@ -491,7 +511,8 @@ impl WastRunner {
 
 /// Message of every directive this runner does not implement.
 const UNSUPPORTED: &str = "unsupported directive";
-/// How a module that loads but does not survive its artifact's round trip fails.
+/// How a module that loads but does not survive its artifact's round trip, or does
+/// not compile for the cross target, fails.
 const UNEXPECTED_ARTIFACT: &str = "artifact round trip failed";
 
 /// Checks that `outcome` is a trap accepted by `accept`.

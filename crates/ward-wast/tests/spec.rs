@@ -1,7 +1,9 @@
 //! The WebAssembly 2.0 core spec suite: one test per script, each script on the
 //! interpreter under lazy and eager compilation and under eager compilation with fuel
 //! and interruption on, and where the platform has it, on the compiled tier with both
-//! kinds of memory, the first through artifacts (serialized and loaded back).
+//! kinds of memory, the first through artifacts (serialized and loaded back) and also
+//! compiled for the other architecture ward compiles for (AArch64 on x86-64 machines:
+//! every module that loads must compile for it; that code is not run).
 //!
 //! The suite is not vendored: point `WARD_SPEC_TESTSUITE` at the `core-2.0`
 //! directory of a checkout of <https://github.com/WebAssembly/testsuite>. A test is
@@ -286,6 +288,9 @@ fn failed_configurations(path: &Path) -> Vec<(String, String)> {
         let runner = || {
             let mut runner = WastRunner::new(&config);
             runner.set_artifacts(artifacts);
+            if let Some(target) = cross_target().filter(|_| artifacts) {
+                runner.set_cross_target(&config, target);
+            }
             runner
         };
         let (_, failures) = run_paths_with(&[path.to_path_buf()], runner, &mut report)
@@ -294,15 +299,27 @@ fn failed_configurations(path: &Path) -> Vec<(String, String)> {
             let name = match (compiled, metered) {
                 (false, false) => format!("interpreter, {mode:?}"),
                 (false, true) => format!("interpreter, {mode:?} + fuel + interrupts"),
-                (true, false) => {
-                    "compiled, through artifacts, memories that never move".to_string()
-                }
+                (true, false) => format!(
+                    "compiled, through artifacts, memories that never move{}",
+                    cross_target().map_or(String::new(), |t| format!(", and for {t}"))
+                ),
                 (true, true) => "compiled, memories that move + fuel + interrupts".to_string(),
             };
             failed.push((name, String::from_utf8_lossy(&report).into_owned()));
         }
     }
     failed
+}
+
+/// The architecture ward compiles for besides this machine's: the artifact
+/// configuration also compiles every module for it (compiled, not run: the code is
+/// for another machine).
+fn cross_target() -> Option<&'static str> {
+    match ward::Module::host_target().split('-').next() {
+        Some("x86_64") => Some("aarch64-unknown-linux-gnu"),
+        Some("aarch64") => Some("x86_64-unknown-linux-gnu"),
+        _ => None,
+    }
 }
 
 /// The suite's directory from `WARD_SPEC_TESTSUITE`, or `None` if the variable is

@@ -122,6 +122,7 @@ pub struct Config {
     pub(crate) strategy: Strategy,
     pub(crate) profiler: Profiler,
     pub(crate) target_cpu: TargetCpu,
+    pub(crate) target: Option<String>,
 }
 
 impl Default for Config {
@@ -139,6 +140,7 @@ impl Default for Config {
             strategy: Strategy::default(),
             profiler: Profiler::default(),
             target_cpu: TargetCpu::default(),
+            target: None,
         }
     }
 }
@@ -187,6 +189,25 @@ impl Config {
     /// The CPU compiled code is generated for.
     pub fn get_target_cpu(&self) -> &TargetCpu {
         &self.target_cpu
+    }
+
+    /// Chooses the target triple compiled code is generated for (default: this
+    /// machine's), to cross-compile artifacts: `x86_64-unknown-linux-gnu` or
+    /// `aarch64-unknown-linux-gnu` (with the `all-arch` feature for the one that is not
+    /// this machine's architecture). Code for another triple never runs here: an engine
+    /// with a foreign target only writes artifacts
+    /// ([`Engine::precompile_module`](crate::Engine::precompile_module)), and
+    /// [`Module::new`](crate::Module::new) refuses to compile for it. The target CPU
+    /// must then be `baseline` or a named CPU of that architecture. An unknown or
+    /// unsupported triple is a compile error when the engine first compiles.
+    pub fn target(&mut self, triple: &str) -> &mut Self {
+        self.target = Some(triple.to_owned());
+        self
+    }
+
+    /// The target triple compiled code is generated for, when not this machine's.
+    pub fn get_target(&self) -> Option<&str> {
+        self.target.as_deref()
     }
 
     /// Chooses when function bodies are translated.

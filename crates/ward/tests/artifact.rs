@@ -393,3 +393,107 @@ fn a_module_with_many_types_and_functions_round_trips() {
     assert!(matches!(results[1], Val::F32(bits) if f32::from_bits(bits) == 1.5));
     assert!(matches!(results[2], Val::F64(bits) if f64::from_bits(bits) == 8.5));
 }
+
+/// The architecture ward compiles for besides this machine's.
+fn other_target() -> Option<&'static str> {
+    match Module::host_target().split('-').next() {
+        Some("x86_64") => Some("aarch64-unknown-linux-gnu"),
+        Some("aarch64") => Some("x86_64-unknown-linux-gnu"),
+        _ => None,
+    }
+}
+
+/// The error of precompiling `PROGRAM` with `config`, which must fail.
+fn precompile_error(config: &Config) -> String {
+    match Engine::new(config).precompile_module(PROGRAM.as_bytes()) {
+        Ok(_) => panic!("precompiled"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn artifacts_for_the_other_architecture_are_written_not_run() {
+    let (Some(mut config), Some(target)) = (
+        config(|c| {
+            c.target_cpu(TargetCpu::Baseline);
+        }),
+        other_target(),
+    ) else {
+        return;
+    };
+    let host = Engine::new(&config);
+    config.target(target);
+    if !cfg!(feature = "all-arch") {
+        let error = precompile_error(&config);
+        assert!(error.contains("`all-arch` feature"), "{error}");
+        return;
+    }
+    let cross = Engine::new(&config);
+    let artifact = cross
+        .precompile_module(PROGRAM.as_bytes())
+        .expect("compiles for the other architecture");
+    let header = ArtifactHeader::parse(&artifact).expect("the header parses");
+    assert_eq!(header.target, target);
+    assert_eq!(header.cpu, "baseline");
+    // The code (at the offset in bytes 24..32) begins with the first function's frame
+    // setup in the target's instructions.
+    let offset = u64::from_le_bytes(artifact[24..32].try_into().unwrap()) as usize;
+    let prologue: &[u8] = if target.starts_with("aarch64") {
+        // stp x29, x30, [sp, #-16]!; mov x29, sp
+        &[0xfd, 0x7b, 0xbf, 0xa9, 0xfd, 0x03, 0x00, 0x91]
+    } else {
+        // push rbp; mov rbp, rsp
+        &[0x55, 0x48, 0x89, 0xe5]
+    };
+    assert!(
+        artifact[offset..].starts_with(prologue),
+        "{:02x?}",
+        &artifact[offset..offset + 8]
+    );
+    // This machine refuses to run it, and says why.
+    let error = refusal(&host, &artifact);
+    let expected = format!(
+        "compiled for {target}; this machine is {}",
+        Module::host_target()
+    );
+    assert!(error.contains(&expected), "{error}");
+    // An engine for another machine compiles only artifacts.
+    let error = Module::new(&cross, PROGRAM).expect_err("cross-compiled module");
+    assert!(error.to_string().contains("precompile_module"), "{error}");
+}
+
+#[test]
+fn cross_compiling_needs_a_known_target_and_cpu() {
+    let (Some(mut config), Some(target)) = (config(|_| {}), other_target()) else {
+        return;
+    };
+    config.target("riscv64gc-unknown-linux-gnu");
+    let error = precompile_error(&config);
+    assert!(
+        error.contains("ward compiles for Linux on x86-64 and AArch64"),
+        "{error}"
+    );
+    config.target("no-such-triple");
+    let error = precompile_error(&config);
+    assert!(error.contains("no-such-triple"), "{error}");
+    // `native` is this machine's CPU, which code for another machine cannot assume.
+    config.target(target).target_cpu(TargetCpu::Native);
+    if cfg!(feature = "all-arch") {
+        let error = precompile_error(&config);
+        assert!(error.contains("`native` CPU"), "{error}");
+    }
+    // This machine's own triple, spelled out, is no cross-compilation.
+    config
+        .target(&Module::host_target())
+        .target_cpu(TargetCpu::Baseline);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, PROGRAM).expect("compiles for this machine");
+    let mut store = Store::new(&engine, ());
+    let instance = linker(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let apply = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "apply")
+        .expect("apply");
+    assert_eq!(apply.call(&mut store, (0, 7)).expect("runs"), 49);
+}

@@ -553,6 +553,22 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl crate::Engine {
+    /// Compiles `bytes` (a binary or text module) into an artifact, as
+    /// `Module::new(engine, bytes)?.serialize()` does, for the engine's target: also
+    /// another machine's ([`Config::target`](crate::Config::target)), whose code
+    /// [`Module::new`] does not compile because it cannot run here.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::new`] and [`Module::serialize`]: when the module is malformed or
+    /// invalid, uses what the compiled tier does not compile, or the engine interprets.
+    #[cfg(feature = "cranelift")]
+    pub fn precompile_module(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+        Module::for_artifact(self, bytes)?.serialize()
+    }
+}
+
 impl Module {
     /// The target triple of this machine, as artifacts name it (`x86_64-unknown-linux-gnu`).
     pub fn host_target() -> String {

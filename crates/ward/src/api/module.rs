@@ -53,25 +53,14 @@ impl Module {
     /// [`Error::Compile`] with the reason and byte offset when the bytes are malformed
     /// or invalid, or the text does not parse.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
-        let bytes = bytes.as_ref();
-        if bytes.starts_with(b"\0asm") {
-            return Module::from_binary(engine, bytes);
-        }
-        if Module::is_artifact(bytes) {
-            return Err(Error::Compile {
-                message: "this is an artifact of ward (`ward compile`, Module::serialize), \
-                          not a module: load it with Module::deserialize"
-                    .into(),
-                offset: 0,
-            });
-        }
-        if let Some(what) = super::artifact::foreign(bytes) {
-            return Err(Error::Compile {
-                message: what,
-                offset: 0,
-            });
-        }
-        Module::from_owned(engine, parse_text(bytes)?.into_boxed_slice())
+        Module::from_owned(engine, binary(bytes.as_ref())?, false)
+    }
+
+    /// Compiles `bytes` (binary or text) for an artifact: as [`Module::new`], but also
+    /// for an engine whose target is another machine's, whose code never runs here.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn for_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        Module::from_owned(engine, binary(bytes)?, true)
     }
 
     /// Loads a module from its binary format or its text format, as [`Module::new`],
@@ -83,7 +72,7 @@ impl Module {
     /// As [`Module::new`].
     pub fn from_vec(engine: &Engine, bytes: Vec<u8>) -> Result<Module> {
         if bytes.starts_with(b"\0asm") {
-            return Module::from_owned(engine, bytes.into_boxed_slice());
+            return Module::from_owned(engine, bytes.into_boxed_slice(), false);
         }
         Module::new(engine, bytes)
     }
@@ -95,13 +84,14 @@ impl Module {
     ///
     /// [`Error::Compile`] with the reason and byte offset.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        Module::from_owned(engine, bytes.into())
+        Module::from_owned(engine, bytes.into(), false)
     }
 
-    /// Loads a binary module that the module keeps.
-    fn from_owned(engine: &Engine, bytes: Box<[u8]>) -> Result<Module> {
+    /// Loads a binary module that the module keeps; `for_artifact` when its code is
+    /// only written to an artifact, which allows an engine with a foreign target.
+    fn from_owned(engine: &Engine, bytes: Box<[u8]>, for_artifact: bool) -> Result<Module> {
         let (info, code) = read(engine, &bytes)?;
-        let (native, compiled) = native_code(engine, &info, &bytes)?;
+        let (native, compiled) = native_code(engine, &info, &bytes, for_artifact)?;
         Ok(Module::assemble(
             engine, bytes, info, code, native, compiled,
         ))
@@ -310,6 +300,33 @@ impl Strategy {
     }
 }
 
+/// The binary module of `bytes`: themselves when binary, else their text's encoding.
+///
+/// # Errors
+///
+/// When the text does not parse, or `bytes` are an artifact or another runtime's
+/// format (named in the error).
+fn binary(bytes: &[u8]) -> Result<Box<[u8]>> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes.into());
+    }
+    if Module::is_artifact(bytes) {
+        return Err(Error::Compile {
+            message: "this is an artifact of ward (`ward compile`, Module::serialize), \
+                      not a module: load it with Module::deserialize"
+                .into(),
+            offset: 0,
+        });
+    }
+    if let Some(what) = super::artifact::foreign(bytes) {
+        return Err(Error::Compile {
+            message: what,
+            offset: 0,
+        });
+    }
+    Ok(parse_text(bytes)?.into_boxed_slice())
+}
+
 /// The native code of a module as the engine's strategy asks: its compiled functions
 /// (and how they reach memories), or only its types' trampolines for an interpreted
 /// module that compiled code may call, or nothing.
@@ -318,10 +335,22 @@ fn native_code(
     engine: &Engine,
     info: &crate::module::ModuleInfo,
     bytes: &[u8],
+    for_artifact: bool,
 ) -> Result<(Option<Arc<NativeCode>>, Option<MemoryStyle>)> {
     let strategy = engine.config().get_strategy();
     if strategy == Strategy::Interpreter {
         return Ok((None, None));
+    }
+    if !for_artifact && crate::compile::is_cross(engine)? {
+        let (target, _) = crate::compile::engine_target(engine)?;
+        return Err(Error::Compile {
+            message: format!(
+                "the engine compiles for {target}, not for this machine ({}): its code \
+                 cannot run here; Engine::precompile_module writes artifacts for {target}",
+                crate::compile::host_triple()
+            ),
+            offset: 0,
+        });
     }
     if !crate::compile::available() {
         if strategy == Strategy::Cranelift {
@@ -353,6 +382,7 @@ fn native_code(
     engine: &Engine,
     _info: &crate::module::ModuleInfo,
     _bytes: &[u8],
+    _for_artifact: bool,
 ) -> Result<(Option<Arc<NativeCode>>, Option<MemoryStyle>)> {
     if engine.config().get_strategy() == Strategy::Cranelift {
         return Err(Error::Compile {

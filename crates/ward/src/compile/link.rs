@@ -17,7 +17,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use wasmparser::{BinaryReader, FunctionBody};
 
 use super::func::{self, traps, Env};
-use super::{compile_error, isa, trampoline};
+use super::{compile_error, engine_isa, trampoline};
 use crate::engine::Engine;
 use crate::error::{Result, TrapKind};
 use crate::index::{DefinedFuncIndex, IndexVec, TypeIndex};
@@ -240,11 +240,6 @@ fn compile_function(
 pub(crate) fn compile_trampolines(engine: &Engine, types: &[FuncType]) -> Result<Arc<NativeCode>> {
     let isa = engine_isa(engine)?;
     on_compile_thread(|| link(isa, Vec::new(), types))
-}
-
-/// The instruction set of the engine's target CPU.
-fn engine_isa(engine: &Engine) -> Result<&'static OwnedTargetIsa> {
-    isa(engine.config().get_target_cpu()).map_err(|e| compile_error(e, 0))
 }
 
 /// Compiles the trampolines of `types`, and places them after the functions

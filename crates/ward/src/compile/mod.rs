@@ -24,6 +24,7 @@ use std::sync::{Mutex, PoisonError};
 use cranelift_codegen::ir::{types, AbiParam, ArgumentPurpose, Signature, Type};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
+use target_lexicon::{Architecture, OperatingSystem, Triple};
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -35,24 +36,94 @@ pub(crate) use link::{apply_relocs, compile_module, memory_style};
 
 /// Whether this build and platform can run compiled code.
 pub(crate) fn available() -> bool {
-    crate::sys::entry::SUPPORTED && isa(&TargetCpu::Native).is_ok()
+    crate::sys::entry::SUPPORTED && isa(None, &TargetCpu::Native).is_ok()
 }
 
-/// The instruction set compiled code for `cpu` targets. Built once per CPU and kept
-/// for the life of the process (a program names a handful of CPUs at most).
-fn isa(cpu: &TargetCpu) -> std::result::Result<&'static OwnedTargetIsa, String> {
+/// The instruction set compiled code for `cpu` of `target` (a triple; `None` for this
+/// machine) targets. Built once per pair and kept for the life of the process (a
+/// program names a handful at most).
+fn isa(
+    target: Option<&str>,
+    cpu: &TargetCpu,
+) -> std::result::Result<&'static OwnedTargetIsa, String> {
     type Isas = Vec<(
+        Option<String>,
         TargetCpu,
         std::result::Result<&'static OwnedTargetIsa, String>,
     )>;
     static ISAS: Mutex<Isas> = Mutex::new(Vec::new());
     let mut isas = ISAS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, isa)) = isas.iter().find(|(c, _)| c == cpu) {
+    if let Some((_, _, isa)) = isas
+        .iter()
+        .find(|(t, c, _)| t.as_deref() == target && c == cpu)
+    {
         return isa.clone();
     }
-    let isa = build_isa(cpu).map(|isa| &*Box::leak(Box::new(isa)));
-    isas.push((cpu.clone(), isa.clone()));
+    let isa = build_isa(target, cpu).map(|isa| &*Box::leak(Box::new(isa)));
+    isas.push((target.map(str::to_owned), cpu.clone(), isa.clone()));
     isa
+}
+
+/// The instruction set of the engine's target.
+///
+/// # Errors
+///
+/// [`Error::Other`] when the engine's target or target CPU is unknown or unsupported:
+/// a configuration error, not one of a module.
+fn engine_isa(engine: &Engine) -> Result<&'static OwnedTargetIsa> {
+    let config = engine.config();
+    isa(config.get_target(), config.get_target_cpu()).map_err(Error::Other)
+}
+
+/// Whether `engine` compiles for another triple than this machine's: such code is
+/// only written to artifacts, never run here.
+///
+/// # Errors
+///
+/// When the engine's target is unknown or unsupported.
+pub(crate) fn is_cross(engine: &Engine) -> Result<bool> {
+    Ok(engine_isa(engine)?.triple().to_string() != host_triple())
+}
+
+/// A Cranelift ISA builder for `target`, or for this machine when `None` (with all of
+/// its CPU's features when `native`).
+fn isa_builder(
+    target: Option<&str>,
+    native: bool,
+) -> std::result::Result<cranelift_codegen::isa::Builder, String> {
+    let host = cranelift_native::builder_with_options(native);
+    let Some(name) = target else {
+        return host.map_err(str::to_owned);
+    };
+    let triple: Triple = name
+        .parse()
+        .map_err(|e| format!("`{name}` is not a target triple: {e}"))?;
+    if host.as_ref().is_ok_and(|host| *host.triple() == triple) {
+        return host.map_err(str::to_owned);
+    }
+    let supported = matches!(
+        triple.architecture,
+        Architecture::X86_64 | Architecture::Aarch64(_)
+    ) && triple.operating_system == OperatingSystem::Linux;
+    if !supported {
+        return Err(format!(
+            "cannot compile for {triple}: ward compiles for Linux on x86-64 and AArch64"
+        ));
+    }
+    let builder = cranelift_codegen::isa::lookup(triple.clone()).map_err(|e| match e {
+        cranelift_codegen::isa::LookupError::SupportDisabled => format!(
+            "this build of ward cannot compile for {triple}: build it with the `all-arch` \
+             feature"
+        ),
+        other => format!("cannot compile for {triple}: {other}"),
+    })?;
+    if native {
+        return Err(format!(
+            "the `native` CPU is this machine's, and code for {triple} runs on another: \
+             choose `baseline` or a named CPU of that architecture"
+        ));
+    }
+    Ok(builder)
 }
 
 /// The x86-64 microarchitecture levels, as Cranelift's CPU features: each level has
@@ -86,7 +157,7 @@ const X86_64_LEVELS: [(&str, &[&str]); 3] = [
     ),
 ];
 
-fn build_isa(cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
+fn build_isa(target: Option<&str>, cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, name: &str, value: &str| {
         flags
@@ -120,7 +191,7 @@ fn build_isa(cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
     // Cranelift code calls wasm signatures (trampolines, compiled callers), so the
     // convention never has to match a platform ABI.
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
-    let mut builder = cranelift_native::builder_with_options(*cpu == TargetCpu::Native)?;
+    let mut builder = isa_builder(target, *cpu == TargetCpu::Native)?;
     let x86_64 = builder.triple().to_string().starts_with("x86_64");
     let level = |name: &str| X86_64_LEVELS.iter().position(|(level, _)| *level == name);
     let features: Vec<&str> = match cpu {
@@ -157,7 +228,7 @@ fn build_isa(cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
 ///
 /// When the engine's target CPU is unknown or unsupported.
 pub(crate) fn engine_target(engine: &Engine) -> Result<(String, Vec<String>)> {
-    let isa = isa(engine.config().get_target_cpu()).map_err(|e| compile_error(e, 0))?;
+    let isa = engine_isa(engine)?;
     let features = isa
         .isa_flags()
         .iter()
