@@ -7,7 +7,9 @@ pins, which cargo fetches), runs each under every selected runtime, checks that 
 runtime prints the same result as the native build (or the known checksum of a .wat
 program), and times them: several rounds, each running every (benchmark, runtime) pair
 once in a shuffled order, so that load on a shared machine spreads evenly; the table shows
-medians.
+medians. Before the rounds it also builds wasm3 from the sources of the wasm3-sys crate
+(with bench/wasm3/main.c) and compiles the artifacts the AOT runtimes (ward-aot,
+wasmtime-aot) run.
 
     python3 bench/run.py                        # everything, 5 rounds
     python3 bench/run.py --quick                # small sizes, 1 round: a smoke test
@@ -33,6 +35,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,6 +65,20 @@ NATIVE_CFLAGS = ["-O2", "-ffp-contract=off"]
 # single-threaded module needs.
 REAL_WASM_CFLAGS = [*WASM_CFLAGS, "-ftls-model=local-exec"]
 REAL = BENCH / "real"
+
+# The `wasm3` runtime: wasm3's C sources, from the wasm3-sys crate that bench/real/Cargo.toml
+# pins (wasm3 0.4.7), with our command-line driver, built with cc into bench/build/wasm3.
+WASM3_CRATE = "wasm3-sys"
+WASM3_SOURCES = "wasm3/source"
+WASM3_DRIVER = BENCH / "wasm3/main.c"
+# The interpreter and its WASI layer. Left out: m3_api_libc.c (a few non-WASI imports of
+# wasm3's own), m3_api_uvwasi.c and m3_api_meta_wasi.c (the other WASI layers, built with
+# other defines), m3_api_tracer.c (a call tracer) and m3_optimize.c (empty).
+WASM3_FILES = ["m3_api_wasi.c", "m3_bind.c", "m3_code.c", "m3_compile.c", "m3_core.c", "m3_emit.c", "m3_env.c",
+               "m3_exec.c", "m3_info.c", "m3_module.c", "m3_parse.c"]  # fmt: skip
+# d_m3HasWASI: the plain WASI layer (m3_api_wasi.c). d_m3LogOutput=0: wasm3 would print
+# every call's result on stderr otherwise. The rest is wasm3's defaults (m3_config.h).
+WASM3_CFLAGS = ["-O2", "-Dd_m3HasWASI", "-Dd_m3LogOutput=0"]
 
 
 @dataclass
@@ -243,6 +260,7 @@ class Artifacts:
     native: Path | None = None
     args: list[str] = field(default_factory=list)
     unavailable: str = ""  # why the program could not be built (a real program's sources are missing)
+    precompiled: dict[str, Path] = field(default_factory=dict)  # an AOT runtime's artifact of `wasm`
 
 
 def code_section_size(wasm: Path) -> int:
@@ -395,6 +413,61 @@ def build(bench: Benchmark, quick: bool, need_native: bool) -> Artifacts:
     return Artifacts(wasm=wasm, invoke="run" if bench.kind == "wat" else None)
 
 
+def build_wasm3() -> tuple[str | None, str]:
+    """Compiles our driver with wasm3's sources into bench/build/wasm3: (the binary, "") or (None, why not)."""
+    dirs, why = real_sources()
+    if WASM3_CRATE not in dirs:
+        return None, why or f"crate {WASM3_CRATE} not in bench/real/Cargo.lock"
+    src = dirs[WASM3_CRATE] / WASM3_SOURCES
+    files = [src / f for f in WASM3_FILES]
+    missing = [f.name for f in files if not f.exists()]
+    if missing:
+        return None, f"not in {src}: {', '.join(missing)}"
+    exe = BUILD / "wasm3"
+    if stale(exe, WASM3_DRIVER, *files, *src.glob("*.h"), REAL / "Cargo.lock"):
+        log(f"  compiling wasm3 ({len(files)} files from {WASM3_CRATE}) and bench/wasm3/main.c")
+        BUILD.mkdir(exist_ok=True)
+        cc = os.environ.get("CC", "cc")
+        cmd = [cc, *WASM3_CFLAGS, f"-I{src}", "-o", str(exe), str(WASM3_DRIVER), *map(str, files), "-lm"]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            out = proc.stdout.strip().splitlines()
+            err = next((line for line in out if "error" in line), out[-1] if out else f"{cc} failed")
+            return None, f"build failed: {err}"
+    return str(exe), ""
+
+
+def compiled_by(exe: str) -> str:
+    """Which build of a compiler made an artifact: its path, size and modification time."""
+    st = os.stat(exe)
+    return f"{os.path.realpath(exe)} {st.st_size} {st.st_mtime_ns}\n"
+
+
+def precompile(runtime: str, exe: str, bench: Benchmark, art: Artifacts) -> str:
+    """Compiles the program ahead of time for an AOT runtime, once, outside the timed runs.
+
+    The artifact goes into bench/build/ (ward: NAME.cwasm, wasmtime: NAME.wasmtime.cwasm) and
+    is rebuilt when the .wasm changes or another compiler build is used (a `.by` file next
+    to it names the build). Returns "" or why it failed.
+    """
+    assert art.wasm is not None
+    suffix = ".cwasm" if runtime == "ward-aot" else ".wasmtime.cwasm"
+    out = BUILD / f"{bench.name}{suffix}"
+    by = out.with_name(out.name + ".by")
+    if stale(out, art.wasm) or not by.exists() or by.read_text() != compiled_by(exe):
+        log(f"  compiling {art.wasm.name} ahead of time for {runtime}")
+        # ward: the default target, `baseline` (x86-64-v2 on x86-64). wasmtime's default is
+        # this machine's CPU with all its features, as in `wasmtime run`.
+        cmd = [exe, "compile", "-o", str(out), str(art.wasm)]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            lines = proc.stdout.strip().splitlines()
+            return f"compile failed (exit {proc.returncode}): {' | '.join(lines[:3])}"
+        by.write_text(compiled_by(exe))
+    art.precompiled[runtime] = out
+    return ""
+
+
 # ---------------------------------------------------------------------------------------
 # Runtimes
 # ---------------------------------------------------------------------------------------
@@ -406,22 +479,31 @@ class Runtime:
     exe: str | None  # None: not installed (see `missing`)
     missing: str = ""
     version: str = ""
+    # Named and present, but unable to run anything (wasm3 when it could not be built):
+    # every pair is then n/a, with this reason.
+    unavailable: str = ""
 
     def command(self, bench: Benchmark, art: Artifacts) -> tuple[list[str] | None, str]:
         """The command line for one run, or (None, why) where the runtime cannot run it."""
+        if self.unavailable:
+            return None, self.unavailable
         exe = self.exe
         assert exe is not None
         wasm, func, args = str(art.wasm), art.invoke, art.args
+        if self.name in AOT_RUNTIMES:
+            # The artifact `precompile` made; the run only loads it.
+            wasm = str(art.precompiled[self.name])
         if self.name == "native":
             if art.native is None:
                 return None, "no native build (a .wat program)"
             return [str(art.native), *args], ""
-        if self.name in ("ward", "ward-fuel", "ward-cranelift", "ward-base"):
+        if self.name in ("ward", "ward-fuel", "ward-cranelift", "ward-aot", "ward-base"):
             # ward-fuel: the same build with fuel metering on and fuel that never runs
             # out, to measure what metering costs. ward-cranelift: the same build running
             # the compiled tier, which compiles every function while the module loads.
             # ward-base: another build of ward (--baseline), to compare two builds in one
             # interleaved run.
+            # ward-aot: `ward run` recognises an artifact of `ward compile` by its contents.
             run = [exe, "run"]
             if self.name == "ward-fuel":
                 run += ["--fuel", str(2**64 - 1)]
@@ -436,6 +518,12 @@ class Runtime:
             if self.name == "pulley":
                 base += ["--target", "pulley64"]
             return ([*base, "--invoke", func, wasm] if func else [*base, wasm, *args]), ""
+        if self.name == "wasmtime-aot":
+            base = [exe, "run", "--allow-precompiled"]
+            return ([*base, "--invoke", func, wasm] if func else [*base, wasm, *args]), ""
+        if self.name == "wasm3":
+            # Our driver (bench/wasm3/main.c) takes the same arguments as wasmi's CLI.
+            return ([exe, "--invoke", func, wasm] if func else [exe, wasm, *args]), ""
         if self.name == "wasm-interp":
             # Debian's wabt is built without WASI: C programs run as their freestanding
             # build, whose exported `run` computes the same checksum.
@@ -452,12 +540,21 @@ class Runtime:
 
 
 RUNTIME_NAMES = [
-    "ward", "ward-cranelift", "ward-fuel", "wasmi", "wasmtime", "pulley", "wasm-interp", "node", "native",
+    "ward", "ward-cranelift", "ward-aot", "ward-fuel", "wasmi", "wasm3", "wasmtime", "wasmtime-aot", "pulley",
+    "wasm-interp", "node", "native",
 ]  # fmt: skip
 # Runs only when named: a baseline build of ward given with --baseline.
 EXTRA_RUNTIMES = ["ward-base"]
 # The runtimes that run the ward binary this harness builds, and the options each adds.
-WARD_BUILDS = {"ward": "", "ward-cranelift": " --strategy cranelift", "ward-fuel": " --fuel"}
+WARD_BUILDS = {
+    "ward": "",
+    "ward-cranelift": " --strategy cranelift",
+    "ward-aot": " (ward compile, then ward run FILE.cwasm)",
+    "ward-fuel": " --fuel",
+}
+# The runtimes that run an artifact compiled ahead of time (see `precompile`): their runs
+# load machine code and compile nothing, so the throughput figures leave them out.
+AOT_RUNTIMES = ["ward-aot", "wasmtime-aot"]
 
 
 def tool_version(cmd: list[str]) -> str:
@@ -503,11 +600,22 @@ def find_runtimes(names: list[str], ward: str | None, baseline: str | None) -> d
             rt = Runtime(name, exe, "" if exe else "not installed (cargo install wasmi_cli)")
             if exe:
                 rt.version = tool_version([exe, "--version"])
-        elif name in ("wasmtime", "pulley"):
+        elif name in ("wasmtime", "wasmtime-aot", "pulley"):
             exe, why = find_wasmtime()
             rt = Runtime(name, exe, why)
             if exe:
-                rt.version = tool_version([exe, "--version"]) + (" --target pulley64" if name == "pulley" else "")
+                extra = {
+                    "pulley": " --target pulley64",
+                    "wasmtime-aot": " (wasmtime compile, then run --allow-precompiled)",
+                }
+                rt.version = tool_version([exe, "--version"]) + extra.get(name, "")
+        elif name == "wasm3":
+            exe, why = build_wasm3()
+            rt = Runtime(name, exe, unavailable=why)
+            src = real_sources()[0].get(WASM3_CRATE)
+            built = tool_version([exe, "--version"]) if exe else "wasm3 (not built)"
+            cc = os.environ.get("CC", "cc")
+            rt.version = f"{built} (sources: {src.name if src else WASM3_CRATE}; bench/wasm3/main.c; {cc} -O2)"
         elif name == "wasm-interp":
             exe = shutil.which("wasm-interp")
             rt = Runtime(name, exe, "" if exe else "not installed (apt-get install wabt)")
@@ -586,7 +694,11 @@ def run_once(cmd: list[str], timeout: float) -> Sample:
     out = proc.stdout.decode(errors="replace")
     if proc.returncode != 0:
         err = proc.stderr.decode(errors="replace").strip().splitlines()
-        return Sample("error", wall, cpu, normalize(out), f"exit {proc.returncode}: {' | '.join(err[:3])}")
+        status = f"exit {proc.returncode}"
+        if -proc.returncode in signal.valid_signals():  # killed by a signal (SIGSEGV: the runtime crashed)
+            status = f"killed by {signal.Signals(-proc.returncode).name}"
+        detail = f"{status}: {' | '.join(err[:3])}" if err else status
+        return Sample("error", wall, cpu, normalize(out), detail)
     return Sample("ok", wall, cpu, normalize(out))
 
 
@@ -629,6 +741,8 @@ def geomean(values: list[float]) -> float | None:
 def fmt_time(t: float | None) -> str:
     if t is None:
         return ""
+    if t < 0.01:  # process starts (hello): a whole millisecond is a third of one
+        return f"{t * 1000:.1f}ms"
     return f"{t * 1000:.0f}ms" if t < 1 else f"{t:.2f}s"
 
 
@@ -640,6 +754,7 @@ def report(
     startup_size: int | None,
     code_size: int | None,
     base: str | None = None,
+    sizes: dict[str, dict[str, int]] | None = None,
 ) -> tuple[str, dict]:
     lines: list[str] = []
     if base is None:
@@ -674,7 +789,7 @@ def report(
     }
     # Geometric means of the ratios against the base, over the benchmarks both have: for
     # the kernels, for the real programs, and over all. A row only where its group ran.
-    groups = {b.group for b in benches}
+    groups = {b.group for b in benches if b.in_geomean}
     for label, key, members in (
         ("geomean kernels", "geomean_ratio_kernels", lambda b: b.group == "kernels"),
         ("geomean real", "geomean_ratio_real", lambda b: b.group == "real"),
@@ -709,7 +824,7 @@ def report(
             "MB/s = size / (startup - hello), i.e. load + validate + translate + instantiate"
         )
         parts = []
-        for rt in runtimes:
+        for rt in (rt for rt in runtimes if rt not in AOT_RUNTIMES):
             s, h = cells[("startup", rt)].median(metric), cells[("hello", rt)].median(metric)
             if s is not None and h is not None and s > h:
                 mbs = startup_size / 1e6 / (s - h)
@@ -721,6 +836,9 @@ def report(
     if code_size and "startup" in names:
         lines.append("")
         lines.extend(compile_throughput(runtimes, cells, metric, code_size, base, summary))
+    if sizes:
+        lines.append("")
+        lines.extend(size_table(sizes))
     problems = [
         f"  {b}/{rt}: {c.status}: {c.detail}" for (b, rt), c in cells.items() if c.status not in ("ok",)
     ]
@@ -729,6 +847,41 @@ def report(
         lines.append("Not measured (n/a: the runtime cannot run it; error/wrong/timeout: a failure):")
         lines.extend(problems)
     return "\n".join(lines), summary
+
+
+def artifact_sizes(benches: list[Benchmark], arts: dict[str, Artifacts]) -> dict[str, dict[str, int]]:
+    """Per program that some AOT runtime compiled: the bytes of its .wasm and of each artifact."""
+    sizes = {}
+    for b in benches:
+        art = arts[b.name]
+        if art.precompiled and art.wasm is not None:
+            sizes[b.name] = {"wasm": art.wasm.stat().st_size}
+            sizes[b.name].update({rt: path.stat().st_size for rt, path in art.precompiled.items()})
+    return sizes
+
+
+def size_table(sizes: dict[str, dict[str, int]]) -> list[str]:
+    """The sizes of the modules and of the AOT runtimes' artifacts (ward: --target-cpu baseline)."""
+    kinds = ["wasm", *(rt for rt in AOT_RUNTIMES if any(rt in s for s in sizes.values()))]
+    width = max(9, *(len(n) for n in sizes))
+
+    def kb(n: int | None) -> str:
+        if n is None:
+            return ""
+        return f"{n} B" if n < 10 << 10 else f"{n / 1024:,.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):,.2f} MiB"
+
+    lines = [
+        "Artifact sizes: the .wasm, and what each AOT runtime compiles it to (x: times the .wasm)",
+        f"{'benchmark':<{width}} " + " ".join(f"{k:>20}" for k in kinds),
+    ]
+    for name, s in sizes.items():
+        row = []
+        for k in kinds:
+            n = s.get(k)
+            ratio = f" {n / s['wasm']:5.1f}x" if n is not None and k != "wasm" else ""
+            row.append(f"{kb(n) + ratio:>20}")
+        lines.append(f"{name:<{width}} " + " ".join(row))
+    return lines
 
 
 def compile_throughput(
@@ -749,7 +902,7 @@ def compile_throughput(
         f"{'runtime':<16} {'time':>8} {'MB/s':>8} {'vs ' + base:>16}",
     ]
     ref = cells[("startup", base)].median(metric)
-    for rt in runtimes:
+    for rt in (rt for rt in runtimes if rt not in AOT_RUNTIMES):
         c = cells[("startup", rt)]
         t = c.median(metric)
         if t is None:
@@ -835,7 +988,7 @@ def report_saved(path: Path, metric: str, base: str | None, chart: bool) -> int:
         code_size = code_section_size(BUILD / "startup.wasm")
     if base is not None and base not in runtimes:
         raise SystemExit(f"--base {base} is not among the runtimes of {path.name}: {', '.join(runtimes)}")
-    text, summary = report(benches, runtimes, cells, metric, size, code_size, base)
+    text, summary = report(benches, runtimes, cells, metric, size, code_size, base, data.get("artifact_bytes"))
     print(f"{path.name}: {data['rounds']} round(s), {data['machine']['cpu']}")
     print("\n".join(f"  {n}: {v['version']}" for n, v in data["runtimes"].items()))
     if data.get("note"):
@@ -895,9 +1048,10 @@ def main() -> int:
 
     ward = build_ward(opts.ward) if set(WARD_BUILDS) & set(wanted) else None
     found = find_runtimes(wanted, ward, opts.baseline)
-    runtimes = [name for name, rt in found.items() if rt.exe]
+    runtimes = [name for name, rt in found.items() if rt.exe or rt.unavailable]
     for name, rt in found.items():
-        log(f"  {name:<14} {rt.version if rt.exe else 'MISSING: ' + rt.missing}")
+        shown = rt.version if rt.exe else f"n/a: {rt.unavailable}" if rt.unavailable else f"MISSING: {rt.missing}"
+        log(f"  {name:<14} {shown}")
     if not runtimes:
         raise SystemExit("no runtime to run")
     if opts.base is not None and opts.base not in runtimes:
@@ -911,8 +1065,16 @@ def main() -> int:
     for b in benches:
         for rt in runtimes:
             art = arts[b.name]
+            if not art.unavailable and rt in AOT_RUNTIMES:
+                exe = found[rt].exe
+                assert exe is not None
+                failed = precompile(rt, exe, b, art)
+                if failed:
+                    cells[(b.name, rt)] = Cell(status="error", detail=failed)
+                    continue
             cmd, why = (None, art.unavailable) if art.unavailable else found[rt].command(b, art)
             cells[(b.name, rt)] = Cell(status="ok", command=cmd) if cmd else Cell(status="n/a", detail=why)
+    sizes = artifact_sizes(benches, arts)
 
     rng = random.Random(opts.seed)
     for rnd in range(rounds):
@@ -936,7 +1098,7 @@ def main() -> int:
 
     startup_size = arts["startup"].wasm.stat().st_size if "startup" in arts else None
     code_size = code_section_size(arts["startup"].wasm) if "startup" in arts else None
-    text, summary = report(benches, runtimes, cells, opts.metric, startup_size, code_size, opts.base)
+    text, summary = report(benches, runtimes, cells, opts.metric, startup_size, code_size, opts.base, sizes)
     header = (
         f"ward benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}, {rounds} round(s)"
         f"{' (quick sizes)' if opts.quick else ''}, interleaved; {machine_info()['cpu']}, "
@@ -962,6 +1124,7 @@ def main() -> int:
             "summary": summary,
             "startup_module_bytes": startup_size,
             "startup_code_section_bytes": code_size,
+            "artifact_bytes": sizes,
             "benchmarks": {
                 b.name: {
                     "what": b.what,
