@@ -27,7 +27,8 @@ pub struct InspectArgs {
 /// Fails when the module cannot be loaded or stdout cannot be written.
 pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let engine = if load::is_artifact(&args.file) {
+    let artifact = load::is_artifact(&args.file);
+    let engine = if artifact {
         // The header first: it says why an artifact that does not load here does not.
         let bytes = std::fs::read(&args.file)
             .with_context(|| format!("failed to read `{}`", args.file.display()))?;
@@ -49,7 +50,7 @@ pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
     } else {
         Engine::default()
     };
-    let module = load::module(&engine, &args.file, false)?;
+    let module = load::module(&engine, &args.file, artifact, false)?;
     match &args.disassemble {
         Some(func) => {
             let index = func_index(&module, func)?;

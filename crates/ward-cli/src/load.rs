@@ -11,23 +11,29 @@ use ward::{Engine, Module};
 /// (whatever its name). A file that cannot be read is not: reading it as a module
 /// reports the error.
 pub fn is_artifact(path: &Path) -> bool {
-    let mut magic = Vec::with_capacity(8);
+    let mut magic = [0; 8];
     std::fs::File::open(path)
-        .and_then(|file| file.take(8).read_to_end(&mut magic))
-        .is_ok_and(|_| Module::is_artifact(&magic))
+        .and_then(|mut file| file.read_exact(&mut magic))
+        .is_ok_and(|()| Module::is_artifact(&magic))
 }
 
 /// Reads and compiles the `.wasm` or `.wat` file at `path`, or loads the artifact
-/// there; with `artifacts`, a module is compiled, serialized and loaded back.
+/// there (`artifact`, as [`is_artifact`] tells); with `artifacts`, a module is
+/// compiled, serialized and loaded back.
 ///
 /// # Errors
 ///
 /// Fails when the file cannot be read (I/O error) or when its contents are not a valid
 /// module or a loadable artifact; the latter errors keep the [`ward::Error::Compile`]
 /// in their chain.
-pub fn module(engine: &Engine, path: &Path, artifacts: bool) -> anyhow::Result<Module> {
+pub fn module(
+    engine: &Engine,
+    path: &Path,
+    artifact: bool,
+    artifacts: bool,
+) -> anyhow::Result<Module> {
     let failed = || format!("failed to load `{}`", path.display());
-    if is_artifact(path) {
+    if artifact {
         // SAFETY: an artifact's code is trusted as a native program is: ward runs the
         // one it is asked to run, as it runs a native program's host functions. Its
         // header, tables and checksum are checked before any of it runs.

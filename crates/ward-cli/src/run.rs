@@ -120,15 +120,20 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
     };
     let file = args.file.display().to_string();
-    let mut config = args.engine.config(load::is_artifact(&args.file));
+    let artifact = load::is_artifact(&args.file);
+    let mut config = args.engine.config(artifact);
     config.consume_fuel(args.fuel.is_some());
     config.interruptible(args.timeout.is_some());
     let engine = Engine::new(&config);
     let loading = Instant::now();
     // The process ends soon after the module does: freeing its code (a great many small
     // allocations for a big module) is left to the exit.
-    let module =
-        std::mem::ManuallyDrop::new(load::module(&engine, &args.file, args.engine.artifacts())?);
+    let module = std::mem::ManuallyDrop::new(load::module(
+        &engine,
+        &args.file,
+        artifact,
+        args.engine.artifacts(),
+    )?);
     log.info(|| format!("loaded `{file}` in {:.1?}", loading.elapsed()));
     let entry = match entry_point(&module, args.invoke.as_deref())? {
         Some((name, ty)) => {

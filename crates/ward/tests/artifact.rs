@@ -138,6 +138,14 @@ fn an_artifact_runs_as_the_module_it_came_from() {
     let mapped = unsafe { Module::deserialize_file(&engine, &path) }.expect("the file loads");
     assert_eq!(outcomes(&engine, &mapped), expected);
     drop(mapped);
+    // A file cut anywhere, in its header, tables or code, is refused.
+    let code_offset = u64::from_le_bytes(artifact[24..32].try_into().unwrap()) as usize;
+    for len in [20, 60, code_offset - 1, code_offset + 1, artifact.len() - 1] {
+        std::fs::write(&path, &artifact[..len]).expect("the cut artifact is written");
+        // SAFETY: refused before any of its code runs, which is what is checked.
+        let error = unsafe { Module::deserialize_file(&engine, &path) }.expect_err("cut file");
+        assert!(matches!(error, Error::Compile { .. }), "{len}: {error}");
+    }
     std::fs::remove_file(&path).expect("the artifact is removed");
 }
 

@@ -699,17 +699,16 @@ impl Module {
         let (code_offset, code_len) = Reader::new(&fixed).fixed()?;
         let file_len = usize::try_from(file_len).map_err(|_| artifact_error("too large", 0))?;
         check_length(file_len, code_offset, code_len)?;
+        // One read for all that comes before the code: the length is checked above.
         let mut prefix = fixed;
-        (&mut file)
-            .take((code_offset - FIXED_LEN) as u64)
-            .read_to_end(&mut prefix)
-            .map_err(io)?;
-        if prefix.len() != code_offset {
-            return Err(artifact_error(
-                "the file changed while it was read",
-                prefix.len(),
-            ));
-        }
+        prefix.resize(code_offset, 0);
+        file.read_exact(&mut prefix[FIXED_LEN..]).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                artifact_error("the file changed while it was read", FIXED_LEN)
+            } else {
+                io(e)
+            }
+        })?;
         crate::sys::CodeMemory::read_file(&file, code_offset as u64, code_len, |code| {
             check_sum(&prefix, code)
         })
