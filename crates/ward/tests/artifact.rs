@@ -174,7 +174,7 @@ fn the_header_says_how_the_code_was_compiled() {
         .and_then(|m| m.serialize())
         .expect("serializes");
     let header = ArtifactHeader::parse(&artifact).expect("the header parses");
-    assert_eq!(header.format_version, 1);
+    assert_eq!(header.format_version, 2);
     assert_eq!(header.ward_version, env!("CARGO_PKG_VERSION"));
     assert_eq!(header.target, Module::host_target());
     assert_eq!(header.cpu, "baseline");

@@ -21,10 +21,13 @@
 //! - the layout: sections inside the file, tables inside the code, counts that match
 //!   the module, which is itself validated again.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! Little-endian. Strings are a `u32` length and UTF-8 bytes; lists a `u32` count and
-//! their items.
+//! their items. A *delta* is the difference from the same field of the entry before (of
+//! 0 for the first), zigzag-encoded and written as an unsigned LEB128: the offsets of
+//! trap sites and wasm offsets grow by a few bytes from entry to entry, and take one or
+//! two bytes each instead of four.
 //!
 //! | offset | what |
 //! |---|---|
@@ -35,8 +38,12 @@
 //! | 24 | `u64` code offset (a multiple of [`CODE_ALIGN`]), `u64` code length |
 //! | 40 | header: ward version, build id, target, CPU name, CPU features (list), bounds checks (`u8` 0 explicit, 1 guard pages, then `u64` guard size), fuel (`u8`), interruption (`u8`), wasm features (list), stack checks |
 //! | | wasm: `u64` length and the module's binary |
-//! | | functions (`u32` start, `u32` length), trap sites (`u32` offset, `u8` kind), wasm offsets (`u32` code offset, `u32` wasm offset), trampolines (`u32` array-to-wasm, `u32` wasm-to-array), relocations (`u32` offset, `u8` kind, `u8` target kind, `u32` target, `i64` addend) |
+//! | | functions (`u32` start, `u32` length), trap sites (delta offset, `u8` kind), wasm offsets (delta code offset, delta wasm offset), trampolines (`u32` array-to-wasm, `u32` wasm-to-array), relocations (`u32` offset, `u8` kind, `u8` target kind, `u32` target, `i64` addend) |
 //! | code offset | the code, with every relocation applied for address 0 |
+//!
+//! Only the relocations the loader must write are listed: those of ward's runtime
+//! functions and of absolute addresses. A relative call between functions of the code
+//! is the same wherever the code is mapped, and is written once, in the code.
 //!
 //! The file ends with the code: a file of another length is refused.
 
@@ -50,7 +57,7 @@ use crate::Module;
 pub(crate) const MAGIC: [u8; 8] = *b"\0wardaot";
 
 /// The version of the format this ward writes and reads.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// The code's offset in the file is a multiple of this, which is a multiple of the
 /// page size on the platforms ward compiles for, so that the code can be mapped from
@@ -359,6 +366,22 @@ impl Writer {
         self.u32(u32::try_from(len).expect("artifact tables have fewer than 2^32 entries"));
     }
 
+    /// `value` as an unsigned LEB128.
+    fn leb(&mut self, mut value: u64) {
+        while value >= 0x80 {
+            self.0.push(value as u8 | 0x80);
+            value >>= 7;
+        }
+        self.0.push(value as u8);
+    }
+
+    /// `value` as a delta from `*prev` (see the format), which becomes `value`.
+    fn delta(&mut self, prev: &mut u32, value: u32) {
+        let delta = i64::from(value) - i64::from(*prev);
+        self.leb(((delta << 1) ^ (delta >> 63)) as u64);
+        *prev = value;
+    }
+
     fn str(&mut self, value: &str) {
         self.len(value.len());
         self.0.extend_from_slice(value.as_bytes());
@@ -446,6 +469,38 @@ impl<'a> Reader<'a> {
 
     fn i64(&mut self, what: &str) -> Result<i64> {
         Ok(self.u64(what)? as i64)
+    }
+
+    /// An unsigned LEB128 of at most 64 bits.
+    fn leb(&mut self, what: &str) -> Result<u64> {
+        let at = self.pos;
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                return Err(artifact_error(format!("truncated: {what}"), at));
+            };
+            self.pos += 1;
+            let bits = u64::from(byte & 0x7f);
+            if shift == 63 && bits > 1 {
+                break;
+            }
+            value |= bits << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(artifact_error(format!("{what} is too large"), at))
+    }
+
+    /// A delta from `*prev` (see the format), which becomes the value read: a `u32`.
+    fn delta(&mut self, prev: &mut u32, what: &str) -> Result<u32> {
+        let at = self.pos;
+        let zigzag = self.leb(what)?;
+        let delta = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+        let value = u32::try_from(i64::from(*prev).wrapping_add(delta))
+            .map_err(|_| artifact_error(format!("{what} is out of range"), at))?;
+        *prev = value;
+        Ok(value)
     }
 
     /// A count of items of at least `item_len` bytes each, checked against the bytes
@@ -770,8 +825,9 @@ fn write_tables(out: &mut Writer, native: &crate::vm::NativeCode) {
         out.u32(f.len);
     }
     out.len(native.traps().len());
+    let mut prev = 0;
     for &(offset, trap) in native.traps() {
-        out.u32(offset);
+        out.delta(&mut prev, offset);
         out.u8(match trap {
             CodeTrap::Raised => 0,
             CodeTrap::Wasm(kind) => {
@@ -784,9 +840,10 @@ fn write_tables(out: &mut Writer, native: &crate::vm::NativeCode) {
         });
     }
     out.len(native.srclocs().len());
+    let (mut prev_offset, mut prev_wasm) = (0, 0);
     for &(offset, wasm) in native.srclocs() {
-        out.u32(offset);
-        out.u32(wasm);
+        out.delta(&mut prev_offset, offset);
+        out.delta(&mut prev_wasm, wasm);
     }
     let trampolines: Vec<_> = native.trampoline_offsets().collect();
     out.len(trampolines.len());
@@ -870,27 +927,31 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
         end = start + len;
         funcs.push(FuncRange { start, len });
     }
-    let count = reader.count(5, "the trap sites")?;
+    let count = reader.count(2, "the trap sites")?;
     let mut traps = Vec::with_capacity(count);
+    let mut prev = 0;
     for _ in 0..count {
         let at = reader.pos;
-        let offset = in_code(reader.u32("a trap site")?, at, "a trap site")?;
+        let offset = in_code(reader.delta(&mut prev, "a trap site")?, at, "a trap site")?;
+        let kind_at = reader.pos;
         let kind = match reader.u8("a trap kind")? {
             0 => CodeTrap::Raised,
             n => CodeTrap::Wasm(
                 *TRAP_KINDS
                     .get(usize::from(n) - 1)
-                    .ok_or_else(|| artifact_error(format!("unknown trap kind {n}"), at + 4))?,
+                    .ok_or_else(|| artifact_error(format!("unknown trap kind {n}"), kind_at))?,
             ),
         };
         traps.push((offset, kind));
     }
-    let count = reader.count(8, "the wasm offsets")?;
+    let count = reader.count(2, "the wasm offsets")?;
     let mut srclocs = Vec::with_capacity(count);
+    let (mut prev_offset, mut prev_wasm) = (0, 0);
     for _ in 0..count {
         let at = reader.pos;
-        let offset = in_code(reader.u32("a code offset")?, at, "a code offset")?;
-        srclocs.push((offset, reader.u32("a wasm offset")?));
+        let offset = reader.delta(&mut prev_offset, "a code offset")?;
+        let offset = in_code(offset, at, "a code offset")?;
+        srclocs.push((offset, reader.delta(&mut prev_wasm, "a wasm offset")?));
     }
     let count = reader.count(8, "the trampolines")?;
     let mut trampolines: IndexVec<TypeIndex, Trampolines> = IndexVec::new();
@@ -1214,9 +1275,14 @@ mod tests {
             let error = refusal(&engine, &rewrite(&bytes, change));
             assert!(error.contains(expected), "{expected}: {error}");
         }
-        let mut newer = bytes.clone();
-        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
-        let error = refusal(&engine, &newer);
-        assert!(error.contains("format version 2"), "{error}");
+        for version in [FORMAT_VERSION - 1, FORMAT_VERSION + 1] {
+            let mut other = bytes.clone();
+            other[8..12].copy_from_slice(&version.to_le_bytes());
+            let error = refusal(&engine, &other);
+            assert!(
+                error.contains(&format!("format version {version}")),
+                "{error}"
+            );
+        }
     }
 }

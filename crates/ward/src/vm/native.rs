@@ -85,6 +85,15 @@ pub(crate) struct Reloc {
     pub addend: i64,
 }
 
+impl Reloc {
+    /// Whether the relocation is a relative reference to the code itself, whose value is
+    /// the same wherever the code is mapped: once written, it never changes.
+    pub(crate) fn is_relative(&self) -> bool {
+        matches!(self.target, RelocTarget::Code(_))
+            && matches!(self.kind, RelocKind::PcRel4 | RelocKind::Arm64Call)
+    }
+}
+
 /// A module's compiled functions and trampolines, mapped executable, with what the trap
 /// handler and backtraces need: trap sites and wasm offsets by code offset, and what
 /// writing it to an artifact needs: its length and relocations.
@@ -119,6 +128,8 @@ impl NativeCode {
     ) -> Arc<NativeCode> {
         traps.sort_by_key(|&(offset, _)| offset);
         srclocs.sort_by_key(|&(offset, _)| offset);
+        // The code already holds the relative ones, valid wherever it is mapped.
+        let relocs = relocs.into_iter().filter(|r| !r.is_relative()).collect();
         let start = memory.start();
         let trampolines = trampolines
             .iter()
@@ -163,7 +174,8 @@ impl NativeCode {
         unsafe { std::slice::from_raw_parts(self.memory.start() as *const u8, self.len) }
     }
 
-    /// The relocations the code holds.
+    /// The relocations of the code that depend on where it is mapped: of ward's
+    /// runtime functions and of absolute addresses.
     pub(crate) fn relocs(&self) -> &[Reloc] {
         &self.relocs
     }
