@@ -126,6 +126,10 @@ fn an_artifact_runs_as_the_module_it_came_from() {
     assert_eq!(outcomes(&engine, &loaded), expected);
     assert_eq!(loaded.name(), Some("program"));
     assert_eq!(loaded.exports().len(), module.exports().len());
+    // The artifact keeps the compiled code, not the function bodies.
+    let error = loaded.disassemble(1).expect_err("no bodies to disassemble");
+    assert!(error.to_string().contains("artifact"), "{error}");
+    module.disassemble(1).expect("the original has its bodies");
 
     // Another engine with the same settings loads it too, and so does a file.
     let other = Engine::new(&config);

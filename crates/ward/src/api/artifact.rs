@@ -19,7 +19,8 @@
 //! - every setting that changed the code, against the loading engine's: how memory
 //!   accesses are bounds-checked, fuel, interruption, the enabled wasm features;
 //! - the layout: sections inside the file, tables inside the code, counts that match
-//!   the module, which is itself validated again.
+//!   the module, which is itself validated again (without its function bodies, which
+//!   the artifact leaves out: its code is what runs).
 //!
 //! # Format (version 2)
 //!
@@ -37,7 +38,7 @@
 //! | 16 | `u64` checksum of bytes 24 to the end (see [`Checksum`]) |
 //! | 24 | `u64` code offset (a multiple of [`CODE_ALIGN`]), `u64` code length |
 //! | 40 | header: ward version, build id, target, CPU name, CPU features (list), bounds checks (`u8` 0 explicit, 1 guard pages, then `u64` guard size), fuel (`u8`), interruption (`u8`), wasm features (list), stack checks |
-//! | | wasm: `u64` length and the module's binary |
+//! | | wasm: `u64` length and the module's binary, each function body replaced by `unreachable` (the code stands for them) |
 //! | | functions (`u32` start, `u32` length), trap sites (delta offset, `u8` kind), wasm offsets (delta code offset, delta wasm offset), trampolines (`u32` array-to-wasm, `u32` wasm-to-array), relocations (`u32` offset, `u8` kind, `u8` target kind, `u32` target, `i64` addend) |
 //! | code offset | the code, with every relocation applied for address 0 |
 //!
@@ -653,7 +654,7 @@ impl Module {
             .native()
             .filter(|_| module.is_compiled())
             .ok_or_else(not_compiled)?;
-        let wasm = module.bytes();
+        let wasm = &without_bodies(module.bytes(), self.engine().config().features)?;
         let code = native.code();
         let header = ArtifactHeader::of(self, wasm.len(), code.len())?;
         let mut out = Writer(Vec::with_capacity(wasm.len() + code.len() + 4096));
@@ -813,6 +814,47 @@ fn check_sum(prefix: &[u8], code: &[u8]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `wasm`, a valid module, with each function body replaced by `unreachable`, which
+/// validates under any signature: an artifact's functions are its compiled code, and
+/// the module keeps what instances need (types, imports, exports, segments, names).
+/// Were a body ever interpreted, it would trap.
+///
+/// # Errors
+///
+/// When `wasm` does not parse (it was validated, so only through a bug).
+#[cfg(feature = "cranelift")]
+fn without_bodies(wasm: &[u8], features: wasmparser::WasmFeatures) -> Result<Vec<u8>> {
+    /// A body without locals: `unreachable`, `end`, after its length.
+    const UNREACHABLE: [u8; 4] = [3, 0, 0x00, 0x0b];
+    let mut out = Writer(wasm[..8.min(wasm.len())].to_vec());
+    let section = |out: &mut Writer, id: u8, contents: &[u8]| {
+        out.u8(id);
+        out.leb(contents.len() as u64);
+        out.0.extend_from_slice(contents);
+    };
+    let mut parser = wasmparser::Parser::new(0);
+    parser.set_features(features);
+    for payload in parser.parse_all(wasm) {
+        let payload =
+            payload.map_err(|e| Error::Other(format!("cannot write the artifact: {e}")))?;
+        if let wasmparser::Payload::CodeSectionStart { count, .. } = payload {
+            let mut bodies = Writer(Vec::with_capacity(5 + 4 * count as usize));
+            bodies.leb(u64::from(count));
+            for _ in 0..count {
+                bodies.0.extend_from_slice(&UNREACHABLE);
+            }
+            section(&mut out, 10, &bodies.0);
+        } else if let Some((id, range)) = payload.as_section() {
+            section(
+                &mut out,
+                id,
+                &wasm[range.start as usize..range.end as usize],
+            );
+        }
+    }
+    Ok(out.0)
 }
 
 /// Writes the tables of `native`.
@@ -1054,10 +1096,9 @@ unsafe fn load(engine: &crate::Engine, prefix: &[u8], code: Code<'_>) -> Result<
     Ok(Module::assemble(
         engine,
         wasm,
-        info,
-        interpreter,
-        Some(native),
-        Some(style),
+        (info, interpreter),
+        (Some(native), Some(style)),
+        false,
     ))
 }
 

@@ -91,20 +91,18 @@ impl Module {
     /// only written to an artifact, which allows an engine with a foreign target.
     fn from_owned(engine: &Engine, bytes: Box<[u8]>, for_artifact: bool) -> Result<Module> {
         let (info, code) = read(engine, &bytes)?;
-        let (native, compiled) = native_code(engine, &info, &bytes, for_artifact)?;
-        Ok(Module::assemble(
-            engine, bytes, info, code, native, compiled,
-        ))
+        let native = native_code(engine, &info, &bytes, for_artifact)?;
+        Ok(Module::assemble(engine, bytes, (info, code), native, true))
     }
 
-    /// The module of `bytes`, read into `info` and `code`, with its native code.
+    /// The module of `bytes`, read into `info` and `code`, with its native code;
+    /// `bodies` unless `bytes` are an artifact's, whose function bodies are left out.
     pub(crate) fn assemble(
         engine: &Engine,
         bytes: Box<[u8]>,
-        info: ModuleInfo,
-        code: ModuleCode,
-        native: Option<Arc<NativeCode>>,
-        compiled: Option<MemoryStyle>,
+        (info, code): (ModuleInfo, ModuleCode),
+        native: (Option<Arc<NativeCode>>, Option<MemoryStyle>),
+        bodies: bool,
     ) -> Module {
         let module = Arc::new(CompiledModule::new(
             engine.clone(),
@@ -112,7 +110,7 @@ impl Module {
             info,
             code,
             native,
-            compiled,
+            bodies,
         ));
         module.attach_native();
         if engine.config().profiler == crate::Profiler::PerfMap {
@@ -236,6 +234,13 @@ impl Module {
                     info.num_defined_funcs()
                 ))
             })?;
+        if !self.inner.has_bodies() {
+            return Err(Error::Other(
+                "the module comes from an artifact, which keeps compiled code, not function \
+                 bodies: disassemble the module it was compiled from"
+                    .into(),
+            ));
+        }
         let code = self.inner.code(defined)?;
         Ok(crate::exec::disassemble(code, info.func_name(func)))
     }

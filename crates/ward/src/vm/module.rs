@@ -26,18 +26,21 @@ pub(crate) struct CompiledModule {
     /// How the compiled functions reach memories, when the functions are compiled (else
     /// they are interpreted).
     compiled: Option<MemoryStyle>,
+    /// Whether `bytes` hold the function bodies: an artifact's module has only
+    /// `unreachable` in their place (its code is the compiled one).
+    bodies: bool,
     offsets: VMOffsets,
 }
 
 impl CompiledModule {
-    /// A module of `engine` read from `bytes`.
+    /// A module of `engine` read from `bytes` (with its function bodies, or not).
     pub(crate) fn new(
         engine: Engine,
         bytes: Box<[u8]>,
         info: ModuleInfo,
         code: ModuleCode,
-        native: Option<Arc<NativeCode>>,
-        compiled: Option<MemoryStyle>,
+        (native, compiled): (Option<Arc<NativeCode>>, Option<MemoryStyle>),
+        bodies: bool,
     ) -> CompiledModule {
         let offsets = VMOffsets::new(&info);
         CompiledModule {
@@ -47,8 +50,14 @@ impl CompiledModule {
             code,
             native,
             compiled,
+            bodies,
             offsets,
         }
+    }
+
+    /// Whether the module's bytes hold its function bodies (not an artifact's).
+    pub(crate) fn has_bodies(&self) -> bool {
+        self.bodies
     }
 
     /// Lets the native code know its module (for backtraces); called once the module has
