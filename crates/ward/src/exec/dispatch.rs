@@ -436,12 +436,16 @@ handlers! {
         set(fp, dst, (hi as u64) << 32 | lo as u64);
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    Select { dst, other, cond, cells } (ip, fp, mem, len, cx, acc) {
-        if get(fp, cond) as u32 == 0 {
-            for i in 0..cells {
-                set(fp, dst + i, get(fp, other + i));
-            }
-        }
+    Select { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
+        let src = if get(fp, cond) as u32 != 0 { lhs } else { rhs };
+        set(fp, dst, get(fp, src));
+        dispatch!(after(ip), fp, mem, len, cx, acc)
+    }
+    Select128 { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
+        let src = if get(fp, cond) as u32 != 0 { lhs } else { rhs };
+        let (low, high) = (get(fp, src), get(fp, src + 1));
+        set(fp, dst, low);
+        set(fp, dst + 1, high);
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
     ConsumeFuel { amount } (ip, fp, mem, len, cx, acc) {
@@ -641,6 +645,7 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::Const32 { .. } => Const32,
         Op::Const64 { .. } => Const64,
         Op::Select { .. } => Select,
+        Op::Select128 { .. } => Select128,
         Op::ConsumeFuel { .. } => ConsumeFuel,
         Op::GlobalGet { .. } => GlobalGet,
         Op::GlobalSet { .. } => GlobalSet,
