@@ -362,14 +362,22 @@ handlers! {
     BrTable { index, len } (ip, fp, mem, mem_len, cx, acc) {
         let i = (get(fp, index) as u32).min(len);
         // SAFETY: `len + 1` `Br` ops follow the table.
-        dispatch!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, cx, acc)
+        let entry = unsafe { ip.add(1 + i as usize) };
+        // The entry's jump is taken here, saving a dispatch: the table's entries are
+        // `Br` ops, and nothing else (see the translator's `br_table`).
+        // SAFETY: `entry` is an op of the running function.
+        let Op::Br { offset } = (unsafe { *entry }).op else {
+            // SAFETY: as above: every entry is a `Br`.
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+        dispatch!(jump!(entry, true, offset), fp, mem, mem_len, cx, acc)
     }
     Return { src, len } (ip, fp, mem, mem_len, cx, acc) {
-        if len == 1 {
-            set(fp, 0, get(fp, src));
-        } else {
+        match len {
+            0 => {}
+            1 => set(fp, 0, get(fp, src)),
             // SAFETY: both ranges are inside the current frame.
-            unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+            _ => unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) },
         }
         cx.ip = ip;
         if !cx.ret() {
@@ -411,6 +419,17 @@ handlers! {
             Ok(callee) => callee,
             Err(kind) => return trap_at(cx, ip, kind),
         };
+        // SAFETY: function references live as long as their store.
+        let (vmctx, code) = unsafe { ((*callee).vmctx, (*callee).code.load(Ordering::Relaxed)) };
+        if vmctx == cx.vmctx && !code.is_null() {
+            // A function of the running instance, translated already: the fast path of
+            // `CallInternal` (a table of C function pointers makes most indirect calls
+            // such calls).
+            if let Err(kind) = cx.call_internal(code, base) {
+                return trap_at(cx, ip, kind);
+            }
+            dispatch!(cx.ip, cx.fp, mem, len, cx, acc)
+        }
         if !cx.call_or_fail(callee, base) {
             return ptr::null();
         }
