@@ -83,6 +83,17 @@ fn trap_at(cx: &mut Executor, ip: *const Instr, kind: TrapKind) -> *const Instr 
     ptr::null()
 }
 
+/// Nothing, which the compiler must keep where it is: code on one side of a branch
+/// that calls this is not merged with the other side into branchless code.
+#[inline(always)]
+fn branch_barrier() {
+    // SAFETY: an empty instruction sequence: it reads and writes nothing.
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    unsafe {
+        std::arch::asm!("", options(nomem, nostack, preserves_flags))
+    };
+}
+
 /// Checks that the running handler's frame is where the chain's first handler's frame
 /// was: that every handler so far ended in a sibling call. Frame pointers
 /// (`-C force-frame-pointers=yes`) make the frame address the same for all handlers.
@@ -456,8 +467,18 @@ handlers! {
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
     Select { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
-        let src = if get(fp, cond) as u32 != 0 { lhs } else { rhs };
-        set(fp, dst, get(fp, src));
+        // A branch, not a conditional move of the slot: a predictable condition then
+        // costs nothing, where choosing the address to load would put the condition on
+        // the path of every op that reads the result (vm, a loop whose state goes
+        // through a `select`, ran 20% slower so).
+        // The empty `asm!` keeps the compiler from merging the arms into a
+        // conditional move.
+        if get(fp, cond) as u32 != 0 {
+            branch_barrier();
+            set(fp, dst, get(fp, lhs));
+            dispatch!(after(ip), fp, mem, len, cx, acc)
+        }
+        set(fp, dst, get(fp, rhs));
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
     Select128 { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
