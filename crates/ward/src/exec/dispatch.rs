@@ -83,6 +83,17 @@ fn trap_at(cx: &mut Executor, ip: *const Instr, kind: TrapKind) -> *const Instr 
     ptr::null()
 }
 
+/// Nothing, which the compiler must keep where it is: code on one side of a branch
+/// that calls this is not merged with the other side into branchless code.
+#[inline(always)]
+fn branch_barrier() {
+    // SAFETY: an empty instruction sequence: it reads and writes nothing.
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    unsafe {
+        std::arch::asm!("", options(nomem, nostack, preserves_flags))
+    };
+}
+
 /// Checks that the running handler's frame is where the chain's first handler's frame
 /// was: that every handler so far ended in a sibling call. Frame pointers
 /// (`-C force-frame-pointers=yes`) make the frame address the same for all handlers.
@@ -362,14 +373,22 @@ handlers! {
     BrTable { index, len } (ip, fp, mem, mem_len, cx, acc) {
         let i = (get(fp, index) as u32).min(len);
         // SAFETY: `len + 1` `Br` ops follow the table.
-        dispatch!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, cx, acc)
+        let entry = unsafe { ip.add(1 + i as usize) };
+        // The entry's jump is taken here, saving a dispatch: the table's entries are
+        // `Br` ops, and nothing else (see the translator's `br_table`).
+        // SAFETY: `entry` is an op of the running function.
+        let Op::Br { offset } = (unsafe { *entry }).op else {
+            // SAFETY: as above: every entry is a `Br`.
+            unsafe { std::hint::unreachable_unchecked() }
+        };
+        dispatch!(jump!(entry, true, offset), fp, mem, mem_len, cx, acc)
     }
     Return { src, len } (ip, fp, mem, mem_len, cx, acc) {
-        if len == 1 {
-            set(fp, 0, get(fp, src));
-        } else {
+        match len {
+            0 => {}
+            1 => set(fp, 0, get(fp, src)),
             // SAFETY: both ranges are inside the current frame.
-            unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) };
+            _ => unsafe { ptr::copy(fp.add(src as usize), fp, len as usize) },
         }
         cx.ip = ip;
         if !cx.ret() {
@@ -411,6 +430,17 @@ handlers! {
             Ok(callee) => callee,
             Err(kind) => return trap_at(cx, ip, kind),
         };
+        // SAFETY: function references live as long as their store.
+        let (vmctx, code) = unsafe { ((*callee).vmctx, (*callee).code.load(Ordering::Relaxed)) };
+        if vmctx == cx.vmctx && !code.is_null() {
+            // A function of the running instance, translated already: the fast path of
+            // `CallInternal` (a table of C function pointers makes most indirect calls
+            // such calls).
+            if let Err(kind) = cx.call_internal(code, base) {
+                return trap_at(cx, ip, kind);
+            }
+            dispatch!(cx.ip, cx.fp, mem, len, cx, acc)
+        }
         if !cx.call_or_fail(callee, base) {
             return ptr::null();
         }
@@ -436,12 +466,26 @@ handlers! {
         set(fp, dst, (hi as u64) << 32 | lo as u64);
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
-    Select { dst, other, cond, cells } (ip, fp, mem, len, cx, acc) {
-        if get(fp, cond) as u32 == 0 {
-            for i in 0..cells {
-                set(fp, dst + i, get(fp, other + i));
-            }
+    Select { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
+        // A branch, not a conditional move of the slot: a predictable condition then
+        // costs nothing, where choosing the address to load would put the condition on
+        // the path of every op that reads the result (vm, a loop whose state goes
+        // through a `select`, ran 20% slower so).
+        // The empty `asm!` keeps the compiler from merging the arms into a
+        // conditional move.
+        if get(fp, cond) as u32 != 0 {
+            branch_barrier();
+            set(fp, dst, get(fp, lhs));
+            dispatch!(after(ip), fp, mem, len, cx, acc)
         }
+        set(fp, dst, get(fp, rhs));
+        dispatch!(after(ip), fp, mem, len, cx, acc)
+    }
+    Select128 { dst, lhs, rhs, cond } (ip, fp, mem, len, cx, acc) {
+        let src = if get(fp, cond) as u32 != 0 { lhs } else { rhs };
+        let (low, high) = (get(fp, src), get(fp, src + 1));
+        set(fp, dst, low);
+        set(fp, dst + 1, high);
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
     ConsumeFuel { amount } (ip, fp, mem, len, cx, acc) {
@@ -641,6 +685,7 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::Const32 { .. } => Const32,
         Op::Const64 { .. } => Const64,
         Op::Select { .. } => Select,
+        Op::Select128 { .. } => Select128,
         Op::ConsumeFuel { .. } => ConsumeFuel,
         Op::GlobalGet { .. } => GlobalGet,
         Op::GlobalSet { .. } => GlobalSet,

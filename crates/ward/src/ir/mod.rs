@@ -144,6 +144,7 @@ macro_rules! define_ops {
                 Op::Const32 { dst, .. }
                 | Op::Const64 { dst, .. }
                 | Op::Copy { dst, .. }
+                | Op::Select { dst, .. }
                 | Op::GlobalGet { dst, .. }
                 | Op::GlobalGet128 { dst, .. }
                 | Op::RefFunc { dst, .. }
@@ -483,8 +484,11 @@ define_ops! {
         Const32 { dst: Slot, value: u32 }
         /// `dst = hi << 32 | lo` (i64, f64). Two halves keep every op 4-byte aligned.
         Const64 { dst: Slot, lo: u32, hi: u32 }
-        /// `dst = if cond != 0 { dst } else { other }` for `cells` cells.
-        Select { dst: Slot, other: Slot, cond: Slot, cells: u32 }
+        /// `dst = if cond != 0 { lhs } else { rhs }`: a one-cell value. The operands
+        /// are read before `dst` is written, so `dst` may be any of them.
+        Select { dst: Slot, lhs: Slot, rhs: Slot, cond: Slot }
+        /// `Select` of a `v128`: two cells.
+        Select128 { dst: Slot, lhs: Slot, rhs: Slot, cond: Slot }
         /// `dst` = a reference to function `func` (module index).
         RefFunc { dst: Slot, func: FuncIndex }
         GlobalGet { dst: Slot, global: GlobalIndex }

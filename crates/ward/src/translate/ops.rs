@@ -137,19 +137,33 @@ impl Translator {
                 self.pop();
             }
             Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. } => {
+                // Both values are read where they are (a local, a temporary), so a
+                // `select` of two locals needs no copy first.
                 let cond = self.pop_slot();
-                let other = self.pop();
-                let other = self.read_slot(other);
-                let len = self.stack.len();
-                self.materialize(len - 1);
-                self.lazy_locals.retain(|&p| p < len - 1);
-                let first = self.stack[len - 1];
-                self.emit(Op::Select {
-                    dst: first.slot,
-                    other,
-                    cond,
-                    cells: first.ty.cells(),
-                });
+                let rhs = self.pop();
+                let rhs = self.read_slot(rhs);
+                let lhs = self.pop();
+                let ty = lhs.ty;
+                let lhs = self.read_slot(lhs);
+                let dst = self.push_temp(ty);
+                if ty.cells() == 2 {
+                    self.emit(Op::Select128 {
+                        dst,
+                        lhs,
+                        rhs,
+                        cond,
+                    });
+                } else {
+                    self.emit_result(
+                        Op::Select {
+                            dst,
+                            lhs,
+                            rhs,
+                            cond,
+                        },
+                        dst,
+                    );
+                }
             }
             Operator::LocalGet { local_index } => self.local_get(local_index),
             Operator::LocalSet { local_index } => self.local_set(local_index, false),

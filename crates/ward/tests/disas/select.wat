@@ -1,4 +1,5 @@
-;; `select`: the first value goes to its stack slot; `Select` keeps it or takes the other.
+;; `select`: one op reads both values where they are (locals here) and writes the result;
+;; a `local.set` after it makes it write the local.
 (module
   (func $i32 (param i32 i32 i32) (result i32)
     local.get 0
@@ -14,21 +15,31 @@
     local.get 0
     local.get 1
     local.get 2
-    select))
+    select)
+  (func $into_local (param i32 i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    local.get 2
+    select
+    local.set 0
+    local.get 0))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $i32: 3 param cells, 3 local cells, 6 frame cells, 3 ops
-;;      0 @2f       Copy { dst: 3, src: 0 }
-;;      1 @2f       Select { dst: 3, other: 1, cond: 2, cells: 1 }
-;;      2 @30       Return { src: 3, len: 1 }
+;; func 0 $i32: 3 param cells, 3 local cells, 6 frame cells, 2 ops
+;;      0 @30       Select { dst: 3, lhs: 0, rhs: 1, cond: 2 }
+;;      1 @31       Return { src: 3, len: 1 }
 ;;
 ;; func 1 $f64_constants: 1 param cells, 1 local cells, 4 frame cells, 4 ops
-;;      0 @47       Const64 { dst: 2, lo: 0, hi: 1073741824 }
-;;      1 @47       Const64 { dst: 1, lo: 0, hi: 1072693248 }
-;;      2 @47       Select { dst: 1, other: 2, cond: 0, cells: 1 }
-;;      3 @48       Return { src: 1, len: 1 }
+;;      0 @48       Const64 { dst: 2, lo: 0, hi: 1073741824 }
+;;      1 @48       Const64 { dst: 1, lo: 0, hi: 1072693248 }
+;;      2 @48       Select { dst: 1, lhs: 1, rhs: 2, cond: 0 }
+;;      3 @49       Return { src: 1, len: 1 }
 ;;
-;; func 2 $v128: 5 param cells, 5 local cells, 10 frame cells, 3 ops
-;;      0 @51       CopySpan { dst: 5, src: 0, len: 2 }
-;;      1 @51       Select { dst: 5, other: 2, cond: 4, cells: 2 }
-;;      2 @52       Return { src: 5, len: 2 }
+;; func 2 $v128: 5 param cells, 5 local cells, 10 frame cells, 2 ops
+;;      0 @52       Select128 { dst: 5, lhs: 0, rhs: 2, cond: 4 }
+;;      1 @53       Return { src: 5, len: 2 }
+;;
+;; func 3 $into_local: 3 param cells, 3 local cells, 6 frame cells, 3 ops
+;;      0 @5c       Select { dst: 0, lhs: 0, rhs: 1, cond: 2 }
+;;      1 @61       Copy { dst: 3, src: 0 }
+;;      2 @61       Return { src: 3, len: 1 }
