@@ -82,7 +82,7 @@ fn engine_isa(engine: &Engine) -> Result<&'static OwnedTargetIsa> {
 ///
 /// When the engine's target is unknown or unsupported.
 pub(crate) fn is_cross(engine: &Engine) -> Result<bool> {
-    Ok(engine_isa(engine)?.triple().to_string() != host_triple())
+    Ok(*engine_isa(engine)?.triple() != Triple::host())
 }
 
 /// A Cranelift ISA builder for `target`, or for this machine when `None` (with all of
@@ -91,15 +91,15 @@ fn isa_builder(
     target: Option<&str>,
     native: bool,
 ) -> std::result::Result<cranelift_codegen::isa::Builder, String> {
-    let host = cranelift_native::builder_with_options(native);
+    let host = || cranelift_native::builder_with_options(native).map_err(str::to_owned);
     let Some(name) = target else {
-        return host.map_err(str::to_owned);
+        return host();
     };
     let triple: Triple = name
         .parse()
         .map_err(|e| format!("`{name}` is not a target triple: {e}"))?;
-    if host.as_ref().is_ok_and(|host| *host.triple() == triple) {
-        return host.map_err(str::to_owned);
+    if triple == Triple::host() {
+        return host();
     }
     let supported = matches!(
         triple.architecture,
