@@ -1,21 +1,25 @@
-//! The WebAssembly 2.0 core spec suite: one test per script, each script on the
-//! interpreter under lazy and eager compilation and under eager compilation with fuel
-//! and interruption on, and where the platform has it, on the compiled tier with both
-//! kinds of memory, the first through artifacts (serialized and loaded back) and also
+//! The WebAssembly spec suites: one test per script, each script on the interpreter
+//! under lazy and eager compilation and under eager compilation with fuel and
+//! interruption on, and where the platform has it, on the compiled tier with both kinds
+//! of memory, the first through artifacts (serialized and loaded back) and also
 //! compiled for the other architecture ward compiles for (AArch64 on x86-64 machines:
 //! every module that loads must compile for it; that code is not run).
 //!
-//! The suite is not vendored: point `WARD_SPEC_TESTSUITE` at the `core-2.0`
-//! directory of a checkout of <https://github.com/WebAssembly/testsuite>. A test is
+//! Two suites, neither vendored: the 2.0 core suite (`scripts`), from
+//! `WARD_SPEC_TESTSUITE`, the `core-2.0` directory of a checkout of
+//! <https://github.com/WebAssembly/testsuite>; and the 3.0 proposals ward implements
+//! (`proposals`), from `WARD_SPEC_NEXT`, its `next` directory. The core scripts also run
+//! once with the 3.0 features off, which must not change what they see. A test is
 //! named after its script (`simd_lane.wast` is `scripts::simd_lane`,
-//! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`),
-//! so `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
+//! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`,
+//! `tail-call/return_call.wast` is `proposals::tail_call_return_call`), so
+//! `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
 //! failing test shows the failed directives of each configuration that failed.
-//! `every_script_has_a_test` checks the list below against the directory.
+//! `every_script_has_a_test` checks the lists below against the directories.
 //!
-//! Without `WARD_SPEC_TESTSUITE` the tests return at once and the run says, once,
-//! that they were skipped, except under CI (`CI` set), where every test fails: the
-//! suite must run there.
+//! Without a suite's variable its tests return at once and the run says, once, that
+//! they were skipped, except under CI (`CI` set), where every test fails: the suites
+//! must run there.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -30,10 +34,11 @@ use ward_wast::{run_paths_with, WastRunner};
 /// keeps the margin wide in unoptimised builds.
 const RUNNER_STACK_SIZE: usize = 256 << 10;
 
-/// Declares `SCRIPTS`, the file names of the suite, and in `mod scripts` one test per
-/// script. An entry is the test's name, which is the script's name when that is a
-/// plain Rust identifier; otherwise the entry spells the file out, as in
-/// `binary_leb128 = "binary-leb128.wast"` or `r#if = "if.wast"`.
+/// Declares `$list`, the file names of a suite's scripts, and in `mod $module` one test
+/// per script, which runs it from the directory of `$suite`. An entry is the test's
+/// name, which is the script's name when that is a plain Rust identifier; otherwise the
+/// entry spells the file out, as in `binary_leb128 = "binary-leb128.wast"` or
+/// `r#if = "if.wast"`.
 macro_rules! spec_scripts {
     (@file $test:ident) => {
         concat!(stringify!($test), ".wast")
@@ -41,21 +46,21 @@ macro_rules! spec_scripts {
     (@file $test:ident $file:literal) => {
         $file
     };
-    ($($test:ident $(= $file:literal)?,)*) => {
-        const SCRIPTS: &[&str] = &[$(spec_scripts!(@file $test $($file)?)),*];
+    ($suite:ident, $list:ident, mod $module:ident { $($test:ident $(= $file:literal)?,)* }) => {
+        const $list: &[&str] = &[$(spec_scripts!(@file $test $($file)?)),*];
 
-        mod scripts {
+        mod $module {
             $(
                 #[test]
                 fn $test() {
-                    super::run_script(spec_scripts!(@file $test $($file)?));
+                    super::run_script(super::Suite::$suite, spec_scripts!(@file $test $($file)?));
                 }
             )*
         }
     };
 }
 
-spec_scripts! {
+spec_scripts!(Core, SCRIPTS, mod scripts {
     address,
     align,
     binary_leb128 = "binary-leb128.wast",
@@ -204,24 +209,59 @@ spec_scripts! {
     utf8_import_field = "utf8-import-field.wast",
     utf8_import_module = "utf8-import-module.wast",
     utf8_invalid_encoding = "utf8-invalid-encoding.wast",
+});
+
+spec_scripts!(Next, NEXT_SCRIPTS, mod proposals {
+    tail_call_return_call = "tail-call/return_call.wast",
+    tail_call_return_call_indirect = "tail-call/return_call_indirect.wast",
+});
+
+/// The directories of `WARD_SPEC_NEXT` whose every script has a test above.
+const NEXT_DIRECTORIES: &[&str] = &["tail-call"];
+
+/// A suite of spec scripts.
+#[derive(Clone, Copy, Debug)]
+enum Suite {
+    /// WebAssembly 2.0, from `WARD_SPEC_TESTSUITE`.
+    Core,
+    /// The 3.0 proposals, from `WARD_SPEC_NEXT`.
+    Next,
 }
 
-/// Runs the script `file_name` of the suite under every configuration, on a thread
+impl Suite {
+    /// The environment variable that names the suite's directory.
+    fn variable(self) -> &'static str {
+        match self {
+            Suite::Core => "WARD_SPEC_TESTSUITE",
+            Suite::Next => "WARD_SPEC_NEXT",
+        }
+    }
+
+    /// The directory it names, for the variable's help.
+    fn directory(self) -> &'static str {
+        match self {
+            Suite::Core => "core-2.0",
+            Suite::Next => "next",
+        }
+    }
+}
+
+/// Runs the script `file_name` of `suite` under every configuration, on a thread
 /// with a [`RUNNER_STACK_SIZE`] stack.
 ///
 /// # Panics
 ///
 /// When the script fails under any configuration, with the failed directives of
 /// each such configuration; and as [`suite_dir`] does.
-fn run_script(file_name: &str) {
-    let Some(dir) = suite_dir() else {
+fn run_script(suite: Suite, file_name: &str) {
+    let Some(dir) = suite_dir(suite) else {
         return;
     };
     let path = dir.join(file_name);
     let runner = std::thread::Builder::new()
         .name(file_name.to_string())
         .stack_size(RUNNER_STACK_SIZE)
-        .spawn(move || failed_configurations(&path))
+        .spawn(move || failed_configurations(suite, &path))
         .expect("cannot spawn the spec runner thread");
     let failed = runner.join().expect("spec runner thread panicked");
     if failed.is_empty() {
@@ -245,9 +285,25 @@ fn run_script(file_name: &str) {
 /// compiled tier, once with memories that never move (bounds checked by guard pages),
 /// every module loaded from its artifact (`Module::serialize`, `Module::deserialize`),
 /// and once with memories that may move (bounds checked in code), fuel and interrupts.
-/// Returns the name and the `run_paths` report of each configuration under which the
-/// script failed.
-fn failed_configurations(path: &Path) -> Vec<(String, String)> {
+/// A core script also runs on the interpreter with the 3.0 features off. Returns the
+/// name and the `run_paths` report of each configuration under which the script failed.
+fn failed_configurations(suite: Suite, path: &Path) -> Vec<(String, String)> {
+    let mut failed = Vec::new();
+    if let Suite::Core = suite {
+        let mut config = ward::Config::new();
+        config.wasm_tail_call(false).wasm_extended_const(false);
+        let mut report = Vec::new();
+        let (_, failures) = run_paths_with(
+            &[path.to_path_buf()],
+            || WastRunner::new(&config),
+            &mut report,
+        )
+        .expect("writing to a Vec cannot fail");
+        if failures > 0 {
+            let name = "interpreter, WebAssembly 2.0 features only".to_string();
+            failed.push((name, String::from_utf8_lossy(&report).into_owned()));
+        }
+    }
     let mut configurations = vec![
         (Strategy::Interpreter, CompilationMode::Lazy, false),
         (Strategy::Interpreter, CompilationMode::Eager, false),
@@ -268,7 +324,6 @@ fn failed_configurations(path: &Path) -> Vec<(String, String)> {
             );
         });
     }
-    let mut failed = Vec::new();
     for (strategy, mode, metered) in configurations {
         let mut config = ward::Config::new();
         config
@@ -322,55 +377,56 @@ fn cross_target() -> Option<&'static str> {
     }
 }
 
-/// The suite's directory from `WARD_SPEC_TESTSUITE`, or `None` if the variable is
-/// unset and the caller should skip; the first skip in a run says so on stderr.
+/// The directory of `suite` from its variable, or `None` if the variable is unset and
+/// the caller should skip; the first skip of each suite in a run says so on stderr.
 ///
 /// # Panics
 ///
 /// When the variable is unset under CI (`CI` set and not empty).
-fn suite_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("WARD_SPEC_TESTSUITE") {
+fn suite_dir(suite: Suite) -> Option<PathBuf> {
+    let variable = suite.variable();
+    if let Some(dir) = std::env::var_os(variable) {
         return Some(PathBuf::from(dir));
     }
     let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     assert!(
         !in_ci,
-        "CI is set but WARD_SPEC_TESTSUITE is not: the spec suite must run in CI"
+        "CI is set but {variable} is not: the spec suites must run in CI"
     );
-    static SKIP_NOTICE: Once = Once::new();
-    SKIP_NOTICE.call_once(|| {
+    static SKIP_NOTICE: [Once; 2] = [Once::new(), Once::new()];
+    SKIP_NOTICE[suite as usize].call_once(|| {
         // Straight to stderr: the test harness captures `eprintln!` from a passing
         // test and would hide the notice.
         let _ = writeln!(
             std::io::stderr(),
-            "spec tests SKIPPED: set WARD_SPEC_TESTSUITE to the core-2.0 directory of the \
-             WebAssembly spec testsuite (github.com/WebAssembly/testsuite)"
+            "spec tests SKIPPED: set {variable} to the {} directory of the WebAssembly \
+             spec testsuite (github.com/WebAssembly/testsuite)",
+            suite.directory()
         );
     });
     None
 }
 
-/// Every script of the suite has a test, and every test has its script: a script
-/// added to the suite cannot go untested, and a renamed one fails here by name.
-#[test]
-fn every_script_has_a_test() {
-    let Some(dir) = suite_dir() else {
-        return;
-    };
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("WARD_SPEC_TESTSUITE={}: {e}", dir.display()));
-    let mut on_disk = BTreeSet::new();
+/// The `.wast` scripts of `dir`, by file name, each prefixed with `prefix`.
+fn scripts_in(dir: &Path, prefix: &str) -> BTreeSet<String> {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut scripts = BTreeSet::new();
     for entry in entries {
         let path = entry.expect("readable directory entry").path();
         if path.extension().is_some_and(|ext| ext == "wast") {
             let name = path.file_name().expect("a file name").to_string_lossy();
-            on_disk.insert(name.into_owned());
+            scripts.insert(format!("{prefix}{name}"));
         }
     }
-    let listed: BTreeSet<String> = SCRIPTS.iter().map(|name| name.to_string()).collect();
-    assert_eq!(listed.len(), SCRIPTS.len(), "a script is listed twice");
-    let untested: Vec<&String> = on_disk.difference(&listed).collect();
-    let missing: Vec<&String> = listed.difference(&on_disk).collect();
+    scripts
+}
+
+/// Checks that `listed` names each script of `on_disk` once, and nothing else.
+fn assert_same_scripts(listed: &[&str], on_disk: &BTreeSet<String>, dir: &Path) {
+    let set: BTreeSet<String> = listed.iter().map(|name| name.to_string()).collect();
+    assert_eq!(set.len(), listed.len(), "a script is listed twice");
+    let untested: Vec<&String> = on_disk.difference(&set).collect();
+    let missing: Vec<&String> = set.difference(on_disk).collect();
     assert!(
         untested.is_empty() && missing.is_empty(),
         "the script list in {} does not match {}: no test for {untested:?}; \
@@ -378,4 +434,21 @@ fn every_script_has_a_test() {
         file!(),
         dir.display()
     );
+}
+
+/// Every script of the core suite, and of each listed proposal directory, has a test,
+/// and every test has its script: a script added to the suite cannot go untested, and a
+/// renamed one fails here by name.
+#[test]
+fn every_script_has_a_test() {
+    if let Some(dir) = suite_dir(Suite::Core) {
+        assert_same_scripts(SCRIPTS, &scripts_in(&dir, ""), &dir);
+    }
+    if let Some(dir) = suite_dir(Suite::Next) {
+        let mut on_disk = BTreeSet::new();
+        for proposal in NEXT_DIRECTORIES {
+            on_disk.extend(scripts_in(&dir.join(proposal), &format!("{proposal}/")));
+        }
+        assert_same_scripts(NEXT_SCRIPTS, &on_disk, &dir);
+    }
 }

@@ -130,7 +130,7 @@ impl Default for Config {
         Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
-            features: WasmFeatures::WASM2,
+            features: WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::EXTENDED_CONST,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -146,7 +146,8 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The default configuration: WebAssembly 2.0 (including fixed-width SIMD), lazy
+    /// The default configuration: WebAssembly 2.0 (including fixed-width SIMD) with the
+    /// parts of 3.0 both tiers run (tail calls, extended constant expressions), lazy
     /// translation, a 1 MiB wasm stack.
     pub fn new() -> Self {
         Self::default()
@@ -340,9 +341,24 @@ impl Config {
         self.feature(WasmFeatures::MULTI_MEMORY, on)
     }
 
-    /// Accepts the extended constant expressions (WebAssembly 3.0). Off by default.
+    /// Accepts the extended constant expressions (WebAssembly 3.0): `add`, `sub` and
+    /// `mul` of integers in initialisers. On by default.
     pub fn wasm_extended_const(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::EXTENDED_CONST, on)
+    }
+
+    /// Accepts tail calls (WebAssembly 3.0): `return_call` and `return_call_indirect`,
+    /// which replace the caller's frame, so that a chain of tail calls of any length
+    /// runs in constant stack in either tier. On by default.
+    pub fn wasm_tail_call(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::TAIL_CALL, on)
+    }
+
+    /// Accepts the wide-arithmetic proposal: `i64.add128`, `i64.sub128`,
+    /// `i64.mul_wide_s` and `i64.mul_wide_u` (128-bit results as two `i64`s). Off by
+    /// default: the proposal is not part of a standard yet.
+    pub fn wasm_wide_arithmetic(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::WIDE_ARITHMETIC, on)
     }
 
     /// The current compilation mode.

@@ -575,61 +575,84 @@ impl FuncState<'_, '_> {
         access(&mut self.b, Self::heap_flags(), value, address, offset);
     }
 
-    /// Direct and indirect calls.
+    /// Direct and indirect calls, and their tail forms.
     fn translate_call(&mut self, op: &Operator<'_>) -> bool {
         match *op {
-            Operator::Call { function_index } => {
-                let index = self.func_index(function_index);
-                let info = self.env.info;
-                let ty = info.func_type(index);
-                let n = ty.params().len();
-                let args: Vec<Value> = self.peek(n).to_vec();
-                self.stack.truncate(self.stack.len() - n);
-                let call = match info.defined_func(index) {
-                    Some(defined) => {
-                        let callee = self.defined_func(defined);
-                        let mut all = vec![self.vmctx, self.vmctx];
-                        all.extend(args);
-                        self.b.ins().call(callee, &all)
-                    }
-                    None => {
-                        let funcref = self.vmctx_pointer(self.env.offsets.imported_func(index));
-                        let sig = self.signature(info.func_type_index(index));
-                        self.call_funcref(sig, funcref, args)
-                    }
-                };
-                let results = self.b.inst_results(call).to_vec();
-                self.stack.extend(results);
-            }
+            Operator::Call { function_index } => self.call(function_index, false),
+            Operator::ReturnCall { function_index } => self.call(function_index, true),
             Operator::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let type_index = TypeIndex::from_u32(type_index);
-                let index = self.pop();
-                let funcref =
-                    self.table_funcref(TableIndex::from_u32(table_index), index, type_index);
-                let n = self.env.info.types()[type_index].params().len();
-                let args: Vec<Value> = self.peek(n).to_vec();
-                self.stack.truncate(self.stack.len() - n);
-                let sig = self.signature(type_index);
-                let call = self.call_funcref(sig, funcref, args);
-                let results = self.b.inst_results(call).to_vec();
-                self.stack.extend(results);
-            }
+            } => self.call_indirect(type_index, table_index, false),
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, true),
             _ => return false,
         }
         true
     }
 
+    /// Pops the `n` arguments of a call.
+    fn call_args(&mut self, n: usize) -> Vec<Value> {
+        let args = self.peek(n).to_vec();
+        self.stack.truncate(self.stack.len() - n);
+        args
+    }
+
+    /// A call of function `index`; a tail call (`return_call`) when `tail`. Defined
+    /// functions are called directly, imports through their function reference.
+    fn call(&mut self, index: u32, tail: bool) {
+        let index = self.func_index(index);
+        let info = self.env.info;
+        let args = self.call_args(info.func_type(index).params().len());
+        match info.defined_func(index) {
+            Some(defined) => {
+                let callee = self.defined_func(defined);
+                let mut all = vec![self.vmctx, self.vmctx];
+                all.extend(args);
+                if tail {
+                    self.b.ins().return_call(callee, &all);
+                    self.reachable = false;
+                } else {
+                    let call = self.b.ins().call(callee, &all);
+                    self.push_results(call);
+                }
+            }
+            None => {
+                let funcref = self.vmctx_pointer(self.env.offsets.imported_func(index));
+                let sig = self.signature(info.func_type_index(index));
+                self.call_funcref(sig, funcref, args, tail);
+            }
+        }
+    }
+
+    /// A `call_indirect` of type `type_index` through table `table`; a tail call
+    /// (`return_call_indirect`) when `tail`.
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
+        let type_index = TypeIndex::from_u32(type_index);
+        let index = self.pop();
+        let funcref = self.table_funcref(TableIndex::from_u32(table), index, type_index);
+        let args = self.call_args(self.env.info.types()[type_index].params().len());
+        let sig = self.signature(type_index);
+        self.call_funcref(sig, funcref, args, tail);
+    }
+
+    /// Pushes the results of `call`.
+    fn push_results(&mut self, call: cranelift_codegen::ir::Inst) {
+        let results = self.b.inst_results(call).to_vec();
+        self.stack.extend(results);
+    }
+
     /// Calls the function whose reference is at `funcref`: its `wasm_call` with its
-    /// `call_ctx` and this instance as the caller.
+    /// `call_ctx` and this instance as the caller; a tail call when `tail`.
     fn call_funcref(
         &mut self,
         sig: cranelift_codegen::ir::SigRef,
         funcref: Value,
         args: Vec<Value>,
-    ) -> cranelift_codegen::ir::Inst {
+        tail: bool,
+    ) {
         let ptr = self.env.isa.pointer_type();
         let code = self
             .b
@@ -641,7 +664,13 @@ impl FuncState<'_, '_> {
             .load(ptr, readonly(), funcref, VMFuncRef::CALL_CTX as i32);
         let mut all = vec![ctx, self.vmctx];
         all.extend(args);
-        self.b.ins().call_indirect(sig, code, &all)
+        if tail {
+            self.b.ins().return_call_indirect(sig, code, &all);
+            self.reachable = false;
+        } else {
+            let call = self.b.ins().call_indirect(sig, code, &all);
+            self.push_results(call);
+        }
     }
 
     /// The function reference at `index` of `table` for a `call_indirect` of type

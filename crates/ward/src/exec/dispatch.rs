@@ -446,6 +446,36 @@ handlers! {
         }
         dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
+    ReturnCall { func, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        let callee = cx.imported_func(func);
+        if !cx.tail_call_or_fail(callee, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
+    ReturnCallInternal { func, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        // SAFETY: `func` indexes the module's defined functions (validated), and the
+        // vmctx has a reference for each.
+        let callee = unsafe { cx.defined_funcs.add(func.index()) };
+        if !cx.tail_call_or_fail(callee, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
+    ReturnCallIndirect { type_index, table, index, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        // The callee is found before the arguments move: they may overwrite `index`.
+        let callee = match cx.indirect_callee(type_index, table, index) {
+            Ok(callee) => callee,
+            Err(kind) => return trap_at(cx, ip, kind),
+        };
+        if !cx.tail_call_or_fail(callee, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
     Unreachable {} (ip, fp, mem, len, cx, acc) {
         trap_at(cx, ip, TrapKind::Unreachable)
     }
@@ -679,6 +709,9 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::CallInternal { .. } => CallInternal,
         Op::Call { .. } => Call,
         Op::CallIndirect { .. } => CallIndirect,
+        Op::ReturnCall { .. } => ReturnCall,
+        Op::ReturnCallInternal { .. } => ReturnCallInternal,
+        Op::ReturnCallIndirect { .. } => ReturnCallIndirect,
         Op::Unreachable {} => Unreachable,
         Op::Copy { .. } => Copy,
         Op::CopySpan { .. } => CopySpan,

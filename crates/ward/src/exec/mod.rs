@@ -593,6 +593,40 @@ impl Executor {
         }
     }
 
+    /// Calls `callee` in place of the running function (a tail call), its arguments at
+    /// slot `base`: they move to the frame's first cells, and a wasm callee's frame
+    /// replaces the running one (no frame record is pushed, so a chain of tail calls of
+    /// any length runs in constant stack). A host or compiled callee runs to completion
+    /// with its window at the frame's start, where the running function's results go,
+    /// and the frame then returns. Returns false when that return ended the activation.
+    fn tail_call(&mut self, callee: &VMFuncRef, base: u32) -> Result<bool, Error> {
+        // SAFETY: a function reference's type lives as long as its store.
+        let params = unsafe { callee.ty() }.param_cells() as usize;
+        // SAFETY: the arguments and the frame's first cells lie within the frame
+        // (`base` is a slot of it); the ranges may overlap.
+        unsafe { ptr::copy(self.fp.add(base as usize), self.fp, params) };
+        if callee.kind == FuncKind::Interpreted {
+            self.enter(callee, self.fbase)?;
+            return Ok(true);
+        }
+        self.call(callee, 0)?;
+        Ok(self.ret())
+    }
+
+    /// `tail_call`, for the handlers, as `call_or_fail`: false when the activation
+    /// ended, with `self.fault` set when it failed.
+    #[inline(never)]
+    fn tail_call_or_fail(&mut self, callee: *const VMFuncRef, base: u32) -> bool {
+        // SAFETY: function references live as long as their store.
+        match self.tail_call(unsafe { &*callee }, base) {
+            Ok(more) => more,
+            Err(error) => {
+                self.fault = Some(error);
+                false
+            }
+        }
+    }
+
     /// Pops the current frame; returns false when it was the activation's outermost.
     #[inline(always)]
     fn ret(&mut self) -> bool {

@@ -476,6 +476,14 @@ define_ops! {
         CallInternal { func: DefinedFuncIndex, base: Slot }
         /// Calls the function at index `index` of table `table` if it has type `type_index`.
         CallIndirect { type_index: TypeIndex, table: TableIndex, index: Slot, base: Slot }
+        /// Tail calls (`return_call`): like `Call`, `CallInternal` and `CallIndirect`,
+        /// but the callee replaces the running function: its arguments move from `base`
+        /// to the frame's first cells, and it returns to the running function's caller.
+        ReturnCall { func: FuncIndex, base: Slot }
+        /// `return_call` of a function the module defines.
+        ReturnCallInternal { func: DefinedFuncIndex, base: Slot }
+        /// `return_call_indirect`.
+        ReturnCallIndirect { type_index: TypeIndex, table: TableIndex, index: Slot, base: Slot }
         /// `dst = src`.
         Copy { dst: Slot, src: Slot }
         /// Copies `len` cells from `src` to `dst` (ranges may overlap).

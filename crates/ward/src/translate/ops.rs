@@ -90,42 +90,71 @@ impl Translator {
                 self.branch(self.ctrl.len() as u32 - 1, None);
                 self.dead = Some(0);
             }
-            Operator::Call { function_index } => {
-                let function_index = FuncIndex::from_u32(function_index);
-                let ty = module.func_type(function_index).clone();
-                let base = self.pop_span(ty.params().len());
-                self.emit(match module.defined_func(function_index) {
-                    Some(func) => Op::CallInternal { func, base },
-                    None => Op::Call {
-                        func: function_index,
-                        base,
-                    },
-                });
-                for &r in ty.results() {
-                    self.push_temp(r);
-                }
-            }
+            Operator::Call { function_index } => self.call(module, function_index, false),
+            Operator::ReturnCall { function_index } => self.call(module, function_index, true),
             Operator::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let index = self.pop_slot();
-                let type_index = TypeIndex::from_u32(type_index);
-                let ty = module.types()[type_index].clone();
-                let base = self.pop_span(ty.params().len());
-                self.emit(Op::CallIndirect {
-                    type_index,
-                    table: TableIndex::from_u32(table_index),
-                    index,
-                    base,
-                });
-                for &r in ty.results() {
-                    self.push_temp(r);
-                }
-            }
+            } => self.call_indirect(module, type_index, table_index, false),
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(module, type_index, table_index, true),
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// A call of function `index`; a tail call (`return_call`) when `tail`.
+    fn call(&mut self, module: &ModuleInfo, index: u32, tail: bool) {
+        let index = FuncIndex::from_u32(index);
+        let ty = module.func_type(index);
+        let base = self.pop_span(ty.params().len());
+        self.emit(match (module.defined_func(index), tail) {
+            (Some(func), false) => Op::CallInternal { func, base },
+            (Some(func), true) => Op::ReturnCallInternal { func, base },
+            (None, false) => Op::Call { func: index, base },
+            (None, true) => Op::ReturnCall { func: index, base },
+        });
+        self.after_call(ty.results(), tail);
+    }
+
+    /// A `call_indirect` of type `type_index` through table `table`; a tail call
+    /// (`return_call_indirect`) when `tail`.
+    fn call_indirect(&mut self, module: &ModuleInfo, type_index: u32, table: u32, tail: bool) {
+        let index = self.pop_slot();
+        let type_index = TypeIndex::from_u32(type_index);
+        let ty = &module.types()[type_index];
+        let base = self.pop_span(ty.params().len());
+        let table = TableIndex::from_u32(table);
+        self.emit(if tail {
+            Op::ReturnCallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            }
+        } else {
+            Op::CallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            }
+        });
+        self.after_call(ty.results(), tail);
+    }
+
+    /// After a call: its results are the new temporaries; after a tail call, the rest
+    /// of the block is unreachable (the callee returned for this function).
+    fn after_call(&mut self, results: &[ValType], tail: bool) {
+        if tail {
+            self.dead = Some(0);
+            return;
+        }
+        for &r in results {
+            self.push_temp(r);
+        }
     }
 
     /// Translates `op` if it moves or retypes a value: locals, globals, constants,
