@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use ward::{Config, Engine, Strategy, TargetCpu};
 
+use crate::engine::FeatureOptions;
 use crate::size;
 
 #[derive(Args, Debug)]
@@ -42,6 +43,8 @@ pub struct CompileArgs {
     /// Inaccessible address space after each memory's reservation (K, M, G suffixes).
     #[arg(long, value_name = "SIZE", value_parser = size::parse_byte_count)]
     memory_guard_size: Option<usize>,
+    #[command(flatten)]
+    features: FeatureOptions,
 }
 
 /// Runs `ward compile`: writes the artifact and says where.
@@ -66,6 +69,7 @@ pub fn execute(args: &CompileArgs) -> anyhow::Result<()> {
     if let Some(bytes) = args.memory_guard_size {
         config.memory_guard_size(bytes as u64);
     }
+    args.features.apply(&mut config);
     let engine = Engine::new(&config);
     let path = &args.file;
     let bytes =

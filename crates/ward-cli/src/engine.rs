@@ -57,6 +57,75 @@ pub enum Profile {
     Perfmap,
 }
 
+/// A WebAssembly proposal that `-W` turns on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    Simd,
+    TailCall,
+    ExtendedConst,
+    MultiMemory,
+    WideArithmetic,
+}
+
+impl Feature {
+    /// Every feature, with its name on the command line.
+    const ALL: [(&'static str, Feature); 5] = [
+        ("simd", Feature::Simd),
+        ("tail-call", Feature::TailCall),
+        ("extended-const", Feature::ExtendedConst),
+        ("multi-memory", Feature::MultiMemory),
+        ("wide-arithmetic", Feature::WideArithmetic),
+    ];
+
+    /// Turns the feature on or off in `config`.
+    fn apply(self, config: &mut Config, on: bool) {
+        match self {
+            Feature::Simd => config.wasm_simd(on),
+            Feature::TailCall => config.wasm_tail_call(on),
+            Feature::ExtendedConst => config.wasm_extended_const(on),
+            Feature::MultiMemory => config.wasm_multi_memory(on),
+            Feature::WideArithmetic => config.wasm_wide_arithmetic(on),
+        };
+    }
+}
+
+/// Parses `-W NAME[=y|n]`.
+fn parse_feature(text: &str) -> Result<(Feature, bool), String> {
+    let (name, on) = match text.split_once('=') {
+        None => (text, true),
+        Some((name, "y" | "yes" | "true")) => (name, true),
+        Some((name, "n" | "no" | "false")) => (name, false),
+        Some((_, value)) => return Err(format!("`{value}` is not y or n")),
+    };
+    Feature::ALL
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|&(_, feature)| (feature, on))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Feature::ALL.iter().map(|(name, _)| *name).collect();
+            format!("unknown feature `{name}`; known: {}", names.join(", "))
+        })
+}
+
+/// The WebAssembly features modules may use.
+#[derive(Args, Debug)]
+pub struct FeatureOptions {
+    /// Turns a WebAssembly feature on or off: -W NAME, -W NAME=y or -W NAME=n; may be
+    /// repeated. On by default: simd, tail-call, extended-const. Off by default:
+    /// multi-memory, wide-arithmetic.
+    #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
+    wasm: Vec<(Feature, bool)>,
+}
+
+impl FeatureOptions {
+    /// Applies the options to `config`, in order.
+    pub fn apply(&self, config: &mut Config) {
+        for &(feature, on) in &self.wasm {
+            feature.apply(config, on);
+        }
+    }
+}
+
 /// Engine settings.
 #[derive(Args, Debug)]
 pub struct EngineOptions {
@@ -85,6 +154,8 @@ pub struct EngineOptions {
     profile: Option<Profile>,
     #[command(flatten)]
     native: NativeStackOptions,
+    #[command(flatten)]
+    features: FeatureOptions,
 }
 
 /// Native stack settings.
@@ -143,6 +214,7 @@ impl EngineOptions {
             config.memory_guard_size(bytes as u64);
         }
         self.native.apply(&mut config);
+        self.features.apply(&mut config);
         config
     }
 }

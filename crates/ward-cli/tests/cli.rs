@@ -588,3 +588,99 @@ fn wast_runs_scripts_through_artifacts() {
         stdout(&output)
     );
 }
+
+#[test]
+fn feature_switches_gate_modules_and_artifacts() {
+    let module = Temp::file(
+        "wide.wat",
+        r#"(module (func (export "mul") (param i64 i64) (result i64 i64)
+             (i64.mul_wide_u (local.get 0) (local.get 1))))"#,
+    );
+    let invoke = ["--invoke", "mul", "-1", "2"];
+    // Off by default: the module does not validate.
+    let output = ward(&[&["run", module.as_str()][..], &invoke].concat());
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("wide arithmetic"),
+        "{}",
+        stderr(&output)
+    );
+    // On with -W, in either tier: (2^64 - 1) * 2 = 2^65 - 2, low half -2, high half 1.
+    for tier in ["interpreter", "cranelift"] {
+        if tier == "cranelift" && !compiled_tier() {
+            continue;
+        }
+        let output = ward(
+            &[
+                &[
+                    "run",
+                    "-W",
+                    "wide-arithmetic",
+                    "--strategy",
+                    tier,
+                    module.as_str(),
+                ][..],
+                &invoke,
+            ]
+            .concat(),
+        );
+        assert_exit(&output, 0);
+        assert_eq!(stdout(&output), "-2\n1\n", "{tier}");
+    }
+    // A feature that is on by default turns off with =n.
+    let tail = Temp::file(
+        "tail.wat",
+        r#"(module (func $f (export "f") (result i32) (return_call $g)) (func $g (result i32) i32.const 5))"#,
+    );
+    let output = ward(&["run", tail.as_str(), "--invoke", "f"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "5\n");
+    let output = ward(&["run", "-W", "tail-call=n", tail.as_str()]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("tail calls"),
+        "{}",
+        stderr(&output)
+    );
+    // Unknown names and values are usage errors that list the known names.
+    let output = ward(&["run", "-W", "tail-calls", tail.as_str()]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("wide-arithmetic"),
+        "{}",
+        stderr(&output)
+    );
+    assert_exit(&ward(&["run", "-W", "simd=maybe", tail.as_str()]), 1);
+    // An artifact keeps the features it was compiled with: it runs only where they are on.
+    if !compiled_tier() {
+        return;
+    }
+    let artifact = Temp(Temp::path("wide.cwasm"));
+    assert_exit(
+        &ward(&[
+            "compile",
+            "-W",
+            "wide-arithmetic",
+            module.as_str(),
+            "-o",
+            artifact.as_str(),
+        ]),
+        0,
+    );
+    let output = ward(&[&["run", artifact.as_str()][..], &invoke].concat());
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("wasm features"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ward(
+        &[
+            &["run", "-W", "wide-arithmetic", artifact.as_str()][..],
+            &invoke,
+        ]
+        .concat(),
+    );
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "-2\n1\n");
+}

@@ -58,8 +58,9 @@ fn available_imports() -> Vec<u8> {
         .clone()
 }
 
-/// The wasm-smith configuration: WebAssembly 2.0 without SIMD, with every limit small
-/// enough that one input runs in milliseconds. A few knobs come from the input.
+/// The wasm-smith configuration: WebAssembly 2.0 without SIMD, with tail calls and
+/// extended constant expressions, every limit small enough that one input runs in
+/// milliseconds. A few knobs come from the input.
 pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
     Ok(Config {
         // The proposals of WebAssembly 2.0 that ward executes.
@@ -68,18 +69,19 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         multi_value_enabled: true,
         sign_extension_ops_enabled: true,
         saturating_float_to_int_enabled: true,
+        // The parts of 3.0 that ward and wasmi both have on by default.
+        tail_call_enabled: true,
+        extended_const_enabled: true,
         // Everything else is off: ward rejects modules that use it.
         simd_enabled: false,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
         exceptions_enabled: false,
-        tail_call_enabled: false,
         gc_enabled: false,
         memory64_enabled: false,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
         custom_descriptors_enabled: false,
         compact_imports_enabled: false,
         max_memories: 1,

@@ -5,14 +5,15 @@
 //! compiled for the other architecture ward compiles for (AArch64 on x86-64 machines:
 //! every module that loads must compile for it; that code is not run).
 //!
-//! Two suites, neither vendored: the 2.0 core suite (`scripts`), from
-//! `WARD_SPEC_TESTSUITE`, the `core-2.0` directory of a checkout of
-//! <https://github.com/WebAssembly/testsuite>; and the 3.0 proposals ward implements
-//! (`proposals`), from `WARD_SPEC_NEXT`, its `next` directory. The core scripts also run
-//! once with the 3.0 features off, which must not change what they see. A test is
-//! named after its script (`simd_lane.wast` is `scripts::simd_lane`,
+//! Three suites, none vendored, from directories of a checkout of
+//! <https://github.com/WebAssembly/testsuite>: the 2.0 core suite (`scripts`), from
+//! `WARD_SPEC_TESTSUITE`, its `core-2.0` directory; the 3.0 proposals ward implements
+//! (`next`), from `WARD_SPEC_NEXT`, its `next` directory; and the later proposals ward
+//! implements (`post`), from `WARD_SPEC_PROPOSALS`, its `proposals` directory. The core
+//! scripts also run once with the 3.0 features off, which must not change what they
+//! see. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
 //! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`,
-//! `tail-call/return_call.wast` is `proposals::tail_call_return_call`), so
+//! `tail-call/return_call.wast` is `next::tail_call_return_call`), so
 //! `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
 //! failing test shows the failed directives of each configuration that failed.
 //! `every_script_has_a_test` checks the lists below against the directories.
@@ -211,13 +212,19 @@ spec_scripts!(Core, SCRIPTS, mod scripts {
     utf8_invalid_encoding = "utf8-invalid-encoding.wast",
 });
 
-spec_scripts!(Next, NEXT_SCRIPTS, mod proposals {
+spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     tail_call_return_call = "tail-call/return_call.wast",
     tail_call_return_call_indirect = "tail-call/return_call_indirect.wast",
 });
 
-/// The directories of `WARD_SPEC_NEXT` whose every script has a test above.
+spec_scripts!(Post, POST_SCRIPTS, mod post {
+    wide_arithmetic = "wide-arithmetic/wide-arithmetic.wast",
+});
+
+/// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
+/// a test above.
 const NEXT_DIRECTORIES: &[&str] = &["tail-call"];
+const POST_DIRECTORIES: &[&str] = &["wide-arithmetic"];
 
 /// A suite of spec scripts.
 #[derive(Clone, Copy, Debug)]
@@ -226,6 +233,9 @@ enum Suite {
     Core,
     /// The 3.0 proposals, from `WARD_SPEC_NEXT`.
     Next,
+    /// Proposals after 3.0, from `WARD_SPEC_PROPOSALS`: they run with their features
+    /// switched on.
+    Post,
 }
 
 impl Suite {
@@ -234,6 +244,7 @@ impl Suite {
         match self {
             Suite::Core => "WARD_SPEC_TESTSUITE",
             Suite::Next => "WARD_SPEC_NEXT",
+            Suite::Post => "WARD_SPEC_PROPOSALS",
         }
     }
 
@@ -242,7 +253,17 @@ impl Suite {
         match self {
             Suite::Core => "core-2.0",
             Suite::Next => "next",
+            Suite::Post => "proposals",
         }
+    }
+
+    /// A configuration with the features the suite's scripts use.
+    fn config(self) -> ward::Config {
+        let mut config = ward::Config::new();
+        if let Suite::Post = self {
+            config.wasm_wide_arithmetic(true);
+        }
+        config
     }
 }
 
@@ -325,7 +346,7 @@ fn failed_configurations(suite: Suite, path: &Path) -> Vec<(String, String)> {
         });
     }
     for (strategy, mode, metered) in configurations {
-        let mut config = ward::Config::new();
+        let mut config = suite.config();
         config
             .strategy(strategy)
             .compilation(mode)
@@ -393,7 +414,7 @@ fn suite_dir(suite: Suite) -> Option<PathBuf> {
         !in_ci,
         "CI is set but {variable} is not: the spec suites must run in CI"
     );
-    static SKIP_NOTICE: [Once; 2] = [Once::new(), Once::new()];
+    static SKIP_NOTICE: [Once; 3] = [Once::new(), Once::new(), Once::new()];
     SKIP_NOTICE[suite as usize].call_once(|| {
         // Straight to stderr: the test harness captures `eprintln!` from a passing
         // test and would hide the notice.
@@ -444,11 +465,16 @@ fn every_script_has_a_test() {
     if let Some(dir) = suite_dir(Suite::Core) {
         assert_same_scripts(SCRIPTS, &scripts_in(&dir, ""), &dir);
     }
-    if let Some(dir) = suite_dir(Suite::Next) {
-        let mut on_disk = BTreeSet::new();
-        for proposal in NEXT_DIRECTORIES {
-            on_disk.extend(scripts_in(&dir.join(proposal), &format!("{proposal}/")));
+    for (suite, listed, directories) in [
+        (Suite::Next, NEXT_SCRIPTS, NEXT_DIRECTORIES),
+        (Suite::Post, POST_SCRIPTS, POST_DIRECTORIES),
+    ] {
+        if let Some(dir) = suite_dir(suite) {
+            let mut on_disk = BTreeSet::new();
+            for proposal in directories {
+                on_disk.extend(scripts_in(&dir.join(proposal), &format!("{proposal}/")));
+            }
+            assert_same_scripts(listed, &on_disk, &dir);
         }
-        assert_same_scripts(NEXT_SCRIPTS, &on_disk, &dir);
     }
 }

@@ -34,6 +34,7 @@ impl FuncState<'_, '_> {
             || self.translate_call(op)
             || self.translate_table(op)
             || self.translate_simd(op)
+            || self.translate_wide(op)
         {
             return Ok(());
         }
@@ -573,6 +574,39 @@ impl FuncState<'_, '_> {
         let (index, value) = self.pop2();
         let (address, offset) = self.heap_address(memarg, index, size);
         access(&mut self.b, Self::heap_flags(), value, address, offset);
+    }
+
+    /// Wide arithmetic: 128-bit sums and differences of two `i64` pairs, and full
+    /// 64 x 64-bit products, each as its low and high `i64`.
+    fn translate_wide(&mut self, op: &Operator<'_>) -> bool {
+        let (lo, hi) = match *op {
+            Operator::I64Add128 | Operator::I64Sub128 => {
+                let (rhs_lo, rhs_hi) = self.pop2();
+                let (lhs_lo, lhs_hi) = self.pop2();
+                let lhs = self.b.ins().iconcat(lhs_lo, lhs_hi);
+                let rhs = self.b.ins().iconcat(rhs_lo, rhs_hi);
+                let result = if let Operator::I64Add128 = op {
+                    self.b.ins().iadd(lhs, rhs)
+                } else {
+                    self.b.ins().isub(lhs, rhs)
+                };
+                self.b.ins().isplit(result)
+            }
+            Operator::I64MulWideS | Operator::I64MulWideU => {
+                let (lhs, rhs) = self.pop2();
+                let lo = self.b.ins().imul(lhs, rhs);
+                let hi = if let Operator::I64MulWideS = op {
+                    self.b.ins().smulhi(lhs, rhs)
+                } else {
+                    self.b.ins().umulhi(lhs, rhs)
+                };
+                (lo, hi)
+            }
+            _ => return false,
+        };
+        self.push(lo);
+        self.push(hi);
+        true
     }
 
     /// Direct and indirect calls, and their tail forms.

@@ -749,9 +749,34 @@ impl Executor {
                 self.load_memory();
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);
             }
+            Op::I64Add128 { base } | Op::I64Sub128 { base } => {
+                let [lhs_lo, lhs_hi, rhs_lo, rhs_hi] = [0, 1, 2, 3].map(|i| self.get(base + i));
+                let lhs = u128::from(lhs_hi) << 64 | u128::from(lhs_lo);
+                let rhs = u128::from(rhs_hi) << 64 | u128::from(rhs_lo);
+                let result = if let Op::I64Add128 { .. } = op {
+                    lhs.wrapping_add(rhs)
+                } else {
+                    lhs.wrapping_sub(rhs)
+                };
+                self.set_wide(base, result);
+            }
+            Op::I64MulWideS { base } => {
+                let [lhs, rhs] = [0, 1].map(|i| i128::from(self.get(base + i) as i64));
+                self.set_wide(base, (lhs * rhs) as u128);
+            }
+            Op::I64MulWideU { base } => {
+                let [lhs, rhs] = [0, 1].map(|i| u128::from(self.get(base + i)));
+                self.set_wide(base, lhs * rhs);
+            }
             other => self.bulk(other)?,
         }
         Ok(())
+    }
+
+    /// Writes a 128-bit result as two `i64`s, the low half at `slot`.
+    fn set_wide(&mut self, slot: u32, value: u128) {
+        self.set(slot, value as u64);
+        self.set(slot + 1, (value >> 64) as u64);
     }
 
     /// The current instance's global `index`.

@@ -507,6 +507,13 @@ define_ops! {
         GlobalSet128 { src: Slot, global: GlobalIndex }
         MemorySize { dst: Slot }
         MemoryGrow { dst: Slot, delta: Slot }
+        /// Wide arithmetic: the operands start at `base`, `[lhs_lo, lhs_hi, rhs_lo,
+        /// rhs_hi]` (for the multiplications, `[lhs, rhs]`), and the 128-bit result's
+        /// low and high halves go to `base` and `base + 1`.
+        I64Add128 { base: Slot }
+        I64Sub128 { base: Slot }
+        I64MulWideS { base: Slot }
+        I64MulWideU { base: Slot }
         /// Operands `[dst, value, len]` start at `base`.
         MemoryFill { base: Slot }
         /// Operands `[dst, src, len]` start at `base`.

@@ -4,10 +4,28 @@
 use wasmparser::Operator;
 
 use super::{Loc, Translator};
-use crate::ir::{binary_imm_op, binary_op, unary_op};
+use crate::ir::{binary_imm_op, binary_op, unary_op, Op};
 use crate::ValType;
 
 impl Translator {
+    /// Translates `op` if it is one of wide arithmetic's operators (two `i64` results);
+    /// false otherwise.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(super) fn translate_wide(&mut self, op: &Operator<'_>) -> bool {
+        let (make, operands): (fn(u32) -> Op, usize) = match op {
+            Operator::I64Add128 => (|base| Op::I64Add128 { base }, 4),
+            Operator::I64Sub128 => (|base| Op::I64Sub128 { base }, 4),
+            Operator::I64MulWideS => (|base| Op::I64MulWideS { base }, 2),
+            Operator::I64MulWideU => (|base| Op::I64MulWideU { base }, 2),
+            _ => return false,
+        };
+        let base = self.pop_span(operands);
+        self.emit(make(base));
+        self.push_temp(ValType::I64);
+        self.push_temp(ValType::I64);
+        true
+    }
+
     /// Translates `op` if it is a numeric (unary or binary) operator; false otherwise.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn translate_numeric(&mut self, op: &Operator<'_>) -> bool {

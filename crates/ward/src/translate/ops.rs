@@ -29,7 +29,8 @@ impl Translator {
             || self.translate_control(module, op)?
             || self.translate_value(module, op)
             || self.translate_table(module, op)
-            || self.translate_simd(op);
+            || self.translate_simd(op)
+            || self.translate_wide(op);
         if done {
             return Ok(());
         }
