@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use ward::{ArtifactHeader, Engine, ExternType, Module};
 
+use crate::engine::FeatureOptions;
 use crate::load;
 
 #[derive(Args, Debug)]
@@ -18,6 +19,9 @@ pub struct InspectArgs {
     /// its exported name.
     #[arg(long, value_name = "FUNC")]
     disassemble: Option<String>,
+    /// The features a module (not an artifact, which records its own) may use.
+    #[command(flatten)]
+    features: FeatureOptions,
 }
 
 /// Runs `ward inspect`.
@@ -48,7 +52,9 @@ pub fn execute(args: &InspectArgs) -> anyhow::Result<()> {
         out.flush()?;
         Engine::new(&header.config())
     } else {
-        Engine::default()
+        let mut config = ward::Config::new();
+        args.features.apply(&mut config);
+        Engine::new(&config)
     };
     let module = load::module(&engine, &args.file, artifact, false)?;
     match &args.disassemble {

@@ -299,8 +299,7 @@ fn tail_calls_can_be_switched_off() {
     config.wasm_tail_call(false);
     let engine = Engine::new(&config);
     let error = Module::new(&engine, r#"(module (func $f (return_call $f)))"#)
-        .err()
-        .expect("return_call is refused with tail calls off");
+        .expect_err("return_call is refused with tail calls off");
     let message = error.to_string();
     assert!(message.contains("tail calls"), "{message}");
     assert!(Module::new(&Engine::default(), r#"(module (func $f (return_call $f)))"#).is_ok());

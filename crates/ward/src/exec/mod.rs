@@ -549,7 +549,9 @@ impl Executor {
             host.inner().wasm_stack_mut().set_top(top);
             result?;
             self.load_memory();
-            // SAFETY: the op after a call exists: every function ends in `Return`.
+            // SAFETY: the op after a call exists (every function ends in `Return`), or
+            // for a tail call, which may be a function's last op, `ip + 1` is one past
+            // the end of its ops, and `tail_call` replaces it before it is read.
             self.ip = unsafe { self.ip.add(1) };
             return Ok(());
         }
@@ -561,7 +563,7 @@ impl Executor {
             call_host(host, callee, abs, Some(caller))?;
             // The host may have grown or replaced memories.
             self.load_memory();
-            // SAFETY: the op after a call exists: every function ends in `Return`.
+            // SAFETY: as for a compiled callee above.
             self.ip = unsafe { self.ip.add(1) };
             return Ok(());
         }
