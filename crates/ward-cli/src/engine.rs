@@ -111,8 +111,8 @@ fn parse_feature(text: &str) -> Result<(Feature, bool), String> {
 #[derive(Args, Debug)]
 pub struct FeatureOptions {
     /// Turns a WebAssembly feature on or off: -W NAME, -W NAME=y or -W NAME=n; may be
-    /// repeated. On by default: simd, tail-call, extended-const. Off by default:
-    /// multi-memory, wide-arithmetic.
+    /// repeated. On by default: simd, tail-call, extended-const, multi-memory. Off by
+    /// default: wide-arithmetic.
     #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
     wasm: Vec<(Feature, bool)>,
 }

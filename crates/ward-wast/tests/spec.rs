@@ -10,8 +10,8 @@
 //! `WARD_SPEC_TESTSUITE`, its `core-2.0` directory; the 3.0 proposals ward implements
 //! (`next`), from `WARD_SPEC_NEXT`, its `next` directory; and the later proposals ward
 //! implements (`post`), from `WARD_SPEC_PROPOSALS`, its `proposals` directory. The core
-//! scripts also run once with the 3.0 features off, which must not change what they
-//! see. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
+//! scripts run with the 3.0 features off, the others with the defaults and the
+//! features they need. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
 //! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`,
 //! `tail-call/return_call.wast` is `next::tail_call_return_call`), so
 //! `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
@@ -213,6 +213,48 @@ spec_scripts!(Core, SCRIPTS, mod scripts {
 });
 
 spec_scripts!(Next, NEXT_SCRIPTS, mod next {
+    multi_memory_address0 = "multi-memory/address0.wast",
+    multi_memory_address1 = "multi-memory/address1.wast",
+    multi_memory_align0 = "multi-memory/align0.wast",
+    multi_memory_binary0 = "multi-memory/binary0.wast",
+    multi_memory_data0 = "multi-memory/data0.wast",
+    multi_memory_data1 = "multi-memory/data1.wast",
+    multi_memory_data_drop0 = "multi-memory/data_drop0.wast",
+    multi_memory_exports0 = "multi-memory/exports0.wast",
+    multi_memory_float_exprs0 = "multi-memory/float_exprs0.wast",
+    multi_memory_float_exprs1 = "multi-memory/float_exprs1.wast",
+    multi_memory_float_memory0 = "multi-memory/float_memory0.wast",
+    multi_memory_imports0 = "multi-memory/imports0.wast",
+    multi_memory_imports1 = "multi-memory/imports1.wast",
+    multi_memory_imports2 = "multi-memory/imports2.wast",
+    multi_memory_imports3 = "multi-memory/imports3.wast",
+    multi_memory_imports4 = "multi-memory/imports4.wast",
+    multi_memory_linking0 = "multi-memory/linking0.wast",
+    multi_memory_linking1 = "multi-memory/linking1.wast",
+    multi_memory_linking2 = "multi-memory/linking2.wast",
+    multi_memory_linking3 = "multi-memory/linking3.wast",
+    multi_memory_load0 = "multi-memory/load0.wast",
+    multi_memory_load1 = "multi-memory/load1.wast",
+    multi_memory_load2 = "multi-memory/load2.wast",
+    multi_memory_memory_multi = "multi-memory/memory-multi.wast",
+    multi_memory_memory_copy0 = "multi-memory/memory_copy0.wast",
+    multi_memory_memory_copy1 = "multi-memory/memory_copy1.wast",
+    multi_memory_memory_fill0 = "multi-memory/memory_fill0.wast",
+    multi_memory_memory_grow = "multi-memory/memory_grow.wast",
+    multi_memory_memory_init0 = "multi-memory/memory_init0.wast",
+    multi_memory_memory_size0 = "multi-memory/memory_size0.wast",
+    multi_memory_memory_size1 = "multi-memory/memory_size1.wast",
+    multi_memory_memory_size2 = "multi-memory/memory_size2.wast",
+    multi_memory_memory_size3 = "multi-memory/memory_size3.wast",
+    multi_memory_memory_size_import = "multi-memory/memory_size_import.wast",
+    multi_memory_memory_trap0 = "multi-memory/memory_trap0.wast",
+    multi_memory_memory_trap1 = "multi-memory/memory_trap1.wast",
+    multi_memory_simd_memory_multi = "multi-memory/simd_memory-multi.wast",
+    multi_memory_start0 = "multi-memory/start0.wast",
+    multi_memory_store0 = "multi-memory/store0.wast",
+    multi_memory_store1 = "multi-memory/store1.wast",
+    multi_memory_store2 = "multi-memory/store2.wast",
+    multi_memory_traps0 = "multi-memory/traps0.wast",
     tail_call_return_call = "tail-call/return_call.wast",
     tail_call_return_call_indirect = "tail-call/return_call_indirect.wast",
 });
@@ -223,7 +265,7 @@ spec_scripts!(Post, POST_SCRIPTS, mod post {
 
 /// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
 /// a test above.
-const NEXT_DIRECTORIES: &[&str] = &["tail-call"];
+const NEXT_DIRECTORIES: &[&str] = &["multi-memory", "tail-call"];
 const POST_DIRECTORIES: &[&str] = &["wide-arithmetic"];
 
 /// A suite of spec scripts.
@@ -257,11 +299,23 @@ impl Suite {
         }
     }
 
-    /// A configuration with the features the suite's scripts use.
+    /// A configuration with the features the suite's scripts are written for: the
+    /// core scripts for WebAssembly 2.0 alone (with 3.0's multiple memories, for one,
+    /// a memory index byte that 2.0 requires to be zero is an index), the others for
+    /// the default features and their own.
     fn config(self) -> ward::Config {
         let mut config = ward::Config::new();
-        if let Suite::Post = self {
-            config.wasm_wide_arithmetic(true);
+        match self {
+            Suite::Core => {
+                config
+                    .wasm_tail_call(false)
+                    .wasm_extended_const(false)
+                    .wasm_multi_memory(false);
+            }
+            Suite::Next => {}
+            Suite::Post => {
+                config.wasm_wide_arithmetic(true);
+            }
         }
         config
     }
@@ -306,25 +360,10 @@ fn run_script(suite: Suite, file_name: &str) {
 /// compiled tier, once with memories that never move (bounds checked by guard pages),
 /// every module loaded from its artifact (`Module::serialize`, `Module::deserialize`),
 /// and once with memories that may move (bounds checked in code), fuel and interrupts.
-/// A core script also runs on the interpreter with the 3.0 features off. Returns the
-/// name and the `run_paths` report of each configuration under which the script failed.
+/// Returns the name and the `run_paths` report of each configuration under which the
+/// script failed.
 fn failed_configurations(suite: Suite, path: &Path) -> Vec<(String, String)> {
     let mut failed = Vec::new();
-    if let Suite::Core = suite {
-        let mut config = ward::Config::new();
-        config.wasm_tail_call(false).wasm_extended_const(false);
-        let mut report = Vec::new();
-        let (_, failures) = run_paths_with(
-            &[path.to_path_buf()],
-            || WastRunner::new(&config),
-            &mut report,
-        )
-        .expect("writing to a Vec cannot fail");
-        if failures > 0 {
-            let name = "interpreter, WebAssembly 2.0 features only".to_string();
-            failed.push((name, String::from_utf8_lossy(&report).into_owned()));
-        }
-    }
     let mut configurations = vec![
         (Strategy::Interpreter, CompilationMode::Lazy, false),
         (Strategy::Interpreter, CompilationMode::Eager, false),

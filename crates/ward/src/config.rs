@@ -130,7 +130,10 @@ impl Default for Config {
         Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
-            features: WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::EXTENDED_CONST,
+            features: WasmFeatures::WASM2
+                | WasmFeatures::TAIL_CALL
+                | WasmFeatures::EXTENDED_CONST
+                | WasmFeatures::MULTI_MEMORY,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -147,7 +150,8 @@ impl Default for Config {
 
 impl Config {
     /// The default configuration: WebAssembly 2.0 (including fixed-width SIMD) with the
-    /// parts of 3.0 both tiers run (tail calls, extended constant expressions), lazy
+    /// parts of 3.0 both tiers run (tail calls, extended constant expressions,
+    /// multi-memory), lazy
     /// translation, a 1 MiB wasm stack.
     pub fn new() -> Self {
         Self::default()
@@ -336,7 +340,8 @@ impl Config {
         self.feature(WasmFeatures::SIMD, on)
     }
 
-    /// Accepts several memories in one module (WebAssembly 3.0). Off by default.
+    /// Accepts several memories in one module (WebAssembly 3.0), with the memory
+    /// operators' memory index. On by default.
     pub fn wasm_multi_memory(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::MULTI_MEMORY, on)
     }

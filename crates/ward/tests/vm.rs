@@ -97,44 +97,98 @@ fn an_instance_holds_several_memories() {
     assert_eq!(second.size(&store), 2);
 }
 
+/// Two memories, each with its own accesses, sizes, growth and bulk ops.
+const TWO_MEMORIES: &str = r#"(module
+    (memory $a (export "a") 1)
+    (memory $b (export "b") 1)
+    (func (export "store") (param $in_b i32) (param $at i32) (param $value i32)
+      (if (local.get $in_b)
+        (then (i32.store $b (local.get $at) (local.get $value)))
+        (else (i32.store $a (local.get $at) (local.get $value)))))
+    ;; Memory a's word at `at` plus memory b's word at `at` times 1000, around a growth
+    ;; of b: the growth must not disturb the accesses to a that follow it.
+    (func (export "mix") (param $at i32) (result i32)
+      (drop (memory.grow $b (i32.const 1)))
+      (i32.add (i32.load $a (local.get $at))
+               (i32.mul (i32.load $b (local.get $at)) (i32.const 1000))))
+    (func (export "sizes") (result i32)
+      (i32.add (memory.size $a) (i32.mul (memory.size $b) (i32.const 100))))
+    (func (export "copy_b_to_a") (param $dst i32) (param $src i32) (param $len i32)
+      (memory.copy $a $b (local.get $dst) (local.get $src) (local.get $len)))
+    (func (export "fill_b") (param $at i32) (param $value i32) (param $len i32)
+      (memory.fill $b (local.get $at) (local.get $value) (local.get $len)))
+    (func (export "load_b") (param $at i32) (result i32) (i32.load $b (local.get $at)))
+    (func (export "load_a") (param $at i32) (result i32) (i32.load $a (local.get $at))))"#;
+
 #[test]
-fn code_on_a_second_memory_is_refused_with_a_compile_error() {
-    const TWO_MEMORIES: &str = r#"(module
-        (memory 1)
-        (memory 1)
-        (func (export "peek") (result i32) i32.const 0 i32.load 1))"#;
-    // Lazily, the body is translated on its first call: the call reports the error.
-    let mut config = Config::new();
-    config.wasm_multi_memory(true);
-    let (mut store, instance) = instance(&config, TWO_MEMORIES);
-    let peek = instance.get_typed_func::<(), i32>(&store, "peek").unwrap();
-    match peek.call(&mut store, ()) {
-        Err(Error::Compile { message, offset }) => {
-            assert!(message.contains("multi-memory"), "{message}");
-            assert!(offset > 0);
-        }
-        other => panic!("expected a compile error, got {other:?}"),
-    }
-    // The store stays usable.
-    assert!(peek.call(&mut store, ()).is_err());
-    // Eagerly, loading the module reports it.
-    config.compilation(CompilationMode::Eager);
-    let err = Module::new(&Engine::new(&config), TWO_MEMORIES).unwrap_err();
-    assert!(
-        matches!(&err, Error::Compile { message, .. } if message.contains("multi-memory")),
-        "{err:?}"
-    );
-    // The compiled tier refuses it when it compiles the module, with the operator's offset.
+fn each_memory_of_an_instance_has_its_own_accesses_in_both_tiers() {
+    let mut configurations = vec![(Strategy::Interpreter, None)];
     if Strategy::Cranelift.is_available() {
-        config.strategy(Strategy::Cranelift);
-        match Module::new(&Engine::new(&config), TWO_MEMORIES) {
-            Err(Error::Compile { message, offset }) => {
-                assert!(message.contains("multi-memory"), "{message}");
-                assert!(offset > 0);
-            }
-            other => panic!("expected a compile error, got {other:?}"),
-        }
+        // Memories that never move, and memories that move as they grow.
+        configurations.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
     }
+    for (strategy, reservation) in configurations {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        if let Some(bytes) = reservation {
+            config.memory_reservation(bytes);
+        }
+        let what = format!("{strategy:?}, reservation {reservation:?}");
+        let (mut store, instance) = instance(&config, TWO_MEMORIES);
+        let put = instance
+            .get_typed_func::<(i32, i32, i32), ()>(&store, "store")
+            .unwrap();
+        let mix = instance.get_typed_func::<i32, i32>(&store, "mix").unwrap();
+        let sizes = instance.get_typed_func::<(), i32>(&store, "sizes").unwrap();
+        put.call(&mut store, (0, 8, 7)).unwrap();
+        put.call(&mut store, (1, 8, 5)).unwrap();
+        assert_eq!(mix.call(&mut store, 8).unwrap(), 5007, "{what}");
+        assert_eq!(mix.call(&mut store, 8).unwrap(), 5007, "{what}");
+        assert_eq!(sizes.call(&mut store, ()).unwrap(), 301, "{what}");
+        let a = instance.get_memory(&store, "a").unwrap();
+        let b = instance.get_memory(&store, "b").unwrap();
+        assert_eq!(a.data(&store)[8], 7, "{what}");
+        assert_eq!(b.data(&store)[8], 5, "{what}");
+        // Bulk ops: a fill of b, a copy from b into a.
+        let fill = instance
+            .get_typed_func::<(i32, i32, i32), ()>(&store, "fill_b")
+            .unwrap();
+        let copy = instance
+            .get_typed_func::<(i32, i32, i32), ()>(&store, "copy_b_to_a")
+            .unwrap();
+        fill.call(&mut store, (100, 0xab, 4)).unwrap();
+        copy.call(&mut store, (200, 100, 4)).unwrap();
+        assert_eq!(&a.data(&store)[200..204], &[0xab; 4], "{what}");
+        // b has 3 pages, a has 1: an address past a's end is in bounds in b only.
+        let load_a = instance
+            .get_typed_func::<i32, i32>(&store, "load_a")
+            .unwrap();
+        let load_b = instance
+            .get_typed_func::<i32, i32>(&store, "load_b")
+            .unwrap();
+        assert_eq!(load_b.call(&mut store, 70_000).unwrap(), 0, "{what}");
+        let trap = match load_a.call(&mut store, 70_000) {
+            Err(Error::Trap(trap)) => trap,
+            other => panic!("{what}: expected a trap, got {other:?}"),
+        };
+        assert_eq!(trap.kind(), ward::TrapKind::MemoryOutOfBounds, "{what}");
+        let trap = match copy.call(&mut store, (65_534, 0, 4)) {
+            Err(Error::Trap(trap)) => trap,
+            other => panic!("{what}: expected a trap, got {other:?}"),
+        };
+        assert_eq!(trap.kind(), ward::TrapKind::MemoryOutOfBounds, "{what}");
+        // A trap in an access to b leaves memory 0 the current memory of the next call.
+        assert!(load_b.call(&mut store, 1 << 20).is_err());
+        assert_eq!(load_a.call(&mut store, 8).unwrap(), 7, "{what}");
+    }
+}
+
+#[test]
+fn multi_memory_can_be_switched_off() {
+    let mut config = Config::new();
+    config.wasm_multi_memory(false);
+    let error = Module::new(&Engine::new(&config), TWO_MEMORIES).unwrap_err();
+    assert!(error.to_string().contains("multiple memories"), "{error}");
 }
 
 #[test]

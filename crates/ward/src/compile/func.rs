@@ -186,7 +186,7 @@ pub(super) fn translate(
     };
     state.declare_locals(entry, ty.params(), body)?;
     if let (MemoryStyle::Static { .. }, true) = (env.memory, env.offsets.num_memories() > 0) {
-        let def = state.memory_definition();
+        let def = state.memory_definition(0);
         state.memory_base = Some(state.b.ins().load(ptr, readonly(), def, 0));
     }
     let next = state.b.create_block();
@@ -645,12 +645,12 @@ impl<'b, 'm> FuncState<'b, 'm> {
             .load(ptr, readonly(), self.vmctx, offset as i32)
     }
 
-    /// Memory 0's definition.
-    pub fn memory_definition(&mut self) -> Value {
+    /// The definition of memory `index` (its base and current length).
+    pub fn memory_definition(&mut self, index: u32) -> Value {
         let offset = self
             .env
             .offsets
-            .memory(crate::index::MemoryIndex::from_u32(0));
+            .memory(crate::index::MemoryIndex::from_u32(index));
         self.vmctx_pointer(offset)
     }
 

@@ -5,7 +5,7 @@ use cranelift_codegen::ir::{
     immediates::{Ieee32, Ieee64},
     types, Endianness, InstBuilder, MemFlagsData, Type, Value,
 };
-use wasmparser::{MemArg, Operator};
+use wasmparser::{MemArg, MemArgTarget, Operator};
 
 use super::clif_type;
 use super::compile_error;
@@ -19,12 +19,9 @@ use crate::vm::VMFuncRef;
 impl FuncState<'_, '_> {
     /// Translates one (reachable) operator.
     pub(super) fn translate_op(&mut self, op: &Operator<'_>, offset: usize) -> Result<()> {
-        if crate::translate::accesses_other_memory(op) {
-            return Err(compile_error(
-                "accesses to a memory other than memory 0 (multi-memory) are not supported \
-                 by the compiled tier yet",
-                offset,
-            ));
+        if crate::translate::other_memory(op) == Some(u32::MAX) {
+            // A memory argument that names a GC array, not a linear memory.
+            return Err(unsupported(op, offset));
         }
         if self.translate_control(op)?
             || self.translate_value(op)
@@ -416,8 +413,8 @@ impl FuncState<'_, '_> {
             I64Store32 { memarg } => self.store(memarg, 4, |b, f, v, a, o| {
                 b.ins().istore32(f, v, a, o);
             }),
-            MemorySize { .. } => {
-                let def = self.memory_definition();
+            MemorySize { mem } => {
+                let def = self.memory_definition(mem);
                 let ptr = self.env.isa.pointer_type();
                 let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
                 let pages = self.b.ins().ushr_imm_u(len, 16);
@@ -487,15 +484,28 @@ impl FuncState<'_, '_> {
     /// bounds where the memory's guard does not.
     pub(super) fn heap_address(&mut self, memarg: MemArg, index: Value, size: u32) -> (Value, i32) {
         let ptr = self.env.isa.pointer_type();
+        let memory = match memarg.target {
+            MemArgTarget::Memory(memory) => memory,
+            MemArgTarget::Array(_) => unreachable!("refused by translate_op"),
+        };
         let index = self.b.ins().uextend(ptr, index);
         let end = memarg.offset + u64::from(size);
-        if let (MemoryStyle::Static { guard }, Some(base)) = (self.env.memory, self.memory_base) {
+        if let MemoryStyle::Static { guard } = self.env.memory {
             if end <= guard && memarg.offset <= i32::MAX as u64 {
+                // Memories never move: memory 0's base is loaded once, at the entry;
+                // another's where it is accessed (a load Cranelift may share).
+                let base = match (memory, self.memory_base) {
+                    (0, Some(base)) => base,
+                    _ => {
+                        let def = self.memory_definition(memory);
+                        self.b.ins().load(ptr, readonly(), def, 0)
+                    }
+                };
                 let address = self.b.ins().iadd(base, index);
                 return (address, memarg.offset as i32);
             }
         }
-        let def = self.memory_definition();
+        let def = self.memory_definition(memory);
         let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
         let last = self.b.ins().iadd_imm_u(index, end as i64);
         let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
@@ -520,7 +530,7 @@ impl FuncState<'_, '_> {
         len: Value,
     ) -> (Value, [Value; N], Value) {
         let ptr = self.env.isa.pointer_type();
-        let def = self.memory_definition();
+        let def = self.memory_definition(0);
         let size = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
         let len = self.b.ins().uextend(ptr, len);
         let starts = starts.map(|start| {

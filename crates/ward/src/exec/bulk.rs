@@ -5,7 +5,6 @@ use std::ptr;
 
 use super::{Executor, OpResult};
 use crate::error::TrapKind;
-use crate::index::MemoryIndex;
 use crate::ir::Op;
 
 /// Checks `start + len <= size` without overflow.
@@ -47,10 +46,20 @@ impl Executor {
                     )
                 };
             }
+            Op::MemoryCopyBetween {
+                base,
+                dst: to,
+                src: from,
+            } => {
+                let (dst, src, len) = self.args3(base);
+                let instance = self.instance();
+                self.store_mut()
+                    .memory_copy(instance, to, from, dst, src, len)?;
+            }
             Op::MemoryInit { segment, base } => {
                 let (dst, src, len) = self.args3(base);
                 let instance = self.instance();
-                let memory = MemoryIndex::from_u32(0);
+                let memory = self.mem_index;
                 self.store_mut()
                     .memory_init(instance, memory, segment, dst, src, len)?;
             }

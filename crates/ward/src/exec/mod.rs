@@ -26,7 +26,7 @@ use std::ptr;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
-use crate::index::{HostFuncId, InstanceId};
+use crate::index::{HostFuncId, InstanceId, MemoryIndex};
 use crate::ir::{CompiledFunc, ExecContext, Instr, Op};
 use crate::native_stack::{self, NativeBounds};
 use crate::vm::{
@@ -221,7 +221,9 @@ pub(crate) struct Executor {
     defined_funcs: *const VMFuncRef,
     globals: *const *mut VMGlobal,
     memory: *const VMMemoryDefinition,
-    /// Memory 0 of the current instance: base and length in bytes.
+    /// The current memory of the current instance (see `Op::UseMemory`): its index,
+    /// base and length in bytes.
+    mem_index: MemoryIndex,
     mem: *mut u8,
     mem_len: usize,
     /// Frames below this depth belong to outer activations.
@@ -274,6 +276,7 @@ impl Executor {
             defined_funcs: ptr::null(),
             globals: ptr::null(),
             memory: ptr::null(),
+            mem_index: MemoryIndex::from_u32(0),
             mem: ptr::null_mut(),
             mem_len: 0,
             entry_depth,
@@ -429,15 +432,27 @@ impl Executor {
             self.offsets = offsets;
             self.defined_funcs = VMContext::field(vmctx, offsets.defined_funcs_start());
             self.globals = VMContext::field(vmctx, offsets.globals_start());
-            self.memory = if offsets.num_memories() == 0 {
-                ptr::null()
-            } else {
-                *VMContext::field::<*const VMMemoryDefinition>(
-                    vmctx,
-                    offsets.memory(crate::index::MemoryIndex::from_u32(0)),
-                )
-            };
         }
+        self.memory = ptr::null();
+        if self.offsets().num_memories() > 0 {
+            self.use_memory(MemoryIndex::from_u32(0));
+        } else {
+            self.mem_index = MemoryIndex::from_u32(0);
+            self.load_memory();
+        }
+    }
+
+    /// Makes `memory` of the running instance the current memory.
+    fn use_memory(&mut self, memory: MemoryIndex) {
+        // SAFETY: the offset of a memory of the running instance (a validated index),
+        // which holds a pointer to its definition.
+        self.memory = unsafe {
+            *VMContext::field::<*const VMMemoryDefinition>(
+                self.vmctx,
+                self.offsets().memory(memory),
+            )
+        };
+        self.mem_index = memory;
         self.load_memory();
     }
 
@@ -480,7 +495,7 @@ impl Executor {
         Ok(())
     }
 
-    /// Caches the base and length of the current instance's memory 0.
+    /// Caches the base and length of the current memory.
     #[inline(always)]
     fn load_memory(&mut self) {
         if self.memory.is_null() {
@@ -739,14 +754,14 @@ impl Executor {
                 self.set(dst, funcref.to_cell());
             }
             Op::MemorySize { dst } => self.set(dst, (self.mem_len / crate::vm::PAGE_SIZE) as u64),
+            Op::UseMemory { memory } => self.use_memory(memory),
             Op::MemoryGrow { dst, delta } => {
                 let delta = self.get(delta) as u32;
                 let instance = self.instance();
+                let index = self.mem_index;
                 let store = self.store_mut();
                 let limit = store.limits().memory_size;
-                let memory = store
-                    .instance(instance)
-                    .memory_id(crate::index::MemoryIndex::from_u32(0));
+                let memory = store.instance(instance).memory_id(index);
                 let old = store.memory_mut(memory).grow(delta, limit);
                 self.load_memory();
                 self.set(dst, old.unwrap_or(u32::MAX) as u64);

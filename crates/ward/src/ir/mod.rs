@@ -24,7 +24,8 @@ mod arena;
 pub(crate) use arena::{ArenaSlice, CodeArena, CodeRef};
 
 use crate::index::{
-    DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalIndex, TableIndex, TypeIndex,
+    DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex,
+    TypeIndex,
 };
 
 /// A frame slot: an index of a 64-bit cell relative to the frame's base.
@@ -518,6 +519,12 @@ define_ops! {
         MemoryFill { base: Slot }
         /// Operands `[dst, src, len]` start at `base`.
         MemoryCopy { base: Slot }
+        /// `MemoryCopy` from memory `src` to another memory, `dst`.
+        MemoryCopyBetween { base: Slot, dst: MemoryIndex, src: MemoryIndex }
+        /// Makes `memory` the one the memory ops access (multi-memory): memory 0 is
+        /// the current one, except between a `UseMemory` of another memory and the
+        /// `UseMemory` of memory 0 that follows, around a single access.
+        UseMemory { memory: MemoryIndex }
         /// Operands `[dst, src, len]` start at `base`.
         MemoryInit { segment: DataIndex, base: Slot }
         DataDrop { segment: DataIndex }

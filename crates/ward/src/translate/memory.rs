@@ -4,11 +4,58 @@
 use wasmparser::Operator;
 
 use super::{Loc, Operand, Translator};
-use crate::index::DataIndex;
+use crate::error::{Error, Result};
+use crate::index::{DataIndex, MemoryIndex};
 use crate::ir::{absolute_address, fold_address, load_op, store_op, AccMode, Op, Slot};
+use crate::module::ModuleInfo;
 use crate::ValType;
 
 impl Translator {
+    /// Translates `op`, which accesses a memory other than memory 0 (multi-memory).
+    /// The memory ops access the current memory, which is memory 0 but for a single
+    /// access put between a `UseMemory` of its memory and a `UseMemory` of memory 0;
+    /// a copy between two memories has an op of its own.
+    ///
+    /// # Errors
+    ///
+    /// When `op` accesses something else than a linear memory.
+    pub(crate) fn translate_in_memory(
+        &mut self,
+        module: &ModuleInfo,
+        op: &Operator<'_>,
+    ) -> Result<()> {
+        if self.dead.is_some() {
+            return self.translate_op(module, op);
+        }
+        if let Operator::MemoryCopy { dst_mem, src_mem } = *op {
+            if dst_mem != src_mem {
+                self.charge();
+                let base = self.pop_span(3);
+                self.emit(Op::MemoryCopyBetween {
+                    base,
+                    dst: MemoryIndex::from_u32(dst_mem),
+                    src: MemoryIndex::from_u32(src_mem),
+                });
+                return Ok(());
+            }
+        }
+        let memory = match super::other_memory(op) {
+            Some(memory) if memory != u32::MAX => MemoryIndex::from_u32(memory),
+            _ => {
+                return Err(Error::Compile {
+                    message: format!("unsupported operator: {op:?}"),
+                    offset: self.offset as usize,
+                })
+            }
+        };
+        self.emit(Op::UseMemory { memory });
+        self.translate_op(module, op)?;
+        self.emit(Op::UseMemory {
+            memory: MemoryIndex::from_u32(0),
+        });
+        Ok(())
+    }
+
     /// Translates `op` if it is a memory operator; false otherwise.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(super) fn translate_memory(&mut self, op: &Operator<'_>) -> bool {

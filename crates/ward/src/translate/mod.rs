@@ -24,7 +24,7 @@ mod simd;
 mod visit;
 
 pub(crate) use code::{CodeSpace, ModuleCode};
-pub(crate) use visit::accesses_other_memory;
+pub(crate) use visit::other_memory;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 

@@ -40,10 +40,19 @@ impl Visit<'_, '_, '_> {
     fn inlined(&mut self, op: &Operator<'_>, other_memory: bool) -> Outcome {
         self.check(op)?;
         if other_memory {
-            return Err(Box::new(self.unsupported_memory()));
+            return self.in_other_memory(op);
         }
         self.translator
             .translate_op(self.module, op)
+            .map_err(Box::new)
+    }
+
+    /// Translates `op`, which accesses a memory other than memory 0, out of line.
+    #[cold]
+    #[inline(never)]
+    fn in_other_memory(&mut self, op: &Operator<'_>) -> Outcome {
+        self.translator
+            .translate_in_memory(self.module, op)
             .map_err(Box::new)
     }
 
@@ -52,18 +61,6 @@ impl Visit<'_, '_, '_> {
     #[inline(never)]
     fn outlined(&mut self, op: &Operator<'_>, other_memory: bool) -> Outcome {
         self.inlined(op, other_memory)
-    }
-
-    /// The interpreter's ops address memory 0 only: an access to another memory (with
-    /// the multi-memory proposal on) is refused rather than run on the wrong memory.
-    #[cold]
-    fn unsupported_memory(&self) -> Error {
-        Error::Compile {
-            message: "accesses to a memory other than memory 0 (multi-memory) are not \
-                      supported by the interpreter yet"
-                .into(),
-            offset: self.offset as usize,
-        }
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -127,20 +124,20 @@ macro_rules! memory_of {
     };
 }
 
-/// Whether `op` accesses a memory other than memory 0 (a multi-memory operator, or an
-/// access to something else than a linear memory). Neither tier supports them yet, and
-/// both refuse them by this test.
-pub(crate) fn accesses_other_memory(op: &Operator<'_>) -> bool {
+/// The memory other than memory 0 that `op` accesses, if any: `u32::MAX` for an
+/// access to something else than a linear memory, and for a copy between two memories,
+/// one of them.
+pub(crate) fn other_memory(op: &Operator<'_>) -> Option<u32> {
     macro_rules! define_match {
         ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
             #[allow(unused_variables, unreachable_patterns)]
             match op {
                 $(
                     Operator::$op $({ $($arg),* })? => {
-                        false $($( || memory_of!($arg, $arg) != 0 )*)?
+                        [0u32 $($(, memory_of!($arg, $arg))*)?].into_iter().find(|&m| m != 0)
                     }
                 )*
-                _ => false,
+                _ => None,
             }
         };
     }
