@@ -61,6 +61,7 @@ pub enum Profile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Feature {
     Simd,
+    RelaxedSimd,
     TailCall,
     ExtendedConst,
     MultiMemory,
@@ -69,8 +70,9 @@ pub enum Feature {
 
 impl Feature {
     /// Every feature, with its name on the command line.
-    const ALL: [(&'static str, Feature); 5] = [
+    const ALL: [(&'static str, Feature); 6] = [
         ("simd", Feature::Simd),
+        ("relaxed-simd", Feature::RelaxedSimd),
         ("tail-call", Feature::TailCall),
         ("extended-const", Feature::ExtendedConst),
         ("multi-memory", Feature::MultiMemory),
@@ -81,6 +83,7 @@ impl Feature {
     fn apply(self, config: &mut Config, on: bool) {
         match self {
             Feature::Simd => config.wasm_simd(on),
+            Feature::RelaxedSimd => config.wasm_relaxed_simd(on),
             Feature::TailCall => config.wasm_tail_call(on),
             Feature::ExtendedConst => config.wasm_extended_const(on),
             Feature::MultiMemory => config.wasm_multi_memory(on),
@@ -111,8 +114,8 @@ fn parse_feature(text: &str) -> Result<(Feature, bool), String> {
 #[derive(Args, Debug)]
 pub struct FeatureOptions {
     /// Turns a WebAssembly feature on or off: -W NAME, -W NAME=y or -W NAME=n; may be
-    /// repeated. On by default: simd, tail-call, extended-const, multi-memory. Off by
-    /// default: wide-arithmetic.
+    /// repeated. On by default: simd, relaxed-simd, tail-call, extended-const,
+    /// multi-memory. Off by default: wide-arithmetic.
     #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
     wasm: Vec<(Feature, bool)>,
 }

@@ -255,6 +255,13 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     multi_memory_store1 = "multi-memory/store1.wast",
     multi_memory_store2 = "multi-memory/store2.wast",
     multi_memory_traps0 = "multi-memory/traps0.wast",
+    relaxed_simd_i16x8_relaxed_q15mulr_s = "relaxed-simd/i16x8_relaxed_q15mulr_s.wast",
+    relaxed_simd_i32x4_relaxed_trunc = "relaxed-simd/i32x4_relaxed_trunc.wast",
+    relaxed_simd_i8x16_relaxed_swizzle = "relaxed-simd/i8x16_relaxed_swizzle.wast",
+    relaxed_simd_relaxed_dot_product = "relaxed-simd/relaxed_dot_product.wast",
+    relaxed_simd_relaxed_laneselect = "relaxed-simd/relaxed_laneselect.wast",
+    relaxed_simd_relaxed_madd_nmadd = "relaxed-simd/relaxed_madd_nmadd.wast",
+    relaxed_simd_relaxed_min_max = "relaxed-simd/relaxed_min_max.wast",
     tail_call_return_call = "tail-call/return_call.wast",
     tail_call_return_call_indirect = "tail-call/return_call_indirect.wast",
 });
@@ -265,7 +272,7 @@ spec_scripts!(Post, POST_SCRIPTS, mod post {
 
 /// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
 /// a test above.
-const NEXT_DIRECTORIES: &[&str] = &["multi-memory", "tail-call"];
+const NEXT_DIRECTORIES: &[&str] = &["multi-memory", "relaxed-simd", "tail-call"];
 const POST_DIRECTORIES: &[&str] = &["wide-arithmetic"];
 
 /// A suite of spec scripts.
@@ -310,7 +317,8 @@ impl Suite {
                 config
                     .wasm_tail_call(false)
                     .wasm_extended_const(false)
-                    .wasm_multi_memory(false);
+                    .wasm_multi_memory(false)
+                    .wasm_relaxed_simd(false);
             }
             Suite::Next => {}
             Suite::Post => {

@@ -133,7 +133,8 @@ impl Default for Config {
             features: WasmFeatures::WASM2
                 | WasmFeatures::TAIL_CALL
                 | WasmFeatures::EXTENDED_CONST
-                | WasmFeatures::MULTI_MEMORY,
+                | WasmFeatures::MULTI_MEMORY
+                | WasmFeatures::RELAXED_SIMD,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -151,7 +152,7 @@ impl Default for Config {
 impl Config {
     /// The default configuration: WebAssembly 2.0 (including fixed-width SIMD) with the
     /// parts of 3.0 both tiers run (tail calls, extended constant expressions,
-    /// multi-memory), lazy
+    /// multi-memory, relaxed SIMD), lazy
     /// translation, a 1 MiB wasm stack.
     pub fn new() -> Self {
         Self::default()
@@ -335,8 +336,12 @@ impl Config {
     }
 
     /// Accepts fixed-width SIMD (`v128`) in modules. On by default; with it off, a module
-    /// that uses `v128` fails to load with a validation error.
+    /// that uses `v128` fails to load with a validation error. Turning it off turns
+    /// relaxed SIMD off too.
     pub fn wasm_simd(&mut self, on: bool) -> &mut Self {
+        if !on {
+            self.feature(WasmFeatures::RELAXED_SIMD, false);
+        }
         self.feature(WasmFeatures::SIMD, on)
     }
 
@@ -350,6 +355,21 @@ impl Config {
     /// `mul` of integers in initialisers. On by default.
     pub fn wasm_extended_const(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::EXTENDED_CONST, on)
+    }
+
+    /// Accepts relaxed SIMD (WebAssembly 3.0), with one choice for each operator, the
+    /// same in both tiers and on every machine: each behaves as its strict twin where
+    /// it has one (`relaxed_swizzle` as `swizzle`, `relaxed_trunc` as `trunc_sat`,
+    /// `relaxed_laneselect` as `bitselect`, `relaxed_min`/`max` as `min`/`max`,
+    /// `relaxed_q15mulr_s` as `q15mulr_sat_s`), the multiply-adds round after the
+    /// product and after the sum, and the dot products take both operands as signed
+    /// bytes and sum each pair of products as a wrapping `i16`. On by default; turning
+    /// it on turns [`Config::wasm_simd`] on too.
+    pub fn wasm_relaxed_simd(&mut self, on: bool) -> &mut Self {
+        if on {
+            self.feature(WasmFeatures::SIMD, true);
+        }
+        self.feature(WasmFeatures::RELAXED_SIMD, on)
     }
 
     /// Accepts tail calls (WebAssembly 3.0): `return_call` and `return_call_indirect`,

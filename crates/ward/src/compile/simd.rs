@@ -88,6 +88,9 @@ fn extadd_pairwise(b: &mut FunctionBuilder<'_>, x: Value, sign: Sign) -> Value {
 impl FuncState<'_, '_> {
     /// Translates `op` if it is a SIMD operator; false otherwise.
     pub(super) fn translate_simd(&mut self, op: &Operator<'_>) -> bool {
+        if let Some(op) = crate::translate::relaxed_equivalent(op) {
+            return self.translate_simd(&op);
+        }
         self.simd_memory(op)
             || self.simd_lanes(op)
             || self.simd_bitwise(op)
@@ -97,6 +100,51 @@ impl FuncState<'_, '_> {
             || self.simd_float(op)
             || self.simd_convert(op)
             || self.simd_widen(op)
+            || self.simd_relaxed(op)
+    }
+
+    /// The relaxed SIMD operators without an exact twin (see
+    /// [`crate::translate::relaxed_equivalent`] for the others), with the interpreter's
+    /// choices: multiply-adds rounded after each step, dot products of signed bytes
+    /// summed in pairs as wrapping `i16`s.
+    fn simd_relaxed(&mut self, op: &Operator<'_>) -> bool {
+        use Operator::*;
+        let madd = |s: &mut Self, ty: Type, negate: bool| {
+            let c = s.pop_vector(ty);
+            let b = s.pop_vector(ty);
+            let a = s.pop_vector(ty);
+            let product = s.b.ins().fmul(a, b);
+            let product = if negate {
+                s.b.ins().fneg(product)
+            } else {
+                product
+            };
+            let value = s.b.ins().fadd(product, c);
+            s.push_vector(value);
+        };
+        let dot = |b: &mut FunctionBuilder<'_>, x: Value, y: Value| {
+            let low = extmul(b, x, y, Half::Low, Sign::Signed);
+            let high = extmul(b, x, y, Half::High, Sign::Signed);
+            b.ins().iadd_pairwise(low, high)
+        };
+        match op {
+            F32x4RelaxedMadd => madd(self, F32X4, false),
+            F32x4RelaxedNmadd => madd(self, F32X4, true),
+            F64x2RelaxedMadd => madd(self, F64X2, false),
+            F64x2RelaxedNmadd => madd(self, F64X2, true),
+            I16x8RelaxedDotI8x16I7x16S => self.vector_binary(I8X16, dot),
+            I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.pop_vector(I32X4);
+                let y = self.pop_vector(I8X16);
+                let x = self.pop_vector(I8X16);
+                let pairs = dot(&mut self.b, x, y);
+                let sums = extadd_pairwise(&mut self.b, pairs, Sign::Signed);
+                let value = self.b.ins().iadd(sums, c);
+                self.push_vector(value);
+            }
+            _ => return false,
+        }
+        true
     }
 
     // ---- the representation -------------------------------------------------------

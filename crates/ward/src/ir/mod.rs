@@ -155,7 +155,12 @@ macro_rules! define_ops {
                 | Op::TableSize { dst, .. }
                 | Op::V128Const { dst, .. }
                 | Op::I8x16Shuffle { dst, .. }
-                | Op::V128Bitselect { dst, .. } => Some(dst),
+                | Op::V128Bitselect { dst, .. }
+                | Op::F32x4RelaxedMadd { dst, .. }
+                | Op::F32x4RelaxedNmadd { dst, .. }
+                | Op::F64x2RelaxedMadd { dst, .. }
+                | Op::F64x2RelaxedNmadd { dst, .. }
+                | Op::I32x4RelaxedDotI8x16I7x16AddS { dst, .. } => Some(dst),
                 _ => None,
             }
         }
@@ -584,7 +589,7 @@ define_ops! {
         I16x8Add I16x8AddSatS I16x8AddSatU I16x8Sub I16x8SubSatS I16x8SubSatU I16x8Mul
         I16x8MinS I16x8MinU I16x8MaxS I16x8MaxU I16x8AvgrU I16x8Q15MulrSatS
         I32x4Add I32x4Sub I32x4Mul I32x4MinS I32x4MinU I32x4MaxS I32x4MaxU I32x4DotI16x8S
-        I64x2Add I64x2Sub I64x2Mul
+        I64x2Add I64x2Sub I64x2Mul I16x8RelaxedDotI8x16I7x16S
         I16x8ExtMulLowI8x16S I16x8ExtMulHighI8x16S I16x8ExtMulLowI8x16U I16x8ExtMulHighI8x16U
         I32x4ExtMulLowI16x8S I32x4ExtMulHighI16x8S I32x4ExtMulLowI16x8U I32x4ExtMulHighI16x8U
         I64x2ExtMulLowI32x4S I64x2ExtMulHighI32x4S I64x2ExtMulLowI32x4U I64x2ExtMulHighI32x4U
@@ -621,6 +626,16 @@ define_ops! {
         I8x16Shuffle { dst: Slot, lhs: Slot, rhs: Slot, index: u32 }
         /// `dst = (lhs & mask) | (rhs & !mask)`.
         V128Bitselect { dst: Slot, lhs: Slot, rhs: Slot, mask: Slot }
+        /// `dst = a * b + c`, rounded after the product and after the sum: relaxed
+        /// SIMD's unfused choice, the same in both tiers on every machine.
+        F32x4RelaxedMadd { dst: Slot, a: Slot, b: Slot, c: Slot }
+        /// `dst = -(a * b) + c`, unfused.
+        F32x4RelaxedNmadd { dst: Slot, a: Slot, b: Slot, c: Slot }
+        F64x2RelaxedMadd { dst: Slot, a: Slot, b: Slot, c: Slot }
+        F64x2RelaxedNmadd { dst: Slot, a: Slot, b: Slot, c: Slot }
+        /// `dst[i] = c[i] +` the sum of the four products of signed bytes `4i..4i+4` of
+        /// `a` and `b`, summed in pairs as `i16x8.relaxed_dot_i8x16_i7x16_s` does.
+        I32x4RelaxedDotI8x16I7x16AddS { dst: Slot, a: Slot, b: Slot, c: Slot }
     }
 }
 

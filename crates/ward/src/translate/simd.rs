@@ -14,6 +14,9 @@ use crate::ValType;
 impl Translator {
     /// Translates `op` if it is a SIMD operator; false otherwise.
     pub(super) fn translate_simd(&mut self, op: &Operator<'_>) -> bool {
+        if let Some(op) = relaxed_equivalent(op) {
+            return self.translate_simd(&op);
+        }
         if let Some(make) = simd::binary(op) {
             let rhs = self.pop_slot();
             let lhs = self.pop_slot();
@@ -86,6 +89,24 @@ impl Translator {
                         dst,
                     );
                 }
+                Operator::F32x4RelaxedMadd
+                | Operator::F32x4RelaxedNmadd
+                | Operator::F64x2RelaxedMadd
+                | Operator::F64x2RelaxedNmadd
+                | Operator::I32x4RelaxedDotI8x16I7x16AddS => {
+                    let c = self.pop_slot();
+                    let b = self.pop_slot();
+                    let a = self.pop_slot();
+                    let dst = self.push_temp(ValType::V128);
+                    let op = match op {
+                        Operator::F32x4RelaxedMadd => Op::F32x4RelaxedMadd { dst, a, b, c },
+                        Operator::F32x4RelaxedNmadd => Op::F32x4RelaxedNmadd { dst, a, b, c },
+                        Operator::F64x2RelaxedMadd => Op::F64x2RelaxedMadd { dst, a, b, c },
+                        Operator::F64x2RelaxedNmadd => Op::F64x2RelaxedNmadd { dst, a, b, c },
+                        _ => Op::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c },
+                    };
+                    self.emit_result(op, dst);
+                }
                 _ => return false,
             }
         }
@@ -131,4 +152,34 @@ fn extract_result(op: &Operator<'_>) -> ValType {
         F64x2ExtractLane { .. } => ValType::F64,
         _ => ValType::I32,
     }
+}
+
+/// The operator of fixed semantics that relaxed SIMD operator `op` is, in both tiers
+/// and on every machine: ward's one deterministic choice for each that has one (the
+/// others, the fused multiply-adds and the dot products, have ops of their own).
+/// `None` for any other operator.
+///
+/// - `relaxed_swizzle` is `swizzle` (an index above 15 selects 0);
+/// - `relaxed_trunc` is the saturating `trunc_sat` (NaN gives 0);
+/// - `relaxed_laneselect` is `bitselect` (every bit of the mask counts);
+/// - `relaxed_min` and `relaxed_max` are `min` and `max` (NaN propagates, -0 < +0);
+/// - `relaxed_q15mulr_s` is `q15mulr_sat_s` (saturating).
+pub(crate) fn relaxed_equivalent(op: &Operator<'_>) -> Option<Operator<'static>> {
+    Some(match op {
+        Operator::I8x16RelaxedSwizzle => Operator::I8x16Swizzle,
+        Operator::I32x4RelaxedTruncF32x4S => Operator::I32x4TruncSatF32x4S,
+        Operator::I32x4RelaxedTruncF32x4U => Operator::I32x4TruncSatF32x4U,
+        Operator::I32x4RelaxedTruncF64x2SZero => Operator::I32x4TruncSatF64x2SZero,
+        Operator::I32x4RelaxedTruncF64x2UZero => Operator::I32x4TruncSatF64x2UZero,
+        Operator::I8x16RelaxedLaneselect
+        | Operator::I16x8RelaxedLaneselect
+        | Operator::I32x4RelaxedLaneselect
+        | Operator::I64x2RelaxedLaneselect => Operator::V128Bitselect,
+        Operator::F32x4RelaxedMin => Operator::F32x4Min,
+        Operator::F32x4RelaxedMax => Operator::F32x4Max,
+        Operator::F64x2RelaxedMin => Operator::F64x2Min,
+        Operator::F64x2RelaxedMax => Operator::F64x2Max,
+        Operator::I16x8RelaxedQ15mulrS => Operator::I16x8Q15MulrSatS,
+        _ => return None,
+    })
 }

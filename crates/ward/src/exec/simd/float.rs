@@ -29,6 +29,26 @@ impl Executor {
             Op::F64x2Neg { dst, src } => un!(self, dst, src, |v| v ^ SIGNS64),
             Op::F64x2Sqrt { dst, src } => un!(self, dst, src, |v| fast::f64x2_sqrt(v)),
 
+            Op::F32x4RelaxedMadd { dst, a, b, c } => {
+                let v = fast::f32x4_mul(self.v128(a), self.v128(b));
+                let v = fast::f32x4_add(v, self.v128(c));
+                self.set_v128(dst, v);
+            }
+            Op::F32x4RelaxedNmadd { dst, a, b, c } => {
+                let v = fast::f32x4_mul(self.v128(a), self.v128(b)) ^ SIGNS32;
+                let v = fast::f32x4_add(v, self.v128(c));
+                self.set_v128(dst, v);
+            }
+            Op::F64x2RelaxedMadd { dst, a, b, c } => {
+                let v = fast::f64x2_mul(self.v128(a), self.v128(b));
+                let v = fast::f64x2_add(v, self.v128(c));
+                self.set_v128(dst, v);
+            }
+            Op::F64x2RelaxedNmadd { dst, a, b, c } => {
+                let v = fast::f64x2_mul(self.v128(a), self.v128(b)) ^ SIGNS64;
+                let v = fast::f64x2_add(v, self.v128(c));
+                self.set_v128(dst, v);
+            }
             Op::F32x4Add { dst, lhs, rhs } => {
                 bin!(self, dst, lhs, rhs, |a, b| fast::f32x4_add(a, b))
             }

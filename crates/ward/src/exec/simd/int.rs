@@ -115,6 +115,19 @@ impl Executor {
             Op::I32x4MaxU { dst, lhs, rhs } => {
                 bin!(self, dst, lhs, rhs, |a, b| fast::i32x4_max_u(a, b))
             }
+            Op::I16x8RelaxedDotI8x16I7x16S { dst, lhs, rhs } => {
+                bin!(self, dst, lhs, rhs, |a, b| {
+                    lanes::i16x8_relaxed_dot_i8x16_i7x16_s(a, b)
+                })
+            }
+            Op::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c } => {
+                let v = lanes::i32x4_relaxed_dot_i8x16_i7x16_add_s(
+                    self.v128(a),
+                    self.v128(b),
+                    self.v128(c),
+                );
+                self.set_v128(dst, v);
+            }
             Op::I32x4DotI16x8S { dst, lhs, rhs } => {
                 bin!(self, dst, lhs, rhs, |a, b| fast::i32x4_dot_i16x8_s(a, b))
             }

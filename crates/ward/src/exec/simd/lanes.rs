@@ -265,6 +265,28 @@ pub(super) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
     }))
 }
 
+/// Sums of the products of adjacent signed bytes, as `i16` lanes (wrapping: only
+/// `-128 * -128 * 2` overflows): relaxed SIMD's `i16x8.relaxed_dot_i8x16_i7x16_s`, with
+/// both operands signed.
+pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
+    let (x, y) = (i8::split(a), i8::split(b));
+    i16::join(std::array::from_fn(|i| {
+        let p0 = x[2 * i] as i16 * y[2 * i] as i16;
+        let p1 = x[2 * i + 1] as i16 * y[2 * i + 1] as i16;
+        p0.wrapping_add(p1)
+    }))
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the `i16` sums of
+/// [`i16x8_relaxed_dot_i8x16_i7x16_s`], added in pairs as `i32`s, plus `c`'s lanes.
+pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
+    let pairs = i16::split(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
+    let c = i32::split(c);
+    i32::join(std::array::from_fn(|i| {
+        (pairs[2 * i] as i32 + pairs[2 * i + 1] as i32).wrapping_add(c[i])
+    }))
+}
+
 /// Functions of two `v128`s that the architecture modules may replace.
 macro_rules! binary {
     ($($name:ident: $t:ty, |$a:ident, $b:ident| $e:expr;)*) => {$(
