@@ -66,17 +66,19 @@ pub enum Feature {
     ExtendedConst,
     MultiMemory,
     WideArithmetic,
+    CustomPageSizes,
 }
 
 impl Feature {
     /// Every feature, with its name on the command line.
-    const ALL: [(&'static str, Feature); 6] = [
+    const ALL: [(&'static str, Feature); 7] = [
         ("simd", Feature::Simd),
         ("relaxed-simd", Feature::RelaxedSimd),
         ("tail-call", Feature::TailCall),
         ("extended-const", Feature::ExtendedConst),
         ("multi-memory", Feature::MultiMemory),
         ("wide-arithmetic", Feature::WideArithmetic),
+        ("custom-page-sizes", Feature::CustomPageSizes),
     ];
 
     /// Turns the feature on or off in `config`.
@@ -88,6 +90,7 @@ impl Feature {
             Feature::ExtendedConst => config.wasm_extended_const(on),
             Feature::MultiMemory => config.wasm_multi_memory(on),
             Feature::WideArithmetic => config.wasm_wide_arithmetic(on),
+            Feature::CustomPageSizes => config.wasm_custom_page_sizes(on),
         };
     }
 }
@@ -115,7 +118,7 @@ fn parse_feature(text: &str) -> Result<(Feature, bool), String> {
 pub struct FeatureOptions {
     /// Turns a WebAssembly feature on or off: -W NAME, -W NAME=y or -W NAME=n; may be
     /// repeated. On by default: simd, relaxed-simd, tail-call, extended-const,
-    /// multi-memory. Off by default: wide-arithmetic.
+    /// multi-memory. Off by default: wide-arithmetic, custom-page-sizes.
     #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
     wasm: Vec<(Feature, bool)>,
 }

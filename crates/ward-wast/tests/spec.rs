@@ -267,13 +267,21 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
 });
 
 spec_scripts!(Post, POST_SCRIPTS, mod post {
+    custom_page_sizes_binary = "custom-page-sizes/binary.wast",
+    custom_page_sizes = "custom-page-sizes/custom-page-sizes.wast",
+    custom_page_sizes_invalid = "custom-page-sizes/custom-page-sizes-invalid.wast",
+    custom_page_sizes_memory_max = "custom-page-sizes/memory_max.wast",
     wide_arithmetic = "wide-arithmetic/wide-arithmetic.wast",
 });
 
 /// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
 /// a test above.
 const NEXT_DIRECTORIES: &[&str] = &["multi-memory", "relaxed-simd", "tail-call"];
-const POST_DIRECTORIES: &[&str] = &["wide-arithmetic"];
+const POST_DIRECTORIES: &[&str] = &["custom-page-sizes", "wide-arithmetic"];
+
+/// Scripts of those directories that need a proposal ward does not implement yet, and
+/// which one.
+const NOT_YET: &[(&str, &str)] = &[("custom-page-sizes/memory_max_i64.wast", "memory64")];
 
 /// A suite of spec scripts.
 #[derive(Clone, Copy, Debug)]
@@ -322,7 +330,9 @@ impl Suite {
             }
             Suite::Next => {}
             Suite::Post => {
-                config.wasm_wide_arithmetic(true);
+                config
+                    .wasm_wide_arithmetic(true)
+                    .wasm_custom_page_sizes(true);
             }
         }
         config
@@ -504,8 +514,8 @@ fn assert_same_scripts(listed: &[&str], on_disk: &BTreeSet<String>, dir: &Path) 
     );
 }
 
-/// Every script of the core suite, and of each listed proposal directory, has a test,
-/// and every test has its script: a script added to the suite cannot go untested, and a
+/// Every script of the core suite, and of each listed proposal directory but those
+/// [`NOT_YET`] lists, has a test, and every test has its script: a script added to the suite cannot go untested, and a
 /// renamed one fails here by name.
 #[test]
 fn every_script_has_a_test() {
@@ -520,6 +530,9 @@ fn every_script_has_a_test() {
             let mut on_disk = BTreeSet::new();
             for proposal in directories {
                 on_disk.extend(scripts_in(&dir.join(proposal), &format!("{proposal}/")));
+            }
+            for (script, _) in NOT_YET {
+                on_disk.remove(*script);
             }
             assert_same_scripts(listed, &on_disk, &dir);
         }

@@ -379,6 +379,14 @@ impl Config {
         self.feature(WasmFeatures::TAIL_CALL, on)
     }
 
+    /// Accepts the custom-page-sizes proposal: memories of one-byte pages, declared
+    /// with `(pagesize 1)`. Off by default: the proposal is not part of a standard
+    /// yet. Compiled code checks the bounds of every access to such a memory, since
+    /// guard pages cannot catch an access just past its end.
+    pub fn wasm_custom_page_sizes(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::CUSTOM_PAGE_SIZES, on)
+    }
+
     /// Accepts the wide-arithmetic proposal: `i64.add128`, `i64.sub128`,
     /// `i64.mul_wide_s` and `i64.mul_wide_u` (128-bit results as two `i64`s). Off by
     /// default: the proposal is not part of a standard yet.

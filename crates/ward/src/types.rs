@@ -244,20 +244,35 @@ impl fmt::Display for TableType {
     }
 }
 
-/// The type of a linear memory: its limits in 64 KiB pages.
+/// The type of a linear memory: its limits in pages, and its page size (64 KiB unless
+/// the custom-page-sizes proposal gives it 1 byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryType {
     min: u32,
     max: Option<u32>,
+    page_size_log2: u8,
 }
 
 impl MemoryType {
+    /// The default page size's base-2 logarithm: 64 KiB pages.
+    pub const DEFAULT_PAGE_SIZE_LOG2: u8 = 16;
+
     /// A memory type with limits in 64 KiB pages.
     pub fn new(min_pages: u32, max_pages: Option<u32>) -> Self {
         MemoryType {
             min: min_pages,
             max: max_pages,
+            page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2,
         }
+    }
+
+    /// This type with pages of `2^log2` bytes (the custom-page-sizes proposal): 0 (one
+    /// byte) or 16 (64 KiB), the two sizes the proposal allows; `None` for another.
+    pub fn with_page_size_log2(self, log2: u8) -> Option<Self> {
+        matches!(log2, 0 | Self::DEFAULT_PAGE_SIZE_LOG2).then_some(MemoryType {
+            page_size_log2: log2,
+            ..self
+        })
     }
 
     /// The minimum (initial) size in pages.
@@ -270,8 +285,30 @@ impl MemoryType {
         self.max
     }
 
+    /// The base-2 logarithm of the page size in bytes.
+    pub fn page_size_log2(&self) -> u8 {
+        self.page_size_log2
+    }
+
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// The most pages a memory of this type can have: 4 GiB of 64 KiB pages, or
+    /// `2^32 - 1` one-byte pages.
+    pub fn max_pages(&self) -> u64 {
+        (1u64 << (32 - u32::from(self.page_size_log2))).min(u64::from(u32::MAX))
+    }
+
     pub(crate) fn from_wasmparser(ty: &wasmparser::MemoryType) -> MemoryType {
-        MemoryType::new(clamp_u32(ty.initial), ty.maximum.map(clamp_u32))
+        MemoryType {
+            min: clamp_u32(ty.initial),
+            max: ty.maximum.map(clamp_u32),
+            page_size_log2: ty
+                .page_size_log2
+                .map_or(Self::DEFAULT_PAGE_SIZE_LOG2, |log2| log2 as u8),
+        }
     }
 }
 
@@ -280,6 +317,9 @@ impl fmt::Display for MemoryType {
         write!(f, "(memory {}", self.min)?;
         if let Some(max) = self.max {
             write!(f, " {max}")?;
+        }
+        if self.page_size_log2 != Self::DEFAULT_PAGE_SIZE_LOG2 {
+            write!(f, " (pagesize {})", self.page_size())?;
         }
         f.write_str(")")
     }

@@ -250,3 +250,51 @@ fn memory_reservation_settings_have_documented_defaults() {
         assert_eq!(ward::DEFAULT_MEMORY_GUARD_SIZE, 2 << 30);
     }
 }
+
+#[test]
+fn a_memory_of_one_byte_pages_ends_at_its_last_byte_in_both_tiers() {
+    // Ten bytes: the page of the OS that holds them is accessible well past them, so
+    // only a bounds check can catch an access to byte 10.
+    const BYTE_PAGES: &str = r#"(module
+        (memory (export "m") 10 20 (pagesize 1))
+        (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+        (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "size") (result i32) (memory.size)))"#;
+    let mut configurations = vec![(Strategy::Interpreter, None)];
+    if Strategy::Cranelift.is_available() {
+        configurations.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
+    }
+    for (strategy, reservation) in configurations {
+        let mut config = Config::new();
+        config.strategy(strategy).wasm_custom_page_sizes(true);
+        if let Some(bytes) = reservation {
+            config.memory_reservation(bytes);
+        }
+        let what = format!("{strategy:?}, reservation {reservation:?}");
+        let (mut store, instance) = instance(&config, BYTE_PAGES);
+        let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
+        let put = instance
+            .get_typed_func::<(i32, i32), ()>(&store, "store")
+            .unwrap();
+        let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+        let size = instance.get_typed_func::<(), i32>(&store, "size").unwrap();
+        put.call(&mut store, (9, 42)).unwrap();
+        assert_eq!(load.call(&mut store, 9).unwrap(), 42, "{what}");
+        assert!(load.call(&mut store, 10).is_err(), "{what}");
+        assert!(put.call(&mut store, (10, 1)).is_err(), "{what}");
+        assert_eq!(size.call(&mut store, ()).unwrap(), 10, "{what}");
+        assert_eq!(grow.call(&mut store, 1).unwrap(), 10, "{what}");
+        assert_eq!(load.call(&mut store, 10).unwrap(), 0, "{what}");
+        assert!(load.call(&mut store, 11).is_err(), "{what}");
+        assert_eq!(
+            grow.call(&mut store, 10).unwrap(),
+            -1,
+            "{what}: past the maximum"
+        );
+        assert_eq!(size.call(&mut store, ()).unwrap(), 11, "{what}");
+        let memory = instance.get_memory(&store, "m").unwrap();
+        assert_eq!(memory.ty(&store).page_size(), 1, "{what}");
+        assert_eq!(memory.data(&store).len(), 11, "{what}");
+    }
+}

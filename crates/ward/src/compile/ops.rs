@@ -11,8 +11,8 @@ use super::clif_type;
 use super::compile_error;
 use super::func::{readonly, traps, trusted, BuiltinField, FuncState};
 use crate::error::Result;
-use crate::index::{GlobalIndex, TableIndex, TypeIndex};
-use crate::types::ValType;
+use crate::index::{GlobalIndex, MemoryIndex, TableIndex, TypeIndex};
+use crate::types::{MemoryType, ValType};
 use crate::vm::MemoryStyle;
 use crate::vm::VMFuncRef;
 
@@ -417,7 +417,9 @@ impl FuncState<'_, '_> {
                 let def = self.memory_definition(mem);
                 let ptr = self.env.isa.pointer_type();
                 let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
-                let pages = self.b.ins().ushr_imm_u(len, 16);
+                let page_size_log2 =
+                    self.env.info.memories()[MemoryIndex::from_u32(mem)].page_size_log2();
+                let pages = self.b.ins().ushr_imm_u(len, i64::from(page_size_log2));
                 let pages = self.b.ins().ireduce(i32_, pages);
                 self.push(pages);
             }
@@ -490,7 +492,11 @@ impl FuncState<'_, '_> {
         };
         let index = self.b.ins().uextend(ptr, index);
         let end = memarg.offset + u64::from(size);
-        if let MemoryStyle::Static { guard } = self.env.memory {
+        // Guard pages catch what lies past the last page of the OS, which ends a memory
+        // of 64 KiB pages; a memory of one-byte pages may end anywhere in one.
+        let whole_pages = self.env.info.memories()[MemoryIndex::from_u32(memory)].page_size_log2()
+            == MemoryType::DEFAULT_PAGE_SIZE_LOG2;
+        if let (MemoryStyle::Static { guard }, true) = (self.env.memory, whole_pages) {
             if end <= guard && memarg.offset <= i32::MAX as u64 {
                 // Memories never move: memory 0's base is loaded once, at the entry;
                 // another's where it is accessed (a load Cranelift may share).

@@ -753,7 +753,14 @@ impl Executor {
                 let funcref = unsafe { crate::vm::func_ref(self.vmctx, self.offsets(), func) };
                 self.set(dst, funcref.to_cell());
             }
-            Op::MemorySize { dst } => self.set(dst, (self.mem_len / crate::vm::PAGE_SIZE) as u64),
+            Op::MemorySize { dst } => {
+                let instance = self.instance();
+                let index = self.mem_index;
+                let store = self.store_mut();
+                let memory = store.instance(instance).memory_id(index);
+                let pages = store.memory(memory).pages();
+                self.set(dst, u64::from(pages));
+            }
             Op::UseMemory { memory } => self.use_memory(memory),
             Op::MemoryGrow { dst, delta } => {
                 let delta = self.get(delta) as u32;

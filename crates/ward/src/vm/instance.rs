@@ -159,7 +159,8 @@ fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
             e.element() == a.element() && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         (ExternType::Memory(e), ExternType::Memory(a)) => {
-            limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+            e.page_size_log2() == a.page_size_log2()
+                && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         _ => false,
     }

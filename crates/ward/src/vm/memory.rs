@@ -15,10 +15,7 @@ use crate::sys::Mmap;
 use crate::types::MemoryType;
 use crate::Config;
 
-use super::{MemoryStyle, VMMemoryDefinition, PAGE_SIZE};
-
-/// The most pages a 32-bit memory can have: 4 GiB.
-const MAX_PAGES: u64 = 65536;
+use super::{MemoryStyle, VMMemoryDefinition};
 
 /// A linear memory of a store.
 pub(crate) struct MemoryEntity {
@@ -50,7 +47,7 @@ impl MemoryEntity {
         limit: usize,
     ) -> Result<MemoryEntity, ResourceError> {
         let pages = u64::from(ty.minimum());
-        let bytes = pages * PAGE_SIZE as u64;
+        let bytes = pages * ty.page_size();
         if bytes > limit as u64 {
             return Err(ResourceError::MemoryLimit {
                 pages,
@@ -93,7 +90,7 @@ impl MemoryEntity {
 
     /// The current size in pages.
     pub(crate) fn pages(&self) -> u32 {
-        (self.def.current_length / PAGE_SIZE) as u32
+        (self.def.current_length >> self.ty.page_size_log2()) as u32
     }
 
     /// The current size in bytes.
@@ -124,7 +121,12 @@ impl MemoryEntity {
     }
 
     fn max_bytes(&self) -> u64 {
-        u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(MAX_PAGES) * PAGE_SIZE as u64
+        self.max_pages() * self.ty.page_size()
+    }
+
+    /// The most pages the memory can have: its maximum, within the page size's bound.
+    fn max_pages(&self) -> u64 {
+        u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(self.ty.max_pages())
     }
 
     /// The memory's bytes.
@@ -147,9 +149,8 @@ impl MemoryEntity {
     pub(crate) fn grow(&mut self, delta: u32, limit: usize) -> Option<u32> {
         let old = self.pages();
         let new = u64::from(old) + u64::from(delta);
-        let max = u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(MAX_PAGES);
-        let bytes = new * PAGE_SIZE as u64;
-        if new > max || bytes > limit as u64 {
+        let bytes = new * self.ty.page_size();
+        if new > self.max_pages() || bytes > limit as u64 {
             return None;
         }
         if bytes > self.capacity {
@@ -167,7 +168,8 @@ impl MemoryEntity {
         let capacity = bytes
             .max(self.capacity.saturating_mul(2))
             .min(self.max_bytes());
-        let mut map = reserve(capacity, self.guard, bytes / PAGE_SIZE as u64).ok()?;
+        let pages = bytes >> self.ty.page_size_log2();
+        let mut map = reserve(capacity, self.guard, pages).ok()?;
         map.make_accessible(bytes as usize).ok()?;
         let len = self.def.current_length;
         // SAFETY: both ranges are accessible for `len` bytes (the new one for more), and
@@ -204,6 +206,7 @@ fn allocation_error(pages: u64, error: &std::io::Error) -> ResourceError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::PAGE_SIZE;
     use super::*;
 
     fn config(reservation: u64, guard: u64) -> Config {

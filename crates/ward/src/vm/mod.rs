@@ -32,4 +32,5 @@ pub(crate) use vmctx::{
 pub(crate) use wasm_stack::{Frame, WasmStack};
 
 /// The size of a wasm page.
+#[cfg(test)]
 pub(crate) const PAGE_SIZE: usize = 65536;

@@ -204,7 +204,10 @@ impl StoreInner {
     /// The type of memory `id`, with its current size as minimum.
     pub(crate) fn memory_type(&self, id: MemoryId) -> MemoryType {
         let m = self.memory(id);
-        MemoryType::new(m.pages(), m.ty().maximum())
+        let ty = m.ty();
+        MemoryType::new(m.pages(), ty.maximum())
+            .with_page_size_log2(ty.page_size_log2())
+            .expect("the page size of an existing memory")
     }
 
     pub(super) fn push_memory(&mut self, memory: MemoryEntity) -> MemoryId {
