@@ -53,6 +53,11 @@ bool ward_config_strategy(wasm_config_t*, ward_strategy_t);
 bool ward_config_target_cpu(wasm_config_t*, const char* cpu);
 /* Whether modules load under the strategy on this host and build. */
 bool ward_strategy_is_available(ward_strategy_t);
+/* Turns a WebAssembly feature on or off, by the names of `ward run -W`: "simd",
+ * "relaxed-simd", "tail-call", "extended-const", "multi-memory" (on by default),
+ * "wide-arithmetic", "custom-page-sizes" (off by default). False, changing nothing,
+ * for another name. */
+bool ward_config_wasm_feature(wasm_config_t*, const char* name, bool on);
 /* Translates every function when its module loads, not on its first call. */
 void ward_config_eager_compilation(wasm_config_t*, bool);
 

@@ -119,6 +119,27 @@ pub unsafe extern "C" fn ward_config_target_cpu(
     true
 }
 
+/// Turns the WebAssembly feature `name` on or off: the names of `ward run -W`
+/// (`Config::WASM_FEATURES`). False, changing nothing, for another name or one that
+/// is not UTF-8.
+///
+/// # Safety
+///
+/// `config` is a live configuration and `name` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ward_config_wasm_feature(
+    config: *mut wasm_config_t,
+    name: *const std::ffi::c_char,
+    on: bool,
+) -> bool {
+    // SAFETY: by the precondition.
+    let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else {
+        return false;
+    };
+    // SAFETY: by the precondition.
+    unsafe { config_mut(config) }.wasm_feature(name, on)
+}
+
 /// Whether modules load under the strategy on this host and build.
 #[no_mangle]
 pub extern "C" fn ward_strategy_is_available(s: u8) -> bool {

@@ -57,60 +57,21 @@ pub enum Profile {
     Perfmap,
 }
 
-/// A WebAssembly proposal that `-W` turns on or off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Feature {
-    Simd,
-    RelaxedSimd,
-    TailCall,
-    ExtendedConst,
-    MultiMemory,
-    WideArithmetic,
-    CustomPageSizes,
-}
-
-impl Feature {
-    /// Every feature, with its name on the command line.
-    const ALL: [(&'static str, Feature); 7] = [
-        ("simd", Feature::Simd),
-        ("relaxed-simd", Feature::RelaxedSimd),
-        ("tail-call", Feature::TailCall),
-        ("extended-const", Feature::ExtendedConst),
-        ("multi-memory", Feature::MultiMemory),
-        ("wide-arithmetic", Feature::WideArithmetic),
-        ("custom-page-sizes", Feature::CustomPageSizes),
-    ];
-
-    /// Turns the feature on or off in `config`.
-    fn apply(self, config: &mut Config, on: bool) {
-        match self {
-            Feature::Simd => config.wasm_simd(on),
-            Feature::RelaxedSimd => config.wasm_relaxed_simd(on),
-            Feature::TailCall => config.wasm_tail_call(on),
-            Feature::ExtendedConst => config.wasm_extended_const(on),
-            Feature::MultiMemory => config.wasm_multi_memory(on),
-            Feature::WideArithmetic => config.wasm_wide_arithmetic(on),
-            Feature::CustomPageSizes => config.wasm_custom_page_sizes(on),
-        };
-    }
-}
-
 /// Parses `-W NAME[=y|n]`.
-fn parse_feature(text: &str) -> Result<(Feature, bool), String> {
+fn parse_feature(text: &str) -> Result<(String, bool), String> {
     let (name, on) = match text.split_once('=') {
         None => (text, true),
         Some((name, "y" | "yes" | "true")) => (name, true),
         Some((name, "n" | "no" | "false")) => (name, false),
         Some((_, value)) => return Err(format!("`{value}` is not y or n")),
     };
-    Feature::ALL
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|&(_, feature)| (feature, on))
-        .ok_or_else(|| {
-            let names: Vec<&str> = Feature::ALL.iter().map(|(name, _)| *name).collect();
-            format!("unknown feature `{name}`; known: {}", names.join(", "))
-        })
+    if !Config::WASM_FEATURES.contains(&name) {
+        return Err(format!(
+            "unknown feature `{name}`; known: {}",
+            Config::WASM_FEATURES.join(", ")
+        ));
+    }
+    Ok((name.to_owned(), on))
 }
 
 /// The WebAssembly features modules may use.
@@ -120,14 +81,15 @@ pub struct FeatureOptions {
     /// repeated. On by default: simd, relaxed-simd, tail-call, extended-const,
     /// multi-memory. Off by default: wide-arithmetic, custom-page-sizes.
     #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
-    wasm: Vec<(Feature, bool)>,
+    wasm: Vec<(String, bool)>,
 }
 
 impl FeatureOptions {
     /// Applies the options to `config`, in order.
     pub fn apply(&self, config: &mut Config) {
-        for &(feature, on) in &self.wasm {
-            feature.apply(config, on);
+        for (name, on) in &self.wasm {
+            let known = config.wasm_feature(name, *on);
+            debug_assert!(known, "`parse_feature` checked the name");
         }
     }
 }

@@ -330,6 +330,35 @@ impl Config {
         }
     }
 
+    /// The names of the WebAssembly features that [`Config::wasm_feature`] switches
+    /// (the command line's `-W NAME`), each with the switch it stands for.
+    pub const WASM_FEATURES: [&'static str; 7] = [
+        "simd",
+        "relaxed-simd",
+        "tail-call",
+        "extended-const",
+        "multi-memory",
+        "wide-arithmetic",
+        "custom-page-sizes",
+    ];
+
+    /// Turns the WebAssembly feature named `name` (one of [`Config::WASM_FEATURES`]) on
+    /// or off, as its own switch does (`"tail-call"`: [`Config::wasm_tail_call`]);
+    /// false, changing nothing, for another name.
+    pub fn wasm_feature(&mut self, name: &str, on: bool) -> bool {
+        match name {
+            "simd" => self.wasm_simd(on),
+            "relaxed-simd" => self.wasm_relaxed_simd(on),
+            "tail-call" => self.wasm_tail_call(on),
+            "extended-const" => self.wasm_extended_const(on),
+            "multi-memory" => self.wasm_multi_memory(on),
+            "wide-arithmetic" => self.wasm_wide_arithmetic(on),
+            "custom-page-sizes" => self.wasm_custom_page_sizes(on),
+            _ => return false,
+        };
+        true
+    }
+
     fn feature(&mut self, feature: WasmFeatures, on: bool) -> &mut Self {
         self.features.set(feature, on);
         self

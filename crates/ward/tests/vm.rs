@@ -3,8 +3,7 @@
 //! the errors of code the interpreter cannot run.
 
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, Linker, Memory, MemoryType, Module, Store,
-    Strategy, Val,
+    Config, Engine, Error, Extern, Linker, Memory, MemoryType, Module, Store, Strategy, Val,
 };
 
 const GROW: &str = r#"(module

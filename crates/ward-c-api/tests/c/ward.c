@@ -1,4 +1,4 @@
-/* ward.h: tiers, fuel, interruption, store limits, the native stack. */
+/* ward.h: tiers, feature switches, fuel, interruption, store limits, the native stack. */
 #define _POSIX_C_SOURCE 200809L
 #include <time.h>
 #include <pthread.h>
@@ -84,6 +84,32 @@ static void tiers(void) {
   CHECK(!ward_config_strategy(config, 9));
   wasm_config_delete(config);
   printf("tiers: ok\n");
+}
+
+/* A module that needs wide arithmetic, which is off by default. */
+static const char* wide_wat =
+    "(module (func (param i64 i64) (result i64 i64)"
+    "  (i64.mul_wide_u (local.get 0) (local.get 1))))";
+
+static void features(void) {
+  wasm_config_t* config = wasm_config_new();
+  CHECK(!ward_config_wasm_feature(config, "wide-arithmetics", true));
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  wasm_store_t* store = wasm_store_new(engine);
+  CHECK(module_from_text(store, wide_wat) == NULL);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+
+  config = wasm_config_new();
+  CHECK(ward_config_wasm_feature(config, "wide-arithmetic", true));
+  engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  wasm_module_t* module = module_from_text(store, wide_wat);
+  CHECK(module != NULL);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  printf("features: ok\n");
 }
 
 static void fuel(void) {
@@ -278,6 +304,7 @@ static void native_stack(void) {
 
 int main(void) {
   tiers();
+  features();
   fuel();
   interruption();
   limits();
