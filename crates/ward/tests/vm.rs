@@ -297,3 +297,62 @@ fn a_memory_of_one_byte_pages_ends_at_its_last_byte_in_both_tiers() {
         assert_eq!(memory.data(&store).len(), 11, "{what}");
     }
 }
+
+#[test]
+fn extended_constant_expressions_initialise_globals_and_segments_in_both_tiers() {
+    const EXTENDED: &str = r#"(module
+        (import "env" "base" (global $base i32))
+        (global $g i32 (i32.add (global.get $base) (i32.mul (i32.const 3) (i32.const 4))))
+        (global $h i64 (i64.sub (i64.const 100) (i64.mul (i64.const 2) (i64.const 21))))
+        (memory 1)
+        (data (offset (i32.add (global.get $base) (i32.const 8))) "hi")
+        (table 10 funcref)
+        (elem (offset (i32.sub (i32.const 5) (i32.const 2))) func $f)
+        (func $f (result i32) (i32.const 77))
+        (func (export "g") (result i32) (global.get $g))
+        (func (export "h") (result i64) (global.get $h))
+        (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0)))
+        (func (export "call") (param i32) (result i32)
+          (call_indirect (result i32) (local.get 0))))"#;
+    let mut strategies = vec![Strategy::Interpreter];
+    if Strategy::Cranelift.is_available() {
+        strategies.push(Strategy::Cranelift);
+    }
+    for strategy in strategies {
+        let engine = Engine::new(Config::new().strategy(strategy));
+        let module = Module::new(&engine, EXTENDED).unwrap();
+        let mut store = Store::new(&engine, ());
+        let base = ward::Global::new(
+            &mut store,
+            ward::GlobalType::new(ward::ValType::I32, ward::Mutability::Const),
+            Val::I32(100),
+        )
+        .unwrap();
+        let mut linker = Linker::new(&engine);
+        linker.define("env", "base", base).unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let g = instance.get_typed_func::<(), i32>(&store, "g").unwrap();
+        let h = instance.get_typed_func::<(), i64>(&store, "h").unwrap();
+        let byte = instance.get_typed_func::<i32, i32>(&store, "byte").unwrap();
+        let call = instance.get_typed_func::<i32, i32>(&store, "call").unwrap();
+        assert_eq!(g.call(&mut store, ()).unwrap(), 112, "{strategy:?}");
+        assert_eq!(h.call(&mut store, ()).unwrap(), 58, "{strategy:?}");
+        assert_eq!(
+            byte.call(&mut store, 108).unwrap(),
+            i32::from(b'h'),
+            "{strategy:?}"
+        );
+        assert_eq!(
+            byte.call(&mut store, 109).unwrap(),
+            i32::from(b'i'),
+            "{strategy:?}"
+        );
+        assert_eq!(call.call(&mut store, 3).unwrap(), 77, "{strategy:?}");
+        assert!(call.call(&mut store, 2).is_err(), "{strategy:?}");
+    }
+    // Switched off, the module does not validate.
+    let mut config = Config::new();
+    config.wasm_extended_const(false);
+    let error = Module::new(&Engine::new(&config), EXTENDED).unwrap_err();
+    assert!(error.to_string().contains("constant expression"), "{error}");
+}
