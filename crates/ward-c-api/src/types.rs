@@ -65,10 +65,14 @@ pub(crate) fn from_valkind(kind: u8) -> Option<ValType> {
     })
 }
 
-fn limits(min: u32, max: Option<u32>) -> wasm_limits_t {
+/// The limits of a table or memory type. `wasm_limits_t` holds 32 bits: a 64-bit
+/// table's or memory's limits beyond that read as `u32::MAX`, which for the maximum
+/// means none.
+fn limits(min: u64, max: Option<u64>) -> wasm_limits_t {
+    let saturate = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
     wasm_limits_t {
-        min,
-        max: max.unwrap_or(u32::MAX),
+        min: saturate(min),
+        max: max.map_or(u32::MAX, saturate),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Its contents are fixed by the spec interpreter (`interpreter/host/spectest.ml`):
 //! print functions, four immutable globals of value 666, a funcref table of
-//! 10..=20 elements and a memory of 1..=2 pages.
+//! 10..=20 elements, the same table indexed by `i64` (memory64's `table64`) and a
+//! memory of 1..=2 pages.
 
 use std::fmt;
 use std::io::Write;
@@ -99,6 +100,12 @@ pub fn define<T: 'static>(
         Val::FuncRef(None),
     )?;
     linker.define(MODULE, "table", table)?;
+    let table64 = Table::new(
+        &mut *store,
+        TableType::new64(ValType::FuncRef, 10, Some(20)),
+        Val::FuncRef(None),
+    )?;
+    linker.define(MODULE, "table64", table64)?;
 
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define(MODULE, "memory", memory)?;

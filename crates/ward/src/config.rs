@@ -134,6 +134,7 @@ impl Default for Config {
                 | WasmFeatures::TAIL_CALL
                 | WasmFeatures::EXTENDED_CONST
                 | WasmFeatures::MULTI_MEMORY
+                | WasmFeatures::MEMORY64
                 | WasmFeatures::RELAXED_SIMD,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
@@ -332,12 +333,13 @@ impl Config {
 
     /// The names of the WebAssembly features that [`Config::wasm_feature`] switches
     /// (the command line's `-W NAME`), each with the switch it stands for.
-    pub const WASM_FEATURES: [&'static str; 7] = [
+    pub const WASM_FEATURES: [&'static str; 8] = [
         "simd",
         "relaxed-simd",
         "tail-call",
         "extended-const",
         "multi-memory",
+        "memory64",
         "wide-arithmetic",
         "custom-page-sizes",
     ];
@@ -352,6 +354,7 @@ impl Config {
             "tail-call" => self.wasm_tail_call(on),
             "extended-const" => self.wasm_extended_const(on),
             "multi-memory" => self.wasm_multi_memory(on),
+            "memory64" => self.wasm_memory64(on),
             "wide-arithmetic" => self.wasm_wide_arithmetic(on),
             "custom-page-sizes" => self.wasm_custom_page_sizes(on),
             _ => return false,
@@ -378,6 +381,17 @@ impl Config {
     /// operators' memory index. On by default.
     pub fn wasm_multi_memory(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::MULTI_MEMORY, on)
+    }
+
+    /// Accepts 64-bit memories and tables (memory64, WebAssembly 3.0): memories and
+    /// tables declared `i64`, whose addresses, indices, sizes and lengths are `i64`s.
+    /// On by default. ward holds at most 4 GiB in a memory and `u32::MAX` elements in
+    /// a table whatever their index type: growing past that fails (`-1`), and a memory
+    /// or table whose minimum is larger cannot be instantiated. Compiled code checks
+    /// the bounds of every access to a 64-bit memory, since its addresses reach past
+    /// any guard region.
+    pub fn wasm_memory64(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::MEMORY64, on)
     }
 
     /// Accepts the extended constant expressions (WebAssembly 3.0): `add`, `sub` and

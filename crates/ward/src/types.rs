@@ -196,18 +196,36 @@ impl fmt::Display for GlobalType {
     }
 }
 
-/// The type of a table: its element type and limits.
+/// The type of a table: its element type, its limits and whether it is indexed by
+/// `i64` (table64, part of the memory64 proposal). ward holds at most `u32::MAX`
+/// elements in any table; growing past that fails as growing past a maximum does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableType {
     element: ValType,
-    min: u32,
-    max: Option<u32>,
+    min: u64,
+    max: Option<u64>,
+    is_64: bool,
 }
 
 impl TableType {
-    /// A table type.
+    /// A table type indexed by `i32`.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> Self {
-        TableType { element, min, max }
+        TableType {
+            element,
+            min: u64::from(min),
+            max: max.map(u64::from),
+            is_64: false,
+        }
+    }
+
+    /// A table type indexed by `i64` (table64).
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> Self {
+        TableType {
+            element,
+            min,
+            max,
+            is_64: true,
+        }
     }
 
     /// The element type (a reference type).
@@ -216,27 +234,51 @@ impl TableType {
     }
 
     /// The minimum (initial) number of elements.
-    pub fn minimum(&self) -> u32 {
+    pub fn minimum(&self) -> u64 {
         self.min
     }
 
     /// The maximum number of elements, if bounded.
-    pub fn maximum(&self) -> Option<u32> {
+    pub fn maximum(&self) -> Option<u64> {
         self.max
     }
 
+    /// This type with minimum `min`.
+    pub(crate) fn with_minimum(self, min: u64) -> Self {
+        TableType { min, ..self }
+    }
+
+    /// Whether the table is indexed by `i64`.
+    pub fn is_64(&self) -> bool {
+        self.is_64
+    }
+
+    /// The type of the table's indices: `i64` for table64, else `i32`.
+    pub(crate) fn index_type(&self) -> ValType {
+        if self.is_64 {
+            ValType::I64
+        } else {
+            ValType::I32
+        }
+    }
+
     pub(crate) fn from_wasmparser(ty: &wasmparser::TableType) -> TableType {
-        TableType::new(
-            ValType::from_ref_type(ty.element_type),
-            clamp_u32(ty.initial),
-            ty.maximum.map(clamp_u32),
-        )
+        TableType {
+            element: ValType::from_ref_type(ty.element_type),
+            min: ty.initial,
+            max: ty.maximum,
+            is_64: ty.table64,
+        }
     }
 }
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "(table {}", self.min)?;
+        f.write_str("(table ")?;
+        if self.is_64 {
+            f.write_str("i64 ")?;
+        }
+        write!(f, "{}", self.min)?;
         if let Some(max) = self.max {
             write!(f, " {max}")?;
         }
@@ -244,25 +286,39 @@ impl fmt::Display for TableType {
     }
 }
 
-/// The type of a linear memory: its limits in pages, and its page size (64 KiB unless
-/// the custom-page-sizes proposal gives it 1 byte).
+/// The type of a linear memory: its limits in pages, its page size (64 KiB unless
+/// the custom-page-sizes proposal gives it 1 byte) and whether it is indexed by `i64`
+/// (memory64). ward holds at most 4 GiB in any memory, 64-bit ones included (see
+/// [`MemoryType::max_pages`]); growing past that fails as growing past a maximum does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryType {
-    min: u32,
-    max: Option<u32>,
+    min: u64,
+    max: Option<u64>,
     page_size_log2: u8,
+    is_64: bool,
 }
 
 impl MemoryType {
     /// The default page size's base-2 logarithm: 64 KiB pages.
     pub const DEFAULT_PAGE_SIZE_LOG2: u8 = 16;
 
-    /// A memory type with limits in 64 KiB pages.
+    /// A memory type indexed by `i32`, with limits in 64 KiB pages.
     pub fn new(min_pages: u32, max_pages: Option<u32>) -> Self {
+        MemoryType {
+            min: u64::from(min_pages),
+            max: max_pages.map(u64::from),
+            page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2,
+            is_64: false,
+        }
+    }
+
+    /// A memory type indexed by `i64` (memory64), with limits in 64 KiB pages.
+    pub fn new64(min_pages: u64, max_pages: Option<u64>) -> Self {
         MemoryType {
             min: min_pages,
             max: max_pages,
             page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2,
+            is_64: true,
         }
     }
 
@@ -276,13 +332,23 @@ impl MemoryType {
     }
 
     /// The minimum (initial) size in pages.
-    pub fn minimum(&self) -> u32 {
+    pub fn minimum(&self) -> u64 {
         self.min
     }
 
     /// The maximum size in pages, if bounded.
-    pub fn maximum(&self) -> Option<u32> {
+    pub fn maximum(&self) -> Option<u64> {
         self.max
+    }
+
+    /// This type with minimum `min`.
+    pub(crate) fn with_minimum(self, min: u64) -> Self {
+        MemoryType { min, ..self }
+    }
+
+    /// Whether the memory is indexed by `i64`.
+    pub fn is_64(&self) -> bool {
+        self.is_64
     }
 
     /// The base-2 logarithm of the page size in bytes.
@@ -295,26 +361,31 @@ impl MemoryType {
         1 << self.page_size_log2
     }
 
-    /// The most pages a memory of this type can have: 4 GiB of 64 KiB pages, or
-    /// `2^32 - 1` one-byte pages.
+    /// The most pages ward gives a memory of this type, whatever its index type: 4 GiB
+    /// of 64 KiB pages, or `2^32 - 1` one-byte pages.
     pub fn max_pages(&self) -> u64 {
         (1u64 << (32 - u32::from(self.page_size_log2))).min(u64::from(u32::MAX))
     }
 
     pub(crate) fn from_wasmparser(ty: &wasmparser::MemoryType) -> MemoryType {
         MemoryType {
-            min: clamp_u32(ty.initial),
-            max: ty.maximum.map(clamp_u32),
+            min: ty.initial,
+            max: ty.maximum,
             page_size_log2: ty
                 .page_size_log2
                 .map_or(Self::DEFAULT_PAGE_SIZE_LOG2, |log2| log2 as u8),
+            is_64: ty.memory64,
         }
     }
 }
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "(memory {}", self.min)?;
+        f.write_str("(memory ")?;
+        if self.is_64 {
+            f.write_str("i64 ")?;
+        }
+        write!(f, "{}", self.min)?;
         if let Some(max) = self.max {
             write!(f, " {max}")?;
         }
@@ -323,12 +394,6 @@ impl fmt::Display for MemoryType {
         }
         f.write_str(")")
     }
-}
-
-/// Limits beyond `u32` only arise with memory64 and table64, which stay off; the
-/// validator rejects them before this runs, so clamping never changes a valid value.
-fn clamp_u32(v: u64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 /// The type of an import or export.

@@ -66,6 +66,7 @@ disas_tests! {
     load_at
     load_store_abs
     load_store_widths
+    memory64
     local_set_pending_read
     local_set_retarget
     local_tee

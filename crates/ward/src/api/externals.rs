@@ -221,13 +221,15 @@ impl Memory {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let store = store.as_context_mut();
         let limit = store.inner.limits().memory_size;
-        self.entity_mut(store).grow(delta, limit).ok_or_else(|| {
-            ResourceError::Grow {
-                what: "memory",
-                delta: u64::from(delta),
-            }
-            .into()
-        })
+        self.entity_mut(store)
+            .grow(u64::from(delta), limit)
+            .ok_or_else(|| {
+                ResourceError::Grow {
+                    what: "memory",
+                    delta: u64::from(delta),
+                }
+                .into()
+            })
     }
 
     /// Whether the memory keeps its address whatever it grows to: it then never moves
@@ -350,7 +352,7 @@ impl Table {
         store
             .inner
             .table_mut(self.index)
-            .grow(delta, cell, limit)
+            .grow(u64::from(delta), cell, limit)
             .ok_or_else(|| {
                 ResourceError::Grow {
                     what: "table",

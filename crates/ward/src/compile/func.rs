@@ -692,11 +692,22 @@ impl<'b, 'm> FuncState<'b, 'm> {
     /// Calls runtime function `field` (its offset in [`VMBuiltins`]) with `args` after
     /// the vmctx, returning its `u32` result.
     pub fn builtin(&mut self, field: usize, params: &[ir::Type], args: &[Value]) -> Value {
+        self.builtin_returning(field, params, types::I32, args)
+    }
+
+    /// [`FuncState::builtin`] for a runtime function whose result is a `ret`.
+    pub fn builtin_returning(
+        &mut self,
+        field: usize,
+        params: &[ir::Type],
+        ret: ir::Type,
+        args: &[Value],
+    ) -> Value {
         let ptr = self.env.isa.pointer_type();
         let mut sig = Signature::new(CallConv::triple_default(self.env.isa.triple()));
         sig.params.push(AbiParam::new(ptr));
         sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
-        sig.returns.push(AbiParam::new(types::I32));
+        sig.returns.push(AbiParam::new(ret));
         let sig = self.b.import_signature(sig);
         let builtins = self.vmctx_pointer(VMContextHeader::BUILTINS);
         let callee = self.b.ins().load(ptr, readonly(), builtins, field as i32);
@@ -726,6 +737,26 @@ impl<'b, 'm> FuncState<'b, 'm> {
             BuiltinField::TableCopy => offset_of!(VMBuiltins, table_copy),
             BuiltinField::TableInit => offset_of!(VMBuiltins, table_init),
             BuiltinField::ElemDrop => offset_of!(VMBuiltins, elem_drop),
+        }
+    }
+
+    /// `value` as an `i64`: an address, index or length of a 32-bit memory or table
+    /// (an `i32`) zero-extended, one of a 64-bit memory or table as it is.
+    pub fn widen(&mut self, value: Value) -> Value {
+        if self.b.func.dfg.value_type(value) == types::I64 {
+            value
+        } else {
+            self.b.ins().uextend(types::I64, value)
+        }
+    }
+
+    /// The result of a `memory.grow` or `table.grow` runtime function (an `i64`, -1 on
+    /// failure) for a memory or table that is 64-bit (`is_64`) or not.
+    pub fn grow_result(&mut self, old: Value, is_64: bool) -> Value {
+        if is_64 {
+            old
+        } else {
+            self.b.ins().ireduce(types::I32, old)
         }
     }
 

@@ -417,17 +417,22 @@ impl FuncState<'_, '_> {
                 let def = self.memory_definition(mem);
                 let ptr = self.env.isa.pointer_type();
                 let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
-                let page_size_log2 =
-                    self.env.info.memories()[MemoryIndex::from_u32(mem)].page_size_log2();
-                let pages = self.b.ins().ushr_imm_u(len, i64::from(page_size_log2));
-                let pages = self.b.ins().ireduce(i32_, pages);
+                let ty = self.env.info.memories()[MemoryIndex::from_u32(mem)];
+                let pages = self.b.ins().ushr_imm_u(len, i64::from(ty.page_size_log2()));
+                let pages = match ty.is_64() {
+                    true => pages,
+                    false => self.b.ins().ireduce(i32_, pages),
+                };
                 self.push(pages);
             }
             MemoryGrow { mem } => {
                 let delta = self.pop();
+                let delta = self.widen(delta);
                 let memory = self.b.ins().iconst(i32_, i64::from(mem));
                 let field = FuncState::builtin_field(BuiltinField::MemoryGrow);
-                let old = self.builtin(field, &[i32_, i32_], &[memory, delta]);
+                let old = self.builtin_returning(field, &[i32_, i64_], i64_, &[memory, delta]);
+                let is_64 = self.env.info.memories()[MemoryIndex::from_u32(mem)].is_64();
+                let old = self.grow_result(old, is_64);
                 self.push(old);
             }
             // Memory 0 (the only one compiled code has): bounds checks inline, then the C
@@ -453,23 +458,29 @@ impl FuncState<'_, '_> {
             }
             MemoryFill { mem } => {
                 let (dst, value, len) = self.pop3();
+                let [dst, len] = [dst, len].map(|v| self.widen(v));
                 let memory = self.b.ins().iconst(i32_, i64::from(mem));
                 let field = FuncState::builtin_field(BuiltinField::MemoryFill);
-                self.fallible_builtin(field, &[i32_; 4], &[memory, dst, value, len]);
+                let params = [i32_, i64_, i32_, i64_];
+                self.fallible_builtin(field, &params, &[memory, dst, value, len]);
             }
             MemoryCopy { dst_mem, src_mem } => {
                 let (dst, src, len) = self.pop3();
+                let [dst, src, len] = [dst, src, len].map(|v| self.widen(v));
                 let d = self.b.ins().iconst(i32_, i64::from(dst_mem));
                 let s = self.b.ins().iconst(i32_, i64::from(src_mem));
                 let field = FuncState::builtin_field(BuiltinField::MemoryCopy);
-                self.fallible_builtin(field, &[i32_; 5], &[d, s, dst, src, len]);
+                let params = [i32_, i32_, i64_, i64_, i64_];
+                self.fallible_builtin(field, &params, &[d, s, dst, src, len]);
             }
             MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
+                let [dst, src, len] = [dst, src, len].map(|v| self.widen(v));
                 let memory = self.b.ins().iconst(i32_, i64::from(mem));
                 let segment = self.b.ins().iconst(i32_, i64::from(data_index));
                 let field = FuncState::builtin_field(BuiltinField::MemoryInit);
-                self.fallible_builtin(field, &[i32_; 5], &[memory, segment, dst, src, len]);
+                let params = [i32_, i32_, i64_, i64_, i64_];
+                self.fallible_builtin(field, &params, &[memory, segment, dst, src, len]);
             }
             DataDrop { data_index } => {
                 let segment = self.b.ins().iconst(i32_, i64::from(data_index));
@@ -490,13 +501,19 @@ impl FuncState<'_, '_> {
             MemArgTarget::Memory(memory) => memory,
             MemArgTarget::Array(_) => unreachable!("refused by translate_op"),
         };
-        let index = self.b.ins().uextend(ptr, index);
-        let end = memarg.offset + u64::from(size);
+        let ty = self.env.info.memories()[MemoryIndex::from_u32(memory)];
+        let index = self.widen(index);
+        // Saturated, the end of an access past 2^64 still traps below: it is then
+        // `u64::MAX`, and so the index is 0 and the end past the memory, or their sum
+        // overflows.
+        let end = memarg.offset.saturating_add(u64::from(size));
         // Guard pages catch what lies past the last page of the OS, which ends a memory
-        // of 64 KiB pages; a memory of one-byte pages may end anywhere in one.
-        let whole_pages = self.env.info.memories()[MemoryIndex::from_u32(memory)].page_size_log2()
-            == MemoryType::DEFAULT_PAGE_SIZE_LOG2;
-        if let (MemoryStyle::Static { guard }, true) = (self.env.memory, whole_pages) {
+        // of 64 KiB pages; a memory of one-byte pages may end anywhere in one. They
+        // cover 4 GiB and the guard after: a 64-bit address may lie anywhere.
+        let whole_pages = ty.page_size_log2() == MemoryType::DEFAULT_PAGE_SIZE_LOG2;
+        if let (MemoryStyle::Static { guard }, true, false) =
+            (self.env.memory, whole_pages, ty.is_64())
+        {
             if end <= guard && memarg.offset <= i32::MAX as u64 {
                 // Memories never move: memory 0's base is loaded once, at the entry;
                 // another's where it is accessed (a load Cranelift may share).
@@ -513,7 +530,16 @@ impl FuncState<'_, '_> {
         }
         let def = self.memory_definition(memory);
         let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
-        let last = self.b.ins().iadd_imm_u(index, end as i64);
+        let last = if ty.is_64() {
+            let end = self.b.ins().iconst(ptr, end as i64);
+            self.b.ins().uadd_overflow_trap(
+                index,
+                end,
+                cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS,
+            )
+        } else {
+            self.b.ins().iadd_imm_u(index, end as i64)
+        };
         let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
         self.b
             .ins()
@@ -538,11 +564,21 @@ impl FuncState<'_, '_> {
         let ptr = self.env.isa.pointer_type();
         let def = self.memory_definition(0);
         let size = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
-        let len = self.b.ins().uextend(ptr, len);
+        let is_64 = self.env.info.memories()[MemoryIndex::from_u32(0)].is_64();
+        let len = self.widen(len);
         let starts = starts.map(|start| {
-            // Each is below 2^32 and so is `len`: the sum cannot overflow 64 bits.
-            let start = self.b.ins().uextend(ptr, start);
-            let end = self.b.ins().iadd(start, len);
+            let start = self.widen(start);
+            // A 64-bit memory's start and length may add up past 2^64; a 32-bit
+            // memory's are both below 2^32.
+            let end = if is_64 {
+                self.b.ins().uadd_overflow_trap(
+                    start,
+                    len,
+                    cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS,
+                )
+            } else {
+                self.b.ins().iadd(start, len)
+            };
             let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, size);
             self.b
                 .ins()
@@ -728,7 +764,7 @@ impl FuncState<'_, '_> {
     fn table_funcref(&mut self, table: TableIndex, index: Value, type_index: TypeIndex) -> Value {
         let ptr = self.env.isa.pointer_type();
         let (base, len) = self.table_base_len(table);
-        let index = self.b.ins().uextend(ptr, index);
+        let index = self.widen(index);
         let out = self
             .b
             .ins()
@@ -764,9 +800,8 @@ impl FuncState<'_, '_> {
 
     /// The address of element `index` of `table`, after its bounds check.
     fn table_element(&mut self, table: TableIndex, index: Value) -> Value {
-        let ptr = self.env.isa.pointer_type();
         let (base, len) = self.table_base_len(table);
-        let index = self.b.ins().uextend(ptr, index);
+        let index = self.widen(index);
         let out = self
             .b
             .ins()
@@ -778,8 +813,9 @@ impl FuncState<'_, '_> {
 
     /// Table ops.
     fn translate_table(&mut self, op: &Operator<'_>) -> bool {
-        let i32_ = types::I32;
+        let (i32_, i64_) = (types::I32, types::I64);
         let constant = |s: &mut Self, value: u32| s.b.ins().iconst(i32_, i64::from(value));
+        let is_64 = |s: &Self, table: u32| s.env.info.tables()[TableIndex::from_u32(table)].is_64();
         match *op {
             Operator::TableGet { table } => {
                 let index = self.pop();
@@ -794,21 +830,25 @@ impl FuncState<'_, '_> {
             }
             Operator::TableSize { table } => {
                 let (_, len) = self.table_base_len(TableIndex::from_u32(table));
-                let len = self.b.ins().ireduce(i32_, len);
+                let len = self.grow_result(len, is_64(self, table));
                 self.push(len);
             }
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2();
-                let table = constant(self, table);
+                let delta = self.widen(delta);
+                let index = constant(self, table);
                 let field = FuncState::builtin_field(BuiltinField::TableGrow);
-                let old = self.builtin(field, &[i32_, types::I64, i32_], &[table, init, delta]);
+                let params = [i32_, i64_, i64_];
+                let old = self.builtin_returning(field, &params, i64_, &[index, init, delta]);
+                let old = self.grow_result(old, is_64(self, table));
                 self.push(old);
             }
             Operator::TableFill { table } => {
                 let (dst, value, len) = self.pop3();
+                let [dst, len] = [dst, len].map(|v| self.widen(v));
                 let table = constant(self, table);
                 let field = FuncState::builtin_field(BuiltinField::TableFill);
-                let params = [i32_, i32_, types::I64, i32_];
+                let params = [i32_, i64_, i64_, i64_];
                 self.fallible_builtin(field, &params, &[table, dst, value, len]);
             }
             Operator::TableCopy {
@@ -816,15 +856,19 @@ impl FuncState<'_, '_> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
+                let [dst, src, len] = [dst, src, len].map(|v| self.widen(v));
                 let (d, s) = (constant(self, dst_table), constant(self, src_table));
                 let field = FuncState::builtin_field(BuiltinField::TableCopy);
-                self.fallible_builtin(field, &[i32_; 5], &[d, s, dst, src, len]);
+                let params = [i32_, i32_, i64_, i64_, i64_];
+                self.fallible_builtin(field, &params, &[d, s, dst, src, len]);
             }
             Operator::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
+                let [dst, src, len] = [dst, src, len].map(|v| self.widen(v));
                 let (t, e) = (constant(self, table), constant(self, elem_index));
                 let field = FuncState::builtin_field(BuiltinField::TableInit);
-                self.fallible_builtin(field, &[i32_; 5], &[t, e, dst, src, len]);
+                let params = [i32_, i32_, i64_, i64_, i64_];
+                self.fallible_builtin(field, &params, &[t, e, dst, src, len]);
             }
             Operator::ElemDrop { elem_index } => {
                 let segment = constant(self, elem_index);

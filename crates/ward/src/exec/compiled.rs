@@ -252,7 +252,7 @@ fn current() -> &'static mut Entry {
 /// Runs a runtime function's body with the store behind the innermost entry: its
 /// result, or on an error the error kept for the trap landing and status 1. A panic is
 /// kept for the entry to resume, never unwound through compiled frames.
-fn with_store(body: impl FnOnce(&mut dyn Host) -> Result<u32, Error>) -> u32 {
+fn with_store<R: From<u32>>(body: impl FnOnce(&mut dyn Host) -> Result<R, Error>) -> R {
     let entry = current();
     // SAFETY: the entry's store is the one running the compiled code, held mutably by
     // `call_compiled`'s caller, which uses no reference into it meanwhile.
@@ -261,11 +261,11 @@ fn with_store(body: impl FnOnce(&mut dyn Host) -> Result<u32, Error>) -> u32 {
         Ok(Ok(status)) => status,
         Ok(Err(error)) => {
             entry.pending = Some(error);
-            1
+            R::from(1)
         }
         Err(panic) => {
             entry.panic = Some(panic);
-            1
+            R::from(1)
         }
     }
 }
@@ -288,21 +288,25 @@ fn on_instance(
     })
 }
 
-extern "C" fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u32) -> u32 {
+// The runtime functions take addresses, lengths and deltas as `u64`s, for 32-bit and
+// 64-bit memories and tables alike; growth returns the old size or `u64::MAX` (-1).
+
+extern "C" fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u64) -> u64 {
     with_store(|host| {
         let instance = instance_of(vmctx);
-        Ok(host
+        let old = host
             .inner()
-            .memory_grow(instance, MemoryIndex::from_u32(memory), delta))
+            .memory_grow(instance, MemoryIndex::from_u32(memory), delta);
+        Ok(old.map_or(u64::MAX, u64::from))
     })
 }
 
 extern "C" fn memory_fill(
     vmctx: *mut VMContext,
     memory: u32,
-    dst: u32,
+    dst: u64,
     value: u32,
-    len: u32,
+    len: u64,
 ) -> u32 {
     on_instance(vmctx, |store, instance| {
         store.memory_fill(
@@ -319,9 +323,9 @@ extern "C" fn memory_copy(
     vmctx: *mut VMContext,
     dst_memory: u32,
     src_memory: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     on_instance(vmctx, |store, instance| {
         let (dm, sm) = (
@@ -336,9 +340,9 @@ extern "C" fn memory_init(
     vmctx: *mut VMContext,
     memory: u32,
     segment: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     on_instance(vmctx, |store, instance| {
         let (memory, segment) = (MemoryIndex::from_u32(memory), DataIndex::from_u32(segment));
@@ -355,16 +359,17 @@ extern "C" fn data_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
     })
 }
 
-extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u32) -> u32 {
+extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: u64, delta: u64) -> u64 {
     with_store(|host| {
         let instance = instance_of(vmctx);
-        Ok(host
+        let old = host
             .inner()
-            .table_grow(instance, TableIndex::from_u32(table), delta, init))
+            .table_grow(instance, TableIndex::from_u32(table), delta, init);
+        Ok(old.map_or(u64::MAX, u64::from))
     })
 }
 
-extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, value: u64, len: u32) -> u32 {
+extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u64, value: u64, len: u64) -> u32 {
     on_instance(vmctx, |store, instance| {
         store.table_fill(instance, TableIndex::from_u32(table), dst, value, len)
     })
@@ -374,9 +379,9 @@ extern "C" fn table_copy(
     vmctx: *mut VMContext,
     dst_table: u32,
     src_table: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     on_instance(vmctx, |store, instance| {
         let (dt, st) = (
@@ -391,9 +396,9 @@ extern "C" fn table_init(
     vmctx: *mut VMContext,
     table: u32,
     segment: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     on_instance(vmctx, |store, instance| {
         let (table, segment) = (TableIndex::from_u32(table), ElemIndex::from_u32(segment));

@@ -762,16 +762,18 @@ impl Executor {
                 self.set(dst, u64::from(pages));
             }
             Op::UseMemory { memory } => self.use_memory(memory),
-            Op::MemoryGrow { dst, delta } => {
-                let delta = self.get(delta) as u32;
+            Op::MemoryGrow { dst, delta, wide } => {
+                let delta = self.operand(delta, 0, u8::from(wide));
                 let instance = self.instance();
                 let index = self.mem_index;
-                let store = self.store_mut();
-                let limit = store.limits().memory_size;
-                let memory = store.instance(instance).memory_id(index);
-                let old = store.memory_mut(memory).grow(delta, limit);
+                let old = self.store_mut().memory_grow(instance, index, delta);
                 self.load_memory();
-                self.set(dst, old.unwrap_or(u32::MAX) as u64);
+                self.set(dst, bulk::minus_one_on_failure(old, wide));
+            }
+            Op::Index64 { index, kind, far } => {
+                if far || self.get(index) > u64::from(u32::MAX) {
+                    return Err(kind);
+                }
             }
             Op::I64Add128 { base } | Op::I64Sub128 { base } => {
                 let [lhs_lo, lhs_hi, rhs_lo, rhs_hi] = [0, 1, 2, 3].map(|i| self.get(base + i));

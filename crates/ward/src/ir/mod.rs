@@ -23,6 +23,7 @@ mod arena;
 
 pub(crate) use arena::{ArenaSlice, CodeArena, CodeRef};
 
+use crate::error::TrapKind;
 use crate::index::{
     DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex,
     TypeIndex,
@@ -512,7 +513,14 @@ define_ops! {
         /// `GlobalSet` of a `v128`: two cells.
         GlobalSet128 { src: Slot, global: GlobalIndex }
         MemorySize { dst: Slot }
-        MemoryGrow { dst: Slot, delta: Slot }
+        /// `wide`: the memory is 64-bit (its delta and result are `i64`s).
+        MemoryGrow { dst: Slot, delta: Slot, wide: bool }
+        /// Traps with `kind` unless the `i64` in `index` is below 2^32, and always when
+        /// `far` (an access whose offset is 2^32 or more). It comes before an access
+        /// to a 64-bit memory or table that reads its address or index as 32 bits:
+        /// ward's memories and tables hold at most 2^32 bytes or elements, so a larger
+        /// one is out of bounds.
+        Index64 { index: Slot, kind: TrapKind, far: bool }
         /// Wide arithmetic: the operands start at `base`, `[lhs_lo, lhs_hi, rhs_lo,
         /// rhs_hi]` (for the multiplications, `[lhs, rhs]`), and the 128-bit result's
         /// low and high halves go to `base` and `base + 1`.
@@ -520,30 +528,32 @@ define_ops! {
         I64Sub128 { base: Slot }
         I64MulWideS { base: Slot }
         I64MulWideU { base: Slot }
-        /// Operands `[dst, value, len]` start at `base`.
-        MemoryFill { base: Slot }
+        /// Operands `[dst, value, len]` start at `base`. In the bulk and table ops,
+        /// bit `i` of `wide` is set when operand `i` is an `i64` (an address or length
+        /// of a 64-bit memory or table); the others are `i32`s.
+        MemoryFill { base: Slot, wide: u8 }
         /// Operands `[dst, src, len]` start at `base`.
-        MemoryCopy { base: Slot }
+        MemoryCopy { base: Slot, wide: u8 }
         /// `MemoryCopy` from memory `src` to another memory, `dst`.
-        MemoryCopyBetween { base: Slot, dst: MemoryIndex, src: MemoryIndex }
+        MemoryCopyBetween { base: Slot, dst: MemoryIndex, src: MemoryIndex, wide: u8 }
         /// Makes `memory` the one the memory ops access (multi-memory): memory 0 is
         /// the current one, except between a `UseMemory` of another memory and the
         /// `UseMemory` of memory 0 that follows, around a single access.
         UseMemory { memory: MemoryIndex }
         /// Operands `[dst, src, len]` start at `base`.
-        MemoryInit { segment: DataIndex, base: Slot }
+        MemoryInit { segment: DataIndex, base: Slot, wide: u8 }
         DataDrop { segment: DataIndex }
-        TableGet { dst: Slot, table: TableIndex, index: Slot }
-        TableSet { table: TableIndex, index: Slot, value: Slot }
+        TableGet { dst: Slot, table: TableIndex, index: Slot, wide: u8 }
+        TableSet { table: TableIndex, index: Slot, value: Slot, wide: u8 }
         TableSize { dst: Slot, table: TableIndex }
         /// Operands `[init, delta]` start at `base`; the result goes to `base`.
-        TableGrow { table: TableIndex, base: Slot }
+        TableGrow { table: TableIndex, base: Slot, wide: u8 }
         /// Operands `[index, value, len]` start at `base`.
-        TableFill { table: TableIndex, base: Slot }
+        TableFill { table: TableIndex, base: Slot, wide: u8 }
         /// Operands `[dst, src, len]` start at `base`.
-        TableCopy { dst_table: TableIndex, src_table: TableIndex, base: Slot }
+        TableCopy { dst_table: TableIndex, src_table: TableIndex, base: Slot, wide: u8 }
         /// Operands `[dst, src, len]` start at `base`.
-        TableInit { segment: ElemIndex, table: TableIndex, base: Slot }
+        TableInit { segment: ElemIndex, table: TableIndex, base: Slot, wide: u8 }
         ElemDrop { segment: ElemIndex }
         /// Takes `amount` units from the store's fuel, or traps when there is less.
         /// Emitted only when the engine consumes fuel, at the head of every region of

@@ -4,7 +4,7 @@
 use wasmparser::Operator;
 
 use super::{Loc, Operand, Translator};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TrapKind};
 use crate::index::{DataIndex, MemoryIndex};
 use crate::ir::{absolute_address, fold_address, load_op, store_op, AccMode, Op, Slot};
 use crate::module::ModuleInfo;
@@ -27,14 +27,23 @@ impl Translator {
         if self.dead.is_some() {
             return self.translate_op(module, op);
         }
+        let memories = module.memories();
         if let Operator::MemoryCopy { dst_mem, src_mem } = *op {
             if dst_mem != src_mem {
                 self.charge();
+                let (dst, src) = (
+                    MemoryIndex::from_u32(dst_mem),
+                    MemoryIndex::from_u32(src_mem),
+                );
+                // The length is an `i64` when both memories are 64-bit.
+                let (dst64, src64) = (memories[dst].is_64(), memories[src].is_64());
+                let wide = wide_bits([dst64, src64, dst64 && src64]);
                 let base = self.pop_span(3);
                 self.emit(Op::MemoryCopyBetween {
                     base,
-                    dst: MemoryIndex::from_u32(dst_mem),
-                    src: MemoryIndex::from_u32(src_mem),
+                    dst,
+                    src,
+                    wide,
                 });
                 return Ok(());
             }
@@ -49,11 +58,37 @@ impl Translator {
             }
         };
         self.emit(Op::UseMemory { memory });
-        self.translate_op(module, op)?;
+        let address64 = self.address64;
+        self.address64 = memories[memory].is_64();
+        let translated = self.translate_op(module, op);
+        self.address64 = address64;
+        translated?;
         self.emit(Op::UseMemory {
             memory: MemoryIndex::from_u32(0),
         });
         Ok(())
+    }
+
+    /// Before an access to a 64-bit memory whose address is `depth` entries below the
+    /// top and whose offset is `offset`: the check that the address, read as 32 bits
+    /// by the access, is below 2^32 (see `Op::Index64`). A constant address needs no
+    /// check when it fits.
+    pub(super) fn check_address64(&mut self, offset: u64, depth: usize) {
+        let entry = self.stack[self.stack.len() - 1 - depth];
+        let limit = u64::from(u32::MAX);
+        let far = offset > limit || matches!(entry.loc, Loc::Const(addr) if addr > limit);
+        let index = match entry.loc {
+            Loc::Const(_) if !far => return,
+            // A far access traps without reading its address.
+            Loc::Const(_) => 0,
+            Loc::Temp => entry.slot,
+            Loc::Local(i) => self.local_slots[i as usize],
+        };
+        self.emit(Op::Index64 {
+            index,
+            kind: TrapKind::MemoryOutOfBounds,
+            far,
+        });
     }
 
     /// Translates `op` if it is a memory operator; false otherwise.
@@ -69,27 +104,31 @@ impl Translator {
         }
         match *op {
             Operator::MemorySize { .. } => {
-                let dst = self.push_temp(ValType::I32);
+                let dst = self.push_temp(self.index_type());
                 self.emit_result(Op::MemorySize { dst }, dst);
             }
             Operator::MemoryGrow { .. } => {
                 let delta = self.pop_slot();
-                let dst = self.push_temp(ValType::I32);
-                self.emit_result(Op::MemoryGrow { dst, delta }, dst);
+                let dst = self.push_temp(self.index_type());
+                let wide = self.address64;
+                self.emit_result(Op::MemoryGrow { dst, delta, wide }, dst);
             }
             Operator::MemoryFill { .. } => {
                 let base = self.pop_span(3);
-                self.emit(Op::MemoryFill { base });
+                let wide = wide_bits([self.address64, false, self.address64]);
+                self.emit(Op::MemoryFill { base, wide });
             }
             Operator::MemoryCopy { .. } => {
                 let base = self.pop_span(3);
-                self.emit(Op::MemoryCopy { base });
+                let wide = wide_bits([self.address64; 3]);
+                self.emit(Op::MemoryCopy { base, wide });
             }
             Operator::MemoryInit { data_index, .. } => {
                 let base = self.pop_span(3);
                 self.emit(Op::MemoryInit {
                     segment: DataIndex::from_u32(data_index),
                     base,
+                    wide: wide_bits([self.address64, false, false]),
                 });
             }
             Operator::DataDrop { data_index } => {
@@ -100,6 +139,15 @@ impl Translator {
             _ => return false,
         }
         true
+    }
+
+    /// The type of the current memory's addresses.
+    fn index_type(&self) -> ValType {
+        if self.address64 {
+            ValType::I64
+        } else {
+            ValType::I32
+        }
     }
 
     /// Translates a load of a `ty`, made by `make`, at `offset`: with an absolute
@@ -343,4 +391,12 @@ fn store<'a>(op: &'a Operator<'a>) -> Option<(MemOp, &'a wasmparser::MemArg)> {
         ),
         other => store_op(other)?,
     })
+}
+
+/// The `wide` bits of a bulk or table op: bit `i` set when operand `i` is an `i64`.
+pub(super) fn wide_bits(operands: [bool; 3]) -> u8 {
+    operands
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (i, &wide)| bits | u8::from(wide) << i)
 }

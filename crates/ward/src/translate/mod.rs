@@ -137,6 +137,9 @@ pub(crate) struct Translator {
     last_tee: Option<(usize, Slot)>,
     /// Inside unreachable code: the depth of blocks opened there.
     dead: Option<u32>,
+    /// The memory the memory operators access is 64-bit (memory64): memory 0's, but
+    /// for the access to another memory being translated.
+    address64: bool,
     /// The function's 128-bit constant pool.
     consts: Vec<u128>,
     /// Emit fuel metering and interrupt checks.
@@ -239,6 +242,7 @@ impl Translator {
         let func_index = module.func_index(index);
         let ty = module.func_type(func_index);
         self.reset();
+        self.address64 = module.memories().iter().next().is_some_and(|m| m.is_64());
         for &param in ty.params() {
             self.add_local(param);
         }

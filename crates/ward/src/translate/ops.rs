@@ -3,8 +3,10 @@
 
 use wasmparser::Operator;
 
+use super::memory::wide_bits;
+use super::visit::address_operand;
 use super::{Kind, Loc, Translator};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TrapKind};
 use crate::index::{ElemIndex, FuncIndex, GlobalIndex, TableIndex, TypeIndex};
 use crate::ir::Op;
 use crate::module::ModuleInfo;
@@ -24,6 +26,11 @@ impl Translator {
             return Ok(());
         }
         self.charge();
+        if self.address64 {
+            if let Some((memarg, depth)) = address_operand(op) {
+                self.check_address64(memarg.offset, depth);
+            }
+        }
         let done = self.translate_numeric(op)
             || self.translate_memory(op)
             || self.translate_control(module, op)?
@@ -128,6 +135,13 @@ impl Translator {
         let ty = &module.types()[type_index];
         let base = self.pop_span(ty.params().len());
         let table = TableIndex::from_u32(table);
+        if module.tables()[table].is_64() {
+            self.emit(Op::Index64 {
+                index,
+                kind: TrapKind::UndefinedElement,
+                far: false,
+            });
+        }
         self.emit(if tail {
             Op::ReturnCallIndirect {
                 type_index,
@@ -294,9 +308,18 @@ impl Translator {
             Operator::TableGet { table } => {
                 let table = TableIndex::from_u32(table);
                 let index = self.pop_slot();
-                let ty = module.tables()[table].element();
-                let dst = self.push_temp(ty);
-                self.emit_result(Op::TableGet { dst, table, index }, dst);
+                let ty = &module.tables()[table];
+                let dst = self.push_temp(ty.element());
+                let wide = u8::from(ty.is_64());
+                self.emit_result(
+                    Op::TableGet {
+                        dst,
+                        table,
+                        index,
+                        wide,
+                    },
+                    dst,
+                );
             }
             Operator::TableSet { table } => {
                 let table = TableIndex::from_u32(table);
@@ -306,23 +329,28 @@ impl Translator {
                     table,
                     index,
                     value,
+                    wide: u8::from(module.tables()[table].is_64()),
                 });
             }
             Operator::TableSize { table } => {
                 let table = TableIndex::from_u32(table);
-                let dst = self.push_temp(ValType::I32);
+                let dst = self.push_temp(module.tables()[table].index_type());
                 self.emit_result(Op::TableSize { dst, table }, dst);
             }
             Operator::TableGrow { table } => {
                 let table = TableIndex::from_u32(table);
                 let base = self.pop_span(2);
-                self.emit(Op::TableGrow { table, base });
-                self.push_temp(ValType::I32);
+                let ty = &module.tables()[table];
+                let wide = wide_bits([false, ty.is_64(), false]);
+                self.emit(Op::TableGrow { table, base, wide });
+                self.push_temp(ty.index_type());
             }
             Operator::TableFill { table } => {
                 let table = TableIndex::from_u32(table);
                 let base = self.pop_span(3);
-                self.emit(Op::TableFill { table, base });
+                let is_64 = module.tables()[table].is_64();
+                let wide = wide_bits([is_64, false, is_64]);
+                self.emit(Op::TableFill { table, base, wide });
             }
             Operator::TableCopy {
                 dst_table,
@@ -332,11 +360,15 @@ impl Translator {
                     TableIndex::from_u32(dst_table),
                     TableIndex::from_u32(src_table),
                 );
+                let tables = module.tables();
+                // The length is an `i64` when both tables are 64-bit.
+                let (dst64, src64) = (tables[dst_table].is_64(), tables[src_table].is_64());
                 let base = self.pop_span(3);
                 self.emit(Op::TableCopy {
                     dst_table,
                     src_table,
                     base,
+                    wide: wide_bits([dst64, src64, dst64 && src64]),
                 });
             }
             Operator::TableInit { elem_index, table } => {
@@ -346,6 +378,7 @@ impl Translator {
                     segment: ElemIndex::from_u32(elem_index),
                     table,
                     base,
+                    wide: wide_bits([module.tables()[table].is_64(), false, false]),
                 });
             }
             Operator::ElemDrop { elem_index } => {

@@ -144,6 +144,63 @@ pub(crate) fn other_memory(op: &Operator<'_>) -> Option<u32> {
     wasmparser::for_each_operator!(define_match)
 }
 
+/// The memory argument of `op`, if it accesses a linear memory, and how many operands
+/// lie above its address on the stack: none for a load, one for a store (its value)
+/// and for the SIMD lane operators (their vector).
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn address_operand(op: &Operator<'_>) -> Option<(wasmparser::MemArg, usize)> {
+    macro_rules! memarg_of {
+        (memarg, $value:ident) => {
+            Some(*$value)
+        };
+        ($other:ident, $value:ident) => {
+            None
+        };
+    }
+    macro_rules! define_match {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            #[allow(unused_variables, unreachable_patterns)]
+            match op {
+                $(
+                    Operator::$op $({ $($arg),* })? => {
+                        const DEPTH: usize = address_depth(stringify!($op));
+                        None $($(.or(memarg_of!($arg, $arg)))*)?.map(|memarg| (memarg, DEPTH))
+                    }
+                )*
+                _ => None,
+            }
+        };
+    }
+    wasmparser::for_each_operator!(define_match)
+}
+
+/// The operands above the address of the memory operator named `name` (see
+/// [`address_operand`]), decided when compiling from the name.
+const fn address_depth(name: &str) -> usize {
+    if contains(name, "Store") || contains(name, "Lane") {
+        1
+    } else {
+        0
+    }
+}
+
+/// Whether `needle` occurs in `haystack`, in a constant.
+const fn contains(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let mut start = 0;
+    while start + n.len() <= h.len() {
+        let mut i = 0;
+        while i < n.len() && h[start + i] == n[i] {
+            i += 1;
+        }
+        if i == n.len() {
+            return true;
+        }
+        start += 1;
+    }
+    false
+}
+
 /// A memory index operand, given by value or (in a match on a borrowed operator) by
 /// reference.
 fn memory_index(index: &u32) -> u32 {

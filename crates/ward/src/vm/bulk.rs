@@ -10,23 +10,23 @@ use crate::error::TrapKind;
 use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
 
 /// `start..start + len` when it lies within `size` (computed without overflow).
-fn bulk_range(start: u32, len: u32, size: usize) -> Option<Range<usize>> {
-    let end = start as u64 + len as u64;
+fn bulk_range(start: u64, len: u64, size: usize) -> Option<Range<usize>> {
+    let end = start.checked_add(len)?;
     (end <= size as u64).then_some(start as usize..end as usize)
 }
 
 impl StoreInner {
-    /// `memory.grow`: the old size in pages, or -1 (as `u32::MAX`) when the memory
+    /// `memory.grow`: the old size in pages, or `None` (-1 to wasm) when the memory
     /// cannot grow by `delta` pages.
     pub(crate) fn memory_grow(
         &mut self,
         instance: InstanceId,
         memory: MemoryIndex,
-        delta: u32,
-    ) -> u32 {
+        delta: u64,
+    ) -> Option<u32> {
         let id = self.instance(instance).memory_id(memory);
         let limit = self.limits().memory_size;
-        self.memory_mut(id).grow(delta, limit).unwrap_or(u32::MAX)
+        self.memory_mut(id).grow(delta, limit)
     }
 
     /// `memory.fill`.
@@ -34,9 +34,9 @@ impl StoreInner {
         &mut self,
         instance: InstanceId,
         memory: MemoryIndex,
-        dst: u32,
+        dst: u64,
         value: u8,
-        len: u32,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let id = self.instance(instance).memory_id(memory);
         let data = self.memory_mut(id).data_mut();
@@ -51,9 +51,9 @@ impl StoreInner {
         instance: InstanceId,
         dst_memory: MemoryIndex,
         src_memory: MemoryIndex,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let (dm, sm) = {
             let instance = self.instance(instance);
@@ -87,9 +87,9 @@ impl StoreInner {
         instance: InstanceId,
         memory: MemoryIndex,
         segment: DataIndex,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let instance = self.instance(instance);
         let id = instance.memory_id(memory);
@@ -104,20 +104,18 @@ impl StoreInner {
         Ok(())
     }
 
-    /// `table.grow`: the old size, or -1 (as `u32::MAX`) when the table cannot grow by
-    /// `delta` elements.
+    /// `table.grow`: the old size, or `None` (-1 to wasm) when the table cannot grow
+    /// by `delta` elements.
     pub(crate) fn table_grow(
         &mut self,
         instance: InstanceId,
         table: TableIndex,
-        delta: u32,
+        delta: u64,
         init: u64,
-    ) -> u32 {
+    ) -> Option<u32> {
         let id = self.instance(instance).table_id(table);
         let limit = self.limits().table_elements;
-        self.table_mut(id)
-            .grow(delta, init, limit)
-            .unwrap_or(u32::MAX)
+        self.table_mut(id).grow(delta, init, limit)
     }
 
     /// `table.fill`.
@@ -125,9 +123,9 @@ impl StoreInner {
         &mut self,
         instance: InstanceId,
         table: TableIndex,
-        dst: u32,
+        dst: u64,
         value: u64,
-        len: u32,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let id = self.instance(instance).table_id(table);
         let elems = self.table_mut(id).elems_mut();
@@ -142,9 +140,9 @@ impl StoreInner {
         instance: InstanceId,
         dst_table: TableIndex,
         src_table: TableIndex,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let (dt, st) = {
             let instance = self.instance(instance);
@@ -168,9 +166,9 @@ impl StoreInner {
         instance: InstanceId,
         table: TableIndex,
         segment: ElemIndex,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> Result<(), TrapKind> {
         let instance = self.instance(instance);
         let id = instance.table_id(table);

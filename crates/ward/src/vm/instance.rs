@@ -144,7 +144,7 @@ pub(crate) unsafe fn func_ref(
 
 /// Whether an entity of type `actual` may be imported where `expected` is declared.
 fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
-    fn limits(min: u32, max: Option<u32>, emin: u32, emax: Option<u32>) -> bool {
+    fn limits(min: u64, max: Option<u64>, emin: u64, emax: Option<u64>) -> bool {
         min >= emin
             && match (emax, max) {
                 (None, _) => true,
@@ -156,10 +156,13 @@ fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
         (ExternType::Func(e), ExternType::Func(a)) => e == a,
         (ExternType::Global(e), ExternType::Global(a)) => e == a,
         (ExternType::Table(e), ExternType::Table(a)) => {
-            e.element() == a.element() && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+            e.element() == a.element()
+                && e.is_64() == a.is_64()
+                && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         (ExternType::Memory(e), ExternType::Memory(a)) => {
             e.page_size_log2() == a.page_size_log2()
+                && e.is_64() == a.is_64()
                 && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         _ => false,
@@ -427,7 +430,7 @@ impl StoreInner {
                 ElemMode::Declared => None,
                 // SAFETY: the instance is complete.
                 ElemMode::Active { table, offset } => {
-                    Some((*table, unsafe { eval(vmctx, offsets, offset) } as u32))
+                    Some((*table, unsafe { eval(vmctx, offsets, offset) } as u64))
                 }
             };
             let instance = self.instance_mut(id);
@@ -436,8 +439,9 @@ impl StoreInner {
             if let Some((table, offset)) = target {
                 let table = instance.table_id(table);
                 let elems = self.table_mut(table).elems_mut();
-                let dst = elems
-                    .get_mut(offset as usize..)
+                let dst = usize::try_from(offset)
+                    .ok()
+                    .and_then(|offset| elems.get_mut(offset..))
                     .and_then(|rest| rest.get_mut(..items.len()))
                     .ok_or(TrapKind::TableOutOfBounds)?;
                 dst.copy_from_slice(&items);
@@ -447,15 +451,17 @@ impl StoreInner {
             let DataMode::Active { memory, offset } = &seg.mode else {
                 continue;
             };
-            // SAFETY: the instance is complete.
-            let offset = unsafe { eval(vmctx, offsets, offset) } as u32 as usize;
+            // SAFETY: the instance is complete. An offset into a 32-bit memory or
+            // table is zero-extended, one into a 64-bit one is whole.
+            let offset = unsafe { eval(vmctx, offsets, offset) } as u64;
             let instance = self.instance_mut(id);
             instance.drop_data(i);
             let memory = instance.memory_id(*memory);
             let bytes = &module.bytes()[seg.bytes.clone()];
             let data = self.memory_mut(memory).data_mut();
-            let dst = data
-                .get_mut(offset..)
+            let dst = usize::try_from(offset)
+                .ok()
+                .and_then(|offset| data.get_mut(offset..))
                 .and_then(|rest| rest.get_mut(..bytes.len()))
                 .ok_or(TrapKind::MemoryOutOfBounds)?;
             dst.copy_from_slice(bytes);

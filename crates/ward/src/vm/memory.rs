@@ -46,9 +46,11 @@ impl MemoryEntity {
         config: &Config,
         limit: usize,
     ) -> Result<MemoryEntity, ResourceError> {
-        let pages = u64::from(ty.minimum());
-        let bytes = pages * ty.page_size();
-        if bytes > limit as u64 {
+        let pages = ty.minimum();
+        // A 64-bit memory's minimum may exceed what ward gives any memory: such a
+        // memory is refused as one past the store's limit is.
+        let bytes = pages.saturating_mul(ty.page_size());
+        if bytes > limit as u64 || pages > ty.max_pages() {
             return Err(ResourceError::MemoryLimit {
                 pages,
                 bytes,
@@ -126,7 +128,10 @@ impl MemoryEntity {
 
     /// The most pages the memory can have: its maximum, within the page size's bound.
     fn max_pages(&self) -> u64 {
-        u64::from(self.ty.maximum().unwrap_or(u32::MAX)).min(self.ty.max_pages())
+        self.ty
+            .maximum()
+            .unwrap_or(u64::MAX)
+            .min(self.ty.max_pages())
     }
 
     /// The memory's bytes.
@@ -146,10 +151,10 @@ impl MemoryEntity {
     /// Grows by `delta` pages; returns the old size in pages, or `None` past the
     /// memory's maximum, past `limit` bytes (the store's limit on one memory) or when
     /// the host cannot provide the memory.
-    pub(crate) fn grow(&mut self, delta: u32, limit: usize) -> Option<u32> {
+    pub(crate) fn grow(&mut self, delta: u64, limit: usize) -> Option<u32> {
         let old = self.pages();
-        let new = u64::from(old) + u64::from(delta);
-        let bytes = new * self.ty.page_size();
+        let new = u64::from(old).saturating_add(delta);
+        let bytes = new.saturating_mul(self.ty.page_size());
         if new > self.max_pages() || bytes > limit as u64 {
             return None;
         }

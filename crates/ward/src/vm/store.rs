@@ -205,9 +205,7 @@ impl StoreInner {
     pub(crate) fn memory_type(&self, id: MemoryId) -> MemoryType {
         let m = self.memory(id);
         let ty = m.ty();
-        MemoryType::new(m.pages(), ty.maximum())
-            .with_page_size_log2(ty.page_size_log2())
-            .expect("the page size of an existing memory")
+        ty.with_minimum(u64::from(m.pages()))
     }
 
     pub(super) fn push_memory(&mut self, memory: MemoryEntity) -> MemoryId {
@@ -260,7 +258,7 @@ impl StoreInner {
     /// The type of table `id`, with its current size as minimum.
     pub(crate) fn table_type(&self, id: TableId) -> TableType {
         let t = self.table(id);
-        TableType::new(t.ty().element(), t.elems().len() as u32, t.ty().maximum())
+        t.ty().with_minimum(t.elems().len() as u64)
     }
 
     pub(super) fn push_table(&mut self, table: TableEntity) -> TableId {

@@ -23,13 +23,12 @@ impl TableEntity {
     /// A table of type `ty` filled with `init`, unless its minimum exceeds `limit`
     /// elements or cannot be allocated.
     pub(crate) fn new(ty: TableType, init: u64, limit: u32) -> Result<TableEntity, ResourceError> {
-        let len = ty.minimum();
-        if len > limit {
+        let Some(len) = u32::try_from(ty.minimum()).ok().filter(|&len| len <= limit) else {
             return Err(ResourceError::TableLimit {
-                elements: u64::from(len),
+                elements: ty.minimum(),
                 limit,
             });
-        }
+        };
         let mut elems = Vec::new();
         elems
             .try_reserve_exact(len as usize)
@@ -77,10 +76,10 @@ impl TableEntity {
 
     /// Grows by `delta` entries of `init`; returns the old size, or `None` past the
     /// table's maximum or `limit` elements.
-    pub(crate) fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
+    pub(crate) fn grow(&mut self, delta: u64, init: u64, limit: u32) -> Option<u32> {
         let old = self.elems.len() as u32;
-        let max = self.ty.maximum().unwrap_or(u32::MAX).min(limit);
-        let new = old.checked_add(delta).filter(|&n| n <= max)?;
+        let max = self.ty.maximum().unwrap_or(u64::MAX).min(u64::from(limit));
+        let new = u64::from(old).checked_add(delta).filter(|&n| n <= max)? as u32;
         self.elems.try_reserve_exact(delta as usize).ok()?;
         self.elems.resize(new as usize, init);
         self.sync();

@@ -127,27 +127,28 @@ pub(crate) struct VMFuncRef {
 /// The runtime functions compiled code calls, at fixed offsets: one table for the whole
 /// process, which every vmctx points at. Each returns 0 when it succeeded, or a non-zero
 /// status when it raised a trap (kept by the runtime for the trap landing), unless its
-/// documentation says otherwise.
+/// documentation says otherwise. Addresses, indices, lengths and deltas are `u64`s for
+/// 32-bit and 64-bit memories and tables alike.
 #[repr(C)]
 pub(crate) struct VMBuiltins {
-    /// `(vmctx, memory, delta) -> old size in pages, or u32::MAX`.
-    pub memory_grow: extern "C" fn(*mut VMContext, u32, u32) -> u32,
+    /// `(vmctx, memory, delta) -> old size in pages, or u64::MAX`.
+    pub memory_grow: extern "C" fn(*mut VMContext, u32, u64) -> u64,
     /// `(vmctx, memory, dst, value, len)`.
-    pub memory_fill: extern "C" fn(*mut VMContext, u32, u32, u32, u32) -> u32,
+    pub memory_fill: extern "C" fn(*mut VMContext, u32, u64, u32, u64) -> u32,
     /// `(vmctx, dst memory, src memory, dst, src, len)`.
-    pub memory_copy: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    pub memory_copy: extern "C" fn(*mut VMContext, u32, u32, u64, u64, u64) -> u32,
     /// `(vmctx, memory, segment, dst, src, len)`.
-    pub memory_init: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    pub memory_init: extern "C" fn(*mut VMContext, u32, u32, u64, u64, u64) -> u32,
     /// `(vmctx, segment)`; returns nothing of use.
     pub data_drop: extern "C" fn(*mut VMContext, u32) -> u32,
-    /// `(vmctx, table, init, delta) -> old size, or u32::MAX`.
-    pub table_grow: extern "C" fn(*mut VMContext, u32, u64, u32) -> u32,
+    /// `(vmctx, table, init, delta) -> old size, or u64::MAX`.
+    pub table_grow: extern "C" fn(*mut VMContext, u32, u64, u64) -> u64,
     /// `(vmctx, table, dst, value, len)`.
-    pub table_fill: extern "C" fn(*mut VMContext, u32, u32, u64, u32) -> u32,
+    pub table_fill: extern "C" fn(*mut VMContext, u32, u64, u64, u64) -> u32,
     /// `(vmctx, dst table, src table, dst, src, len)`.
-    pub table_copy: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    pub table_copy: extern "C" fn(*mut VMContext, u32, u32, u64, u64, u64) -> u32,
     /// `(vmctx, table, segment, dst, src, len)`.
-    pub table_init: extern "C" fn(*mut VMContext, u32, u32, u32, u32, u32) -> u32,
+    pub table_init: extern "C" fn(*mut VMContext, u32, u32, u64, u64, u64) -> u32,
     /// `(vmctx, segment)`; returns nothing of use.
     pub elem_drop: extern "C" fn(*mut VMContext, u32) -> u32,
     /// `(callee, caller vmctx, cells)`: calls an interpreted or host function with its

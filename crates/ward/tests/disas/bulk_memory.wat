@@ -44,17 +44,17 @@
 ;;      0 @43       Copy { dst: 3, src: 0 }
 ;;      1 @43       Copy { dst: 4, src: 1 }
 ;;      2 @43       Copy { dst: 5, src: 2 }
-;;      3 @43       MemoryCopy { base: 3 }
+;;      3 @43       MemoryCopy { base: 3, wide: 0 }
 ;;      4 @4d       Copy { dst: 3, src: 0 }
 ;;      5 @4d       Const32 { dst: 4, value: 0 }
 ;;      6 @4d       Copy { dst: 5, src: 2 }
-;;      7 @4d       MemoryFill { base: 3 }
+;;      7 @4d       MemoryFill { base: 3, wide: 0 }
 ;;      8 @56       Copy { dst: 3, src: 0 }
 ;;      9 @56       Const32 { dst: 4, value: 0 }
 ;;     10 @56       Const32 { dst: 5, value: 3 }
-;;     11 @56       MemoryInit { segment: DataIndex(0), base: 3 }
+;;     11 @56       MemoryInit { segment: DataIndex(0), base: 3, wide: 0 }
 ;;     12 @5a       DataDrop { segment: DataIndex(0) }
-;;     13 @5f       MemoryGrow { dst: 3, delta: 0 }
+;;     13 @5f       MemoryGrow { dst: 3, delta: 0, wide: false }
 ;;     14 @61       MemorySize { dst: 4 }
 ;;     15 @63       I32Add { dst: 3, lhs: 4, rhs: 3 }
 ;;     16 @64       Return { src: 3, len: 1 }
@@ -63,11 +63,11 @@
 ;;      0 @6d       Copy { dst: 1, src: 0 }
 ;;      1 @6d       Const32 { dst: 2, value: 0 }
 ;;      2 @6d       Const32 { dst: 3, value: 1 }
-;;      3 @6d       TableInit { segment: ElemIndex(0), table: TableIndex(0), base: 1 }
+;;      3 @6d       TableInit { segment: ElemIndex(0), table: TableIndex(0), base: 1, wide: 0 }
 ;;      4 @71       ElemDrop { segment: ElemIndex(0) }
-;;      5 @76       TableGet { dst: 1, table: TableIndex(0), index: 0 }
+;;      5 @76       TableGet { dst: 1, table: TableIndex(0), index: 0, wide: 0 }
 ;;      6 @7a       Const32 { dst: 2, value: 1 }
-;;      7 @7a       TableGrow { table: TableIndex(0), base: 1 }
+;;      7 @7a       TableGrow { table: TableIndex(0), base: 1, wide: 0 }
 ;;      8 @7d       TableSize { dst: 2, table: TableIndex(0) }
 ;;      9 @80       I32Add { dst: 1, lhs: 2, rhs: 1 }
 ;;     10 @81       Return { src: 1, len: 1 }
