@@ -58,8 +58,8 @@ fn available_imports() -> Vec<u8> {
         .clone()
 }
 
-/// The wasm-smith configuration: WebAssembly 2.0 without SIMD, with tail calls and
-/// extended constant expressions, every limit small enough that one input runs in
+/// The wasm-smith configuration: WebAssembly 2.0 without SIMD, with tail calls,
+/// extended constant expressions and 64-bit memories and tables, every limit small enough that one input runs in
 /// milliseconds. A few knobs come from the input.
 pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
     Ok(Config {
@@ -69,9 +69,11 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         multi_value_enabled: true,
         sign_extension_ops_enabled: true,
         saturating_float_to_int_enabled: true,
-        // The parts of 3.0 that ward and wasmi both have on by default.
+        // The parts of 3.0 that ward has on by default and wasmi has (memory64 switched
+        // on in the wasmi harness).
         tail_call_enabled: true,
         extended_const_enabled: true,
+        memory64_enabled: true,
         // Everything else is off: ward rejects modules that use it.
         simd_enabled: false,
         relaxed_simd_enabled: false,
@@ -79,7 +81,6 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         shared_everything_threads_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
-        memory64_enabled: false,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
         custom_descriptors_enabled: false,
@@ -87,6 +88,7 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         max_memories: 1,
         // Sizes.
         max_memory32_bytes: MAX_MEMORY_BYTES,
+        max_memory64_bytes: u128::from(MAX_MEMORY_BYTES),
         memory_max_size_required: true,
         max_table_elements: MAX_TABLE_ELEMENTS,
         table_max_size_required: true,

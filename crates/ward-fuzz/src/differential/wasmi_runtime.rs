@@ -38,6 +38,7 @@ macro_rules! wasmi_runtime {
                 config
                     .set_max_recursion_depth(MAX_RECURSION_DEPTH)
                     .set_max_stack_height(MAX_STACK_HEIGHT)
+                    .wasm_memory64(true)
                     .compilation_mode(if eager {
                         wasmi::CompilationMode::Eager
                     } else {
