@@ -18,6 +18,7 @@ struct EngineInner {
     types: Mutex<TypeRegistry>,
     /// Trampolines through which compiled code calls host functions, by type: each
     /// one's address and the code that holds it (kept as long as the engine).
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     host_trampolines: Mutex<HashMap<SharedTypeId, HostTrampoline>>,
 }
 
@@ -54,6 +55,7 @@ impl Engine {
     }
 
     /// The address of the host trampoline of type `id`, made by `make` the first time.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub(crate) fn host_trampoline(
         &self,
         id: SharedTypeId,
@@ -73,6 +75,7 @@ impl Engine {
     }
 
     /// The address of the host trampoline of type `id`, if the engine has one.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub(crate) fn cached_host_trampoline(&self, id: SharedTypeId) -> Option<usize> {
         let trampolines = self
             .inner
@@ -84,6 +87,7 @@ impl Engine {
 
     /// Offers trampolines (type id and address) for host functions of the types that
     /// do not have one yet, each kept alive by a clone of `owner`.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub(crate) fn offer_host_trampolines<O: Clone + Send + Sync + 'static>(
         &self,
         trampolines: impl IntoIterator<Item = (SharedTypeId, usize)>,

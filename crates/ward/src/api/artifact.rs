@@ -48,6 +48,10 @@
 //!
 //! The file ends with the code: a file of another length is refused.
 
+// Without the `cranelift` feature, the parts of this module that make or load native
+// code have no user.
+#![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+
 use std::fmt;
 use std::path::Path;
 

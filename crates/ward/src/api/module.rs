@@ -455,6 +455,7 @@ impl ExportType<'_> {
 
 /// Encodes the text format to a binary module. Errors carry the byte offset in the
 /// text, and their message the line and column with the offending line.
+#[cfg(feature = "wat")]
 fn parse_text(bytes: &[u8]) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Compile {
         message: format!("neither a binary module (no `\\0asm` header) nor UTF-8 text: {e}"),
@@ -470,4 +471,15 @@ fn parse_text(bytes: &[u8]) -> Result<Vec<u8>> {
     let buffer = wast::parser::ParseBuffer::new(text).map_err(error)?;
     let mut wat: wast::Wat<'_> = wast::parser::parse(&buffer).map_err(error)?;
     wat.encode().map_err(error)
+}
+
+/// Without the `wat` feature, text is not a module.
+#[cfg(not(feature = "wat"))]
+fn parse_text(_bytes: &[u8]) -> Result<Vec<u8>> {
+    Err(Error::Compile {
+        message: "not a binary module (no `\\0asm` header); text modules need ward's `wat` \
+                  feature"
+            .into(),
+        offset: 0,
+    })
 }

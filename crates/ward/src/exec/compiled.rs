@@ -9,6 +9,10 @@
 //! compiled code raises a trap in turn. A panic in a host function called from compiled
 //! code is caught before it crosses compiled frames and resumed after the entry returns.
 
+// Without the `cranelift` feature, the parts of this module that make or load native
+// code have no user.
+#![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+
 use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
 use std::ptr;

@@ -18,7 +18,9 @@ mod disassemble;
 mod dispatch;
 mod simd;
 
-pub(crate) use compiled::{install_trap_hook, BUILTINS};
+#[cfg(feature = "cranelift")]
+pub(crate) use compiled::install_trap_hook;
+pub(crate) use compiled::BUILTINS;
 pub(crate) use disassemble::disassemble;
 pub(crate) use dispatch::handler_in_mode;
 

@@ -3,6 +3,10 @@
 //! A [`CodeMemory`] is mapped readable and writable, filled, then switched to readable
 //! and executable before any of it runs; it is never writable and executable at once.
 
+// Without the `cranelift` feature, the parts of this module that make or load native
+// code have no user.
+#![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+
 use std::io;
 use std::ptr::NonNull;
 

@@ -8,6 +8,10 @@
 //! normally, so no Rust frame is ever skipped. `enter` saves and the landing restores
 //! every callee-saved register, so the caller sees them as a normal return leaves them.
 
+// Without the `cranelift` feature, the parts of this module that make or load native
+// code have no user.
+#![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+
 /// Whether compiled code can run on this platform: the entry and landing below, and
 /// the signal handler's reading and rewriting of the interrupted context, exist here.
 pub(crate) const SUPPORTED: bool = cfg!(all(target_arch = "x86_64", target_os = "linux"));

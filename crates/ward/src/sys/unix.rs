@@ -156,6 +156,7 @@ pub(crate) fn page_size() -> usize {
 
 /// Lets `hook` decide first about every fault: when it returns a stack pointer, the
 /// faulting thread resumes at the trap landing with it. Only the first hook is kept.
+#[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 pub(crate) fn install_trap_hook(hook: fn(Fault) -> Option<usize>) {
     let _ = TRAP_HOOK.set(hook);
 }

@@ -24,6 +24,7 @@ mod simd;
 mod visit;
 
 pub(crate) use code::{CodeSpace, ModuleCode};
+#[cfg(feature = "cranelift")]
 pub(crate) use simd::relaxed_equivalent;
 pub(crate) use visit::other_memory;
 

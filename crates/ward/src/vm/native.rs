@@ -7,6 +7,10 @@
 //! under a mutex, publish a new snapshot and free an old one only once no reader is
 //! active, which makes a reader that arrives later see the new one.
 
+// Without the `cranelift` feature, the parts of this module that make or load native
+// code have no user.
+#![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
+
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 

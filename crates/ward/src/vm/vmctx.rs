@@ -211,7 +211,8 @@ impl VMContextHeader {
     pub(crate) const BUILTINS: usize = offset_of!(VMContextHeader, builtins);
 }
 
-/// Offsets in a function reference.
+/// Offsets in a function reference, for compiled code.
+#[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 impl VMFuncRef {
     pub(crate) const TYPE_ID: usize = offset_of!(VMFuncRef, type_id);
     pub(crate) const WASM_CALL: usize = offset_of!(VMFuncRef, wasm_call);
