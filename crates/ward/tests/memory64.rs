@@ -3,7 +3,10 @@
 //! that pass 2^64 trap, sizes and growth are `i64`s, and ward's 4 GiB cap shows as a
 //! failed growth.
 
-use ward::{Config, Engine, Error, Linker, Memory, MemoryType, Module, Store, Strategy, TrapKind};
+mod support;
+
+use support::{instance, tier_configurations};
+use ward::{Config, Engine, Error, Linker, Memory, MemoryType, Module, Store, TrapKind};
 
 const MEMORY64: &str = r#"(module
     (memory (export "m") i64 1 70000)
@@ -37,35 +40,6 @@ const TABLE64: &str = r#"(module
     (func (export "grow") (param i64) (result i64) (table.grow $t64 (ref.null func) (local.get 0)))
     (func (export "fill") (param i64 i64) (table.fill $t64 (local.get 0) (ref.null func) (local.get 1))))"#;
 
-/// Each tier, and for the compiled one memories that never move and memories that move.
-fn configurations() -> Vec<(String, Config)> {
-    let mut settings = vec![(Strategy::Interpreter, None)];
-    if Strategy::Cranelift.is_available() {
-        settings.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
-    }
-    settings
-        .into_iter()
-        .map(|(strategy, reservation)| {
-            let mut config = Config::new();
-            config.strategy(strategy);
-            if let Some(bytes) = reservation {
-                config.memory_reservation(bytes);
-            }
-            (format!("{strategy:?}, reservation {reservation:?}"), config)
-        })
-        .collect()
-}
-
-fn instance(config: &Config, wat: &str) -> (Store<()>, ward::Instance) {
-    let engine = Engine::new(config);
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    (store, instance)
-}
-
 /// The kind of the trap `result` must be.
 fn trap_kind<T: std::fmt::Debug>(result: Result<T, Error>, what: &str) -> TrapKind {
     match result {
@@ -76,7 +50,7 @@ fn trap_kind<T: std::fmt::Debug>(result: Result<T, Error>, what: &str) -> TrapKi
 
 #[test]
 fn addresses_of_a_64_bit_memory_are_never_wrapped_in_either_tier() {
-    for (what, config) in configurations() {
+    for (what, config) in tier_configurations() {
         let (mut store, instance) = instance(&config, MEMORY64);
         let load = instance.get_typed_func::<i64, i32>(&store, "load").unwrap();
         let load_far = instance
@@ -142,7 +116,7 @@ fn addresses_of_a_64_bit_memory_are_never_wrapped_in_either_tier() {
 
 #[test]
 fn a_64_bit_memory_grows_fills_and_copies_with_i64_operands_in_either_tier() {
-    for (what, config) in configurations() {
+    for (what, config) in tier_configurations() {
         let (mut store, instance) = instance(&config, MEMORY64);
         let size = instance.get_typed_func::<(), i64>(&store, "size").unwrap();
         let grow = instance.get_typed_func::<i64, i64>(&store, "grow").unwrap();
@@ -197,7 +171,7 @@ fn a_64_bit_memory_grows_fills_and_copies_with_i64_operands_in_either_tier() {
 
 #[test]
 fn indices_of_a_64_bit_table_are_never_wrapped_in_either_tier() {
-    for (what, config) in configurations() {
+    for (what, config) in tier_configurations() {
         let (mut store, instance) = instance(&config, TABLE64);
         let call = instance.get_typed_func::<i64, i32>(&store, "call").unwrap();
         let is_null = instance

@@ -2,6 +2,9 @@
 //! memories per instance, function references shared across instances and tables, and
 //! the errors of code the interpreter cannot run.
 
+mod support;
+
+use support::{instance, tier_configurations};
 use ward::{
     Config, Engine, Error, Extern, Linker, Memory, MemoryType, Module, Store, Strategy, Val,
 };
@@ -10,16 +13,6 @@ const GROW: &str = r#"(module
     (memory (export "memory") 1)
     (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
     (func (export "load") (param i32) (result i32) local.get 0 i32.load8_u))"#;
-
-fn instance(config: &Config, wat: &str) -> (Store<()>, ward::Instance) {
-    let engine = Engine::new(config);
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    (store, instance)
-}
 
 #[test]
 fn a_memory_grows_in_place_and_never_moves() {
@@ -121,18 +114,7 @@ const TWO_MEMORIES: &str = r#"(module
 
 #[test]
 fn each_memory_of_an_instance_has_its_own_accesses_in_both_tiers() {
-    let mut configurations = vec![(Strategy::Interpreter, None)];
-    if Strategy::Cranelift.is_available() {
-        // Memories that never move, and memories that move as they grow.
-        configurations.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
-    }
-    for (strategy, reservation) in configurations {
-        let mut config = Config::new();
-        config.strategy(strategy);
-        if let Some(bytes) = reservation {
-            config.memory_reservation(bytes);
-        }
-        let what = format!("{strategy:?}, reservation {reservation:?}");
+    for (what, config) in tier_configurations() {
         let (mut store, instance) = instance(&config, TWO_MEMORIES);
         let put = instance
             .get_typed_func::<(i32, i32, i32), ()>(&store, "store")
@@ -260,17 +242,8 @@ fn a_memory_of_one_byte_pages_ends_at_its_last_byte_in_both_tiers() {
         (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
         (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
         (func (export "size") (result i32) (memory.size)))"#;
-    let mut configurations = vec![(Strategy::Interpreter, None)];
-    if Strategy::Cranelift.is_available() {
-        configurations.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
-    }
-    for (strategy, reservation) in configurations {
-        let mut config = Config::new();
-        config.strategy(strategy).wasm_custom_page_sizes(true);
-        if let Some(bytes) = reservation {
-            config.memory_reservation(bytes);
-        }
-        let what = format!("{strategy:?}, reservation {reservation:?}");
+    for (what, mut config) in tier_configurations() {
+        config.wasm_custom_page_sizes(true);
         let (mut store, instance) = instance(&config, BYTE_PAGES);
         let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
         let put = instance

@@ -1,8 +1,10 @@
-//! Modules and helpers shared by the native stack tests.
+//! Modules and helpers shared by the native stack tests and the VM core's tests.
 
 #![allow(dead_code)]
 
-use ward::{Caller, Config, Engine, Error, Instance, Linker, Module, Store, Trap, TrapKind};
+use ward::{
+    Caller, Config, Engine, Error, Instance, Linker, Module, Store, Strategy, Trap, TrapKind,
+};
 
 /// Thread stack sizes every scenario runs on.
 pub const THREAD_STACKS: [usize; 4] = [64 << 10, 256 << 10, 2 << 20, 8 << 20];
@@ -61,6 +63,38 @@ pub fn on_thread<R: Send + 'static>(size: usize, f: impl FnOnce() -> R + Send + 
         .expect("spawn a thread")
         .join()
         .expect("the thread finished without panicking")
+}
+
+/// A configuration of each tier, named: the interpreter, and where the compiled tier
+/// runs, compiled code on memories that never move and on memories that move as they
+/// grow (no reservation).
+pub fn tier_configurations() -> Vec<(String, Config)> {
+    let mut settings = vec![(Strategy::Interpreter, None)];
+    if Strategy::Cranelift.is_available() {
+        settings.extend([(Strategy::Cranelift, None), (Strategy::Cranelift, Some(0))]);
+    }
+    settings
+        .into_iter()
+        .map(|(strategy, reservation)| {
+            let mut config = Config::new();
+            config.strategy(strategy);
+            if let Some(bytes) = reservation {
+                config.memory_reservation(bytes);
+            }
+            (format!("{strategy:?}, reservation {reservation:?}"), config)
+        })
+        .collect()
+}
+
+/// An instance of module `wat` in a new store of an engine with `config`.
+pub fn instance(config: &Config, wat: &str) -> (Store<()>, Instance) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
 }
 
 /// The trap kind of a failed call.
