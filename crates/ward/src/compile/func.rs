@@ -750,13 +750,13 @@ impl<'b, 'm> FuncState<'b, 'm> {
         }
     }
 
-    /// The result of a `memory.grow` or `table.grow` runtime function (an `i64`, -1 on
-    /// failure) for a memory or table that is 64-bit (`is_64`) or not.
-    pub fn grow_result(&mut self, old: Value, is_64: bool) -> Value {
+    /// A size or old size (an `i64`; -1 for a failed growth) as the index type of a
+    /// memory or table that is 64-bit (`is_64`) or not.
+    pub fn as_index_type(&mut self, size: Value, is_64: bool) -> Value {
         if is_64 {
-            old
+            size
         } else {
-            self.b.ins().ireduce(types::I32, old)
+            self.b.ins().ireduce(types::I32, size)
         }
     }
 

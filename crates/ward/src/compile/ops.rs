@@ -419,10 +419,7 @@ impl FuncState<'_, '_> {
                 let len = self.b.ins().load(ptr, trusted(), def, ptr.bytes() as i32);
                 let ty = self.env.info.memories()[MemoryIndex::from_u32(mem)];
                 let pages = self.b.ins().ushr_imm_u(len, i64::from(ty.page_size_log2()));
-                let pages = match ty.is_64() {
-                    true => pages,
-                    false => self.b.ins().ireduce(i32_, pages),
-                };
+                let pages = self.as_index_type(pages, ty.is_64());
                 self.push(pages);
             }
             MemoryGrow { mem } => {
@@ -432,7 +429,7 @@ impl FuncState<'_, '_> {
                 let field = FuncState::builtin_field(BuiltinField::MemoryGrow);
                 let old = self.builtin_returning(field, &[i32_, i64_], i64_, &[memory, delta]);
                 let is_64 = self.env.info.memories()[MemoryIndex::from_u32(mem)].is_64();
-                let old = self.grow_result(old, is_64);
+                let old = self.as_index_type(old, is_64);
                 self.push(old);
             }
             // Memory 0 (the only one compiled code has): bounds checks inline, then the C
@@ -830,7 +827,7 @@ impl FuncState<'_, '_> {
             }
             Operator::TableSize { table } => {
                 let (_, len) = self.table_base_len(TableIndex::from_u32(table));
-                let len = self.grow_result(len, is_64(self, table));
+                let len = self.as_index_type(len, is_64(self, table));
                 self.push(len);
             }
             Operator::TableGrow { table } => {
@@ -840,7 +837,7 @@ impl FuncState<'_, '_> {
                 let field = FuncState::builtin_field(BuiltinField::TableGrow);
                 let params = [i32_, i64_, i64_];
                 let old = self.builtin_returning(field, &params, i64_, &[index, init, delta]);
-                let old = self.grow_result(old, is_64(self, table));
+                let old = self.as_index_type(old, is_64(self, table));
                 self.push(old);
             }
             Operator::TableFill { table } => {
