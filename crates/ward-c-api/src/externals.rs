@@ -357,10 +357,11 @@ unsafe fn ref_val(ty: ValType, r: *const wasm_ref_t) -> Option<Val> {
     // SAFETY: by the precondition.
     let obj = unsafe { r.cast::<Object>().as_ref() };
     match (ty, obj.map(|o| &o.item)) {
-        (ValType::FuncRef, None) => Some(Val::FuncRef(None)),
-        (ValType::ExternRef, None) => Some(Val::ExternRef(None)),
-        (ValType::FuncRef, Some(Item::Func(f))) => Some(Val::FuncRef(Some(*f))),
-        (ValType::ExternRef, Some(Item::ExternRef(x))) => Some(Val::ExternRef(Some(*x))),
+        (ty, None) => ty.is_ref().then(|| Val::default_for(ty)),
+        (ty, Some(Item::Func(f))) if ty.is_func_ref() => Some(Val::FuncRef(Some(*f))),
+        (ty, Some(Item::ExternRef(x))) if ty == ValType::EXTERNREF => {
+            Some(Val::ExternRef(Some(*x)))
+        }
         _ => None,
     }
 }

@@ -8,7 +8,9 @@
 
 use std::ptr;
 
-use ward::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use ward::{
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, TableType, ValType,
+};
 
 use crate::catch;
 use crate::vec::{vec_api, wasm_byte_vec_t, CVec};
@@ -47,8 +49,10 @@ pub(crate) fn valkind(ty: ValType) -> u8 {
         ValType::F32 => WASM_F32,
         ValType::F64 => WASM_F64,
         ValType::V128 => WARD_V128,
-        ValType::ExternRef => WASM_EXTERNREF,
-        ValType::FuncRef => WASM_FUNCREF,
+        // The C API knows only the two nullable reference types; a typed function
+        // reference passes as a funcref.
+        ValType::Ref(r) if r.heap() == HeapType::Extern => WASM_EXTERNREF,
+        ValType::Ref(_) => WASM_FUNCREF,
     }
 }
 
@@ -59,8 +63,8 @@ pub(crate) fn from_valkind(kind: u8) -> Option<ValType> {
         WASM_F32 => ValType::F32,
         WASM_F64 => ValType::F64,
         WARD_V128 => ValType::V128,
-        WASM_EXTERNREF => ValType::ExternRef,
-        WASM_FUNCREF => ValType::FuncRef,
+        WASM_EXTERNREF => ValType::EXTERNREF,
+        WASM_FUNCREF => ValType::FUNCREF,
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 
 use std::ptr;
 
-use ward::{Val, ValType};
+use ward::{HeapType, Val, ValType};
 
 use crate::object::{boxed, wasm_ref_t, Item, Object};
 use crate::store::wasm_store_t;
@@ -94,15 +94,19 @@ impl wasm_val_t {
                 ValType::F32 => Val::F32(self.of.f32.to_bits()),
                 ValType::F64 => Val::F64(self.of.f64.to_bits()),
                 ValType::V128 => return Err("v128 values cannot pass through the C API".into()),
-                ValType::FuncRef => match self.of.ref_.cast::<Object>().as_ref() {
-                    None => Val::FuncRef(None),
-                    Some(Object {
-                        item: Item::Func(f),
-                        ..
-                    }) => Val::FuncRef(Some(*f)),
-                    Some(_) => return Err("a funcref value holds another kind of reference".into()),
-                },
-                ValType::ExternRef => match self.of.ref_.cast::<Object>().as_ref() {
+                ValType::Ref(r) if r.heap() != HeapType::Extern => {
+                    match self.of.ref_.cast::<Object>().as_ref() {
+                        None => Val::FuncRef(None),
+                        Some(Object {
+                            item: Item::Func(f),
+                            ..
+                        }) => Val::FuncRef(Some(*f)),
+                        Some(_) => {
+                            return Err("a funcref value holds another kind of reference".into())
+                        }
+                    }
+                }
+                ValType::Ref(_) => match self.of.ref_.cast::<Object>().as_ref() {
                     None => Val::ExternRef(None),
                     Some(Object {
                         item: Item::ExternRef(r),

@@ -22,10 +22,10 @@ pub fn parse(text: &str, ty: ValType) -> Result<Val, String> {
             .ok_or_else(invalid),
         ValType::F32 => text.parse::<f32>().map(Val::from).map_err(|_| invalid()),
         ValType::F64 => text.parse::<f64>().map(Val::from).map_err(|_| invalid()),
-        ValType::FuncRef if text == "null" => Ok(Val::FuncRef(None)),
-        ValType::ExternRef if text == "null" => Ok(Val::ExternRef(None)),
-        ValType::FuncRef | ValType::ExternRef => Err(format!(
-            "invalid {ty} argument `{text}`: only `null` can be passed from the command line"
+        ValType::Ref(r) if text == "null" && r.is_nullable() => Ok(Val::default_for(ty)),
+        ValType::Ref(_) => Err(format!(
+            "invalid {ty} argument `{text}`: only `null`, for a nullable reference type, can be \
+             passed from the command line"
         )),
         ValType::V128 => Err("v128 arguments are not supported on the command line".to_owned()),
     }
@@ -134,10 +134,10 @@ mod tests {
     #[test]
     fn references() {
         assert!(matches!(
-            parse("null", ValType::FuncRef),
+            parse("null", ValType::FUNCREF),
             Ok(Val::FuncRef(None))
         ));
-        assert!(parse("0", ValType::ExternRef).is_err());
+        assert!(parse("0", ValType::EXTERNREF).is_err());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use arbitrary::Unstructured;
 use ward::{
-    CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Global, Instance, Linker,
-    Memory, Module, Store, Strategy, Table, TrapKind, Val, ValType,
+    CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Global, HeapType, Instance,
+    Linker, Memory, Module, Store, Strategy, Table, TrapKind, Val, ValType,
 };
 
 use crate::smith::{self, Arg, ArgType, Generated, Options};
@@ -212,8 +212,8 @@ pub(crate) fn arg_types(types: &[ValType]) -> Vec<ArgType> {
             ValType::I64 => ArgType::I64,
             ValType::F32 => ArgType::F32,
             ValType::F64 => ArgType::F64,
-            ValType::FuncRef => ArgType::FuncRef,
-            ValType::ExternRef => ArgType::ExternRef,
+            ValType::Ref(r) if r.heap() == HeapType::Extern => ArgType::ExternRef,
+            ValType::Ref(_) => ArgType::FuncRef,
             ValType::V128 => panic!("a generated module uses v128"),
         })
         .collect()

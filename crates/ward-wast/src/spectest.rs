@@ -96,13 +96,13 @@ pub fn define<T: 'static>(
 
     let table = Table::new(
         &mut *store,
-        TableType::new(ValType::FuncRef, 10, Some(20)),
+        TableType::new(ValType::FUNCREF, 10, Some(20)),
         Val::FuncRef(None),
     )?;
     linker.define(MODULE, "table", table)?;
     let table64 = Table::new(
         &mut *store,
-        TableType::new64(ValType::FuncRef, 10, Some(20)),
+        TableType::new64(ValType::FUNCREF, 10, Some(20)),
         Val::FuncRef(None),
     )?;
     linker.define(MODULE, "table64", table64)?;

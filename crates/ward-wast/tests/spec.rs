@@ -288,6 +288,13 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     relaxed_simd_relaxed_min_max = "relaxed-simd/relaxed_min_max.wast",
     tail_call_return_call = "tail-call/return_call.wast",
     tail_call_return_call_indirect = "tail-call/return_call_indirect.wast",
+    function_references_br_on_non_null = "function-references/br_on_non_null.wast",
+    function_references_br_on_null = "function-references/br_on_null.wast",
+    function_references_call_ref = "function-references/call_ref.wast",
+    function_references_local_init = "function-references/local_init.wast",
+    function_references_ref = "function-references/ref.wast",
+    function_references_ref_as_non_null = "function-references/ref_as_non_null.wast",
+    function_references_return_call_ref = "function-references/return_call_ref.wast",
 });
 
 spec_scripts!(Post, POST_SCRIPTS, mod post {
@@ -301,7 +308,13 @@ spec_scripts!(Post, POST_SCRIPTS, mod post {
 
 /// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
 /// a test above.
-const NEXT_DIRECTORIES: &[&str] = &["memory64", "multi-memory", "relaxed-simd", "tail-call"];
+const NEXT_DIRECTORIES: &[&str] = &[
+    "function-references",
+    "memory64",
+    "multi-memory",
+    "relaxed-simd",
+    "tail-call",
+];
 const POST_DIRECTORIES: &[&str] = &["custom-page-sizes", "wide-arithmetic"];
 
 /// Scripts of those directories that need a proposal ward does not implement yet, and
@@ -352,6 +365,7 @@ impl Suite {
                     .wasm_extended_const(false)
                     .wasm_multi_memory(false)
                     .wasm_memory64(false)
+                    .wasm_function_references(false)
                     .wasm_relaxed_simd(false);
             }
             Suite::Next => {}

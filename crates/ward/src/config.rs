@@ -135,7 +135,8 @@ impl Default for Config {
                 | WasmFeatures::EXTENDED_CONST
                 | WasmFeatures::MULTI_MEMORY
                 | WasmFeatures::MEMORY64
-                | WasmFeatures::RELAXED_SIMD,
+                | WasmFeatures::RELAXED_SIMD
+                | WasmFeatures::FUNCTION_REFERENCES,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -333,10 +334,11 @@ impl Config {
 
     /// The names of the WebAssembly features that [`Config::wasm_feature`] switches
     /// (the command line's `-W NAME`), each with the switch it stands for.
-    pub const WASM_FEATURES: [&'static str; 8] = [
+    pub const WASM_FEATURES: [&'static str; 9] = [
         "simd",
         "relaxed-simd",
         "tail-call",
+        "function-references",
         "extended-const",
         "multi-memory",
         "memory64",
@@ -352,6 +354,7 @@ impl Config {
             "simd" => self.wasm_simd(on),
             "relaxed-simd" => self.wasm_relaxed_simd(on),
             "tail-call" => self.wasm_tail_call(on),
+            "function-references" => self.wasm_function_references(on),
             "extended-const" => self.wasm_extended_const(on),
             "multi-memory" => self.wasm_multi_memory(on),
             "memory64" => self.wasm_memory64(on),
@@ -420,6 +423,15 @@ impl Config {
     /// runs in constant stack in either tier. On by default.
     pub fn wasm_tail_call(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::TAIL_CALL, on)
+    }
+
+    /// Accepts typed function references (WebAssembly 3.0): reference types that name
+    /// a function type or exclude null (`(ref $t)`, `(ref null func)`), `call_ref` and
+    /// `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on_non_null`,
+    /// non-nullable locals and tables with initialisers. On by default. The API sees
+    /// these types as [`ValType::Ref`](crate::ValType::Ref).
+    pub fn wasm_function_references(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::FUNCTION_REFERENCES, on)
     }
 
     /// Accepts the custom-page-sizes proposal: memories of one-byte pages, declared

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::index::SharedTypeId;
-use crate::{Config, FuncType};
+use crate::{Config, FuncType, FuncTypeId};
 
 /// Compiles modules and hosts stores; cheap to clone (a shared handle).
 #[derive(Clone, Default)]
@@ -103,6 +103,22 @@ impl Engine {
                 .entry(id)
                 .or_insert_with(|| (address, Box::new(owner.clone())));
         }
+    }
+
+    /// The id of function type `ty` in this engine: the heap type of typed references
+    /// to functions of that type ([`HeapType::Concrete`](crate::HeapType::Concrete)).
+    pub fn func_type_id(&self, ty: &FuncType) -> FuncTypeId {
+        FuncTypeId(self.intern_type(ty))
+    }
+
+    /// The function type with id `id`, if it is one of this engine's.
+    pub fn func_type(&self, id: FuncTypeId) -> Option<FuncType> {
+        let reg = self
+            .inner
+            .types
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        reg.types.get(id.0.index()).cloned()
     }
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {

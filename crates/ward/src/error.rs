@@ -185,6 +185,10 @@ pub enum TrapKind {
     UninitializedElement,
     /// `call_indirect` to a function of another type.
     IndirectCallTypeMismatch,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
+    /// `call_ref` or `return_call_ref` of a null reference.
+    NullFunctionReference,
     /// The wasm stack (`Config::wasm_stack_size`) is exhausted.
     StackOverflow,
     /// The native stack has less room left than the configured guard.
@@ -210,6 +214,8 @@ impl TrapKind {
             TrapKind::UndefinedElement => "undefined element",
             TrapKind::UninitializedElement => "uninitialized element",
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::NullReference => "null reference",
+            TrapKind::NullFunctionReference => "null function reference",
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::NativeStackOverflow => "native stack overflow",
             TrapKind::OutOfFuel => "all fuel consumed",

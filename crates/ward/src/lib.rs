@@ -82,5 +82,8 @@ pub use error::{
     Error, FrameInfo, LinkError, MemoryAccessError, ResourceError, Result, Trap, TrapKind,
     BACKTRACE_INNER, BACKTRACE_OUTER,
 };
-pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use types::{
+    ExternType, FuncType, FuncTypeId, GlobalType, HeapType, MemoryType, Mutability, RefType,
+    TableType, ValType,
+};
 pub use vm::StoreLimits;

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::index::SharedTypeId;
+
 /// The type of a WebAssembly value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
@@ -16,16 +18,33 @@ pub enum ValType {
     F64,
     /// 128-bit vector.
     V128,
-    /// Nullable reference to a function.
-    FuncRef,
-    /// Nullable reference to a host value.
-    ExternRef,
+    /// A reference.
+    Ref(RefType),
 }
 
 impl ValType {
+    /// `funcref`: a nullable reference to any function.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: a nullable reference to a host value.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// Whether this is a reference to functions (of any type, nullable or not).
+    pub fn is_func_ref(self) -> bool {
+        matches!(self, ValType::Ref(r) if r.heap() != HeapType::Extern)
+    }
+
+    /// Whether a value of this type may be used where `other` is expected: equal
+    /// types, or references whose type is a subtype of `other`'s.
+    pub fn matches(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            _ => self == other,
+        }
     }
 
     /// The number of 64-bit cells a value of this type occupies in a frame.
@@ -36,37 +55,126 @@ impl ValType {
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> ValType {
+    /// The type `ty` of a module whose type section was interned as `type_ids`.
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, type_ids: &[SharedTypeId]) -> ValType {
         match ty {
             wasmparser::ValType::I32 => ValType::I32,
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) => Self::from_ref_type(r),
-        }
-    }
-
-    pub(crate) fn from_ref_type(r: wasmparser::RefType) -> ValType {
-        if r.is_func_ref() {
-            ValType::FuncRef
-        } else {
-            ValType::ExternRef
+            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, type_ids)),
         }
     }
 }
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-        })
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// The type of a reference: what it refers to and whether it may be null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RefType {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: RefType = RefType::new(true, HeapType::Func);
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType::new(true, HeapType::Extern);
+
+    /// A reference type.
+    pub const fn new(nullable: bool, heap: HeapType) -> RefType {
+        RefType { nullable, heap }
+    }
+
+    /// Whether the reference may be null.
+    pub fn is_nullable(self) -> bool {
+        self.nullable
+    }
+
+    /// What the reference refers to.
+    pub fn heap(self) -> HeapType {
+        self.heap
+    }
+
+    /// Whether this type is a subtype of `other`: it admits null only if `other`
+    /// does, and refers to the same heap type or to a function type where `other`
+    /// refers to any function.
+    pub fn matches(self, other: RefType) -> bool {
+        (!self.nullable || other.nullable)
+            && (self.heap == other.heap
+                || matches!(
+                    (self.heap, other.heap),
+                    (HeapType::Concrete(_), HeapType::Func)
+                ))
+    }
+
+    fn from_wasmparser(r: wasmparser::RefType, type_ids: &[SharedTypeId]) -> RefType {
+        let heap = match r.heap_type() {
+            wasmparser::HeapType::Abstract {
+                ty: wasmparser::AbstractHeapType::Extern,
+                ..
+            } => HeapType::Extern,
+            wasmparser::HeapType::Concrete(index) | wasmparser::HeapType::Exact(index) => index
+                .as_module_index()
+                .and_then(|i| type_ids.get(i as usize))
+                .map_or(HeapType::Func, |&id| HeapType::Concrete(FuncTypeId(id))),
+            wasmparser::HeapType::Abstract { .. } => HeapType::Func,
+        };
+        RefType::new(r.is_nullable(), heap)
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (nullable, heap) => {
+                f.write_str(if nullable { "(ref null " } else { "(ref " })?;
+                match heap {
+                    HeapType::Func => f.write_str("func")?,
+                    HeapType::Extern => f.write_str("extern")?,
+                    HeapType::Concrete(id) => write!(f, "{id}")?,
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// What a reference refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// A host value.
+    Extern,
+    /// A function of one type (typed function references).
+    Concrete(FuncTypeId),
+}
+
+/// A function type as its engine knows it: the heap type of a typed function
+/// reference. Equal function types of one engine have equal ids; see
+/// [`Engine::func_type_id`](crate::Engine::func_type_id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FuncTypeId(pub(crate) SharedTypeId);
+
+impl fmt::Display for FuncTypeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "$type{}", self.0.as_u32())
     }
 }
 
@@ -111,10 +219,14 @@ impl FuncType {
         self.results().iter().map(|t| t.cells()).sum()
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType) -> FuncType {
+    pub(crate) fn from_wasmparser(
+        ty: &wasmparser::FuncType,
+        type_ids: &[SharedTypeId],
+    ) -> FuncType {
+        let convert = |&t| ValType::from_wasmparser(t, type_ids);
         FuncType::new(
-            ty.params().iter().copied().map(ValType::from_wasmparser),
-            ty.results().iter().copied().map(ValType::from_wasmparser),
+            ty.params().iter().map(convert),
+            ty.results().iter().map(convert),
         )
     }
 }
@@ -175,9 +287,12 @@ impl GlobalType {
         self.mutability
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::GlobalType) -> GlobalType {
+    pub(crate) fn from_wasmparser(
+        ty: &wasmparser::GlobalType,
+        type_ids: &[SharedTypeId],
+    ) -> GlobalType {
         GlobalType::new(
-            ValType::from_wasmparser(ty.content_type),
+            ValType::from_wasmparser(ty.content_type, type_ids),
             if ty.mutable {
                 Mutability::Var
             } else {
@@ -262,9 +377,12 @@ impl TableType {
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: &wasmparser::TableType) -> TableType {
+    pub(crate) fn from_wasmparser(
+        ty: &wasmparser::TableType,
+        type_ids: &[SharedTypeId],
+    ) -> TableType {
         TableType {
-            element: ValType::from_ref_type(ty.element_type),
+            element: ValType::Ref(RefType::from_wasmparser(ty.element_type, type_ids)),
             min: ty.initial,
             max: ty.maximum,
             is_64: ty.table64,

@@ -490,7 +490,7 @@ fn tables_get_set_and_grow() {
     let call = instance.get_typed_func::<i32, i32>(&store, "call").unwrap();
     assert_eq!(
         table.ty(&store),
-        TableType::new(ValType::FuncRef, 2, Some(10))
+        TableType::new(ValType::FUNCREF, 2, Some(10))
     );
     assert_eq!(table.size(&store), 2);
     assert!(matches!(table.get(&store, 0), Some(Val::FuncRef(Some(_)))));
@@ -529,7 +529,7 @@ fn tables_get_set_and_grow() {
 
     let host_table = Table::new(
         &mut store,
-        TableType::new(ValType::ExternRef, 1, None),
+        TableType::new(ValType::EXTERNREF, 1, None),
         Val::ExternRef(None),
     )
     .unwrap();

@@ -158,7 +158,7 @@ fn table_growth_stops_at_the_store_limit() {
     assert!(table.grow(&mut store, 1, Val::FuncRef(None)).is_err());
     assert!(Table::new(
         &mut store,
-        TableType::new(ValType::FuncRef, 11, None),
+        TableType::new(ValType::FUNCREF, 11, None),
         Val::FuncRef(None)
     )
     .is_err());

@@ -81,7 +81,7 @@ const STACK_CHECKS: &str = "prologue limit check, frames over a page probed";
 
 /// The trap kinds a trap site may have, numbered by their place here (0 is a failed
 /// runtime call): the list only ever grows at its end.
-const TRAP_KINDS: [TrapKind; 12] = [
+const TRAP_KINDS: [TrapKind; 14] = [
     TrapKind::StackOverflow,
     TrapKind::IntegerOverflow,
     TrapKind::MemoryOutOfBounds,
@@ -94,6 +94,8 @@ const TRAP_KINDS: [TrapKind; 12] = [
     TrapKind::IndirectCallTypeMismatch,
     TrapKind::OutOfFuel,
     TrapKind::Interrupted,
+    TrapKind::NullReference,
+    TrapKind::NullFunctionReference,
 ];
 
 /// What an artifact says about itself: who compiled it, for which machine and with

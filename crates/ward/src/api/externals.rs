@@ -88,8 +88,9 @@ impl From<Memory> for Extern {
     }
 }
 
-fn check_type(val: &Val, ty: crate::ValType) -> Result<()> {
-    if val.ty() == ty {
+/// Checks that `val`, to be written into the store with id `store_id`, has type `ty`.
+fn check_type(store_id: u64, val: &Val, ty: crate::ValType) -> Result<()> {
+    if val.matches(store_id, ty) {
         Ok(())
     } else {
         Err(Error::Type(format!(
@@ -118,7 +119,7 @@ impl Global {
     /// When `val` is a reference of another store.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
-        check_type(&val, ty.content())?;
+        check_type(store.inner.id(), &val, ty.content())?;
         let bits = val.to_bits(store.inner.id());
         let index = store.inner.push_global(GlobalEntity::new(ty, bits));
         Ok(Global {
@@ -155,7 +156,7 @@ impl Global {
         if ty.mutability() == Mutability::Const {
             return Err(Error::Type("cannot set an immutable global".into()));
         }
-        check_type(&val, ty.content())?;
+        check_type(store.inner.id(), &val, ty.content())?;
         let bits = val.to_bits(store.inner.id());
         store.inner.global_mut(self.index).set_bits(bits);
         Ok(())
@@ -312,7 +313,7 @@ impl Table {
     /// the store's [limits](Store::set_limits).
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut();
-        check_type(&init, ty.element())?;
+        check_type(store.inner.id(), &init, ty.element())?;
         let cell = init.to_bits(store.inner.id()) as u64;
         let index = store.inner.new_table(ty, cell)?;
         Ok(Table {
@@ -346,7 +347,7 @@ impl Table {
     /// maximum or the store's limits.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let store = store.as_context_mut();
-        check_type(&init, self.entity(store).ty().element())?;
+        check_type(store.inner.id(), &init, self.entity(store).ty().element())?;
         let cell = init.to_bits(store.inner.id()) as u64;
         let limit = store.inner.limits().table_elements;
         store
@@ -377,7 +378,7 @@ impl Table {
     /// [`Error::Type`] for a value of the wrong type, [`Error::Other`] out of bounds.
     pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
         let store = store.as_context_mut();
-        check_type(&val, self.entity(store).ty().element())?;
+        check_type(store.inner.id(), &val, self.entity(store).ty().element())?;
         let cell = val.to_bits(store.inner.id()) as u64;
         let slot = store
             .inner

@@ -126,8 +126,12 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let ty = self.ty_ref(store).clone();
+        let id = store.inner.id();
         if params.len() != ty.params().len()
-            || params.iter().zip(ty.params()).any(|(p, t)| p.ty() != *t)
+            || params
+                .iter()
+                .zip(ty.params())
+                .any(|(p, &t)| !p.matches(id, t))
         {
             let got: Vec<String> = params.iter().map(|p| p.ty().to_string()).collect();
             return Err(Error::Type(format!(
@@ -141,7 +145,6 @@ impl Func {
                 results.len()
             )));
         }
-        let id = store.inner.id();
         let base = store.reserve(ty.param_cells().max(ty.result_cells()))?;
         {
             let window = store.window(base, ty.param_cells());
@@ -269,7 +272,7 @@ pub(crate) fn untyped_host<T>(
         f(caller, &params, &mut results)?;
         let mut at = 0;
         for (r, &t) in results.iter().zip(ty.results()) {
-            if r.ty() != t {
+            if !r.matches(id, t) {
                 return Err(Trap::new(format!(
                     "host function returned a {} where its type says {t}",
                     r.ty()
@@ -403,7 +406,7 @@ impl WasmTy for V128 {
 impl WasmTy for Option<Func> {
     const CELLS: usize = 1;
     fn valtype() -> ValType {
-        ValType::FuncRef
+        ValType::FUNCREF
     }
     fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
         cells[0] = self.map_or(0, |f| f.funcref.to_cell());
@@ -417,7 +420,7 @@ impl WasmTy for Option<Func> {
 impl WasmTy for Option<ExternRef> {
     const CELLS: usize = 1;
     fn valtype() -> ValType {
-        ValType::ExternRef
+        ValType::EXTERNREF
     }
     fn to_cells(self, store_id: u64, cells: &mut [u64]) -> bool {
         cells[0] = self.map_or(0, |e| e.to_cell());

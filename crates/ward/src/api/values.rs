@@ -3,6 +3,7 @@
 use std::any::Any;
 
 use crate::index::ExternRefId;
+use crate::types::HeapType;
 use crate::vm::FuncRef;
 use crate::{AsContextMut, Func, Store, ValType};
 
@@ -97,7 +98,8 @@ pub enum Val {
 }
 
 impl Val {
-    /// The value's type.
+    /// The value's type; for a reference, the nullable type of its kind (`funcref`
+    /// or `externref`), whatever function it refers to.
     pub fn ty(&self) -> ValType {
         match self {
             Val::I32(_) => ValType::I32,
@@ -105,12 +107,38 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
         }
     }
 
-    /// The zero value of `ty` (null for references).
+    /// Whether this value may be written where type `ty` is expected, in the store
+    /// with id `store_id`: a reference to a function of another store never matches a
+    /// typed function reference.
+    pub(crate) fn matches(&self, store_id: u64, ty: ValType) -> bool {
+        match (self, ty) {
+            (Val::FuncRef(None), ValType::Ref(r)) => {
+                r.is_nullable() && r.heap() != HeapType::Extern
+            }
+            (Val::ExternRef(None), ValType::Ref(r)) => {
+                r.is_nullable() && r.heap() == HeapType::Extern
+            }
+            (Val::FuncRef(Some(f)), ValType::Ref(r)) => match r.heap() {
+                HeapType::Func => true,
+                HeapType::Extern => false,
+                HeapType::Concrete(id) => {
+                    f.store_id == store_id
+                        // SAFETY: the function belongs to the store with id `store_id`,
+                        // which the caller holds, so its `VMFuncRef` is alive.
+                        && unsafe { f.funcref.get() }.type_id == id.0
+                }
+            },
+            (Val::ExternRef(Some(_)), ValType::Ref(r)) => r.heap() == HeapType::Extern,
+            _ => self.ty() == ty,
+        }
+    }
+
+    /// The zero value of `ty` (null for references, non-nullable ones included).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -118,8 +146,8 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap() == HeapType::Extern => Val::ExternRef(None),
+            ValType::Ref(_) => Val::FuncRef(None),
         }
     }
 
@@ -221,10 +249,12 @@ impl Val {
             ValType::F32 => Val::F32(c as u32),
             ValType::F64 => Val::F64(c),
             ValType::V128 => Val::V128((cells[1] as u128) << 64 | c as u128),
-            ValType::FuncRef => {
+            ValType::Ref(r) if r.heap() == HeapType::Extern => {
+                Val::ExternRef(ExternRef::from_cell(store_id, c))
+            }
+            ValType::Ref(_) => {
                 Val::FuncRef(FuncRef::from_cell(c).map(|funcref| Func { store_id, funcref }))
             }
-            ValType::ExternRef => Val::ExternRef(ExternRef::from_cell(store_id, c)),
         }
     }
 

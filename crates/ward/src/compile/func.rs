@@ -38,6 +38,8 @@ pub(super) mod traps {
     pub(crate) const INTERRUPTED: TrapCode = TrapCode::unwrap_user(7);
     /// A runtime function failed and left its error with the runtime.
     pub(crate) const RAISED: TrapCode = TrapCode::unwrap_user(8);
+    pub(crate) const NULL_REFERENCE: TrapCode = TrapCode::unwrap_user(9);
+    pub(crate) const NULL_FUNCTION_REFERENCE: TrapCode = TrapCode::unwrap_user(10);
 }
 
 /// What translation needs beyond the function: the module, the layout of its vmctx,
@@ -230,7 +232,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
         let mut reader = body.get_locals_reader().map_err(crate::Error::compile)?;
         for _ in 0..reader.get_count() {
             let (count, ty) = reader.read().map_err(crate::Error::compile)?;
-            let ty = ValType::from_wasmparser(ty);
+            let ty = ValType::from_wasmparser(ty, self.env.info.type_ids().as_slice());
             for _ in 0..count {
                 let var = self.b.declare_var(clif_type(ty));
                 let zero = self.zero(ty);
@@ -252,9 +254,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
                 let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
                 self.b.ins().vconst(types::I8X16, zero)
             }
-            ValType::I64 | ValType::FuncRef | ValType::ExternRef => {
-                self.b.ins().iconst(types::I64, 0)
-            }
+            ValType::I64 | ValType::Ref(_) => self.b.ins().iconst(types::I64, 0),
         }
     }
 
@@ -408,7 +408,13 @@ impl<'b, 'm> FuncState<'b, 'm> {
     fn block_types(&self, ty: BlockType) -> (Vec<ValType>, Vec<ValType>) {
         match ty {
             BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasmparser(t)]),
+            BlockType::Type(t) => (
+                Vec::new(),
+                vec![ValType::from_wasmparser(
+                    t,
+                    self.env.info.type_ids().as_slice(),
+                )],
+            ),
             BlockType::FuncType(i) => {
                 let ty = &self.env.info.types()[TypeIndex::from_u32(i)];
                 (ty.params().to_vec(), ty.results().to_vec())
@@ -599,6 +605,35 @@ impl<'b, 'm> FuncState<'b, 'm> {
         self.b.ins().brif(cond, target, &args, fallthrough, &[]);
         self.b.switch_to_block(fallthrough);
         self.b.seal_block(fallthrough);
+    }
+
+    /// `br_on_null` (a null reference is dropped and branches, another stays), or
+    /// `br_on_non_null` when `on_non_null` (a reference that is not null branches as the
+    /// label's last operand, a null one is dropped).
+    pub fn br_on_null(&mut self, depth: u32, on_non_null: bool) {
+        let reference = self.pop();
+        if on_non_null {
+            self.push(reference);
+        }
+        let (target, n) = self.branch_target(depth);
+        let args = self.block_args(n);
+        let fallthrough = self.b.create_block();
+        if on_non_null {
+            self.b
+                .ins()
+                .brif(reference, target, &args, fallthrough, &[]);
+        } else {
+            self.b
+                .ins()
+                .brif(reference, fallthrough, &[], target, &args);
+        }
+        self.b.switch_to_block(fallthrough);
+        self.b.seal_block(fallthrough);
+        if on_non_null {
+            self.pop();
+        } else {
+            self.push(reference);
+        }
     }
 
     pub fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {

@@ -411,6 +411,8 @@ fn code_trap(code: TrapCode) -> CodeTrap {
         traps::INDIRECT_CALL_TYPE_MISMATCH => TrapKind::IndirectCallTypeMismatch,
         traps::OUT_OF_FUEL => TrapKind::OutOfFuel,
         traps::INTERRUPTED => TrapKind::Interrupted,
+        traps::NULL_REFERENCE => TrapKind::NullReference,
+        traps::NULL_FUNCTION_REFERENCE => TrapKind::NullFunctionReference,
         _ => return CodeTrap::Raised,
     };
     CodeTrap::Wasm(kind)

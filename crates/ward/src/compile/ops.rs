@@ -50,6 +50,8 @@ impl FuncState<'_, '_> {
             Operator::Br { relative_depth } => self.br(relative_depth),
             Operator::BrIf { relative_depth } => self.br_if(relative_depth),
             Operator::BrTable { ref targets } => self.br_table(targets)?,
+            Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth, false),
+            Operator::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, true),
             Operator::Return => self.return_(),
             _ => return Ok(false),
         }
@@ -104,6 +106,11 @@ impl FuncState<'_, '_> {
             Operator::RefNull { .. } => {
                 let null = self.b.ins().iconst(types::I64, 0);
                 self.push(null);
+            }
+            Operator::RefAsNonNull => {
+                let value = self.pop();
+                self.b.ins().trapz(value, traps::NULL_REFERENCE);
+                self.push(value);
             }
             Operator::RefIsNull => {
                 let value = self.pop();
@@ -671,6 +678,8 @@ impl FuncState<'_, '_> {
                 type_index,
                 table_index,
             } => self.call_indirect(type_index, table_index, true),
+            Operator::CallRef { type_index } => self.call_ref(type_index, false),
+            Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             _ => return false,
         }
         true
@@ -716,6 +725,16 @@ impl FuncState<'_, '_> {
         let type_index = TypeIndex::from_u32(type_index);
         let index = self.pop();
         let funcref = self.table_funcref(TableIndex::from_u32(table), index, type_index);
+        let args = self.call_args(self.env.info.types()[type_index].params().len());
+        let sig = self.signature(type_index);
+        self.call_funcref(sig, funcref, args, tail);
+    }
+
+    /// A `call_ref` of type `type_index`; a tail call (`return_call_ref`) when `tail`.
+    fn call_ref(&mut self, type_index: u32, tail: bool) {
+        let type_index = TypeIndex::from_u32(type_index);
+        let funcref = self.pop();
+        self.b.ins().trapz(funcref, traps::NULL_FUNCTION_REFERENCE);
         let args = self.call_args(self.env.info.types()[type_index].params().len());
         let sig = self.signature(type_index);
         self.call_funcref(sig, funcref, args, tail);

@@ -29,6 +29,7 @@ use super::numeric::*;
 use super::{mem_read, mem_write, Executor};
 use crate::error::{Trap, TrapKind};
 use crate::ir::{AccMode, ExecContext, Handler, Instr, Op};
+use crate::vm::VMFuncRef;
 
 /// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len` and the
 /// accumulator `$acc`.
@@ -476,6 +477,29 @@ handlers! {
         }
         dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
+    CallRef { callee, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        let callee = get(fp, callee) as usize as *const VMFuncRef;
+        if callee.is_null() {
+            return trap_at(cx, ip, TrapKind::NullFunctionReference);
+        }
+        if !cx.call_or_fail(callee, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
+    ReturnCallRef { callee, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        // Read before the arguments move: they may overwrite `callee`.
+        let callee = get(fp, callee) as usize as *const VMFuncRef;
+        if callee.is_null() {
+            return trap_at(cx, ip, TrapKind::NullFunctionReference);
+        }
+        if !cx.tail_call_or_fail(callee, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
     Unreachable {} (ip, fp, mem, len, cx, acc) {
         trap_at(cx, ip, TrapKind::Unreachable)
     }
@@ -712,6 +736,8 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::ReturnCall { .. } => ReturnCall,
         Op::ReturnCallInternal { .. } => ReturnCallInternal,
         Op::ReturnCallIndirect { .. } => ReturnCallIndirect,
+        Op::CallRef { .. } => CallRef,
+        Op::ReturnCallRef { .. } => ReturnCallRef,
         Op::Unreachable {} => Unreachable,
         Op::Copy { .. } => Copy,
         Op::CopySpan { .. } => CopySpan,

@@ -772,6 +772,11 @@ impl Executor {
                 self.load_memory();
                 self.set(dst, bulk::minus_one_on_failure(old, wide));
             }
+            Op::RefAsNonNull { src } => {
+                if self.get(src) == 0 {
+                    return Err(TrapKind::NullReference);
+                }
+            }
             Op::Index64 { index, kind, far } => {
                 if far || self.get(index) > u64::from(u32::MAX) {
                     return Err(kind);

@@ -491,6 +491,11 @@ define_ops! {
         ReturnCallInternal { func: DefinedFuncIndex, base: Slot }
         /// `return_call_indirect`.
         ReturnCallIndirect { type_index: TypeIndex, table: TableIndex, index: Slot, base: Slot }
+        /// Calls the function the reference in `callee` refers to (`call_ref`), trapping
+        /// when it is null; frame at `base` as for `Call`.
+        CallRef { callee: Slot, base: Slot }
+        /// `return_call_ref`.
+        ReturnCallRef { callee: Slot, base: Slot }
         /// `dst = src`.
         Copy { dst: Slot, src: Slot }
         /// Copies `len` cells from `src` to `dst` (ranges may overlap).
@@ -521,6 +526,8 @@ define_ops! {
         /// ward's memories and tables hold at most 2^32 bytes or elements, so a larger
         /// one is out of bounds.
         Index64 { index: Slot, kind: TrapKind, far: bool }
+        /// Traps when the reference in `src` is null (`ref.as_non_null`).
+        RefAsNonNull { src: Slot }
         /// Wide arithmetic: the operands start at `base`, `[lhs_lo, lhs_hi, rhs_lo,
         /// rhs_hi]` (for the multiplications, `[lhs, rhs]`), and the 128-bit result's
         /// low and high halves go to `base` and `base + 1`.

@@ -358,9 +358,13 @@ fn read_section(
             for group in reader {
                 for sub in group.map_err(Error::compile)?.into_types() {
                     let ty = match &sub.composite_type.inner {
-                        wasmparser::CompositeInnerType::Func(f) => FuncType::from_wasmparser(f),
+                        wasmparser::CompositeInnerType::Func(f) => f,
                         _ => return Err(unsupported("types other than function types", offset)),
                     };
+                    if refers_to_itself_or_later(ty, info.types.len()) {
+                        return Err(unsupported("recursive function types", offset));
+                    }
+                    let ty = FuncType::from_wasmparser(ty, info.type_ids.as_slice());
                     info.type_ids.push(engine.intern_type(&ty));
                     info.types.push(ty);
                 }
@@ -376,7 +380,10 @@ fn read_section(
         Payload::TableSection(reader) => {
             for table in reader {
                 let table = table.map_err(Error::compile)?;
-                info.tables.push(TableType::from_wasmparser(&table.ty));
+                info.tables.push(TableType::from_wasmparser(
+                    &table.ty,
+                    info.type_ids.as_slice(),
+                ));
                 info.table_inits.push(match table.init {
                     TableInit::RefNull => None,
                     TableInit::Expr(e) => Some(ConstExpr::parse(e.get_operators_reader())?),
@@ -393,7 +400,10 @@ fn read_section(
         Payload::GlobalSection(reader) => {
             for global in reader {
                 let global = global.map_err(Error::compile)?;
-                info.globals.push(GlobalType::from_wasmparser(&global.ty));
+                info.globals.push(GlobalType::from_wasmparser(
+                    &global.ty,
+                    info.type_ids.as_slice(),
+                ));
                 info.global_inits
                     .push(ConstExpr::parse(global.init_expr.get_operators_reader())?);
             }
@@ -432,6 +442,20 @@ fn read_section(
     Ok(())
 }
 
+/// Whether function type `ty`, the `position`th of its module, names itself or a later
+/// type (which only the GC proposal's recursive types may do).
+fn refers_to_itself_or_later(ty: &wasmparser::FuncType, position: usize) -> bool {
+    ty.params().iter().chain(ty.results()).any(|t| match t {
+        wasmparser::ValType::Ref(r) => match r.heap_type() {
+            wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
+                i.as_module_index().is_none_or(|i| i as usize >= position)
+            }
+            wasmparser::HeapType::Abstract { .. } => false,
+        },
+        _ => false,
+    })
+}
+
 fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'_>) -> Result<()> {
     let offset = reader.range().start as usize;
     for import in reader.into_imports() {
@@ -444,7 +468,7 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
                 ImportKind::Func(t)
             }
             TypeRef::Table(t) => {
-                let t = TableType::from_wasmparser(&t);
+                let t = TableType::from_wasmparser(&t, info.type_ids.as_slice());
                 info.tables.push(t);
                 info.num_imported_tables += 1;
                 ImportKind::Table(t)
@@ -456,7 +480,7 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
                 ImportKind::Memory(m)
             }
             TypeRef::Global(g) => {
-                let g = GlobalType::from_wasmparser(&g);
+                let g = GlobalType::from_wasmparser(&g, info.type_ids.as_slice());
                 info.globals.push(g);
                 info.num_imported_globals += 1;
                 ImportKind::Global(g)

@@ -255,7 +255,7 @@ impl Translator {
             if let Some(v) = validator.as_deref_mut() {
                 v.define_locals(offset, count, ty).map_err(Error::compile)?;
             }
-            let ty = ValType::from_wasmparser(ty);
+            let ty = ValType::from_wasmparser(ty, module.type_ids().as_slice());
             for _ in 0..count {
                 self.add_local(ty);
             }
@@ -633,7 +633,10 @@ impl Translator {
     fn block_type(module: &ModuleInfo, ty: BlockType) -> (Vec<ValType>, Vec<ValType>) {
         match ty {
             BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasmparser(t)]),
+            BlockType::Type(t) => (
+                Vec::new(),
+                vec![ValType::from_wasmparser(t, module.type_ids().as_slice())],
+            ),
             BlockType::FuncType(i) => {
                 let ty = &module.types()[crate::index::TypeIndex::from_u32(i)];
                 (ty.params().to_vec(), ty.results().to_vec())

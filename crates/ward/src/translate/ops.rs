@@ -5,7 +5,7 @@ use wasmparser::Operator;
 
 use super::memory::wide_bits;
 use super::visit::address_operand;
-use super::{Kind, Loc, Translator};
+use super::{Cond, Kind, Loc, Translator};
 use crate::error::{Error, Result, TrapKind};
 use crate::index::{ElemIndex, FuncIndex, GlobalIndex, TableIndex, TypeIndex};
 use crate::ir::Op;
@@ -108,6 +108,10 @@ impl Translator {
                 type_index,
                 table_index,
             } => self.call_indirect(module, type_index, table_index, true),
+            Operator::CallRef { type_index } => self.call_ref(module, type_index, false),
+            Operator::ReturnCallRef { type_index } => self.call_ref(module, type_index, true),
+            Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth, false),
+            Operator::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, true),
             _ => return Ok(false),
         }
         Ok(true)
@@ -158,6 +162,55 @@ impl Translator {
             }
         });
         self.after_call(ty.results(), tail);
+    }
+
+    /// A `call_ref` of type `type_index`; a tail call (`return_call_ref`) when `tail`.
+    fn call_ref(&mut self, module: &ModuleInfo, type_index: u32, tail: bool) {
+        let callee = self.pop_slot();
+        let ty = &module.types()[TypeIndex::from_u32(type_index)];
+        let base = self.pop_span(ty.params().len());
+        self.emit(if tail {
+            Op::ReturnCallRef { callee, base }
+        } else {
+            Op::CallRef { callee, base }
+        });
+        self.after_call(ty.results(), tail);
+    }
+
+    /// `br_on_null` (a null reference is dropped and branches, another stays), or
+    /// `br_on_non_null` when `on_non_null` (a reference that is not null branches as the
+    /// label's last operand, a null one is dropped).
+    fn br_on_null(&mut self, depth: u32, on_non_null: bool) {
+        let entry = self.pop();
+        let slot = self.read_slot(entry);
+        let is_null = Op::BrI64EqImm {
+            lhs: slot,
+            imm: 0,
+            offset: 0,
+        };
+        let non_null = Op::BrI64NeImm {
+            lhs: slot,
+            imm: 0,
+            offset: 0,
+        };
+        let (when_true, when_false) = if on_non_null {
+            (non_null, is_null)
+        } else {
+            (is_null, non_null)
+        };
+        let cond = Cond {
+            when_true,
+            when_false,
+            acc_in: false,
+        };
+        if on_non_null {
+            self.push(entry.ty, entry.loc);
+            self.branch(depth, Some(cond));
+            self.pop();
+        } else {
+            self.branch(depth, Some(cond));
+            self.push(entry.ty, entry.loc);
+        }
     }
 
     /// After a call: its results are the new temporaries; after a tail call, the rest
@@ -279,15 +332,22 @@ impl Translator {
                 let ty = if matches!(
                     hty,
                     wasmparser::HeapType::Abstract {
-                        ty: wasmparser::AbstractHeapType::Func,
+                        ty: wasmparser::AbstractHeapType::Extern,
                         ..
                     }
                 ) {
-                    ValType::FuncRef
+                    ValType::EXTERNREF
                 } else {
-                    ValType::ExternRef
+                    ValType::FUNCREF
                 };
                 self.push(ty, Loc::Const(0));
+            }
+            Operator::RefAsNonNull => {
+                // The reference stays where it is; only the check is emitted.
+                let entry = self.pop();
+                let src = self.read_slot(entry);
+                self.emit(Op::RefAsNonNull { src });
+                self.push(entry.ty, entry.loc);
             }
             Operator::RefIsNull => {
                 // A null reference is the all-zero cell.
@@ -296,7 +356,7 @@ impl Translator {
                 self.emit_result(Op::I64Eqz { dst, src }, dst);
             }
             Operator::RefFunc { function_index } => {
-                let dst = self.push_temp(ValType::FuncRef);
+                let dst = self.push_temp(ValType::FUNCREF);
                 self.emit_result(
                     Op::RefFunc {
                         dst,

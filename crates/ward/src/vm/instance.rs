@@ -13,7 +13,7 @@ use crate::index::{
     MemoryId, MemoryIndex, TableId, TableIndex,
 };
 use crate::module::{ConstExpr, ConstVal, DataMode, ElemMode, ImportKind};
-use crate::types::ExternType;
+use crate::types::{ExternType, Mutability};
 
 use super::vmctx::{VMContextHeader, VMCTX_ALIGN, VMCTX_MAGIC};
 use super::{
@@ -154,7 +154,15 @@ fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
     }
     match (expected, actual) {
         (ExternType::Func(e), ExternType::Func(a)) => e == a,
-        (ExternType::Global(e), ExternType::Global(a)) => e == a,
+        // A constant global may hold a subtype of what is expected; a mutable one must
+        // hold exactly that type, since both sides can write it.
+        (ExternType::Global(e), ExternType::Global(a)) => {
+            e.mutability() == a.mutability()
+                && match e.mutability() {
+                    Mutability::Const => a.content().matches(e.content()),
+                    Mutability::Var => a.content() == e.content(),
+                }
+        }
         (ExternType::Table(e), ExternType::Table(a)) => {
             e.element() == a.element()
                 && e.is_64() == a.is_64()
