@@ -148,6 +148,8 @@ enum ward_trap_kind_enum {
   /* Raised by a host function, or an error reported as a trap (a link error,
    * a resource limit). */
   WARD_TRAP_HOST,
+  WARD_TRAP_NULL_REFERENCE,          /* ref.as_non_null of null */
+  WARD_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of null */
 };
 
 ward_trap_kind_t ward_trap_kind(const wasm_trap_t*);

@@ -582,7 +582,7 @@ pub unsafe extern "C" fn ward_instance_export(
     )
 }
 
-/// Why the trap happened: `WARD_TRAP_*`, in the order of `ward::TrapKind`.
+/// Why the trap happened: `WARD_TRAP_*`, numbered as `ward.h` numbers them.
 ///
 /// # Safety
 ///
@@ -606,5 +606,7 @@ pub unsafe extern "C" fn ward_trap_kind(trap: *const wasm_trap_t) -> u8 {
         OutOfFuel => 11,
         Interrupted => 12,
         Host => 13,
+        NullReference => 14,
+        NullFunctionReference => 15,
     }
 }

@@ -170,8 +170,11 @@ fn trap_code(err: &Error, what: &str) -> TrapCode {
         // The generated modules run without ward's fuel (their own fuel is a global that
         // traps with `unreachable`) or interrupts, so these are findings as surely as a
         // host trap: they compare unequal to anything wasmi reports, and to a stack
-        // exhausted on the other tier.
+        // exhausted on the other tier. Nor do they use typed function references, the
+        // only source of null-reference traps.
         TrapKind::NativeStackOverflow
+        | TrapKind::NullReference
+        | TrapKind::NullFunctionReference
         | TrapKind::Host
         | TrapKind::OutOfFuel
         | TrapKind::Interrupted => TrapCode::Other,

@@ -168,7 +168,8 @@ impl Func {
     ///
     /// # Errors
     ///
-    /// [`Error::Type`] when `Params` and `Results` are not the function's types.
+    /// [`Error::Type`] when `Params` are not the function's parameter types, or its
+    /// results are not of `Results` types or their subtypes.
     pub fn typed<Params: WasmParams, Results: WasmResults>(
         &self,
         store: impl AsContext,
@@ -178,7 +179,16 @@ impl Func {
         Params::push_types(&mut params);
         let mut results = Vec::new();
         Results::push_types(&mut results);
-        if params != ty.params() || results != ty.results() {
+        // A result may be read as a supertype (`(ref $t)` as `Option<Func>`); a
+        // parameter must be exactly the function's, since the view would let any
+        // function of the Rust type through.
+        let results_fit = results.len() == ty.results().len()
+            && ty
+                .results()
+                .iter()
+                .zip(&results)
+                .all(|(&r, &v)| r.matches(v));
+        if params != ty.params() || !results_fit {
             return Err(Error::Type(format!(
                 "type mismatch: the function is {ty}, the typed view is {}",
                 FuncType::new(params, results)
