@@ -80,6 +80,7 @@ disas_tests! {
     store_at
     store_imm
     store_imm_at_abs
+    typed_refs
 }
 
 fn disas_dir() -> PathBuf {
