@@ -33,8 +33,8 @@
 // two import each other (tests/layering.rs checks both, from this list).
 //
 //   sys           all OS-specific code: stack bounds, memory reservations, signals
-//   types         value and entity types
 //   index         typed indices, one per index space
+//   types         value and entity types (typed references name interned type ids)
 //   error         errors and traps
 //   native_stack  the native stack guard: bounds, checks, measurement
 //   config        engine settings

@@ -612,28 +612,25 @@ impl<'b, 'm> FuncState<'b, 'm> {
     /// label's last operand, a null one is dropped).
     pub fn br_on_null(&mut self, depth: u32, on_non_null: bool) {
         let reference = self.pop();
-        if on_non_null {
-            self.push(reference);
-        }
-        let (target, n) = self.branch_target(depth);
-        let args = self.block_args(n);
         let fallthrough = self.b.create_block();
         if on_non_null {
+            self.push(reference);
+            let (target, n) = self.branch_target(depth);
+            let args = self.block_args(n);
             self.b
                 .ins()
                 .brif(reference, target, &args, fallthrough, &[]);
+            self.pop();
         } else {
+            let (target, n) = self.branch_target(depth);
+            let args = self.block_args(n);
             self.b
                 .ins()
                 .brif(reference, fallthrough, &[], target, &args);
+            self.push(reference);
         }
         self.b.switch_to_block(fallthrough);
         self.b.seal_block(fallthrough);
-        if on_non_null {
-            self.pop();
-        } else {
-            self.push(reference);
-        }
     }
 
     pub fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {

@@ -182,33 +182,37 @@ impl Translator {
     /// label's last operand, a null one is dropped).
     fn br_on_null(&mut self, depth: u32, on_non_null: bool) {
         let entry = self.pop();
-        let slot = self.read_slot(entry);
+        let lhs = self.read_slot(entry);
         let is_null = Op::BrI64EqImm {
-            lhs: slot,
+            lhs,
             imm: 0,
             offset: 0,
         };
         let non_null = Op::BrI64NeImm {
-            lhs: slot,
+            lhs,
             imm: 0,
             offset: 0,
         };
-        let (when_true, when_false) = if on_non_null {
-            (non_null, is_null)
-        } else {
-            (is_null, non_null)
-        };
-        let cond = Cond {
-            when_true,
-            when_false,
-            acc_in: false,
-        };
         if on_non_null {
             self.push(entry.ty, entry.loc);
-            self.branch(depth, Some(cond));
+            self.branch(
+                depth,
+                Some(Cond {
+                    when_true: non_null,
+                    when_false: is_null,
+                    acc_in: false,
+                }),
+            );
             self.pop();
         } else {
-            self.branch(depth, Some(cond));
+            self.branch(
+                depth,
+                Some(Cond {
+                    when_true: is_null,
+                    when_false: non_null,
+                    acc_in: false,
+                }),
+            );
             self.push(entry.ty, entry.loc);
         }
     }
