@@ -148,8 +148,9 @@ enum ward_trap_kind_enum {
   /* Raised by a host function, or an error reported as a trap (a link error,
    * a resource limit). */
   WARD_TRAP_HOST,
-  WARD_TRAP_NULL_REFERENCE,          /* ref.as_non_null of null */
+  WARD_TRAP_NULL_REFERENCE,          /* ref.as_non_null or throw_ref of null */
   WARD_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref of null */
+  WARD_TRAP_EXCEPTION,               /* a wasm exception no handler caught */
 };
 
 ward_trap_kind_t ward_trap_kind(const wasm_trap_t*);
@@ -157,6 +158,13 @@ ward_trap_kind_t ward_trap_kind(const wasm_trap_t*);
 /* Values: `v128` types are described (kind 4) but wasm_val_t cannot hold a
  * v128 value; calls with one fail with a trap that says so. */
 #define WARD_V128 4
+
+/* Exception handling: `exnref` types are described (kind 5) but, as v128,
+ * their values cannot pass through wasm_val_t. A module's tags are externs of
+ * kind WARD_EXTERN_TAG (wasm_extern_kind, wasm_externtype_kind); they can be
+ * passed on as imports of another module. */
+#define WARD_EXNREF 5
+#define WARD_EXTERN_TAG 4
 
 /* Modules. */
 

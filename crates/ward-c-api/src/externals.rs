@@ -125,6 +125,7 @@ impl wasm_extern_t {
             Item::Global(g) => Extern::Global(g),
             Item::Table(t) => Extern::Table(t),
             Item::Memory(m) => Extern::Memory(m),
+            Item::Tag(t) => Extern::Tag(t),
             _ => unreachable!("a wasm_extern_t holds an extern"),
         }
     }
@@ -135,6 +136,7 @@ impl wasm_extern_t {
             Extern::Global(g) => Item::Global(g),
             Extern::Table(t) => Item::Table(t),
             Extern::Memory(m) => Item::Memory(m),
+            Extern::Tag(t) => Item::Tag(t),
         };
         wasm_extern_t {
             obj: Object::new(store, item),
@@ -222,6 +224,7 @@ pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> u8 {
         Item::Func(_) => 0,
         Item::Global(_) => 1,
         Item::Table(_) => 2,
+        Item::Tag(_) => 4,
         _ => 3,
     }
 }

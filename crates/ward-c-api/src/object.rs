@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::ffi::c_void;
 use std::ptr;
 
-use ward::{ExternRef, Func, Global, Instance, Memory, Module, Table, Trap};
+use ward::{ExternRef, Func, Global, Instance, Memory, Module, Table, Tag, Trap};
 
 use crate::store::wasm_store_t;
 
@@ -21,6 +21,7 @@ pub(crate) enum Item {
     Global(Global),
     Table(Table),
     Memory(Memory),
+    Tag(Tag),
     /// A host reference: a foreign object, or an `externref` value.
     ExternRef(ExternRef),
     Instance(Instance),

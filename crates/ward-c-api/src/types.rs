@@ -9,7 +9,7 @@
 use std::ptr;
 
 use ward::{
-    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, TableType, ValType,
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, TableType, TagType, ValType,
 };
 
 use crate::catch;
@@ -39,6 +39,8 @@ const WASM_F64: u8 = 3;
 /// ward's extension (ward.h's `WARD_V128`): `v128` values cannot be passed through
 /// `wasm_val_t`, but their types are described.
 const WARD_V128: u8 = 4;
+/// ward's extension (ward.h's `WARD_EXNREF`), described as `v128` is.
+const WARD_EXNREF: u8 = 5;
 const WASM_EXTERNREF: u8 = 128;
 const WASM_FUNCREF: u8 = 129;
 
@@ -52,6 +54,7 @@ pub(crate) fn valkind(ty: ValType) -> u8 {
         // The C API knows only the two nullable reference types; a typed function
         // reference passes as a funcref.
         ValType::Ref(r) if r.heap() == HeapType::Extern => WASM_EXTERNREF,
+        ValType::Ref(r) if r.heap() == HeapType::Exn => WARD_EXNREF,
         ValType::Ref(_) => WASM_FUNCREF,
     }
 }
@@ -63,6 +66,7 @@ pub(crate) fn from_valkind(kind: u8) -> Option<ValType> {
         WASM_F32 => ValType::F32,
         WASM_F64 => ValType::F64,
         WARD_V128 => ValType::V128,
+        WARD_EXNREF => ValType::EXNREF,
         WASM_EXTERNREF => ValType::EXTERNREF,
         WASM_FUNCREF => ValType::FUNCREF,
         _ => return None,
@@ -113,6 +117,11 @@ pub enum wasm_externtype_t {
         /// The limits.
         limits: wasm_limits_t,
     },
+    /// A tag type (ward.h's `WARD_EXTERN_TAG`): the types of its exceptions' values.
+    Tag {
+        /// The parameter types.
+        params: wasm_valtype_vec_t,
+    },
 }
 
 fn valtypes(types: &[ValType]) -> wasm_valtype_vec_t {
@@ -145,6 +154,9 @@ impl wasm_externtype_t {
             ExternType::Memory(m) => wasm_externtype_t::Memory {
                 limits: limits(m.minimum(), m.maximum()),
             },
+            ExternType::Tag(t) => wasm_externtype_t::Tag {
+                params: valtypes(t.params()),
+            },
         }
     }
 
@@ -174,6 +186,12 @@ impl wasm_externtype_t {
             }
             wasm_externtype_t::Memory { limits } => {
                 ExternType::Memory(MemoryType::new(limits.min, limits_max(limits)))
+            }
+            wasm_externtype_t::Tag { params } => {
+                // SAFETY: as for a function type's vectors.
+                let p = unsafe { params.as_slice() };
+                let p: Option<Vec<ValType>> = p.iter().map(|t| t.as_ref().map(|t| t.ty)).collect();
+                ExternType::Tag(TagType::new(p?))
             }
         })
     }
@@ -655,6 +673,7 @@ pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> u8
         wasm_externtype_t::Global { .. } => 1,
         wasm_externtype_t::Table { .. } => 2,
         wasm_externtype_t::Memory { .. } => 3,
+        wasm_externtype_t::Tag { .. } => 4,
     }
 }
 

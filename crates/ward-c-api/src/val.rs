@@ -63,6 +63,7 @@ impl wasm_val_t {
                 f64: f64::from_bits(bits),
             },
             Val::V128(_) => return Err("v128 values cannot pass through the C API".into()),
+            Val::ExnRef(_) => return Err("exnref values cannot pass through the C API".into()),
             Val::FuncRef(f) => wasm_val_union {
                 ref_: f.map_or(ptr::null_mut(), |f| boxed(store, Item::Func(f))),
             },

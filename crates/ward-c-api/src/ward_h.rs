@@ -608,5 +608,6 @@ pub unsafe extern "C" fn ward_trap_kind(trap: *const wasm_trap_t) -> u8 {
         Host => 13,
         NullReference => 14,
         NullFunctionReference => 15,
+        Exception => 16,
     }
 }

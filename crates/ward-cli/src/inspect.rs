@@ -85,6 +85,7 @@ fn kind(ty: &ExternType) -> &'static str {
         ExternType::Memory(_) => "memory",
         ExternType::Table(_) => "table",
         ExternType::Global(_) => "global",
+        ExternType::Tag(_) => "tag",
     }
 }
 

@@ -61,7 +61,8 @@ fn parse_int(text: &str, bits: u32) -> Option<i128> {
 }
 
 /// Formats a result value: integers as signed decimal, floats in Rust's `Display` form,
-/// references as `ref.null func`, `ref.func`, `ref.null extern` or `ref.extern`.
+/// references as `ref.null func`, `ref.func`, `ref.null extern`, `ref.extern`,
+/// `ref.null exn` or `ref.exn`.
 pub fn format(val: &Val) -> String {
     match val {
         Val::I32(x) => x.to_string(),
@@ -73,6 +74,8 @@ pub fn format(val: &Val) -> String {
         Val::FuncRef(Some(_)) => "ref.func".to_owned(),
         Val::ExternRef(None) => "ref.null extern".to_owned(),
         Val::ExternRef(Some(_)) => "ref.extern".to_owned(),
+        Val::ExnRef(None) => "ref.null exn".to_owned(),
+        Val::ExnRef(Some(_)) => "ref.exn".to_owned(),
     }
 }
 

@@ -4,7 +4,7 @@
 use arbitrary::Unstructured;
 use ward::{
     CompilationMode, Config, Engine, Error, Extern, ExternType, Func, Global, HeapType, Instance,
-    Linker, Memory, Module, Store, Strategy, Table, TrapKind, Val, ValType,
+    Linker, Memory, Module, Store, Strategy, Table, Tag, TrapKind, Val, ValType,
 };
 
 use crate::smith::{self, Arg, ArgType, Generated, Options};
@@ -145,6 +145,9 @@ pub fn execute(data: &[u8]) -> Stats {
                 assert!(size == 0 || table.get(&store, size - 1).is_some());
                 assert!(table.get(&store, size).is_none());
             }
+            Extern::Tag(tag) => {
+                tag.ty(&store);
+            }
             Extern::Func(_) => {}
         }
     }
@@ -193,6 +196,10 @@ pub(crate) fn instantiate(store: &mut Store<()>, module: &Module) -> ward::Resul
             ExternType::Memory(ty) => {
                 let memory = Memory::new(&mut *store, ty)?;
                 linker.define(from, name, memory)?;
+            }
+            ExternType::Tag(ty) => {
+                let tag = Tag::new(&mut *store, &ty);
+                linker.define(from, name, tag)?;
             }
         }
     }

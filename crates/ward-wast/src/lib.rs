@@ -51,6 +51,8 @@ pub struct WastRunner {
     verbose: bool,
     /// Whether every module goes through an artifact before it is used.
     artifacts: bool,
+    /// Whether the engine's strategy is `Auto`.
+    auto: bool,
     /// An engine for another machine's target, which precompiles every module that
     /// loads (the code is checked to compile, never run).
     cross: Option<Engine>,
@@ -118,6 +120,7 @@ impl WastRunner {
         let linker = Linker::new(&engine);
         WastRunner {
             engine,
+            auto: config.get_strategy() == ward::Strategy::Auto,
             verbose: false,
             artifacts: false,
             cross: None,
@@ -365,9 +368,14 @@ impl WastRunner {
                     },
                 }
             }
+            WastDirective::AssertException { exec, .. } => {
+                let outcome = self.exec(exec)?;
+                expect_trap(outcome, "uncaught exception", |trap| {
+                    trap.kind() == TrapKind::Exception && trap.exception().is_some()
+                })
+            }
             WastDirective::AssertInvalidCustom { .. }
             | WastDirective::AssertMalformedCustom { .. }
-            | WastDirective::AssertException { .. }
             | WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
             | WastDirective::Wait { .. } => Err(UNSUPPORTED.to_string()),
@@ -426,6 +434,11 @@ impl WastRunner {
     fn compile_bytes(&self, bytes: &[u8]) -> Result<Module, String> {
         let module = Module::from_binary(&self.engine, bytes)
             .map_err(|e| format!("compilation failed: {}", describe_error(&e)))?;
+        if self.auto && !module.is_compiled() {
+            // `Strategy::Auto` interprets a module the compiled tier does not compile:
+            // there is no code to compile for another machine or to write out.
+            return Ok(module);
+        }
         if let Some(cross) = &self.cross {
             cross
                 .precompile_module(bytes)

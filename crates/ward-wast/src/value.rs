@@ -34,6 +34,7 @@ pub(crate) fn arg_to_val(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val
         WastArgCore::RefNull(heap) => match null_kind(Some(heap)) {
             Some(NullKind::Func) => Val::FuncRef(None),
             Some(NullKind::Extern) => Val::ExternRef(None),
+            Some(NullKind::Exn) => Val::ExnRef(None),
             None => return Err(format!("unsupported argument: ref.null {heap:?}")),
         },
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut *store, *n))),
@@ -46,15 +47,17 @@ pub(crate) fn arg_to_val(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val
 enum NullKind {
     Func,
     Extern,
+    Exn,
 }
 
 /// Maps a heap type to the null it denotes; `None` for heap types ward has no
-/// reference type for (GC, exceptions, concrete types).
+/// reference type for (GC, concrete types).
 fn null_kind(heap: Option<&HeapType<'_>>) -> Option<NullKind> {
     match heap? {
         HeapType::Abstract { shared: false, ty } => match ty {
             AbstractHeapType::Func | AbstractHeapType::NoFunc => Some(NullKind::Func),
             AbstractHeapType::Extern | AbstractHeapType::NoExtern => Some(NullKind::Extern),
+            AbstractHeapType::Exn | AbstractHeapType::NoExn => Some(NullKind::Exn),
             _ => None,
         },
         _ => None,
@@ -98,8 +101,9 @@ fn core_matches(
                 ),
             };
             match actual {
-                Val::FuncRef(None) => kind != Some(NullKind::Extern),
-                Val::ExternRef(None) => kind != Some(NullKind::Func),
+                Val::FuncRef(None) => kind.is_none_or(|k| k == NullKind::Func),
+                Val::ExternRef(None) => kind.is_none_or(|k| k == NullKind::Extern),
+                Val::ExnRef(None) => kind.is_none_or(|k| k == NullKind::Exn),
                 _ => false,
             }
         }
@@ -220,6 +224,8 @@ fn describe_val(store: &Store<()>, val: &Val) -> String {
             Some(n) => format!("ref.extern {n}"),
             None => "ref.extern (non-u32 host data)".to_string(),
         },
+        Val::ExnRef(None) => "ref.null exn".to_string(),
+        Val::ExnRef(Some(_)) => "ref.exn".to_string(),
     }
 }
 
@@ -279,6 +285,7 @@ fn describe_core(ret: &WastRetCore<'_>) -> String {
         WastRetCore::RefNull(Some(heap)) => match null_kind(Some(heap)) {
             Some(NullKind::Func) => "ref.null func".to_string(),
             Some(NullKind::Extern) => "ref.null extern".to_string(),
+            Some(NullKind::Exn) => "ref.null exn".to_string(),
             None => format!("ref.null {heap:?}"),
         },
         WastRetCore::RefExtern(None) => "ref.extern".to_string(),

@@ -136,7 +136,8 @@ impl Default for Config {
                 | WasmFeatures::MULTI_MEMORY
                 | WasmFeatures::MEMORY64
                 | WasmFeatures::RELAXED_SIMD
-                | WasmFeatures::FUNCTION_REFERENCES,
+                | WasmFeatures::FUNCTION_REFERENCES
+                | WasmFeatures::EXCEPTIONS,
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -334,11 +335,12 @@ impl Config {
 
     /// The names of the WebAssembly features that [`Config::wasm_feature`] switches
     /// (the command line's `-W NAME`), each with the switch it stands for.
-    pub const WASM_FEATURES: [&'static str; 9] = [
+    pub const WASM_FEATURES: [&'static str; 10] = [
         "simd",
         "relaxed-simd",
         "tail-call",
         "function-references",
+        "exceptions",
         "extended-const",
         "multi-memory",
         "memory64",
@@ -355,6 +357,7 @@ impl Config {
             "relaxed-simd" => self.wasm_relaxed_simd(on),
             "tail-call" => self.wasm_tail_call(on),
             "function-references" => self.wasm_function_references(on),
+            "exceptions" => self.wasm_exceptions(on),
             "extended-const" => self.wasm_extended_const(on),
             "multi-memory" => self.wasm_multi_memory(on),
             "memory64" => self.wasm_memory64(on),
@@ -395,6 +398,17 @@ impl Config {
     /// any guard region.
     pub fn wasm_memory64(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::MEMORY64, on)
+    }
+
+    /// Accepts exception handling (WebAssembly 3.0): tags, `try_table`, `throw`,
+    /// `throw_ref` and `exnref`. On by default. The interpreter runs them; the compiled
+    /// tier does not compile them yet, so [`Strategy::Cranelift`] refuses a module that
+    /// uses them and [`Strategy::Auto`] interprets it. An exception no handler catches
+    /// reaches the embedder as a trap of kind [`TrapKind::Exception`](crate::TrapKind),
+    /// whose [`Trap::exception`](crate::Trap::exception) gives its tag and values; a
+    /// host function throws one by returning [`Trap::throw`](crate::Trap::throw).
+    pub fn wasm_exceptions(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::EXCEPTIONS, on)
     }
 
     /// Accepts the extended constant expressions (WebAssembly 3.0): `add`, `sub` and

@@ -199,6 +199,8 @@ pub enum TrapKind {
     Interrupted,
     /// A host function returned a trap.
     Host,
+    /// A wasm exception that no handler caught: [`Trap::exception`] gives it.
+    Exception,
 }
 
 impl TrapKind {
@@ -221,6 +223,7 @@ impl TrapKind {
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
             TrapKind::Host => "host trap",
+            TrapKind::Exception => "uncaught exception",
         }
     }
 }
@@ -261,6 +264,8 @@ struct TrapDetails {
     backtrace: Vec<FrameInfo>,
     /// Frames left out of `backtrace` between its innermost and outermost parts.
     omitted: usize,
+    /// The exception of an [`TrapKind::Exception`]: its store's id and its id there.
+    pub(crate) exception: Option<(u64, crate::index::ExnRefId)>,
 }
 
 impl Trap {
@@ -282,6 +287,23 @@ impl Trap {
             kind,
             details: None,
         }
+    }
+
+    /// The trap of an uncaught exception: exception `id` of the store with id
+    /// `store_id`.
+    pub(crate) fn exception_of(store_id: u64, id: crate::index::ExnRefId) -> Trap {
+        Trap {
+            kind: TrapKind::Exception,
+            details: Some(Box::new(TrapDetails {
+                exception: Some((store_id, id)),
+                ..TrapDetails::default()
+            })),
+        }
+    }
+
+    /// The store id and id of the exception an [`TrapKind::Exception`] carries.
+    pub(crate) fn exception_id(&self) -> Option<(u64, crate::index::ExnRefId)> {
+        self.details.as_ref()?.exception
     }
 
     fn details_mut(&mut self) -> &mut TrapDetails {

@@ -83,6 +83,8 @@ index_types! {
     DataIndex;
     /// An element segment of a module.
     ElemIndex;
+    /// An exception tag in a module: imports first.
+    TagIndex;
     /// A function type interned by an engine: equal types have equal ids across all the
     /// modules and host functions of the engine.
     SharedTypeId;
@@ -98,6 +100,10 @@ index_types! {
     HostFuncId;
     /// A host value of a store, referenced by an `externref`.
     ExternRefId;
+    /// An exception tag of a store.
+    TagId;
+    /// An exception of a store, referenced by an `exnref`.
+    ExnRefId;
 }
 
 /// A vector indexed by one index space only: `IndexVec<FuncIndex, T>` cannot be read

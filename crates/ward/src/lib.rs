@@ -64,7 +64,7 @@ mod types;
 mod vm;
 
 pub use api::artifact::ArtifactHeader;
-pub use api::externals::{Extern, Global, Memory, Table};
+pub use api::externals::{Extern, Global, Memory, Table, Tag};
 pub use api::func::{
     Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WasmTyList,
 };
@@ -72,7 +72,7 @@ pub use api::instance::Instance;
 pub use api::linker::Linker;
 pub use api::module::{ExportType, ImportType, Module};
 pub use api::store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
-pub use api::values::{ExternRef, Val, V128};
+pub use api::values::{ExnRef, ExternRef, Val, V128};
 pub use config::{
     CompilationMode, Config, Profiler, Strategy, TargetCpu, DEFAULT_MEMORY_GUARD_SIZE,
     DEFAULT_MEMORY_RESERVATION, DEFAULT_WASM_STACK_SIZE,
@@ -84,6 +84,6 @@ pub use error::{
 };
 pub use types::{
     ExternType, FuncType, FuncTypeId, GlobalType, HeapType, MemoryType, Mutability, RefType,
-    TableType, ValType,
+    TableType, TagType, ValType,
 };
 pub use vm::StoreLimits;

@@ -27,6 +27,8 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`: a nullable reference to a host value.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`: a nullable reference to a caught exception (exception handling).
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
@@ -35,7 +37,7 @@ impl ValType {
 
     /// Whether this is a reference to functions (of any type, nullable or not).
     pub fn is_func_ref(self) -> bool {
-        matches!(self, ValType::Ref(r) if r.heap() != HeapType::Extern)
+        matches!(self, ValType::Ref(r) if matches!(r.heap(), HeapType::Func | HeapType::Concrete(_)))
     }
 
     /// Whether a value of this type may be used where `other` is expected: equal
@@ -93,6 +95,8 @@ impl RefType {
     pub const FUNCREF: RefType = RefType::new(true, HeapType::Func);
     /// `externref`: `(ref null extern)`.
     pub const EXTERNREF: RefType = RefType::new(true, HeapType::Extern);
+    /// `exnref`: `(ref null exn)`.
+    pub const EXNREF: RefType = RefType::new(true, HeapType::Exn);
 
     /// A reference type.
     pub const fn new(nullable: bool, heap: HeapType) -> RefType {
@@ -127,6 +131,10 @@ impl RefType {
                 ty: wasmparser::AbstractHeapType::Extern,
                 ..
             } => HeapType::Extern,
+            wasmparser::HeapType::Abstract {
+                ty: wasmparser::AbstractHeapType::Exn,
+                ..
+            } => HeapType::Exn,
             wasmparser::HeapType::Concrete(index) | wasmparser::HeapType::Exact(index) => index
                 .as_module_index()
                 .and_then(|i| type_ids.get(i as usize))
@@ -142,11 +150,13 @@ impl fmt::Display for RefType {
         match (self.nullable, self.heap) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
             (nullable, heap) => {
                 f.write_str(if nullable { "(ref null " } else { "(ref " })?;
                 match heap {
                     HeapType::Func => f.write_str("func")?,
                     HeapType::Extern => f.write_str("extern")?,
+                    HeapType::Exn => f.write_str("exn")?,
                     HeapType::Concrete(id) => write!(f, "{id}")?,
                 }
                 f.write_str(")")
@@ -162,6 +172,8 @@ pub enum HeapType {
     Func,
     /// A host value.
     Extern,
+    /// A caught exception (exception handling).
+    Exn,
     /// A function of one type (typed function references).
     Concrete(FuncTypeId),
 }
@@ -175,6 +187,50 @@ pub struct FuncTypeId(pub(crate) SharedTypeId);
 impl fmt::Display for FuncTypeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "$type{}", self.0.as_u32())
+    }
+}
+
+/// The type of an exception tag: the types of the values an exception of the tag
+/// carries, as the parameters of a function type without results.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// The tag type whose exceptions carry values of `params`' types.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> Self {
+        TagType {
+            ty: FuncType::new(params, []),
+        }
+    }
+
+    /// The types of the values an exception of this tag carries.
+    pub fn params(&self) -> &[ValType] {
+        self.ty.params()
+    }
+
+    /// The function type behind the tag: its params, and no results.
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
+
+    pub(crate) fn from_func_type(ty: FuncType) -> Self {
+        TagType { ty }
+    }
+}
+
+impl fmt::Display for TagType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(tag")?;
+        if !self.params().is_empty() {
+            f.write_str(" (param")?;
+            for ty in self.params() {
+                write!(f, " {ty}")?;
+            }
+            f.write_str(")")?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -525,6 +581,8 @@ pub enum ExternType {
     Table(TableType),
     /// A linear memory.
     Memory(MemoryType),
+    /// An exception tag.
+    Tag(TagType),
 }
 
 impl fmt::Display for ExternType {
@@ -534,6 +592,7 @@ impl fmt::Display for ExternType {
             ExternType::Global(t) => t.fmt(f),
             ExternType::Table(t) => t.fmt(f),
             ExternType::Memory(t) => t.fmt(f),
+            ExternType::Tag(t) => t.fmt(f),
         }
     }
 }

@@ -135,6 +135,7 @@ impl Runtime for WardRuntime {
                             })
                             .collect(),
                     ),
+                    Extern::Tag(_) => panic!("a generated module exports a tag"),
                 };
                 (name, item)
             })
@@ -150,6 +151,7 @@ fn value(val: &Val) -> Value {
         Val::F64(bits) => Value::F64(bits),
         Val::FuncRef(r) => Value::Ref { null: r.is_none() },
         Val::ExternRef(r) => Value::Ref { null: r.is_none() },
+        Val::ExnRef(_) => panic!("a generated module uses exnref"),
         Val::V128(_) => panic!("a generated module uses v128"),
     }
 }
@@ -171,8 +173,9 @@ fn trap_code(err: &Error, what: &str) -> TrapCode {
         // traps with `unreachable`) or interrupts, so these are findings as surely as a
         // host trap: they compare unequal to anything wasmi reports, and to a stack
         // exhausted on the other tier. Nor do they use typed function references, the
-        // only source of null-reference traps.
+        // only source of null-reference traps, or exceptions.
         TrapKind::NativeStackOverflow
+        | TrapKind::Exception
         | TrapKind::NullReference
         | TrapKind::NullFunctionReference
         | TrapKind::Host

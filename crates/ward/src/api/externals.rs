@@ -1,9 +1,9 @@
-//! Globals, memories, tables, and the `Extern` sum of everything importable.
+//! Globals, memories, tables, tags, and the `Extern` sum of everything importable.
 
 use crate::error::{Error, MemoryAccessError, ResourceError, Result};
-use crate::index::{GlobalId, MemoryId, TableId};
-use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
-use crate::vm::{GlobalEntity, MemoryEntity, TableEntity};
+use crate::index::{GlobalId, MemoryId, TableId, TagId};
+use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType, TagType};
+use crate::vm::{GlobalEntity, MemoryEntity, TableEntity, TagEntity};
 use crate::{AsContext, AsContextMut, Func, Store, Val};
 
 /// Anything a module can import or export.
@@ -17,6 +17,8 @@ pub enum Extern {
     Table(Table),
     /// A linear memory.
     Memory(Memory),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -52,6 +54,14 @@ impl Extern {
         }
     }
 
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Its type; tables and memories report their current size as minimum.
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         let store = store.as_context();
@@ -60,6 +70,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
 }
@@ -85,6 +96,47 @@ impl From<Table> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Extern {
         Extern::Memory(m)
+    }
+}
+
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
+    }
+}
+
+/// An exception tag: what a `throw` names and a `catch` matches. Every tag a module
+/// defines is new at each instantiation; an exception matches a `catch` of the very
+/// tag it was thrown with, not of another tag of the same type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub(crate) store_id: u64,
+    pub(crate) id: TagId,
+}
+
+impl Tag {
+    /// A new tag of type `ty`, for the host to define and throw with.
+    pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
+        let store = store.as_context_mut();
+        let id = store
+            .inner
+            .exceptions_mut()
+            .push_tag(TagEntity::new(ty.clone()));
+        Tag {
+            store_id: store.inner.id(),
+            id,
+        }
+    }
+
+    /// The tag's type.
+    ///
+    /// # Panics
+    ///
+    /// If the tag belongs to another store.
+    pub fn ty(&self, store: impl AsContext) -> TagType {
+        let store = store.as_context();
+        store.check_id(self.store_id);
+        store.inner.tag_type(self.id)
     }
 }
 

@@ -5,8 +5,8 @@ use crate::index::InstanceId;
 use crate::module::ExportKind;
 use crate::vm::Resolved;
 use crate::{
-    AsContext, AsContextMut, Engine, Extern, Func, Global, Memory, Module, Store, Table, TypedFunc,
-    WasmParams, WasmResults,
+    AsContext, AsContextMut, Engine, Extern, Func, Global, Memory, Module, Store, Table, Tag,
+    TypedFunc, WasmParams, WasmResults,
 };
 
 /// An instance of a module in a store.
@@ -69,7 +69,16 @@ impl Instance {
                 store_id,
                 index: instance.global_id(i),
             }),
+            ExportKind::Tag(i) => Extern::Tag(Tag {
+                store_id,
+                id: instance.tag_id(i),
+            }),
         })
+    }
+
+    /// The exported tag called `name`.
+    pub fn get_tag(&self, store: impl AsContext, name: &str) -> Option<Tag> {
+        self.get_export(store, name)?.into_tag()
     }
 
     /// The exported function called `name`.
@@ -147,6 +156,10 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             Extern::Global(g) => {
                 store.check_id(g.store_id);
                 Resolved::Global(g.index)
+            }
+            Extern::Tag(t) => {
+                store.check_id(t.store_id);
+                Resolved::Tag(t.id)
             }
         })
         .collect();

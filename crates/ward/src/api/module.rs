@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::index::{DefinedFuncIndex, FuncIndex};
 use crate::module::{ExportKind, FunctionBodies, Import, ImportKind, ModuleInfo};
 use crate::translate::{ModuleCode, Translator};
-use crate::types::{ExternType, GlobalType, MemoryType, TableType};
+use crate::types::{ExternType, GlobalType, MemoryType, TableType, TagType};
 use crate::vm::{CompiledModule, MemoryStyle, NativeCode};
 use crate::{CompilationMode, Engine, Strategy};
 
@@ -245,6 +245,14 @@ impl Module {
         Ok(crate::exec::disassemble(code, info.func_name(func)))
     }
 
+    /// Whether the module's functions run as compiled code: under
+    /// [`Strategy::Cranelift`] always, under [`Strategy::Auto`] unless the module uses
+    /// something the compiled tier does not compile yet (exception handling), and
+    /// never under [`Strategy::Interpreter`].
+    pub fn is_compiled(&self) -> bool {
+        self.inner.is_compiled()
+    }
+
     /// The types of the memories the module defines (imports not counted).
     pub fn memories(&self) -> &[MemoryType] {
         let info = self.info();
@@ -270,6 +278,9 @@ impl Module {
             ExportKind::Table(i) => ExternType::Table(info.tables()[i]),
             ExportKind::Memory(i) => ExternType::Memory(info.memories()[i]),
             ExportKind::Global(i) => ExternType::Global(info.globals()[i]),
+            ExportKind::Tag(i) => ExternType::Tag(TagType::from_func_type(
+                info.types()[info.tags()[i]].clone(),
+            )),
         }
     }
 }
@@ -430,6 +441,9 @@ impl ImportType<'_> {
             ImportKind::Table(t) => ExternType::Table(*t),
             ImportKind::Memory(t) => ExternType::Memory(*t),
             ImportKind::Global(t) => ExternType::Global(*t),
+            ImportKind::Tag(t) => ExternType::Tag(TagType::from_func_type(
+                self.module.info().types()[*t].clone(),
+            )),
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use std::any::Any;
 
-use crate::index::ExternRefId;
+use crate::index::{ExnRefId, ExternRefId};
 use crate::types::HeapType;
-use crate::vm::FuncRef;
-use crate::{AsContextMut, Func, Store, ValType};
+use crate::vm::{exnref_cell, exnref_of_cell, FuncRef};
+use crate::{AsContext, AsContextMut, Func, Store, Tag, ValType};
 
 /// A reference to a host value, owned by a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,6 +46,115 @@ impl ExternRef {
     pub fn data<'a, T: 'a>(&self, store: &'a Store<T>) -> &'a (dyn Any + Send + Sync) {
         store.check_id(self.store_id);
         store.inner.extern_value(self.index)
+    }
+}
+
+/// A reference to an exception (exception handling), owned by a store: what
+/// `catch_ref` gives wasm and what a host function throws (see [`Trap::throw`]).
+///
+/// [`Trap::throw`]: crate::Trap::throw
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExnRef {
+    pub(crate) store_id: u64,
+    pub(crate) index: ExnRefId,
+}
+
+impl ExnRef {
+    /// A new exception of `tag` carrying `values`, for a host function to throw.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Type`](crate::Error::Type) when the values do not match the tag's
+    /// parameters, in number or type.
+    ///
+    /// # Panics
+    ///
+    /// If the tag or a reference among the values belongs to another store.
+    pub fn new<S: AsContextMut>(mut store: S, tag: &Tag, values: &[Val]) -> crate::Result<ExnRef> {
+        let store = store.as_context_mut();
+        store.check_id(tag.store_id);
+        let store_id = store.inner.id();
+        let ty = store.inner.tag_type(tag.id);
+        let params = ty.params();
+        if values.len() != params.len()
+            || !values
+                .iter()
+                .zip(params)
+                .all(|(v, &t)| v.matches(store_id, t))
+        {
+            return Err(crate::Error::Type(format!(
+                "the values of an exception of tag type {ty} do not match it"
+            )));
+        }
+        let mut cells = vec![0u64; params.iter().map(|t| t.cells() as usize).sum()];
+        let mut at = 0;
+        for (value, param) in values.iter().zip(params) {
+            value.to_cells_checked(store_id, &mut cells[at..]);
+            at += param.cells() as usize;
+        }
+        let exceptions = store.inner.exceptions_mut();
+        let index = exceptions.alloc(tag.id, cells.into_boxed_slice());
+        exceptions.expose(index);
+        Ok(ExnRef { store_id, index })
+    }
+
+    /// The exception's tag.
+    ///
+    /// # Panics
+    ///
+    /// If the exception belongs to another store.
+    pub fn tag<S: AsContext>(&self, store: S) -> Tag {
+        let store = store.as_context();
+        store.check_id(self.store_id);
+        Tag {
+            store_id: self.store_id,
+            id: store.inner.exceptions().get(self.index).tag(),
+        }
+    }
+
+    /// The values the exception carries, of its tag's parameter types.
+    ///
+    /// # Panics
+    ///
+    /// If the exception belongs to another store.
+    pub fn values<S: AsContext>(&self, store: S) -> Vec<Val> {
+        let store = store.as_context();
+        store.check_id(self.store_id);
+        let object = store.inner.exceptions().get(self.index);
+        let ty = store.inner.tag_type(object.tag());
+        let mut at = 0;
+        ty.params()
+            .iter()
+            .map(|&t| {
+                let value = Val::from_cells(self.store_id, t, &object.cells()[at..]);
+                at += t.cells() as usize;
+                value
+            })
+            .collect()
+    }
+
+    pub(crate) fn to_cell(self) -> u64 {
+        exnref_cell(self.index)
+    }
+
+    pub(crate) fn from_cell(store_id: u64, cell: u64) -> Option<ExnRef> {
+        exnref_of_cell(cell).map(|index| ExnRef { store_id, index })
+    }
+}
+
+impl crate::Trap {
+    /// The trap that throws `exception` as a wasm exception: a host function that
+    /// returns it throws, and wasm may catch it. Uncaught, it reaches the embedder as
+    /// a trap of kind [`TrapKind::Exception`](crate::TrapKind::Exception).
+    pub fn throw(exception: ExnRef) -> crate::Trap {
+        crate::Trap::exception_of(exception.store_id, exception.index)
+    }
+
+    /// The exception of a trap of kind [`TrapKind::Exception`](crate::TrapKind::Exception):
+    /// its tag and values are read with [`ExnRef::tag`] and [`ExnRef::values`].
+    pub fn exception(&self) -> Option<ExnRef> {
+        let (store_id, index) = self.exception_id()?;
+        Some(ExnRef { store_id, index })
     }
 }
 
@@ -95,6 +204,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// An `externref`.
     ExternRef(Option<ExternRef>),
+    /// An `exnref`.
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
@@ -109,6 +220,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -118,14 +230,17 @@ impl Val {
     pub(crate) fn matches(&self, store_id: u64, ty: ValType) -> bool {
         match (self, ty) {
             (Val::FuncRef(None), ValType::Ref(r)) => {
-                r.is_nullable() && r.heap() != HeapType::Extern
+                r.is_nullable() && matches!(r.heap(), HeapType::Func | HeapType::Concrete(_))
+            }
+            (Val::ExnRef(e), ValType::Ref(r)) => {
+                r.heap() == HeapType::Exn && (e.is_some() || r.is_nullable())
             }
             (Val::ExternRef(None), ValType::Ref(r)) => {
                 r.is_nullable() && r.heap() == HeapType::Extern
             }
             (Val::FuncRef(Some(f)), ValType::Ref(r)) => match r.heap() {
                 HeapType::Func => true,
-                HeapType::Extern => false,
+                HeapType::Extern | HeapType::Exn => false,
                 HeapType::Concrete(id) => {
                     f.store_id == store_id
                         // SAFETY: the function belongs to the store with id `store_id`,
@@ -147,6 +262,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
             ValType::Ref(r) if r.heap() == HeapType::Extern => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap() == HeapType::Exn => Val::ExnRef(None),
             ValType::Ref(_) => Val::FuncRef(None),
         }
     }
@@ -207,6 +323,14 @@ impl Val {
         }
     }
 
+    /// The exception reference, if this is an `exnref`.
+    pub fn exnref(&self) -> Option<Option<ExnRef>> {
+        match *self {
+            Val::ExnRef(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Writes the value's cells (one, or two for a `v128`); false when the value is a
     /// reference owned by another store than `store_id`.
     pub(crate) fn to_cells(self, store_id: u64, out: &mut [u64]) -> bool {
@@ -225,6 +349,10 @@ impl Val {
                 f.funcref.to_cell()
             }),
             Val::ExternRef(e) => e.map_or(0, |e| {
+                own = e.store_id == store_id;
+                e.to_cell()
+            }),
+            Val::ExnRef(e) => e.map_or(0, |e| {
                 own = e.store_id == store_id;
                 e.to_cell()
             }),
@@ -251,6 +379,9 @@ impl Val {
             ValType::V128 => Val::V128((cells[1] as u128) << 64 | c as u128),
             ValType::Ref(r) if r.heap() == HeapType::Extern => {
                 Val::ExternRef(ExternRef::from_cell(store_id, c))
+            }
+            ValType::Ref(r) if r.heap() == HeapType::Exn => {
+                Val::ExnRef(ExnRef::from_cell(store_id, c))
             }
             ValType::Ref(_) => {
                 Val::FuncRef(FuncRef::from_cell(c).map(|funcref| Func { store_id, funcref }))

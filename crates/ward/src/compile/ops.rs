@@ -900,6 +900,16 @@ impl FuncState<'_, '_> {
 /// The error for an operator the compiled tier does not translate (yet).
 #[cold]
 fn unsupported(op: &Operator<'_>, offset: usize) -> crate::Error {
+    if matches!(
+        op,
+        Operator::TryTable { .. } | Operator::Throw { .. } | Operator::ThrowRef
+    ) {
+        return compile_error(
+            "the compiled tier does not support exception handling yet: run the module \
+             with the interpreter (Strategy::Auto does)",
+            offset,
+        );
+    }
     compile_error(
         format!("the compiled tier does not support this operator yet: {op:?}"),
         offset,

@@ -29,7 +29,7 @@ use super::numeric::*;
 use super::{mem_read, mem_write, Executor};
 use crate::error::{Trap, TrapKind};
 use crate::ir::{AccMode, ExecContext, Handler, Instr, Op};
-use crate::vm::VMFuncRef;
+use crate::vm::{exnref_of_cell, VMFuncRef};
 
 /// Goes on to op `$next` with the hot registers `$fp`, `$mem`, `$len` and the
 /// accumulator `$acc`.
@@ -500,6 +500,23 @@ handlers! {
         }
         dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
     }
+    Throw { tag, base } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        if !cx.throw_new(tag, base) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
+    ThrowRef { src } (ip, fp, mem, len, cx, acc) {
+        cx.ip = ip;
+        let Some(exception) = exnref_of_cell(get(fp, src)) else {
+            return trap_at(cx, ip, TrapKind::NullReference);
+        };
+        if !cx.unwind(exception) {
+            return ptr::null();
+        }
+        dispatch!(cx.ip, cx.fp, cx.mem, cx.mem_len, cx, acc)
+    }
     Unreachable {} (ip, fp, mem, len, cx, acc) {
         trap_at(cx, ip, TrapKind::Unreachable)
     }
@@ -738,6 +755,8 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::ReturnCallIndirect { .. } => ReturnCallIndirect,
         Op::CallRef { .. } => CallRef,
         Op::ReturnCallRef { .. } => ReturnCallRef,
+        Op::Throw { .. } => Throw,
+        Op::ThrowRef { .. } => ThrowRef,
         Op::Unreachable {} => Unreachable,
         Op::Copy { .. } => Copy,
         Op::CopySpan { .. } => CopySpan,

@@ -16,6 +16,7 @@ mod compiled;
 mod numeric;
 mod disassemble;
 mod dispatch;
+mod exception;
 mod simd;
 
 #[cfg(feature = "cranelift")]
@@ -311,6 +312,11 @@ impl Executor {
         if let Error::Trap(trap) = &mut error {
             let (frames, omitted) = self.backtrace();
             trap.set_backtrace_if_empty(frames, omitted);
+            if let Some((_, exception)) = trap.exception_id() {
+                // The exception leaves the unwinder's hands: whoever gets the trap
+                // may keep a reference to it.
+                self.store_mut().exceptions_mut().expose(exception);
+            }
         }
         let depth = self.entry_depth;
         self.store_mut().wasm_stack_mut().truncate_frames(depth);
@@ -597,18 +603,17 @@ impl Executor {
         Ok(())
     }
 
-    /// `call`, for the handlers: a failure is kept in `self.fault`, and false returned.
-    /// Out of line and with a plain result, so that the handler keeps no stack object
-    /// alive and can end in a sibling call (see `dispatch.rs`).
+    /// `call`, for the handlers: a failure is kept in `self.fault`, and false returned;
+    /// an exception the callee did not catch is thrown on from the call (true when a
+    /// handler caught it, the registers at its landing pad). Out of line and with a
+    /// plain result, so that the handler keeps no stack object alive and can end in a
+    /// sibling call (see `dispatch.rs`).
     #[inline(never)]
     fn call_or_fail(&mut self, callee: *const VMFuncRef, base: u32) -> bool {
         // SAFETY: function references live as long as their store.
         match self.call(unsafe { &*callee }, base) {
             Ok(()) => true,
-            Err(error) => {
-                self.fault = Some(error);
-                false
-            }
+            Err(error) => self.throw_or_fail(error),
         }
     }
 
@@ -640,8 +645,13 @@ impl Executor {
         match self.tail_call(unsafe { &*callee }, base) {
             Ok(more) => more,
             Err(error) => {
-                self.fault = Some(error);
-                false
+                // The running function's frame is gone: an exception of the callee
+                // is thrown on from its caller's call.
+                if error.as_trap().is_some_and(|t| t.exception_id().is_some()) && self.ret() {
+                    // SAFETY: `ret` resumed the caller after its call op.
+                    self.ip = unsafe { self.ip.sub(1) };
+                }
+                self.throw_or_fail(error)
             }
         }
     }

@@ -26,7 +26,7 @@ pub(crate) use arena::{ArenaSlice, CodeArena, CodeRef};
 use crate::error::TrapKind;
 use crate::index::{
     DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex,
-    TypeIndex,
+    TagIndex, TypeIndex,
 };
 
 /// A frame slot: an index of a 64-bit cell relative to the frame's base.
@@ -496,6 +496,11 @@ define_ops! {
         CallRef { callee: Slot, base: Slot }
         /// `return_call_ref`.
         ReturnCallRef { callee: Slot, base: Slot }
+        /// Throws a new exception of tag `tag`, its values in the cells from `base`.
+        Throw { tag: TagIndex, base: Slot }
+        /// Throws again the exception the `exnref` in `src` refers to, trapping when it
+        /// is null (`throw_ref`).
+        ThrowRef { src: Slot }
         /// `dst = src`.
         Copy { dst: Slot, src: Slot }
         /// Copies `len` cells from `src` to `dst` (ranges may overlap).
@@ -762,4 +767,32 @@ pub(crate) struct CompiledFunc {
     pub frame_cells: u32,
     /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
     pub consts: ArenaSlice<u128>,
+    /// The `catch` clauses of its `try_table`s, innermost first (see [`CatchHandler`]).
+    pub handlers: ArenaSlice<CatchHandler>,
+}
+
+/// What a `catch` clause of a `try_table` catches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CatchKind {
+    /// Exceptions of tag `tag`, giving their values (`catch`), and a reference to the
+    /// exception after them when `with_ref` (`catch_ref`).
+    Tag { tag: TagIndex, with_ref: bool },
+    /// Every exception, giving nothing (`catch_all`) or a reference to it
+    /// (`catch_all_ref`).
+    All { with_ref: bool },
+}
+
+/// One `catch` clause of a `try_table`: an exception thrown by an op of the range
+/// `start..end` (op indices) that the clause catches puts its values (and reference)
+/// in the cells from `slot` and goes on at op `landing`, which moves them on to the
+/// clause's label. A function lists the clauses of its inner `try_table`s before the
+/// outer ones, and those of one `try_table` in order, so the first clause that covers
+/// an op and matches is the one that catches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CatchHandler {
+    pub start: u32,
+    pub end: u32,
+    pub kind: CatchKind,
+    pub slot: Slot,
+    pub landing: u32,
 }

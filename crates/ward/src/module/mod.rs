@@ -20,7 +20,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::index::{
     self, DataIndex, DefinedFuncIndex, DefinedGlobalIndex, DefinedTableIndex, ElemIndex, FuncIndex,
-    GlobalIndex, IndexVec, MemoryIndex, SharedTypeId, TableIndex, TypeIndex,
+    GlobalIndex, IndexVec, MemoryIndex, SharedTypeId, TableIndex, TagIndex, TypeIndex,
 };
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 
@@ -31,6 +31,8 @@ pub(crate) enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag, of a function type without results.
+    Tag(TypeIndex),
 }
 
 /// An import: where it is resolved, and what it must be.
@@ -48,6 +50,7 @@ pub(crate) enum ExportKind {
     Table(TableIndex),
     Memory(MemoryIndex),
     Global(GlobalIndex),
+    Tag(TagIndex),
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +106,12 @@ pub(crate) struct ModuleInfo {
     globals: IndexVec<GlobalIndex, GlobalType>,
     global_inits: IndexVec<DefinedGlobalIndex, ConstExpr>,
     num_imported_globals: u32,
+    /// The type of every tag: imports first.
+    tags: IndexVec<TagIndex, TypeIndex>,
+    num_imported_tags: u32,
+    /// Whether the module declares or imports a tag or uses `exnref` in a type of its
+    /// type, import, table or global sections (exception handling).
+    uses_exceptions: bool,
     exports: Vec<(String, ExportKind)>,
     export_index: HashMap<String, usize>,
     start: Option<FuncIndex>,
@@ -248,6 +257,21 @@ impl ModuleInfo {
         self.global_inits[self.defined_global(index)?].as_number()
     }
 
+    /// The type of each tag, imports first.
+    pub(crate) fn tags(&self) -> &IndexVec<TagIndex, TypeIndex> {
+        &self.tags
+    }
+
+    pub(crate) fn num_imported_tags(&self) -> u32 {
+        self.num_imported_tags
+    }
+
+    /// Whether the module declares or imports a tag, or names `exnref` outside its
+    /// function bodies (which the translators check themselves).
+    pub(crate) fn uses_exceptions(&self) -> bool {
+        self.uses_exceptions
+    }
+
     pub(crate) fn elems(&self) -> &IndexVec<ElemIndex, ElemSegment> {
         &self.elems
     }
@@ -365,6 +389,7 @@ fn read_section(
                         return Err(unsupported("recursive function types", offset));
                     }
                     let ty = FuncType::from_wasmparser(ty, info.type_ids.as_slice());
+                    info.uses_exceptions |= ty.params().iter().chain(ty.results()).any(is_exnref);
                     info.type_ids.push(engine.intern_type(&ty));
                     info.types.push(ty);
                 }
@@ -380,10 +405,9 @@ fn read_section(
         Payload::TableSection(reader) => {
             for table in reader {
                 let table = table.map_err(Error::compile)?;
-                info.tables.push(TableType::from_wasmparser(
-                    &table.ty,
-                    info.type_ids.as_slice(),
-                ));
+                let ty = TableType::from_wasmparser(&table.ty, info.type_ids.as_slice());
+                info.uses_exceptions |= is_exnref(&ty.element());
+                info.tables.push(ty);
                 info.table_inits.push(match table.init {
                     TableInit::RefNull => None,
                     TableInit::Expr(e) => Some(ConstExpr::parse(e.get_operators_reader())?),
@@ -400,12 +424,19 @@ fn read_section(
         Payload::GlobalSection(reader) => {
             for global in reader {
                 let global = global.map_err(Error::compile)?;
-                info.globals.push(GlobalType::from_wasmparser(
-                    &global.ty,
-                    info.type_ids.as_slice(),
-                ));
+                let ty = GlobalType::from_wasmparser(&global.ty, info.type_ids.as_slice());
+                info.uses_exceptions |= is_exnref(&ty.content());
+                info.globals.push(ty);
                 info.global_inits
                     .push(ConstExpr::parse(global.init_expr.get_operators_reader())?);
+            }
+        }
+        Payload::TagSection(reader) => {
+            for tag in reader {
+                info.tags.push(TypeIndex::from_u32(
+                    tag.map_err(Error::compile)?.func_type_idx,
+                ));
+                info.uses_exceptions = true;
             }
         }
         Payload::ExportSection(reader) => read_exports(info, reader)?,
@@ -442,6 +473,11 @@ fn read_section(
     Ok(())
 }
 
+/// Whether `ty` is a reference to exceptions.
+fn is_exnref(ty: &crate::ValType) -> bool {
+    matches!(ty, crate::ValType::Ref(r) if r.heap() == crate::HeapType::Exn)
+}
+
 /// Whether function type `ty`, the `position`th of its module, names itself or a later
 /// type (which only the GC proposal's recursive types may do).
 fn refers_to_itself_or_later(ty: &wasmparser::FuncType, position: usize) -> bool {
@@ -457,7 +493,6 @@ fn refers_to_itself_or_later(ty: &wasmparser::FuncType, position: usize) -> bool
 }
 
 fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'_>) -> Result<()> {
-    let offset = reader.range().start as usize;
     for import in reader.into_imports() {
         let import = import.map_err(Error::compile)?;
         let kind = match import.ty {
@@ -469,6 +504,7 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
             }
             TypeRef::Table(t) => {
                 let t = TableType::from_wasmparser(&t, info.type_ids.as_slice());
+                info.uses_exceptions |= is_exnref(&t.element());
                 info.tables.push(t);
                 info.num_imported_tables += 1;
                 ImportKind::Table(t)
@@ -481,11 +517,18 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
             }
             TypeRef::Global(g) => {
                 let g = GlobalType::from_wasmparser(&g, info.type_ids.as_slice());
+                info.uses_exceptions |= is_exnref(&g.content());
                 info.globals.push(g);
                 info.num_imported_globals += 1;
                 ImportKind::Global(g)
             }
-            TypeRef::Tag(_) => return Err(unsupported("tag imports", offset)),
+            TypeRef::Tag(t) => {
+                let t = TypeIndex::from_u32(t.func_type_idx);
+                info.tags.push(t);
+                info.num_imported_tags += 1;
+                info.uses_exceptions = true;
+                ImportKind::Tag(t)
+            }
         };
         info.imports.push(Import {
             module: import.module.to_string(),
@@ -497,7 +540,6 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
 }
 
 fn read_exports(info: &mut ModuleInfo, reader: wasmparser::ExportSectionReader<'_>) -> Result<()> {
-    let offset = reader.range().start as usize;
     for export in reader {
         let export = export.map_err(Error::compile)?;
         let kind = match export.kind {
@@ -507,7 +549,7 @@ fn read_exports(info: &mut ModuleInfo, reader: wasmparser::ExportSectionReader<'
             ExternalKind::Table => ExportKind::Table(TableIndex::from_u32(export.index)),
             ExternalKind::Memory => ExportKind::Memory(MemoryIndex::from_u32(export.index)),
             ExternalKind::Global => ExportKind::Global(GlobalIndex::from_u32(export.index)),
-            ExternalKind::Tag => return Err(unsupported("tag exports", offset)),
+            ExternalKind::Tag => ExportKind::Tag(TagIndex::from_u32(export.index)),
         };
         info.export_index
             .insert(export.name.to_string(), info.exports.len());

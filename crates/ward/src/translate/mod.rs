@@ -17,6 +17,7 @@
 //! Nothing here recurses: nesting depth comes from the input, and input is hostile.
 
 mod code;
+mod exception;
 mod memory;
 mod numeric;
 mod ops;
@@ -73,12 +74,14 @@ struct Control {
     results: Vec<ValType>,
     /// Stack length below the block's params.
     height: usize,
-    /// Loops: the op index of the loop's start.
+    /// The op index of the block's first op (a loop's label, a `try_table`'s body).
     start: usize,
     /// Branch ops to patch with the end label.
     fixups: Vec<usize>,
     /// `if`: the conditional branch to patch with the `else` label.
     else_fixup: Option<usize>,
+    /// `try_table`: its `catch` clauses.
+    catches: Vec<exception::PendingCatch>,
 }
 
 impl Control {
@@ -143,6 +146,8 @@ pub(crate) struct Translator {
     address64: bool,
     /// The function's 128-bit constant pool.
     consts: Vec<u128>,
+    /// The `catch` clauses of the function's closed `try_table`s, innermost first.
+    catch_handlers: Vec<crate::ir::CatchHandler>,
     /// Emit fuel metering and interrupt checks.
     fuel: bool,
     interrupt: bool,
@@ -269,6 +274,7 @@ impl Translator {
             start: 0,
             fixups: Vec::new(),
             else_fixup: None,
+            catches: Vec::new(),
         });
 
         let mut reader = body.get_operators_reader().map_err(Error::compile)?;
@@ -321,6 +327,7 @@ impl Translator {
             );
             let offsets = arena.alloc_slice(self.offsets.iter().copied());
             let consts = arena.alloc_slice(self.consts.iter().copied());
+            let handlers = arena.alloc_slice(self.catch_handlers.iter().copied());
             arena.alloc_func(CompiledFunc {
                 func_index,
                 ops,
@@ -329,6 +336,7 @@ impl Translator {
                 local_cells: self.local_cells,
                 frame_cells: self.max_cells.max(1),
                 consts,
+                handlers,
             })
         };
         Ok(code)
@@ -349,6 +357,7 @@ impl Translator {
         self.last_tee = None;
         self.dead = None;
         self.consts.clear();
+        self.catch_handlers.clear();
         self.fuel_op = None;
     }
 
@@ -657,6 +666,7 @@ impl Translator {
             start: self.pc(),
             fixups: Vec::new(),
             else_fixup: None,
+            catches: Vec::new(),
         });
     }
 
@@ -836,6 +846,9 @@ impl Translator {
 
     fn end(&mut self) {
         let frame = self.ctrl.pop().expect("validated: control stack underflow");
+        if !frame.catches.is_empty() {
+            self.close_try_table(frame.start, &frame.catches);
+        }
         if self.dead.is_none() {
             self.materialize_top(frame.results.len());
         }
@@ -950,7 +963,10 @@ impl Translator {
             return false;
         };
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. } => {
                 self.dead = Some(depth + 1);
                 true
             }

@@ -112,6 +112,9 @@ impl Translator {
             Operator::ReturnCallRef { type_index } => self.call_ref(module, type_index, true),
             Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth, false),
             Operator::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, true),
+            Operator::TryTable { ref try_table } => self.try_table(module, try_table)?,
+            Operator::Throw { tag_index } => self.throw(module, tag_index),
+            Operator::ThrowRef => self.throw_ref(),
             _ => return Ok(false),
         }
         Ok(true)

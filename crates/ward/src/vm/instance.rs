@@ -10,15 +10,15 @@ use std::sync::Arc;
 use crate::error::{Error, LinkError, ResourceError, Trap, TrapKind};
 use crate::index::{
     DataIndex, DefinedFuncIndex, ElemIndex, FuncIndex, GlobalId, GlobalIndex, IndexVec, InstanceId,
-    MemoryId, MemoryIndex, TableId, TableIndex,
+    MemoryId, MemoryIndex, TableId, TableIndex, TagId, TagIndex,
 };
 use crate::module::{ConstExpr, ConstVal, DataMode, ElemMode, ImportKind};
-use crate::types::{ExternType, Mutability};
+use crate::types::{ExternType, Mutability, TagType};
 
 use super::vmctx::{VMContextHeader, VMCTX_ALIGN, VMCTX_MAGIC};
 use super::{
     CompiledModule, FuncKind, FuncRef, GlobalEntity, MemoryEntity, StoreInner, TableEntity,
-    VMContext, VMFuncRef, VMGlobal, VMOffsets,
+    TagEntity, VMContext, VMFuncRef, VMGlobal, VMOffsets,
 };
 
 /// An import resolved to an entity of the store.
@@ -28,6 +28,7 @@ pub(crate) enum Resolved {
     Table(TableId),
     Memory(MemoryId),
     Global(GlobalId),
+    Tag(TagId),
 }
 
 /// An instance of a module in a store.
@@ -40,6 +41,7 @@ pub(crate) struct InstanceData {
     memories: IndexVec<MemoryIndex, MemoryId>,
     tables: IndexVec<TableIndex, TableId>,
     globals: IndexVec<GlobalIndex, GlobalId>,
+    tags: IndexVec<TagIndex, TagId>,
     /// Element segments as reference cells; a dropped segment is empty.
     elems: IndexVec<ElemIndex, Arc<[u64]>>,
     /// Whether each data segment was dropped.
@@ -73,6 +75,10 @@ impl InstanceData {
 
     pub(crate) fn global_id(&self, index: GlobalIndex) -> GlobalId {
         self.globals[index]
+    }
+
+    pub(crate) fn tag_id(&self, index: TagIndex) -> TagId {
+        self.tags[index]
     }
 
     /// The reference to function `index`: an import's or one of the instance's own.
@@ -173,6 +179,7 @@ fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
                 && e.is_64() == a.is_64()
                 && limits(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
+        (ExternType::Tag(e), ExternType::Tag(a)) => e == a,
         _ => false,
     }
 }
@@ -187,6 +194,7 @@ impl StoreInner {
             Resolved::Table(t) => ExternType::Table(self.table_type(t)),
             Resolved::Memory(m) => ExternType::Memory(self.memory_type(m)),
             Resolved::Global(g) => ExternType::Global(self.global(g).ty()),
+            Resolved::Tag(t) => ExternType::Tag(self.tag_type(t)),
         }
     }
 
@@ -219,6 +227,9 @@ impl StoreInner {
                 ImportKind::Table(t) => ExternType::Table(*t),
                 ImportKind::Memory(m) => ExternType::Memory(*m),
                 ImportKind::Global(g) => ExternType::Global(*g),
+                ImportKind::Tag(t) => {
+                    ExternType::Tag(TagType::from_func_type(info.types()[*t].clone()))
+                }
             };
             let found = self.resolved_type(resolved);
             if !import_matches(&expected, &found) {
@@ -281,6 +292,7 @@ impl StoreInner {
             memories: IndexVec::new(),
             tables: IndexVec::new(),
             globals: IndexVec::new(),
+            tags: IndexVec::new(),
             elems: IndexVec::new(),
             dropped_datas: info.datas().iter().map(|_| false).collect(),
         };
@@ -368,6 +380,9 @@ impl StoreInner {
                         *VMContext::field(vmctx, offsets.global(index)) =
                             self.global(g).definition();
                     }
+                    Resolved::Tag(t) => {
+                        instance.tags.push(t);
+                    }
                 }
             }
         }
@@ -382,6 +397,11 @@ impl StoreInner {
         let info = module.info();
         let offsets = *module.offsets();
         let vmctx = instance.vmctx();
+        for &ty in &info.tags().as_slice()[info.num_imported_tags() as usize..] {
+            let tag = TagEntity::new(TagType::from_func_type(info.types()[ty].clone()));
+            let id = self.exceptions_mut().push_tag(tag);
+            instance.tags.push(id);
+        }
         for (i, init) in info.global_inits().iter_indexed() {
             let ty = info.globals()[info.global_index(i)];
             // SAFETY (three blocks): the vmctx's imports and the entities defined so far

@@ -4,6 +4,7 @@
 //! Nothing here runs code: instantiation stops before the start function.
 
 mod bulk;
+mod exception;
 mod global;
 mod instance;
 mod limits;
@@ -15,6 +16,7 @@ mod table;
 pub(crate) mod vmctx;
 mod wasm_stack;
 
+pub(crate) use exception::{exnref_cell, exnref_of_cell, Exceptions, TagEntity};
 pub(crate) use global::GlobalEntity;
 pub(crate) use instance::{func_ref, InstanceData, Resolved};
 pub use limits::StoreLimits;

@@ -17,8 +17,8 @@ use crate::native_stack::{self, NativeBounds};
 use crate::types::{FuncType, MemoryType, TableType};
 
 use super::{
-    FuncKind, FuncRef, GlobalEntity, InstanceData, MemoryEntity, StoreLimits, TableEntity,
-    VMBuiltins, VMFuncRef, VMStoreContext, WasmStack,
+    Exceptions, FuncKind, FuncRef, GlobalEntity, InstanceData, MemoryEntity, StoreLimits,
+    TableEntity, VMBuiltins, VMFuncRef, VMStoreContext, WasmStack,
 };
 
 /// The part of a host function a store keeps for calls: its reference, whose `ty`
@@ -39,6 +39,8 @@ pub(crate) struct StoreInner {
     globals: IndexVec<GlobalId, GlobalEntity>,
     host_funcs: IndexVec<HostFuncId, Box<HostFuncData>>,
     externs: IndexVec<ExternRefId, Box<dyn Any + Send + Sync>>,
+    /// Tags, and the exceptions thrown with them.
+    exceptions: Exceptions,
     wasm_stack: WasmStack,
     /// What every instance's vmctx points at, at a fixed address; shared with the
     /// store's interrupt handles.
@@ -66,6 +68,7 @@ impl StoreInner {
             globals: IndexVec::new(),
             host_funcs: IndexVec::new(),
             externs: IndexVec::new(),
+            exceptions: Exceptions::default(),
             wasm_stack: WasmStack::new(engine.config().wasm_stack_size),
             context: Arc::new(VMStoreContext::default()),
             limits: StoreLimits::default(),
@@ -331,5 +334,15 @@ impl StoreInner {
 
     pub(crate) fn extern_value(&self, id: ExternRefId) -> &(dyn Any + Send + Sync) {
         &*self.externs[id]
+    }
+
+    // ---- tags and exceptions --------------------------------------------------------
+
+    pub(crate) fn exceptions(&self) -> &Exceptions {
+        &self.exceptions
+    }
+
+    pub(crate) fn exceptions_mut(&mut self) -> &mut Exceptions {
+        &mut self.exceptions
     }
 }

@@ -1,0 +1,366 @@
+//! Exception handling: what the embedder sees of exceptions (an uncaught one is a trap
+//! that carries its tag and values; a host function throws one; tags are entities of
+//! the store, imported and exported, new at each instantiation), exceptions that cross
+//! host functions and compiled code, deep unwinding, and the compiled tier's refusal
+//! of modules that use them (with `Strategy::Auto` falling back to the interpreter).
+
+mod support;
+
+use support::{on_thread, pass_on};
+use ward::{
+    Caller, Config, Engine, Error, ExnRef, Extern, Linker, Module, Store, Strategy, Tag, TagType,
+    Trap, TrapKind, Val, ValType,
+};
+
+/// A module that throws and catches exceptions of its own tag `$e`, and of `$host`,
+/// which it imports, with values the host passes in.
+const THROWER: &str = r#"(module
+    (import "host" "tag" (tag $host (param i64)))
+    (import "host" "throw" (func $host_throw (param i64)))
+    (tag $e (export "e") (param i32 f64))
+    (func $throw (export "throw") (param i32 f64) (throw $e (local.get 0) (local.get 1)))
+    ;; The i32 of an exception of $e thrown by $throw, caught by value.
+    (func (export "catch") (param i32) (result i32)
+        (block $h (result i32 f64)
+            (try_table (catch $e $h) (call $throw (local.get 0) (f64.const 1.5)))
+            (return (i32.const -1)))
+        (drop))
+    ;; The exception itself, caught by reference.
+    (func (export "catch_ref") (param i32) (result exnref)
+        (block $h (result i32 f64 exnref)
+            (try_table (catch_ref $e $h) (call $throw (local.get 0) (f64.const 2.5)))
+            (return (ref.null exn)))
+        (return))
+    (func (export "rethrow") (param exnref) (throw_ref (local.get 0)))
+    ;; What a host function threw with the host's tag, caught here.
+    (func (export "catch_host") (param i64) (result i64)
+        (block $h (result i64)
+            (try_table (catch $host $h) (call $host_throw (local.get 0)))
+            (return (i64.const -1))))
+    ;; An exception of the host's tag that nothing here catches.
+    (func (export "host_uncaught") (param i64) (call $host_throw (local.get 0)))
+)"#;
+
+/// A store with `THROWER` instantiated: its tag `$host` is a tag the host makes, and
+/// its import `throw` throws an exception of that tag with its argument.
+fn thrower(config: &Config) -> (Store<()>, ward::Instance, Tag) {
+    let engine = Engine::new(config);
+    let mut store = Store::new(&engine, ());
+    let tag = Tag::new(&mut store, &TagType::new([ValType::I64]));
+    let mut linker = Linker::new(&engine);
+    linker.define("host", "tag", tag).unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "throw",
+            move |mut caller: Caller<'_, ()>, x: i64| -> Result<(), Trap> {
+                let exception = ExnRef::new(&mut caller, &tag, &[Val::I64(x)]).map_err(pass_on)?;
+                Err(Trap::throw(exception))
+            },
+        )
+        .unwrap();
+    let module = Module::new(&engine, THROWER).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance, tag)
+}
+
+/// The exception an uncaught exception's trap carries.
+fn uncaught(result: Result<(), Error>) -> ExnRef {
+    match result {
+        Err(Error::Trap(trap)) => {
+            assert_eq!(trap.kind(), TrapKind::Exception, "{trap}");
+            assert_eq!(trap.message(), "uncaught exception");
+            trap.exception()
+                .expect("an uncaught exception's trap carries it")
+        }
+        other => panic!("expected an uncaught exception, got {other:?}"),
+    }
+}
+
+fn interpreter() -> Config {
+    Config::new()
+}
+
+fn call(store: &mut Store<()>, instance: &ward::Instance, name: &str, args: &[Val]) -> Val {
+    let func = instance.get_func(&*store, name).unwrap();
+    let mut results = vec![Val::I32(0); func.ty(&*store).results().len()];
+    func.call(&mut *store, args, &mut results).unwrap();
+    results[0]
+}
+
+#[test]
+fn exceptions_are_caught_by_value_and_by_reference() {
+    let (mut store, instance, _) = thrower(&interpreter());
+    assert_eq!(
+        call(&mut store, &instance, "catch", &[Val::I32(7)]).i32(),
+        Some(7)
+    );
+    let exception = call(&mut store, &instance, "catch_ref", &[Val::I32(9)])
+        .exnref()
+        .expect("an exnref")
+        .expect("not null");
+    let e = instance.get_tag(&store, "e").unwrap();
+    assert_eq!(exception.tag(&store), e);
+    let values = exception.values(&store);
+    assert_eq!(values[0].i32(), Some(9));
+    assert_eq!(values[1].f64(), Some(2.5));
+    // Thrown again, it reaches the host as the same exception.
+    let rethrow = instance.get_func(&store, "rethrow").unwrap();
+    let again = uncaught(rethrow.call(&mut store, &[Val::ExnRef(Some(exception))], &mut []));
+    assert_eq!(again.tag(&store), e);
+    assert_eq!(again.values(&store)[0].i32(), Some(9));
+    // `throw_ref` of null traps.
+    let null = rethrow.call(&mut store, &[Val::ExnRef(None)], &mut []);
+    assert!(matches!(null, Err(Error::Trap(t)) if t.kind() == TrapKind::NullReference));
+}
+
+#[test]
+fn an_uncaught_exception_carries_its_tag_and_values_and_a_backtrace() {
+    let (mut store, instance, _) = thrower(&interpreter());
+    let throw = instance.get_func(&store, "throw").unwrap();
+    let result = throw.call(
+        &mut store,
+        &[Val::I32(-3), Val::F64(0.25f64.to_bits())],
+        &mut [],
+    );
+    let trap = result.as_ref().unwrap_err().as_trap().unwrap().clone();
+    assert_eq!(trap.backtrace()[0].func_name.as_deref(), Some("throw"));
+    let exception = uncaught(result);
+    assert_eq!(
+        exception.tag(&store),
+        instance.get_tag(&store, "e").unwrap()
+    );
+    let values = exception.values(&store);
+    assert_eq!(values.len(), 2);
+    assert_eq!(values[0].i32(), Some(-3));
+    assert_eq!(values[1].f64(), Some(0.25));
+    // The store goes on working.
+    assert_eq!(
+        call(&mut store, &instance, "catch", &[Val::I32(1)]).i32(),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_host_function_throws_and_wasm_catches() {
+    let (mut store, instance, tag) = thrower(&interpreter());
+    assert_eq!(
+        call(&mut store, &instance, "catch_host", &[Val::I64(1 << 40)]).i64(),
+        Some(1 << 40)
+    );
+    // Uncaught, it comes back to the host with the host's tag.
+    let uncaught_host = instance.get_func(&store, "host_uncaught").unwrap();
+    let exception = uncaught(uncaught_host.call(&mut store, &[Val::I64(5)], &mut []));
+    assert_eq!(exception.tag(&store), tag);
+    assert_eq!(exception.values(&store)[0].i64(), Some(5));
+}
+
+#[test]
+fn exception_values_must_match_the_tag() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let tag = Tag::new(&mut store, &TagType::new([ValType::I32, ValType::F32]));
+    assert_eq!(tag.ty(&store).params(), &[ValType::I32, ValType::F32]);
+    for wrong in [
+        vec![Val::I32(1)],
+        vec![Val::I32(1), Val::I32(2)],
+        vec![Val::I32(1), Val::F32(0), Val::I32(3)],
+    ] {
+        assert!(matches!(
+            ExnRef::new(&mut store, &tag, &wrong),
+            Err(Error::Type(_))
+        ));
+    }
+    assert!(ExnRef::new(&mut store, &tag, &[Val::I32(1), Val::F32(0)]).is_ok());
+}
+
+/// Each instantiation defines new tags: an exception of one instance's `$e` is not
+/// caught by another instance's `catch $e`, though `catch_all` catches it; an imported
+/// tag is the exporter's very tag.
+#[test]
+fn tags_are_new_per_instance_and_shared_by_import() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "other" "throw" (func $other_throw))
+            (tag $e (export "e"))
+            (func (export "throw") (throw $e))
+            ;; 1: caught as $e; 2: caught by catch_all; 0: nothing thrown.
+            (func (export "which") (result i32)
+                (block $all
+                    (block $mine
+                        (try_table (catch $e $mine) (catch_all $all) (call $other_throw))
+                        (return (i32.const 0)))
+                    (return (i32.const 1)))
+                (i32.const 2)))"#,
+    )
+    .unwrap();
+    let importer = Module::new(
+        &engine,
+        r#"(module
+            (import "first" "e" (tag $e))
+            (import "first" "throw" (func $throw))
+            (func (export "caught") (result i32)
+                (block $h (try_table (catch $e $h) (call $throw)) (return (i32.const 0)))
+                (i32.const 1)))"#,
+    )
+    .unwrap();
+    let nothing = ward::Func::wrap(&mut store, || {});
+    let first = ward::Instance::new(&mut store, &module, &[Extern::Func(nothing)]).unwrap();
+    let first_throw = first.get_func(&store, "throw").unwrap();
+    let second = ward::Instance::new(&mut store, &module, &[Extern::Func(first_throw)]).unwrap();
+    let which = second.get_typed_func::<(), i32>(&store, "which").unwrap();
+    assert_eq!(which.call(&mut store, ()).unwrap(), 2);
+    let own = ward::Instance::new(&mut store, &module, &[Extern::Func(nothing)]).unwrap();
+    assert_ne!(
+        own.get_tag(&store, "e").unwrap(),
+        first.get_tag(&store, "e").unwrap()
+    );
+    let first_e = first.get_tag(&store, "e").unwrap();
+    let imports = [Extern::Tag(first_e), Extern::Func(first_throw)];
+    let third = ward::Instance::new(&mut store, &importer, &imports).unwrap();
+    let caught = third.get_typed_func::<(), i32>(&store, "caught").unwrap();
+    assert_eq!(caught.call(&mut store, ()).unwrap(), 1);
+    // A tag of another type does not match the import.
+    let wrong = Tag::new(&mut store, &TagType::new([ValType::I32]));
+    let error = ward::Instance::new(
+        &mut store,
+        &importer,
+        &[Extern::Tag(wrong), Extern::Func(first_throw)],
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Link(_)), "{error}");
+}
+
+/// An exception crosses a host function that calls back into wasm and passes the
+/// error on, and is caught by the wasm below it.
+#[test]
+fn exceptions_cross_host_functions() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "host" "reenter" (func $reenter (param i32)))
+            (tag $e (param i32))
+            (func (export "throw") (param i32) (throw $e (local.get 0)))
+            (func (export "run") (param i32) (result i32)
+                (block $h (result i32)
+                    (try_table (catch $e $h) (call $reenter (local.get 0)))
+                    (i32.const -1))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "reenter",
+            |mut caller: Caller<'_, ()>, x: i32| -> Result<(), Trap> {
+                let throw = caller
+                    .get_export("throw")
+                    .and_then(Extern::into_func)
+                    .expect("the module exports throw");
+                throw
+                    .call(&mut caller, &[Val::I32(x + 1)], &mut [])
+                    .map_err(pass_on)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 41).unwrap(), 42);
+}
+
+/// Unwinding through 10,000 wasm frames uses no native stack for each: it runs on a
+/// 64 KiB thread.
+#[test]
+fn deep_unwinding_needs_no_native_stack() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (tag $e (param i32))
+            (func $down (param i32)
+                (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 7))))
+                (call $down (i32.sub (local.get 0) (i32.const 1))))
+            (func (export "run") (param i32) (result i32)
+                (block $h (result i32)
+                    (try_table (catch $e $h) (call $down (local.get 0)))
+                    (i32.const -1))))"#,
+    )
+    .unwrap();
+    let caught = on_thread(64 << 10, move || {
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        run.call(&mut store, 10_000).unwrap()
+    });
+    assert_eq!(caught, 7);
+}
+
+/// The compiled tier refuses a module that uses exceptions, naming them; `Auto`
+/// interprets it, and its exceptions cross the compiled code of another module.
+#[test]
+fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
+    if !Strategy::Cranelift.is_available() {
+        return;
+    }
+    let mut config = Config::new();
+    config.strategy(Strategy::Cranelift);
+    let error = Module::new(&Engine::new(&config), THROWER).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("does not support exception handling"),
+        "{error}"
+    );
+    config.strategy(Strategy::Auto);
+    let engine = Engine::new(&config);
+    let mut store = Store::new(&engine, ());
+    let thrower = Module::new(
+        &engine,
+        r#"(module
+            (tag $e (export "e") (param i32))
+            (func (export "throw") (param i32) (throw $e (local.get 0))))"#,
+    )
+    .unwrap();
+    assert!(!thrower.is_compiled());
+    // Compiled code between the thrower and the catcher.
+    let middle = Module::new(
+        &engine,
+        r#"(module
+            (import "t" "throw" (func $throw (param i32)))
+            (func (export "middle") (param i32)
+                (call $throw (i32.mul (local.get 0) (i32.const 2)))
+                (unreachable)))"#,
+    )
+    .unwrap();
+    assert!(middle.is_compiled());
+    let catcher = Module::new(
+        &engine,
+        r#"(module
+            (import "t" "e" (tag $e (param i32)))
+            (import "m" "middle" (func $middle (param i32)))
+            (func (export "run") (param i32) (result i32)
+                (block $h (result i32)
+                    (try_table (catch $e $h) (call $middle (local.get 0)))
+                    (i32.const -1))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    let t = linker.instantiate(&mut store, &thrower).unwrap();
+    linker.instance(&mut store, "t", t).unwrap();
+    let m = linker.instantiate(&mut store, &middle).unwrap();
+    linker.instance(&mut store, "m", m).unwrap();
+    let c = linker.instantiate(&mut store, &catcher).unwrap();
+    let run = c.get_typed_func::<i32, i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 21).unwrap(), 42);
+    // Uncaught, it crosses the compiled code to the host.
+    let middle_func = m.get_typed_func::<i32, ()>(&store, "middle").unwrap();
+    let exception = uncaught(middle_func.call(&mut store, 4));
+    assert_eq!(exception.values(&store)[0].i32(), Some(8));
+}
