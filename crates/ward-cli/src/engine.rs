@@ -79,8 +79,8 @@ fn parse_feature(text: &str) -> Result<(String, bool), String> {
 pub struct FeatureOptions {
     /// Turns a WebAssembly feature on or off: -W NAME, -W NAME=y or -W NAME=n; may be
     /// repeated. On by default: simd, relaxed-simd, tail-call, function-references,
-    /// extended-const, multi-memory, memory64. Off by default: wide-arithmetic,
-    /// custom-page-sizes.
+    /// exceptions, extended-const, multi-memory, memory64. Off by default:
+    /// legacy-exceptions, wide-arithmetic, custom-page-sizes.
     #[arg(short = 'W', value_name = "NAME[=y|n]", value_parser = parse_feature)]
     wasm: Vec<(String, bool)>,
 }

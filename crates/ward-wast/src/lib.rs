@@ -22,6 +22,7 @@
 //!   `"uninitialized element"`).
 //! - `assert_unlinkable` passes on any instantiation error that is not a trap.
 
+mod legacy;
 mod report;
 pub mod spectest;
 mod value;
@@ -181,6 +182,7 @@ impl WastRunner {
     /// `spectest` module cannot be set up.
     pub fn run_str(&mut self, name: &str, text: &str) -> anyhow::Result<FileReport> {
         self.reset()?;
+        let text = &*legacy::unfold_legacy_try(text);
         let mut lexer = wast::lexer::Lexer::new(text);
         // The suite's names.wast uses bidirectional and other confusable characters.
         lexer.allow_confusing_unicode(true);

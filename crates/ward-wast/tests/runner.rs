@@ -127,10 +127,25 @@ fn wrong_result_count_and_wrong_trap_fail() {
 }
 
 #[test]
+fn assert_exception_wants_an_uncaught_exception() {
+    let report = run(r#"
+        (module
+          (tag $e (param i32))
+          (func (export "throw") (throw $e (i32.const 1)))
+          (func (export "return"))
+          (func (export "trap") unreachable))
+        (assert_exception (invoke "throw"))
+        (assert_exception (invoke "return"))
+        (assert_exception (invoke "trap"))
+    "#);
+    assert_eq!((report.passed, report.failed), (2, 2));
+}
+
+#[test]
 fn unsupported_directives_count_as_failed() {
     let report = run(r#"
         (module (func (export "f")))
-        (assert_exception (invoke "f"))
+        (assert_suspension (invoke "f") "suspended")
         (wait $T)
     "#);
     assert_eq!((report.passed, report.failed), (1, 2));

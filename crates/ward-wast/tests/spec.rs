@@ -8,10 +8,13 @@
 //! Three suites, none vendored, from directories of a checkout of
 //! <https://github.com/WebAssembly/testsuite>: the 2.0 core suite (`scripts`), from
 //! `WARD_SPEC_TESTSUITE`, its `core-2.0` directory; the 3.0 proposals ward implements
-//! (`next`), from `WARD_SPEC_NEXT`, its `next` directory; and the later proposals ward
+//! and the scripts of the 3.0 core suite that are new or changed since 2.0 (`next`),
+//! from `WARD_SPEC_NEXT`, its `next` directory; and the later proposals ward
 //! implements (`post`), from `WARD_SPEC_PROPOSALS`, its `proposals` directory. The core
 //! scripts run with the 3.0 features off, the others with the defaults and the
-//! features they need. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
+//! features they need (the legacy exception instructions for their scripts). Scripts
+//! that use exceptions, which the compiled tier does not compile yet, run its
+//! configurations under `Strategy::Auto`, which interprets those modules. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
 //! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`,
 //! `tail-call/return_call.wast` is `next::tail_call_return_call`), so
 //! `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
@@ -329,6 +332,10 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     exception_handling_throw = "exception-handling/throw.wast",
     exception_handling_throw_ref = "exception-handling/throw_ref.wast",
     exception_handling_try_table = "exception-handling/try_table.wast",
+    legacy_exceptions_rethrow = "legacy-exceptions/rethrow.wast",
+    legacy_exceptions_throw = "legacy-exceptions/throw.wast",
+    legacy_exceptions_try_catch = "legacy-exceptions/try_catch.wast",
+    legacy_exceptions_try_delegate = "legacy-exceptions/try_delegate.wast",
 });
 
 spec_scripts!(Post, POST_SCRIPTS, mod post {
@@ -346,6 +353,7 @@ const NEXT_DIRECTORIES: &[&str] = &[
     "core-3.0",
     "exception-handling",
     "function-references",
+    "legacy-exceptions",
     "memory64",
     "multi-memory",
     "relaxed-simd",
@@ -375,11 +383,16 @@ const NOT_YET: &[(&str, &str)] = &[
 /// unchanged ones run in the core suite.
 const CORE_3: &str = "core-3.0";
 
+/// The directory of the scripts of the legacy exception-handling instructions, which
+/// run with them switched on (`Config::wasm_legacy_exceptions`).
+const LEGACY_EXCEPTIONS: &str = "legacy-exceptions/";
+
 /// Scripts with modules that use exception handling, which the compiled tier does not
 /// compile yet: its configurations run them under `Strategy::Auto`, which compiles the
 /// other modules and interprets these.
 const USES_EXCEPTIONS: &[&str] = &[
     "exception-handling/",
+    "legacy-exceptions/",
     "core-3.0/imports.wast",
     "core-3.0/instance.wast",
 ];
@@ -454,11 +467,13 @@ fn run_script(suite: Suite, file_name: &str) {
         return;
     };
     let path = dir.join(file_name);
-    let uses_exceptions = USES_EXCEPTIONS.iter().any(|s| file_name.starts_with(s));
     let runner = std::thread::Builder::new()
         .name(file_name.to_string())
         .stack_size(RUNNER_STACK_SIZE)
-        .spawn(move || failed_configurations(suite, &path, uses_exceptions))
+        .spawn({
+            let file_name = file_name.to_string();
+            move || failed_configurations(suite, &path, &file_name)
+        })
         .expect("cannot spawn the spec runner thread");
     let failed = runner.join().expect("spec runner thread panicked");
     if failed.is_empty() {
@@ -482,14 +497,11 @@ fn run_script(suite: Suite, file_name: &str) {
 /// compiled tier, once with memories that never move (bounds checked by guard pages),
 /// every module loaded from its artifact (`Module::serialize`, `Module::deserialize`),
 /// and once with memories that may move (bounds checked in code), fuel and interrupts.
-/// A script that `uses_exceptions` runs on the compiled tier under `Strategy::Auto`
-/// (see [`USES_EXCEPTIONS`]). Returns the name and the `run_paths` report of each
-/// configuration under which the script failed.
-fn failed_configurations(
-    suite: Suite,
-    path: &Path,
-    uses_exceptions: bool,
-) -> Vec<(String, String)> {
+/// A script of [`USES_EXCEPTIONS`] runs on the compiled tier under `Strategy::Auto`.
+/// Returns the name and the `run_paths` report of each configuration under which the
+/// script (`file_name` in its suite) failed.
+fn failed_configurations(suite: Suite, path: &Path, file_name: &str) -> Vec<(String, String)> {
+    let uses_exceptions = USES_EXCEPTIONS.iter().any(|s| file_name.starts_with(s));
     let mut failed = Vec::new();
     let mut configurations = vec![
         (Strategy::Interpreter, CompilationMode::Lazy, false),
@@ -519,6 +531,9 @@ fn failed_configurations(
             strategy
         };
         let mut config = suite.config();
+        if file_name.starts_with(LEGACY_EXCEPTIONS) {
+            config.wasm_legacy_exceptions(true);
+        }
         config
             .strategy(strategy)
             .compilation(mode)

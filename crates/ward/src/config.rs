@@ -335,12 +335,13 @@ impl Config {
 
     /// The names of the WebAssembly features that [`Config::wasm_feature`] switches
     /// (the command line's `-W NAME`), each with the switch it stands for.
-    pub const WASM_FEATURES: [&'static str; 10] = [
+    pub const WASM_FEATURES: [&'static str; 11] = [
         "simd",
         "relaxed-simd",
         "tail-call",
         "function-references",
         "exceptions",
+        "legacy-exceptions",
         "extended-const",
         "multi-memory",
         "memory64",
@@ -358,6 +359,7 @@ impl Config {
             "tail-call" => self.wasm_tail_call(on),
             "function-references" => self.wasm_function_references(on),
             "exceptions" => self.wasm_exceptions(on),
+            "legacy-exceptions" => self.wasm_legacy_exceptions(on),
             "extended-const" => self.wasm_extended_const(on),
             "multi-memory" => self.wasm_multi_memory(on),
             "memory64" => self.wasm_memory64(on),
@@ -409,6 +411,15 @@ impl Config {
     /// host function throws one by returning [`Trap::throw`](crate::Trap::throw).
     pub fn wasm_exceptions(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::EXCEPTIONS, on)
+    }
+
+    /// Accepts the legacy exception-handling instructions (`try`, `catch`,
+    /// `catch_all`, `delegate`, `rethrow`), which toolchains still emit (Emscripten's
+    /// and LLVM's older output for C++ exceptions), in the interpreter as
+    /// [`Config::wasm_exceptions`] is. Off by default: they are not part of
+    /// WebAssembly 3.0, which has `try_table` instead.
+    pub fn wasm_legacy_exceptions(&mut self, on: bool) -> &mut Self {
+        self.feature(WasmFeatures::LEGACY_EXCEPTIONS, on)
     }
 
     /// Accepts the extended constant expressions (WebAssembly 3.0): `add`, `sub` and

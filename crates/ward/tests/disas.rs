@@ -9,8 +9,9 @@
 //! file from the current translation (the part above the marker is left as it is).
 //!
 //! A file may configure its engine with `;;!` lines above the marker, each holding
-//! options separated by spaces: `fuel` ([`Config::consume_fuel`]) and `interruptible`
-//! ([`Config::interruptible`]). Without them the engine has [`Config::new`].
+//! options separated by spaces: `fuel` ([`Config::consume_fuel`]), `interruptible`
+//! ([`Config::interruptible`]) and `legacy-exceptions`
+//! ([`Config::wasm_legacy_exceptions`]). Without them the engine has [`Config::new`].
 
 use std::path::PathBuf;
 
@@ -51,6 +52,7 @@ disas_tests! {
     calls
     commutative_swap
     dead_code
+    exceptions
     float_constants
     fuel
     fuel_interruptible
@@ -163,6 +165,7 @@ fn config(shown: &str, input: &str) -> Config {
             match option {
                 "fuel" => config.consume_fuel(true),
                 "interruptible" => config.interruptible(true),
+                "legacy-exceptions" => config.wasm_legacy_exceptions(true),
                 other => panic!("{shown}: unknown option `{other}` (known: fuel, interruptible)"),
             };
         }

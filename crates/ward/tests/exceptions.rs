@@ -364,3 +364,35 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
     let exception = uncaught(middle_func.call(&mut store, 4));
     assert_eq!(exception.values(&store)[0].i32(), Some(8));
 }
+
+/// The legacy instructions (`try`, `catch`, `delegate`, `rethrow`) load only with
+/// their switch on, and then run as the spec describes.
+#[test]
+fn legacy_instructions_need_their_switch() {
+    let wat = r#"(module
+        (tag $e (param i32))
+        (func $throw (param i32) (throw $e (local.get 0)))
+        (func (export "run") (param i32) (result i32)
+            try (result i32)
+                try
+                    local.get 0
+                    call $throw
+                delegate 0
+                i32.const -1
+            catch $e
+                i32.const 100
+                i32.add
+            end))"#;
+    let error = Module::new(&Engine::default(), wat).unwrap_err();
+    assert!(error.to_string().contains("legacy_exceptions"), "{error}");
+    let mut config = Config::new();
+    config.wasm_legacy_exceptions(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 5).unwrap(), 105);
+}

@@ -902,7 +902,14 @@ impl FuncState<'_, '_> {
 fn unsupported(op: &Operator<'_>, offset: usize) -> crate::Error {
     if matches!(
         op,
-        Operator::TryTable { .. } | Operator::Throw { .. } | Operator::ThrowRef
+        Operator::TryTable { .. }
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
+            | Operator::Try { .. }
+            | Operator::Catch { .. }
+            | Operator::CatchAll
+            | Operator::Delegate { .. }
+            | Operator::Rethrow { .. }
     ) {
         return compile_error(
             "the compiled tier does not support exception handling yet: run the module \

@@ -7,7 +7,8 @@ use crate::ir::{AccMode, CompiledFunc};
 
 /// `code`, one op per line: its position, the byte offset of the wasm instruction it
 /// came from, its name and operands, and its accumulator mode (`<acc` reads its first
-/// operand from the accumulator, `>acc` writes its result there, `>acc+slot` to both).
+/// operand from the accumulator, `>acc` writes its result there, `>acc+slot` to both),
+/// then the function's `catch` clauses, in the order the unwinder tries them.
 pub(crate) fn disassemble(code: &CompiledFunc, name: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -43,6 +44,13 @@ pub(crate) fn disassemble(code: &CompiledFunc, name: Option<&str>) -> String {
             ""
         };
         let _ = writeln!(out, "{at:6} @{offset:<8x} {op:?}{read}{write}");
+    }
+    for handler in code.handlers.iter() {
+        let _ = writeln!(
+            out,
+            "catch ops {}..{}: {:?}, values at slot {}, landing at {}",
+            handler.start, handler.end, handler.kind, handler.slot, handler.landing
+        );
     }
     out
 }

@@ -84,19 +84,30 @@ impl Executor {
             let (code, instance) = unsafe { (&*code, VMContext::header(vmctx).instance) };
             let at = (ip as usize - code.ops.as_ptr() as usize) / size_of::<Instr>();
             let at = at as u32;
-            code.handlers
-                .iter()
-                .find(|h| {
-                    h.start <= at
-                        && at < h.end
-                        && match h.kind {
-                            CatchKind::All { .. } => true,
-                            CatchKind::Tag { tag: t, .. } => {
-                                store.instance(instance).tag_id(t) == tag
-                            }
+            let is_tag = |t| store.instance(instance).tag_id(t) == tag;
+            let handlers = &code.handlers;
+            let mut i = 0;
+            while let Some(&handler) = handlers.get(i) {
+                i += 1;
+                if !(handler.start <= at && at < handler.end) {
+                    continue;
+                }
+                match handler.kind {
+                    CatchKind::All { .. } | CatchKind::Legacy { tag: None, .. } => {
+                        return Some(handler)
+                    }
+                    CatchKind::Tag { tag, .. } | CatchKind::Legacy { tag: Some(tag), .. } => {
+                        if is_tag(tag) {
+                            return Some(handler);
                         }
-                })
-                .copied()
+                    }
+                    // Translation makes `resume` point past the delegate's own clause,
+                    // so the walk only goes forward.
+                    CatchKind::Delegate { resume } if resume == u32::MAX => return None,
+                    CatchKind::Delegate { resume } => i = resume as usize,
+                }
+            }
+            None
         };
         if let Some(handler) = matching(self.vmctx, self.code, self.ip) {
             return Some((0, handler));
@@ -112,9 +123,14 @@ impl Executor {
     /// Enters `handler`'s landing pad in the running function with `exception`'s
     /// values (and reference) in its slots.
     fn land(&mut self, exception: ExnRefId, handler: CatchHandler) {
-        let (values, with_ref) = match handler.kind {
-            CatchKind::Tag { with_ref, .. } => (true, with_ref),
-            CatchKind::All { with_ref } => (false, with_ref),
+        // Whether the clause takes the values, and the slot of the reference, if any.
+        let (values, ref_slot) = match handler.kind {
+            CatchKind::Tag { with_ref, .. } => (true, with_ref.then_some(None)),
+            CatchKind::All { with_ref } => (false, with_ref.then_some(None)),
+            CatchKind::Legacy { tag, rethrown } => {
+                (tag.is_some(), rethrown.then_some(Some(handler.slot - 1)))
+            }
+            CatchKind::Delegate { .. } => unreachable!("a delegate catches nothing itself"),
         };
         let mut slot = handler.slot;
         if values {
@@ -127,11 +143,12 @@ impl Executor {
             }
         }
         let exceptions = self.store_mut().exceptions_mut();
-        if with_ref {
-            exceptions.expose(exception);
-            self.set(slot, exnref_cell(exception));
-        } else {
-            exceptions.caught_by_value(exception);
+        match ref_slot {
+            Some(at) => {
+                exceptions.expose(exception);
+                self.set(at.unwrap_or(slot), exnref_cell(exception));
+            }
+            None => exceptions.caught_by_value(exception),
         }
         // SAFETY: translation puts every landing pad inside the function's ops.
         let code: &CompiledFunc = unsafe { &*self.code };

@@ -780,14 +780,26 @@ pub(crate) enum CatchKind {
     /// Every exception, giving nothing (`catch_all`) or a reference to it
     /// (`catch_all_ref`).
     All { with_ref: bool },
+    /// A legacy `catch` of tag `tag`, or `catch_all` when `None`: the values go to
+    /// the clause's slots, and when a `rethrow` names the clause's block, the
+    /// exception's reference to the slot before them.
+    Legacy {
+        tag: Option<TagIndex>,
+        rethrown: bool,
+    },
+    /// A legacy `delegate`: every exception goes on to the clauses from index `resume`
+    /// of the function's table (those of the block the `delegate` names and further
+    /// out), or to the caller when `resume` is `u32::MAX`.
+    Delegate { resume: u32 },
 }
 
-/// One `catch` clause of a `try_table`: an exception thrown by an op of the range
-/// `start..end` (op indices) that the clause catches puts its values (and reference)
-/// in the cells from `slot` and goes on at op `landing`, which moves them on to the
-/// clause's label. A function lists the clauses of its inner `try_table`s before the
-/// outer ones, and those of one `try_table` in order, so the first clause that covers
-/// an op and matches is the one that catches.
+/// One `catch` clause of a `try_table` (or of a legacy `try`): an exception thrown by
+/// an op of the range `start..end` (op indices) that the clause catches puts its
+/// values (and reference) in the cells from `slot` and goes on at op `landing`, which
+/// moves them on to the clause's label (or is the legacy clause's code). A function
+/// lists the clauses of its inner blocks before the outer ones, and those of one block
+/// in order, so the first clause that covers an op and matches is the one that
+/// catches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CatchHandler {
     pub start: u32,

@@ -80,8 +80,12 @@ struct Control {
     fixups: Vec<usize>,
     /// `if`: the conditional branch to patch with the `else` label.
     else_fixup: Option<usize>,
-    /// `try_table`: its `catch` clauses.
+    /// `try_table` and legacy `try`: its `catch` clauses.
     catches: Vec<exception::PendingCatch>,
+    /// A legacy `try`'s state.
+    legacy: Option<exception::LegacyTry>,
+    /// The clauses of the legacy `delegate`s that name this block.
+    delegates: Vec<usize>,
 }
 
 impl Control {
@@ -275,6 +279,8 @@ impl Translator {
             fixups: Vec::new(),
             else_fixup: None,
             catches: Vec::new(),
+            legacy: None,
+            delegates: Vec::new(),
         });
 
         let mut reader = body.get_operators_reader().map_err(Error::compile)?;
@@ -667,6 +673,8 @@ impl Translator {
             fixups: Vec::new(),
             else_fixup: None,
             catches: Vec::new(),
+            legacy: None,
+            delegates: Vec::new(),
         });
     }
 
@@ -845,10 +853,11 @@ impl Translator {
     }
 
     fn end(&mut self) {
-        let frame = self.ctrl.pop().expect("validated: control stack underflow");
-        if !frame.catches.is_empty() {
-            self.close_try_table(frame.start, &frame.catches);
+        if self.dead.is_none() {
+            self.leave_legacy_catch();
         }
+        let mut frame = self.ctrl.pop().expect("validated: control stack underflow");
+        self.close_handlers(&mut frame);
         if self.dead.is_none() {
             self.materialize_top(frame.results.len());
         }
@@ -966,16 +975,21 @@ impl Translator {
             Operator::Block { .. }
             | Operator::Loop { .. }
             | Operator::If { .. }
-            | Operator::TryTable { .. } => {
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => {
                 self.dead = Some(depth + 1);
                 true
             }
-            Operator::End if depth > 0 => {
+            Operator::End | Operator::Delegate { .. } if depth > 0 => {
                 self.dead = Some(depth - 1);
                 true
             }
-            Operator::Else if depth > 0 => true,
-            Operator::End | Operator::Else => false,
+            Operator::Else | Operator::Catch { .. } | Operator::CatchAll if depth > 0 => true,
+            Operator::End
+            | Operator::Else
+            | Operator::Delegate { .. }
+            | Operator::Catch { .. }
+            | Operator::CatchAll => false,
             _ => true,
         }
     }

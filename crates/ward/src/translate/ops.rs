@@ -115,6 +115,11 @@ impl Translator {
             Operator::TryTable { ref try_table } => self.try_table(module, try_table)?,
             Operator::Throw { tag_index } => self.throw(module, tag_index),
             Operator::ThrowRef => self.throw_ref(),
+            Operator::Try { blockty } => self.legacy_try(module, blockty),
+            Operator::Catch { tag_index } => self.legacy_catch(module, Some(tag_index)),
+            Operator::CatchAll => self.legacy_catch(module, None),
+            Operator::Delegate { relative_depth } => self.delegate(relative_depth),
+            Operator::Rethrow { relative_depth } => self.rethrow(relative_depth),
             _ => return Ok(false),
         }
         Ok(true)
