@@ -28,17 +28,24 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     let mut u = Unstructured::new(data);
     // Bit 0 chooses the translation mode, as it did before the tier was chosen too, so
     // that a corpus made then still generates the same modules; bit 1 the tier: half
-    // the modules go through Cranelift where the platform has the compiled tier.
+    // the modules go through Cranelift where the platform has the compiled tier; bit 2
+    // exception handling, whose modules the compiled tier leaves to the interpreter
+    // (`Strategy::Auto`).
     let flags: u8 = u.arbitrary().ok()?;
     let mode = compilation_mode(flags & 1 == 1);
-    let strategy = if flags & 2 == 2 && Strategy::Cranelift.is_available() {
-        Strategy::Cranelift
-    } else {
-        Strategy::Interpreter
+    let exceptions = flags & 4 == 4;
+    let strategy = match (
+        flags & 2 == 2 && Strategy::Cranelift.is_available(),
+        exceptions,
+    ) {
+        (true, false) => Strategy::Cranelift,
+        (true, true) => Strategy::Auto,
+        (false, _) => Strategy::Interpreter,
     };
     let small_stack = u.ratio(1, 8).ok()?;
     let options = Options {
         canonicalize_nans: false,
+        exceptions,
     };
     let generated = smith::generate(&mut u, options).ok()?;
     Some(Plan {
@@ -220,6 +227,7 @@ pub(crate) fn arg_types(types: &[ValType]) -> Vec<ArgType> {
             ValType::F32 => ArgType::F32,
             ValType::F64 => ArgType::F64,
             ValType::Ref(r) if r.heap() == HeapType::Extern => ArgType::ExternRef,
+            ValType::Ref(r) if r.heap() == HeapType::Exn => ArgType::ExnRef,
             ValType::Ref(_) => ArgType::FuncRef,
             ValType::V128 => panic!("a generated module uses v128"),
         })
@@ -234,5 +242,6 @@ pub(crate) fn to_ward(arg: Arg) -> Val {
         Arg::F64(bits) => Val::F64(bits),
         Arg::NullFunc => Val::FuncRef(None),
         Arg::NullExtern => Val::ExternRef(None),
+        Arg::NullExn => Val::ExnRef(None),
     }
 }

@@ -57,6 +57,7 @@ pub fn load_input(rng: &mut Rng, max_len: usize) -> Vec<u8> {
             let seed = smith_input(rng, max_len);
             let options = Options {
                 canonicalize_nans: rng.below(2) == 0,
+                exceptions: false,
             };
             let Ok(generated) = smith::generate(&mut Unstructured::new(&seed), options) else {
                 return seed;

@@ -33,6 +33,9 @@ pub struct Options {
     /// Canonicalize NaNs after every float operation whose NaN payload the specification
     /// leaves open, so that two correct engines store and return the same bits.
     pub canonicalize_nans: bool,
+    /// Use exception handling (tags, `try_table`, `throw`, `throw_ref`), which wasmi
+    /// does not run: for ward alone.
+    pub exceptions: bool,
 }
 
 /// The functions, globals, table and memory a generated module may import. Every
@@ -59,8 +62,9 @@ fn available_imports() -> Vec<u8> {
 }
 
 /// The wasm-smith configuration: WebAssembly 2.0 without SIMD, with tail calls,
-/// extended constant expressions and 64-bit memories and tables, every limit small enough that one input runs in
-/// milliseconds. A few knobs come from the input.
+/// extended constant expressions and 64-bit memories and tables (and exceptions when
+/// asked), every limit small enough that one input runs in milliseconds. A few knobs
+/// come from the input.
 pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
     Ok(Config {
         // The proposals of WebAssembly 2.0 that ward executes.
@@ -79,7 +83,7 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
-        exceptions_enabled: false,
+        exceptions_enabled: options.exceptions,
         gc_enabled: false,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
@@ -163,6 +167,8 @@ pub enum Arg {
     NullFunc,
     /// A null `externref`.
     NullExtern,
+    /// A null `exnref` (modules with exceptions, for ward alone).
+    NullExn,
 }
 
 /// The type of a parameter, independent of the engine.
@@ -180,6 +186,8 @@ pub enum ArgType {
     FuncRef,
     /// `externref`.
     ExternRef,
+    /// `exnref`.
+    ExnRef,
 }
 
 /// Arguments of the given types from `u`: zeros once `u` runs dry. Integers favour the
@@ -200,6 +208,7 @@ fn zero(ty: ArgType) -> Arg {
         ArgType::F64 => Arg::F64(0),
         ArgType::FuncRef => Arg::NullFunc,
         ArgType::ExternRef => Arg::NullExtern,
+        ArgType::ExnRef => Arg::NullExn,
     }
 }
 
@@ -227,6 +236,7 @@ fn argument(u: &mut Unstructured<'_>, ty: ArgType) -> Result<Arg> {
         ArgType::F64 => Arg::F64(u.arbitrary()?),
         ArgType::FuncRef => Arg::NullFunc,
         ArgType::ExternRef => Arg::NullExtern,
+        ArgType::ExnRef => Arg::NullExn,
     })
 }
 

@@ -396,3 +396,42 @@ fn legacy_instructions_need_their_switch() {
     let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, 5).unwrap(), 105);
 }
+
+/// A module whose first function the compiled tier refuses and whose others it would
+/// compile: `Auto` interprets all of it. (The compiler's threads once went on to the
+/// other functions with the failed one's state, and crashed.)
+#[test]
+fn auto_interprets_a_module_with_one_refused_function_among_many() {
+    if !Strategy::Cranelift.is_available() {
+        return;
+    }
+    let others: String = (0..40)
+        .map(|i| format!("(func (export \"f{i}\") (result i32) (i32.const {i}))"))
+        .collect();
+    let wat = format!(
+        r#"(module
+            (func (export "caught") (param i32) (result i32) (local i64 f64)
+                (block $out
+                    (loop $again
+                        (br_if $out (i32.eqz (local.get 0)))
+                        (if (i32.gt_u (local.get 0) (i32.const 10))
+                            (then (block $h (try_table (catch_all $h) (unreachable))))
+                            (else (local.set 1 (i64.const 3))))
+                        (br $again)))
+                (i32.const -1))
+            {others})"#
+    );
+    for mode in [ward::CompilationMode::Lazy, ward::CompilationMode::Eager] {
+        let mut config = Config::new();
+        config.strategy(Strategy::Auto).compilation(mode);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &wat).unwrap();
+        assert!(!module.is_compiled());
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let f39 = instance.get_typed_func::<(), i32>(&store, "f39").unwrap();
+        assert_eq!(f39.call(&mut store, ()).unwrap(), 39);
+    }
+}

@@ -59,6 +59,7 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     // bits; canonicalized, they may not.
     let options = Options {
         canonicalize_nans: true,
+        exceptions: false,
     };
     let generated = smith::generate(&mut u, options).ok()?;
     Some(Plan {

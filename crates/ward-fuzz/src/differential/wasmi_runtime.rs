@@ -159,6 +159,7 @@ macro_rules! wasmi_runtime {
                     Arg::F64(bits) => wasmi::Val::F64(wasmi::F64::from_bits(bits)),
                     Arg::NullFunc => wasmi::Val::FuncRef($null),
                     Arg::NullExtern => wasmi::Val::ExternRef($null),
+                    Arg::NullExn => panic!("a differential module uses exnref"),
                 }
             }
 

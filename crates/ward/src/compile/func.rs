@@ -285,17 +285,29 @@ impl<'b, 'm> FuncState<'b, 'm> {
         if self.reachable {
             return false;
         }
+        // The blocks of exception handling count too: this tier refuses them where
+        // they are reachable, and skips them where they are not.
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => {
                 self.dead_depth += 1;
                 true
             }
-            Operator::End if self.dead_depth > 0 => {
+            Operator::End | Operator::Delegate { .. } if self.dead_depth > 0 => {
                 self.dead_depth -= 1;
                 true
             }
-            Operator::Else if self.dead_depth > 0 => true,
-            Operator::End | Operator::Else => false,
+            Operator::Else | Operator::Catch { .. } | Operator::CatchAll if self.dead_depth > 0 => {
+                true
+            }
+            Operator::End
+            | Operator::Else
+            | Operator::Delegate { .. }
+            | Operator::Catch { .. }
+            | Operator::CatchAll => false,
             _ => true,
         }
     }

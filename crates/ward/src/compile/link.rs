@@ -201,6 +201,13 @@ fn compile_module_here(
             }
             let index = DefinedFuncIndex::from_usize(i);
             let output = compile_function(&env, &mut fctx, &mut ctx, bytes, index);
+            if output.is_err() {
+                // The module does not compile: the functions left need not be. And
+                // the builder context may still hold the failed function's blocks,
+                // which the next function would inherit.
+                next.store(count, Ordering::Relaxed);
+                fctx = FunctionBuilderContext::new();
+            }
             results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(output);
         }
     };
@@ -219,9 +226,21 @@ fn compile_module_here(
         work();
     }
     let mut outputs = Vec::with_capacity(count);
+    let mut failure = None;
     for output in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        outputs.push(output.expect("every function was compiled")?);
+        match output {
+            Some(Ok(output)) => outputs.push(output),
+            Some(Err(error)) => {
+                failure.get_or_insert(error);
+            }
+            // Not compiled: another function failed first.
+            None => {}
+        }
     }
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    debug_assert_eq!(outputs.len(), count, "every function was compiled");
     let code = link(isa, outputs, info.types().as_slice())?;
     Ok((code, env.memory))
 }
