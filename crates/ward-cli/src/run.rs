@@ -220,6 +220,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     log.info(|| format!("calling `{name}`"));
     let running = Instant::now();
     if let Err(err) = func.call(&mut store, &params, &mut results) {
+        note_exception(&store, &instance, &err);
         return exit_status(err, &log).with_context(|| format!("failed to call `{name}`"));
     }
     log.info(|| format!("`{name}` returned after {:.1?}", running.elapsed()));
@@ -230,6 +231,28 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// For an uncaught wasm exception, says on stderr what it carries: its tag (by the
+/// name the instance exports it under, if it does) and its values.
+fn note_exception<T>(store: &Store<T>, instance: &ward::Instance, err: &ward::Error) {
+    let Some(exception) = err.as_trap().and_then(ward::Trap::exception) else {
+        return;
+    };
+    let tag = exception.tag(store);
+    let exported = instance
+        .exports(store)
+        .into_iter()
+        .find(|(_, export)| matches!(export, ward::Extern::Tag(t) if *t == tag));
+    let tag = match exported {
+        Some((name, _)) => format!("tag `{name}`"),
+        None => "a tag the module does not export".to_string(),
+    };
+    let values: Vec<String> = exception.values(store).iter().map(value::format).collect();
+    eprintln!(
+        "note: the uncaught exception is of {tag}, with values [{}]",
+        values.join(", ")
+    );
 }
 
 /// The exit code for a guest that called `proc_exit`; any other error is returned.

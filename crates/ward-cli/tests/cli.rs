@@ -181,6 +181,31 @@ fn trap_exits_3_with_message_and_backtrace() {
 }
 
 #[test]
+fn uncaught_exception_exits_3_with_its_tag_and_values() {
+    let module = Temp::file(
+        "throw.wat",
+        r#"
+        (module
+          (tag $e (export "oops") (param i32 f64))
+          (func $thrower (export "boom") (param i32)
+            (throw $e (local.get 0) (f64.const 1.5))))
+        "#,
+    );
+    let output = ward(&["run", module.as_str(), "--invoke", "boom", "7"]);
+    assert_exit(&output, 3);
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("note: the uncaught exception is of tag `oops`, with values [7, 1.5]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: wasm trap: uncaught exception"),
+        "{err}"
+    );
+    assert!(err.contains("thrower"), "{err}");
+}
+
+#[test]
 fn trap_in_start_section_exits_3() {
     let module = Temp::file(
         "start-trap.wat",
