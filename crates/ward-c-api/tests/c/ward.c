@@ -1,4 +1,5 @@
-/* ward.h: tiers, feature switches, fuel, interruption, store limits, the native stack. */
+/* ward.h: tiers, feature switches, fuel, interruption, store limits, the native stack,
+ * tags and exceptions. */
 #define _POSIX_C_SOURCE 200809L
 #include <time.h>
 #include <pthread.h>
@@ -309,6 +310,63 @@ static void native_stack(void) {
   pthread_attr_destroy(&attr);
 }
 
+static const char* thrower_wat =
+    "(module"
+    "  (tag (export \"e\") (param i32))"
+    "  (func (export \"throw\") (param i32) (throw 0 (local.get 0))))";
+
+static const char* catcher_wat =
+    "(module"
+    "  (import \"t\" \"e\" (tag $e (param i32)))"
+    "  (import \"t\" \"throw\" (func $throw (param i32)))"
+    "  (func (export \"run\") (param i32) (result i32)"
+    "    (block $h (result i32)"
+    "      (try_table (catch $e $h) (call $throw (local.get 0)))"
+    "      (i32.const -1))))";
+
+static void exceptions(void) {
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_module_t* thrower = module_from_text(store, thrower_wat);
+  CHECK(thrower != NULL);
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  wasm_instance_t* t = wasm_instance_new(store, thrower, &none, NULL);
+  CHECK(t != NULL);
+  wasm_extern_t* tag = ward_instance_export(t, "e");
+  CHECK(tag != NULL && wasm_extern_kind(tag) == WARD_EXTERN_TAG);
+  wasm_externtype_t* ty = wasm_extern_type(tag);
+  CHECK(wasm_externtype_kind(ty) == WARD_EXTERN_TAG);
+  wasm_externtype_delete(ty);
+  /* Uncaught, the exception is a trap of its own kind. */
+  wasm_func_t* throw_func = export_func(t, "throw");
+  wasm_val_t a[1] = {WASM_I32_VAL(7)};
+  wasm_val_vec_t args = WASM_ARRAY_VEC(a), no_results = WASM_EMPTY_VEC;
+  wasm_trap_t* trap = wasm_func_call(throw_func, &args, &no_results);
+  CHECK(trap != NULL && ward_trap_kind(trap) == WARD_TRAP_EXCEPTION);
+  print_trap(trap);
+  /* The tag passes on as an import, and the other module catches the exception. */
+  wasm_module_t* catcher = module_from_text(store, catcher_wat);
+  CHECK(catcher != NULL);
+  wasm_extern_t* imports[2] = {tag, wasm_func_as_extern(throw_func)};
+  wasm_extern_vec_t imports_vec = WASM_ARRAY_VEC(imports);
+  wasm_instance_t* c = wasm_instance_new(store, catcher, &imports_vec, NULL);
+  CHECK(c != NULL);
+  wasm_func_t* run = export_func(c, "run");
+  wasm_val_t r[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t results = WASM_ARRAY_VEC(r);
+  CHECK(wasm_func_call(run, &args, &results) == NULL);
+  printf("caught: %d\n", r[0].of.i32);
+  wasm_func_delete(run);
+  wasm_instance_delete(c);
+  wasm_module_delete(catcher);
+  wasm_func_delete(throw_func);
+  wasm_extern_delete(tag);
+  wasm_instance_delete(t);
+  wasm_module_delete(thrower);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 int main(void) {
   tiers();
   features();
@@ -316,6 +374,7 @@ int main(void) {
   interruption();
   limits();
   native_stack();
+  exceptions();
   printf("ok\n");
   return 0;
 }
