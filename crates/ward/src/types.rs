@@ -223,15 +223,22 @@ impl TagType {
 impl fmt::Display for TagType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("(tag")?;
-        if !self.params().is_empty() {
-            f.write_str(" (param")?;
-            for ty in self.params() {
-                write!(f, " {ty}")?;
-            }
-            f.write_str(")")?;
-        }
+        write_types(f, "param", self.params())?;
         f.write_str(")")
     }
+}
+
+/// ` (KEYWORD t1 t2 ...)` for `types`, nothing when there are none: the params or
+/// results of a function type in the text format.
+fn write_types(f: &mut fmt::Formatter<'_>, keyword: &str, types: &[ValType]) -> fmt::Result {
+    if types.is_empty() {
+        return Ok(());
+    }
+    write!(f, " ({keyword}")?;
+    for ty in types {
+        write!(f, " {ty}")?;
+    }
+    f.write_str(")")
 }
 
 /// The type of a function: its parameters and results.
@@ -290,20 +297,8 @@ impl FuncType {
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("(func")?;
-        if !self.params().is_empty() {
-            f.write_str(" (param")?;
-            for ty in self.params() {
-                write!(f, " {ty}")?;
-            }
-            f.write_str(")")?;
-        }
-        if !self.results().is_empty() {
-            f.write_str(" (result")?;
-            for ty in self.results() {
-                write!(f, " {ty}")?;
-            }
-            f.write_str(")")?;
-        }
+        write_types(f, "param", self.params())?;
+        write_types(f, "result", self.results())?;
         f.write_str(")")
     }
 }
