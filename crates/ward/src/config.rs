@@ -404,8 +404,8 @@ impl Config {
 
     /// Accepts exception handling (WebAssembly 3.0): tags, `try_table`, `throw`,
     /// `throw_ref` and `exnref`. On by default. The interpreter runs them; the compiled
-    /// tier does not compile them yet, so [`Strategy::Cranelift`] refuses a module that
-    /// uses them and [`Strategy::Auto`] interprets it. An exception no handler catches
+    /// tier does not compile the instructions yet, so [`Strategy::Cranelift`] refuses a
+    /// module that has them and [`Strategy::Auto`] interprets it. An exception no handler catches
     /// reaches the embedder as a trap of kind [`TrapKind::Exception`](crate::TrapKind),
     /// whose [`Trap::exception`](crate::Trap::exception) gives its tag and values; a
     /// host function throws one by returning [`Trap::throw`](crate::Trap::throw).

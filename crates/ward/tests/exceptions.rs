@@ -302,8 +302,9 @@ fn deep_unwinding_needs_no_native_stack() {
     assert_eq!(caught, 7);
 }
 
-/// The compiled tier refuses a module that uses exceptions, naming them; `Auto`
-/// interprets it, and its exceptions cross the compiled code of another module.
+/// The compiled tier refuses a module with exception instructions, naming them; `Auto`
+/// interprets it, and its exceptions cross the compiled code of another module. Tags
+/// and `exnref` values alone compile.
 #[test]
 fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
     if !Strategy::Cranelift.is_available() {
@@ -363,6 +364,35 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
     let middle_func = m.get_typed_func::<i32, ()>(&store, "middle").unwrap();
     let exception = uncaught(middle_func.call(&mut store, 4));
     assert_eq!(exception.values(&store)[0].i32(), Some(8));
+    // Tags and exnref values without exception instructions compile: compiled code
+    // passes references to exceptions on, and tells null from not.
+    let passer = Module::new(
+        &engine,
+        r#"(module
+            (import "t" "e" (tag $e (param i32)))
+            (global $kept (mut exnref) (ref.null exn))
+            (func (export "keep") (param exnref) (result i32)
+                (global.set $kept (local.get 0))
+                (ref.is_null (global.get $kept)))
+            (func (export "kept") (result exnref) (global.get $kept)))"#,
+    )
+    .unwrap();
+    assert!(passer.is_compiled());
+    let p = linker.instantiate(&mut store, &passer).unwrap();
+    let keep = p.get_func(&store, "keep").unwrap();
+    let mut is_null = [Val::I32(-1)];
+    keep.call(&mut store, &[Val::ExnRef(Some(exception))], &mut is_null)
+        .unwrap();
+    assert_eq!(is_null[0].i32(), Some(0));
+    let mut kept = [Val::ExnRef(None)];
+    p.get_func(&store, "kept")
+        .unwrap()
+        .call(&mut store, &[], &mut kept)
+        .unwrap();
+    assert_eq!(kept[0].exnref(), Some(Some(exception)));
+    keep.call(&mut store, &[Val::ExnRef(None)], &mut is_null)
+        .unwrap();
+    assert_eq!(is_null[0].i32(), Some(1));
 }
 
 /// The legacy instructions (`try`, `catch`, `delegate`, `rethrow`) load only with

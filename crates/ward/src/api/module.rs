@@ -247,7 +247,7 @@ impl Module {
 
     /// Whether the module's functions run as compiled code: under
     /// [`Strategy::Cranelift`] always, under [`Strategy::Auto`] unless the module uses
-    /// something the compiled tier does not compile yet (exception handling), and
+    /// something the compiled tier does not compile yet (the exception instructions), and
     /// never under [`Strategy::Interpreter`].
     pub fn is_compiled(&self) -> bool {
         self.inner.is_compiled()

@@ -166,13 +166,6 @@ fn compile_module_here(
     bytes: &[u8],
     funcs: bool,
 ) -> Result<(Arc<NativeCode>, MemoryStyle)> {
-    if funcs && info.uses_exceptions() {
-        return Err(compile_error(
-            "the compiled tier does not support exception handling yet (tags, exnref): \
-             run the module with the interpreter (Strategy::Auto does)",
-            0,
-        ));
-    }
     let isa = engine_isa(engine)?;
     let offsets = VMOffsets::new(info);
     let config = engine.config();

@@ -109,9 +109,6 @@ pub(crate) struct ModuleInfo {
     /// The type of every tag: imports first.
     tags: IndexVec<TagIndex, TypeIndex>,
     num_imported_tags: u32,
-    /// Whether the module declares or imports a tag or uses `exnref` in a type of its
-    /// type, import, table or global sections (exception handling).
-    uses_exceptions: bool,
     exports: Vec<(String, ExportKind)>,
     export_index: HashMap<String, usize>,
     start: Option<FuncIndex>,
@@ -266,12 +263,6 @@ impl ModuleInfo {
         self.num_imported_tags
     }
 
-    /// Whether the module declares or imports a tag, or names `exnref` outside its
-    /// function bodies (which the translators check themselves).
-    pub(crate) fn uses_exceptions(&self) -> bool {
-        self.uses_exceptions
-    }
-
     pub(crate) fn elems(&self) -> &IndexVec<ElemIndex, ElemSegment> {
         &self.elems
     }
@@ -389,7 +380,6 @@ fn read_section(
                         return Err(unsupported("recursive function types", offset));
                     }
                     let ty = FuncType::from_wasmparser(ty, info.type_ids.as_slice());
-                    info.uses_exceptions |= ty.params().iter().chain(ty.results()).any(is_exnref);
                     info.type_ids.push(engine.intern_type(&ty));
                     info.types.push(ty);
                 }
@@ -405,9 +395,10 @@ fn read_section(
         Payload::TableSection(reader) => {
             for table in reader {
                 let table = table.map_err(Error::compile)?;
-                let ty = TableType::from_wasmparser(&table.ty, info.type_ids.as_slice());
-                info.uses_exceptions |= is_exnref(&ty.element());
-                info.tables.push(ty);
+                info.tables.push(TableType::from_wasmparser(
+                    &table.ty,
+                    info.type_ids.as_slice(),
+                ));
                 info.table_inits.push(match table.init {
                     TableInit::RefNull => None,
                     TableInit::Expr(e) => Some(ConstExpr::parse(e.get_operators_reader())?),
@@ -424,9 +415,10 @@ fn read_section(
         Payload::GlobalSection(reader) => {
             for global in reader {
                 let global = global.map_err(Error::compile)?;
-                let ty = GlobalType::from_wasmparser(&global.ty, info.type_ids.as_slice());
-                info.uses_exceptions |= is_exnref(&ty.content());
-                info.globals.push(ty);
+                info.globals.push(GlobalType::from_wasmparser(
+                    &global.ty,
+                    info.type_ids.as_slice(),
+                ));
                 info.global_inits
                     .push(ConstExpr::parse(global.init_expr.get_operators_reader())?);
             }
@@ -436,7 +428,6 @@ fn read_section(
                 info.tags.push(TypeIndex::from_u32(
                     tag.map_err(Error::compile)?.func_type_idx,
                 ));
-                info.uses_exceptions = true;
             }
         }
         Payload::ExportSection(reader) => read_exports(info, reader)?,
@@ -473,11 +464,6 @@ fn read_section(
     Ok(())
 }
 
-/// Whether `ty` is a reference to exceptions.
-fn is_exnref(ty: &crate::ValType) -> bool {
-    matches!(ty, crate::ValType::Ref(r) if r.heap() == crate::HeapType::Exn)
-}
-
 /// Whether function type `ty`, the `position`th of its module, names itself or a later
 /// type (which only the GC proposal's recursive types may do).
 fn refers_to_itself_or_later(ty: &wasmparser::FuncType, position: usize) -> bool {
@@ -504,7 +490,6 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
             }
             TypeRef::Table(t) => {
                 let t = TableType::from_wasmparser(&t, info.type_ids.as_slice());
-                info.uses_exceptions |= is_exnref(&t.element());
                 info.tables.push(t);
                 info.num_imported_tables += 1;
                 ImportKind::Table(t)
@@ -517,7 +502,6 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
             }
             TypeRef::Global(g) => {
                 let g = GlobalType::from_wasmparser(&g, info.type_ids.as_slice());
-                info.uses_exceptions |= is_exnref(&g.content());
                 info.globals.push(g);
                 info.num_imported_globals += 1;
                 ImportKind::Global(g)
@@ -526,7 +510,6 @@ fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'
                 let t = TypeIndex::from_u32(t.func_type_idx);
                 info.tags.push(t);
                 info.num_imported_tags += 1;
-                info.uses_exceptions = true;
                 ImportKind::Tag(t)
             }
         };
