@@ -216,6 +216,8 @@ spec_scripts!(Core, SCRIPTS, mod scripts {
 });
 
 spec_scripts!(Next, NEXT_SCRIPTS, mod next {
+    annotations = "annotations/annotations.wast",
+    annotations_id = "annotations/id.wast",
     multi_memory_address0 = "multi-memory/address0.wast",
     multi_memory_address1 = "multi-memory/address1.wast",
     multi_memory_align0 = "multi-memory/align0.wast",
@@ -350,6 +352,7 @@ spec_scripts!(Post, POST_SCRIPTS, mod post {
 /// The directories of `WARD_SPEC_NEXT` and `WARD_SPEC_PROPOSALS` whose every script has
 /// a test above.
 const NEXT_DIRECTORIES: &[&str] = &[
+    "annotations",
     "core-3.0",
     "exception-handling",
     "function-references",

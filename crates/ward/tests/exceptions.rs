@@ -465,3 +465,40 @@ fn auto_interprets_a_module_with_one_refused_function_among_many() {
         assert_eq!(f39.call(&mut store, ()).unwrap(), 39);
     }
 }
+
+/// 20,000 nested `try_table`s, none of whose clauses but the outermost catches what the
+/// innermost throws: translation nests without recursion, and the unwinder goes
+/// through every clause, on a thread with a small stack.
+#[test]
+fn twenty_thousand_nested_try_tables_run() {
+    let depth = 20_000;
+    let wat = format!(
+        r#"(module
+            (tag $e)
+            (tag $other)
+            (func (export "run") (result i32)
+                block $done
+                    try_table (catch_all $done)
+                        {open}
+                        throw $e
+                        {close}
+                    end
+                    i32.const 0
+                    return
+                end
+                i32.const 1))"#,
+        open = "try_table (catch $other 0)\n".repeat(depth),
+        close = "end\n".repeat(depth),
+    );
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat).unwrap();
+    let caught = on_thread(256 << 10, move || {
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+        run.call(&mut store, ()).unwrap()
+    });
+    assert_eq!(caught, 1);
+}
