@@ -123,30 +123,31 @@ impl Executor {
     /// Enters `handler`'s landing pad in the running function with `exception`'s
     /// values (and reference) in its slots.
     fn land(&mut self, exception: ExnRefId, handler: CatchHandler) {
-        // Whether the clause takes the values, and the slot of the reference, if any.
+        // SAFETY: see `store_mut`; the cells are copied out before anything changes
+        // the store.
+        let cells = unsafe { &*self.inner }.exceptions().get(exception).cells();
+        // Whether the clause takes the values, and where the reference goes, if it
+        // takes one: after the values, or (legacy) in the slot before them.
         let (values, ref_slot) = match handler.kind {
-            CatchKind::Tag { with_ref, .. } => (true, with_ref.then_some(None)),
-            CatchKind::All { with_ref } => (false, with_ref.then_some(None)),
+            CatchKind::Tag { with_ref, .. } => {
+                (true, with_ref.then(|| handler.slot + cells.len() as u32))
+            }
+            CatchKind::All { with_ref } => (false, with_ref.then_some(handler.slot)),
             CatchKind::Legacy { tag, rethrown } => {
-                (tag.is_some(), rethrown.then_some(Some(handler.slot - 1)))
+                (tag.is_some(), rethrown.then(|| handler.slot - 1))
             }
             CatchKind::Delegate { .. } => unreachable!("a delegate catches nothing itself"),
         };
-        let mut slot = handler.slot;
         if values {
-            // SAFETY: see `store_mut`; the cells are copied out before anything
-            // changes the store.
-            let cells = unsafe { &*self.inner }.exceptions().get(exception).cells();
-            for &cell in cells {
+            for (slot, &cell) in (handler.slot..).zip(cells) {
                 self.set(slot, cell);
-                slot += 1;
             }
         }
         let exceptions = self.store_mut().exceptions_mut();
         match ref_slot {
-            Some(at) => {
+            Some(slot) => {
                 exceptions.expose(exception);
-                self.set(at.unwrap_or(slot), exnref_cell(exception));
+                self.set(slot, exnref_cell(exception));
             }
             None => exceptions.caught_by_value(exception),
         }
