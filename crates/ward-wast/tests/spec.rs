@@ -390,15 +390,6 @@ const CORE_3: &str = "core-3.0";
 /// run with them switched on (`Config::wasm_legacy_exceptions`).
 const LEGACY_EXCEPTIONS: &str = "legacy-exceptions/";
 
-/// Scripts with modules that use exception instructions, which the compiled tier does
-/// not compile yet: its configurations run them under `Strategy::Auto`, which compiles the
-/// other modules and interprets these.
-const USES_EXCEPTIONS: &[&str] = &[
-    "exception-handling/",
-    "legacy-exceptions/",
-    "core-3.0/instance.wast",
-];
-
 /// A suite of spec scripts.
 #[derive(Clone, Copy, Debug)]
 enum Suite {
@@ -499,11 +490,9 @@ fn run_script(suite: Suite, file_name: &str) {
 /// compiled tier, once with memories that never move (bounds checked by guard pages),
 /// every module loaded from its artifact (`Module::serialize`, `Module::deserialize`),
 /// and once with memories that may move (bounds checked in code), fuel and interrupts.
-/// A script of [`USES_EXCEPTIONS`] runs on the compiled tier under `Strategy::Auto`.
 /// Returns the name and the `run_paths` report of each configuration under which the
 /// script (`file_name` in its suite) failed.
 fn failed_configurations(suite: Suite, path: &Path, file_name: &str) -> Vec<(String, String)> {
-    let uses_exceptions = USES_EXCEPTIONS.iter().any(|s| file_name.starts_with(s));
     let mut failed = Vec::new();
     let mut configurations = vec![
         (Strategy::Interpreter, CompilationMode::Lazy, false),
@@ -527,11 +516,6 @@ fn failed_configurations(suite: Suite, path: &Path, file_name: &str) -> Vec<(Str
     }
     for (strategy, mode, metered) in configurations {
         let compiled = strategy == Strategy::Cranelift;
-        let strategy = if compiled && uses_exceptions {
-            Strategy::Auto
-        } else {
-            strategy
-        };
         let mut config = suite.config();
         if file_name.starts_with(LEGACY_EXCEPTIONS) {
             config.wasm_legacy_exceptions(true);

@@ -1,8 +1,8 @@
-//! Exception handling: what the embedder sees of exceptions (an uncaught one is a trap
-//! that carries its tag and values; a host function throws one; tags are entities of
-//! the store, imported and exported, new at each instantiation), exceptions that cross
-//! host functions and compiled code, deep unwinding, and the compiled tier's refusal
-//! of modules that use them (with `Strategy::Auto` falling back to the interpreter).
+//! Exception handling, in both tiers: what the embedder sees of exceptions (an uncaught
+//! one is a trap that carries its tag and values; a host function throws one; tags are
+//! entities of the store, imported and exported, new at each instantiation), exceptions
+//! that cross host functions and instances, deep unwinding, and traps that no handler
+//! catches.
 
 mod support;
 
@@ -77,8 +77,23 @@ fn uncaught(result: Result<(), Error>) -> ExnRef {
     }
 }
 
-fn interpreter() -> Config {
-    Config::new()
+/// A configuration per tier: the interpreter, and the compiled tier where the platform
+/// has it.
+fn tiers() -> Vec<Config> {
+    let mut configs = vec![Config::new()];
+    if Strategy::Cranelift.is_available() {
+        let mut config = Config::new();
+        config.strategy(Strategy::Cranelift);
+        configs.push(config);
+    }
+    configs
+}
+
+/// The engine of `config` with the legacy instructions on.
+fn legacy(config: &Config) -> Engine {
+    let mut config = config.clone();
+    config.wasm_legacy_exceptions(true);
+    Engine::new(&config)
 }
 
 fn call(store: &mut Store<()>, instance: &ward::Instance, name: &str, args: &[Val]) -> Val {
@@ -90,7 +105,13 @@ fn call(store: &mut Store<()>, instance: &ward::Instance, name: &str, args: &[Va
 
 #[test]
 fn exceptions_are_caught_by_value_and_by_reference() {
-    let (mut store, instance, _) = thrower(&interpreter());
+    for config in tiers() {
+        caught_by_value_and_by_reference(&config);
+    }
+}
+
+fn caught_by_value_and_by_reference(config: &Config) {
+    let (mut store, instance, _) = thrower(config);
     assert_eq!(
         call(&mut store, &instance, "catch", &[Val::I32(7)]).i32(),
         Some(7)
@@ -116,7 +137,13 @@ fn exceptions_are_caught_by_value_and_by_reference() {
 
 #[test]
 fn an_uncaught_exception_carries_its_tag_and_values_and_a_backtrace() {
-    let (mut store, instance, _) = thrower(&interpreter());
+    for config in tiers() {
+        uncaught_carries_tag_values_and_backtrace(&config);
+    }
+}
+
+fn uncaught_carries_tag_values_and_backtrace(config: &Config) {
+    let (mut store, instance, _) = thrower(config);
     let throw = instance.get_func(&store, "throw").unwrap();
     let result = throw.call(
         &mut store,
@@ -143,16 +170,18 @@ fn an_uncaught_exception_carries_its_tag_and_values_and_a_backtrace() {
 
 #[test]
 fn a_host_function_throws_and_wasm_catches() {
-    let (mut store, instance, tag) = thrower(&interpreter());
-    assert_eq!(
-        call(&mut store, &instance, "catch_host", &[Val::I64(1 << 40)]).i64(),
-        Some(1 << 40)
-    );
-    // Uncaught, it comes back to the host with the host's tag.
-    let uncaught_host = instance.get_func(&store, "host_uncaught").unwrap();
-    let exception = uncaught(uncaught_host.call(&mut store, &[Val::I64(5)], &mut []));
-    assert_eq!(exception.tag(&store), tag);
-    assert_eq!(exception.values(&store)[0].i64(), Some(5));
+    for config in tiers() {
+        let (mut store, instance, tag) = thrower(&config);
+        assert_eq!(
+            call(&mut store, &instance, "catch_host", &[Val::I64(1 << 40)]).i64(),
+            Some(1 << 40)
+        );
+        // Uncaught, it comes back to the host with the host's tag.
+        let uncaught_host = instance.get_func(&store, "host_uncaught").unwrap();
+        let exception = uncaught(uncaught_host.call(&mut store, &[Val::I64(5)], &mut []));
+        assert_eq!(exception.tag(&store), tag);
+        assert_eq!(exception.values(&store)[0].i64(), Some(5));
+    }
 }
 
 #[test]
@@ -179,7 +208,12 @@ fn exception_values_must_match_the_tag() {
 /// tag is the exporter's very tag.
 #[test]
 fn tags_are_new_per_instance_and_shared_by_import() {
-    let engine = Engine::default();
+    for config in tiers() {
+        tags_per_instance(&Engine::new(&config));
+    }
+}
+
+fn tags_per_instance(engine: &Engine) {
     let mut store = Store::new(&engine, ());
     let module = Module::new(
         &engine,
@@ -238,7 +272,12 @@ fn tags_are_new_per_instance_and_shared_by_import() {
 /// error on, and is caught by the wasm below it.
 #[test]
 fn exceptions_cross_host_functions() {
-    let engine = Engine::default();
+    for config in tiers() {
+        cross_host_functions(&Engine::new(&config));
+    }
+}
+
+fn cross_host_functions(engine: &Engine) {
     let mut store = Store::new(&engine, ());
     let module = Module::new(
         &engine,
@@ -273,66 +312,62 @@ fn exceptions_cross_host_functions() {
     assert_eq!(run.call(&mut store, 41).unwrap(), 42);
 }
 
-/// Unwinding through 10,000 wasm frames uses no native stack for each: it runs on a
-/// 64 KiB thread.
+/// Unwinding through 10,000 wasm frames uses no native stack for each: in the
+/// interpreter it runs on a 64 KiB thread; compiled frames live on the native stack
+/// themselves (8 MiB here), and the throw leaves them all in one step.
 #[test]
 fn deep_unwinding_needs_no_native_stack() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
-        r#"(module
-            (tag $e (param i32))
-            (func $down (param i32)
-                (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 7))))
-                (call $down (i32.sub (local.get 0) (i32.const 1))))
-            (func (export "run") (param i32) (result i32)
-                (block $h (result i32)
-                    (try_table (catch $e $h) (call $down (local.get 0)))
-                    (i32.const -1))))"#,
-    )
-    .unwrap();
-    let caught = on_thread(64 << 10, move || {
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
-        run.call(&mut store, 10_000).unwrap()
-    });
-    assert_eq!(caught, 7);
+    for config in tiers() {
+        let thread = match config.get_strategy() {
+            Strategy::Cranelift => 8 << 20,
+            _ => 64 << 10,
+        };
+        let engine = Engine::new(&config);
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (tag $e (param i32))
+                (func $down (param i32)
+                    (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 7))))
+                    (call $down (i32.sub (local.get 0) (i32.const 1))))
+                (func (export "run") (param i32) (result i32)
+                    (block $h (result i32)
+                        (try_table (catch $e $h) (call $down (local.get 0)))
+                        (i32.const -1))))"#,
+        )
+        .unwrap();
+        let caught = on_thread(thread, move || {
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate(&mut store, &module)
+                .unwrap();
+            let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+            run.call(&mut store, 10_000).unwrap()
+        });
+        assert_eq!(caught, 7);
+    }
 }
 
-/// The compiled tier refuses a module with exception instructions, naming them; `Auto`
-/// interprets it, and its exceptions cross the compiled code of another module. Tags
-/// and `exnref` values alone compile.
+/// Exceptions cross instances: thrown by one, through another's frames that have no
+/// handler, caught by a third (or by the host); and code passes `exnref` values on.
 #[test]
-fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
-    if !Strategy::Cranelift.is_available() {
-        return;
+fn exceptions_cross_instances() {
+    for config in tiers() {
+        cross_instances(&Engine::new(&config));
     }
-    let mut config = Config::new();
-    config.strategy(Strategy::Cranelift);
-    let error = Module::new(&Engine::new(&config), THROWER).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("does not support exception handling"),
-        "{error}"
-    );
-    config.strategy(Strategy::Auto);
-    let engine = Engine::new(&config);
-    let mut store = Store::new(&engine, ());
+}
+
+fn cross_instances(engine: &Engine) {
+    let mut store = Store::new(engine, ());
     let thrower = Module::new(
-        &engine,
+        engine,
         r#"(module
             (tag $e (export "e") (param i32))
             (func (export "throw") (param i32) (throw $e (local.get 0))))"#,
     )
     .unwrap();
-    assert!(!thrower.is_compiled());
-    // Compiled code between the thrower and the catcher.
     let middle = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "t" "throw" (func $throw (param i32)))
             (func (export "middle") (param i32)
@@ -340,19 +375,25 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
                 (unreachable)))"#,
     )
     .unwrap();
-    assert!(middle.is_compiled());
     let catcher = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "t" "e" (tag $e (param i32)))
             (import "m" "middle" (func $middle (param i32)))
+            (table funcref (elem $middle))
+            (type $t (func (param i32)))
             (func (export "run") (param i32) (result i32)
                 (block $h (result i32)
                     (try_table (catch $e $h) (call $middle (local.get 0)))
+                    (i32.const -1)))
+            (func (export "indirect") (param i32) (result i32)
+                (block $h (result i32)
+                    (try_table (catch $e $h)
+                        (call_indirect (type $t) (local.get 0) (i32.const 0)))
                     (i32.const -1))))"#,
     )
     .unwrap();
-    let mut linker = Linker::new(&engine);
+    let mut linker = Linker::new(engine);
     let t = linker.instantiate(&mut store, &thrower).unwrap();
     linker.instance(&mut store, "t", t).unwrap();
     let m = linker.instantiate(&mut store, &middle).unwrap();
@@ -360,14 +401,15 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
     let c = linker.instantiate(&mut store, &catcher).unwrap();
     let run = c.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, 21).unwrap(), 42);
-    // Uncaught, it crosses the compiled code to the host.
+    let indirect = c.get_typed_func::<i32, i32>(&store, "indirect").unwrap();
+    assert_eq!(indirect.call(&mut store, 5).unwrap(), 10);
+    // Uncaught, it crosses the middle instance to the host.
     let middle_func = m.get_typed_func::<i32, ()>(&store, "middle").unwrap();
     let exception = uncaught(middle_func.call(&mut store, 4));
     assert_eq!(exception.values(&store)[0].i32(), Some(8));
-    // Tags and exnref values without exception instructions compile: compiled code
-    // passes references to exceptions on, and tells null from not.
+    // Code passes references to exceptions on, and tells null from not.
     let passer = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "t" "e" (tag $e (param i32)))
             (global $kept (mut exnref) (ref.null exn))
@@ -377,7 +419,6 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
             (func (export "kept") (result exnref) (global.get $kept)))"#,
     )
     .unwrap();
-    assert!(passer.is_compiled());
     let p = linker.instantiate(&mut store, &passer).unwrap();
     let keep = p.get_func(&store, "keep").unwrap();
     let mut is_null = [Val::I32(-1)];
@@ -393,6 +434,47 @@ fn the_compiled_tier_refuses_exceptions_and_auto_interprets_them() {
     keep.call(&mut store, &[Val::ExnRef(None)], &mut is_null)
         .unwrap();
     assert_eq!(is_null[0].i32(), Some(1));
+}
+
+/// Traps are not exceptions: no clause catches them, whether they happen in the
+/// handler's own function or in a callee, and the trap keeps its kind.
+#[test]
+fn handlers_do_not_catch_traps() {
+    for config in tiers() {
+        let engine = Engine::new(&config);
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (func $trap (unreachable))
+                (func (export "callee") (result i32)
+                    (block $h (try_table (catch_all $h) (call $trap)) (return (i32.const 0)))
+                    (i32.const 1))
+                (func (export "local") (param i32) (result i32)
+                    (block $h
+                        (try_table (result i32) (catch_all $h)
+                            (i32.div_u (i32.const 1) (local.get 0)))
+                        (return))
+                    (i32.const -1))
+                (func (export "ok") (result i32) (i32.const 42)))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let callee = instance.get_typed_func::<(), i32>(&store, "callee").unwrap();
+        let error = callee.call(&mut store, ()).unwrap_err();
+        assert_eq!(error.as_trap().map(Trap::kind), Some(TrapKind::Unreachable));
+        let local = instance.get_typed_func::<i32, i32>(&store, "local").unwrap();
+        let error = local.call(&mut store, 0).unwrap_err();
+        assert_eq!(
+            error.as_trap().map(Trap::kind),
+            Some(TrapKind::IntegerDivisionByZero)
+        );
+        assert_eq!(local.call(&mut store, 1).unwrap(), 1);
+        let ok = instance.get_typed_func::<(), i32>(&store, "ok").unwrap();
+        assert_eq!(ok.call(&mut store, ()).unwrap(), 42);
+    }
 }
 
 /// The legacy instructions (`try`, `catch`, `delegate`, `rethrow`) load only with
@@ -415,60 +497,21 @@ fn legacy_instructions_need_their_switch() {
             end))"#;
     let error = Module::new(&Engine::default(), wat).unwrap_err();
     assert!(error.to_string().contains("legacy_exceptions"), "{error}");
-    let mut config = Config::new();
-    config.wasm_legacy_exceptions(true);
-    let engine = Engine::new(&config);
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
-    assert_eq!(run.call(&mut store, 5).unwrap(), 105);
-}
-
-/// A module whose first function the compiled tier refuses and whose others it would
-/// compile: `Auto` interprets all of it. (The compiler's threads once went on to the
-/// other functions with the failed one's state, and crashed.)
-#[test]
-fn auto_interprets_a_module_with_one_refused_function_among_many() {
-    if !Strategy::Cranelift.is_available() {
-        return;
-    }
-    let others: String = (0..40)
-        .map(|i| format!("(func (export \"f{i}\") (result i32) (i32.const {i}))"))
-        .collect();
-    let wat = format!(
-        r#"(module
-            (func (export "caught") (param i32) (result i32) (local i64 f64)
-                (block $out
-                    (loop $again
-                        (br_if $out (i32.eqz (local.get 0)))
-                        (if (i32.gt_u (local.get 0) (i32.const 10))
-                            (then (block $h (try_table (catch_all $h) (unreachable))))
-                            (else (local.set 1 (i64.const 3))))
-                        (br $again)))
-                (i32.const -1))
-            {others})"#
-    );
-    for mode in [ward::CompilationMode::Lazy, ward::CompilationMode::Eager] {
-        let mut config = Config::new();
-        config.strategy(Strategy::Auto).compilation(mode);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, &wat).unwrap();
-        assert!(!module.is_compiled());
+    for config in tiers() {
+        let engine = legacy(&config);
+        let module = Module::new(&engine, wat).unwrap();
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine)
             .instantiate(&mut store, &module)
             .unwrap();
-        let f39 = instance.get_typed_func::<(), i32>(&store, "f39").unwrap();
-        assert_eq!(f39.call(&mut store, ()).unwrap(), 39);
+        let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, 5).unwrap(), 105);
     }
 }
 
 /// 20,000 nested `try_table`s, none of whose clauses but the outermost catches what the
-/// innermost throws: translation nests without recursion, and the unwinder goes
-/// through every clause, on a thread with a small stack.
+/// innermost throws: translation nests without recursion, and the exception goes
+/// through every clause, on a thread with a small stack, in both tiers.
 #[test]
 fn twenty_thousand_nested_try_tables_run() {
     let depth = 20_000;
@@ -490,15 +533,18 @@ fn twenty_thousand_nested_try_tables_run() {
         open = "try_table (catch $other 0)\n".repeat(depth),
         close = "end\n".repeat(depth),
     );
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat).unwrap();
-    let caught = on_thread(256 << 10, move || {
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
-        run.call(&mut store, ()).unwrap()
-    });
-    assert_eq!(caught, 1);
+    for config in tiers() {
+        let engine = Engine::new(&config);
+        let wat = wat.clone();
+        let caught = on_thread(256 << 10, move || {
+            let module = Module::new(&engine, &wat).unwrap();
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate(&mut store, &module)
+                .unwrap();
+            let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+            run.call(&mut store, ()).unwrap()
+        });
+        assert_eq!(caught, 1);
+    }
 }

@@ -15,6 +15,7 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use wasmparser::{BlockType, FunctionBody, OperatorsReader};
 
+use super::exception::LegacyTry;
 use super::{clif_type, compile_error, wasm_signature};
 use crate::error::Result;
 use crate::index::{DefinedFuncIndex, FuncIndex, TypeIndex};
@@ -82,6 +83,14 @@ pub(super) enum ControlKind {
         reachable: bool,
     },
     Else,
+    /// A `try_table`: its clauses, and the block its body's exceptions go to, made on
+    /// first use (see `compile::exception`).
+    TryTable {
+        catches: Vec<wasmparser::Catch>,
+        dispatch: Option<ir::Block>,
+    },
+    /// A legacy `try`.
+    Try(Box<LegacyTry>),
 }
 
 /// The state of one function's translation.
@@ -105,6 +114,10 @@ pub(super) struct FuncState<'b, 'm> {
     funcs: HashMap<DefinedFuncIndex, ir::FuncRef>,
     /// The fuel charge of the current region: its `iconst` and its count so far.
     fuel_region: Option<(ir::Inst, i64)>,
+    /// The control frames that catch exceptions thrown here, innermost last.
+    pub catch_frames: Vec<usize>,
+    /// The buffer that values cross runtime calls of exception handling in.
+    pub exn_slot: Option<ir::StackSlot>,
 }
 
 /// The flags of loads from the vmctx and other runtime structures that never trap.
@@ -185,6 +198,8 @@ pub(super) fn translate(
         sigs: HashMap::new(),
         funcs: HashMap::new(),
         fuel_region: None,
+        catch_frames: Vec::new(),
+        exn_slot: None,
     };
     state.declare_locals(entry, ty.params(), body)?;
     if let (MemoryStyle::Static { .. }, true) = (env.memory, env.offsets.num_memories() > 0) {
@@ -285,8 +300,6 @@ impl<'b, 'm> FuncState<'b, 'm> {
         if self.reachable {
             return false;
         }
-        // The blocks of exception handling count too: this tier refuses them where
-        // they are reachable, and skips them where they are not.
         match op {
             Operator::Block { .. }
             | Operator::Loop { .. }
@@ -532,7 +545,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
     }
 
     pub fn end(&mut self) {
-        let frame = self
+        let mut frame = self
             .control
             .pop()
             .expect("validated: control stack underflow");
@@ -557,6 +570,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
         if let ControlKind::Loop { header } = frame.kind {
             self.b.seal_block(header);
         }
+        self.end_handler(std::mem::replace(&mut frame.kind, ControlKind::Block));
         self.stack.truncate(frame.height);
         self.b.switch_to_block(frame.next);
         self.b.seal_block(frame.next);
@@ -584,13 +598,13 @@ impl<'b, 'm> FuncState<'b, 'm> {
     }
 
     /// The top `n` values as block arguments.
-    fn block_args(&self, n: usize) -> Vec<BlockArg> {
+    pub(super) fn block_args(&self, n: usize) -> Vec<BlockArg> {
         self.peek(n).iter().map(|&v| BlockArg::Value(v)).collect()
     }
 
     /// The block a branch to the label `depth` levels out goes to, and the number of
     /// values it carries; marks the label reached.
-    fn branch_target(&mut self, depth: u32) -> (ir::Block, usize) {
+    pub(super) fn branch_target(&mut self, depth: u32) -> (ir::Block, usize) {
         let at = self.control.len() - 1 - depth as usize;
         let frame = &mut self.control[at];
         match frame.kind {
@@ -781,6 +795,10 @@ impl<'b, 'm> FuncState<'b, 'm> {
             BuiltinField::TableCopy => offset_of!(VMBuiltins, table_copy),
             BuiltinField::TableInit => offset_of!(VMBuiltins, table_init),
             BuiltinField::ElemDrop => offset_of!(VMBuiltins, elem_drop),
+            BuiltinField::CallCatching => offset_of!(VMBuiltins, call_catching),
+            BuiltinField::ExnNew => offset_of!(VMBuiltins, exn_new),
+            BuiltinField::ExnThrow => offset_of!(VMBuiltins, exn_throw),
+            BuiltinField::ExnCatch => offset_of!(VMBuiltins, exn_catch),
         }
     }
 
@@ -828,4 +846,8 @@ pub(super) enum BuiltinField {
     TableCopy,
     TableInit,
     ElemDrop,
+    CallCatching,
+    ExnNew,
+    ExnThrow,
+    ExnCatch,
 }

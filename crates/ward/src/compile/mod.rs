@@ -13,6 +13,7 @@
 //! every function's prologue checks, and trap sites that the signal handler turns into
 //! wasm traps (see `exec::compiled`).
 
+mod exception;
 mod func;
 mod link;
 mod ops;

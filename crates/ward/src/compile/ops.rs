@@ -53,6 +53,14 @@ impl FuncState<'_, '_> {
             Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth, false),
             Operator::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, true),
             Operator::Return => self.return_(),
+            Operator::TryTable { ref try_table } => self.try_table(try_table),
+            Operator::Throw { tag_index } => self.throw(tag_index),
+            Operator::ThrowRef => self.throw_ref(),
+            Operator::Try { blockty } => self.try_(blockty),
+            Operator::Catch { tag_index } => self.catch(Some(tag_index)),
+            Operator::CatchAll => self.catch(None),
+            Operator::Delegate { relative_depth } => self.delegate(relative_depth),
+            Operator::Rethrow { relative_depth } => self.rethrow(relative_depth),
             _ => return Ok(false),
         }
         Ok(true)
@@ -700,6 +708,11 @@ impl FuncState<'_, '_> {
         let args = self.call_args(info.func_type(index).params().len());
         match info.defined_func(index) {
             Some(defined) => {
+                if !tail && self.in_handler() {
+                    let funcref = self.func_ref(index);
+                    let ty = info.func_type_index(index);
+                    return self.catching_call(funcref, ty, &args);
+                }
                 let callee = self.defined_func(defined);
                 let mut all = vec![self.vmctx, self.vmctx];
                 all.extend(args);
@@ -713,8 +726,7 @@ impl FuncState<'_, '_> {
             }
             None => {
                 let funcref = self.vmctx_pointer(self.env.offsets.imported_func(index));
-                let sig = self.signature(info.func_type_index(index));
-                self.call_funcref(sig, funcref, args, tail);
+                self.call_funcref(info.func_type_index(index), funcref, args, tail);
             }
         }
     }
@@ -726,8 +738,7 @@ impl FuncState<'_, '_> {
         let index = self.pop();
         let funcref = self.table_funcref(TableIndex::from_u32(table), index, type_index);
         let args = self.call_args(self.env.info.types()[type_index].params().len());
-        let sig = self.signature(type_index);
-        self.call_funcref(sig, funcref, args, tail);
+        self.call_funcref(type_index, funcref, args, tail);
     }
 
     /// A `call_ref` of type `type_index`; a tail call (`return_call_ref`) when `tail`.
@@ -736,8 +747,7 @@ impl FuncState<'_, '_> {
         let funcref = self.pop();
         self.b.ins().trapz(funcref, traps::NULL_FUNCTION_REFERENCE);
         let args = self.call_args(self.env.info.types()[type_index].params().len());
-        let sig = self.signature(type_index);
-        self.call_funcref(sig, funcref, args, tail);
+        self.call_funcref(type_index, funcref, args, tail);
     }
 
     /// Pushes the results of `call`.
@@ -746,15 +756,14 @@ impl FuncState<'_, '_> {
         self.stack.extend(results);
     }
 
-    /// Calls the function whose reference is at `funcref`: its `wasm_call` with its
-    /// `call_ctx` and this instance as the caller; a tail call when `tail`.
-    fn call_funcref(
-        &mut self,
-        sig: cranelift_codegen::ir::SigRef,
-        funcref: Value,
-        args: Vec<Value>,
-        tail: bool,
-    ) {
+    /// Calls the function of type `ty` whose reference is at `funcref`: its
+    /// `wasm_call` with its `call_ctx` and this instance as the caller; a tail call
+    /// when `tail`.
+    fn call_funcref(&mut self, ty: TypeIndex, funcref: Value, args: Vec<Value>, tail: bool) {
+        if !tail && self.in_handler() {
+            return self.catching_call(funcref, ty, &args);
+        }
+        let sig = self.signature(ty);
         let ptr = self.env.isa.pointer_type();
         let code = self
             .b
@@ -900,23 +909,6 @@ impl FuncState<'_, '_> {
 /// The error for an operator the compiled tier does not translate (yet).
 #[cold]
 fn unsupported(op: &Operator<'_>, offset: usize) -> crate::Error {
-    if matches!(
-        op,
-        Operator::TryTable { .. }
-            | Operator::Throw { .. }
-            | Operator::ThrowRef
-            | Operator::Try { .. }
-            | Operator::Catch { .. }
-            | Operator::CatchAll
-            | Operator::Delegate { .. }
-            | Operator::Rethrow { .. }
-    ) {
-        return compile_error(
-            "the compiled tier does not support exception handling yet: run the module \
-             with the interpreter (Strategy::Auto does)",
-            offset,
-        );
-    }
     compile_error(
         format!("the compiled tier does not support this operator yet: {op:?}"),
         offset,

@@ -24,7 +24,7 @@ use crate::vm::vmctx::VMContextHeader;
 use crate::vm::{VMBuiltins, VMFuncRef};
 
 /// The byte offset of each value's first cell, and the number of cells in all.
-fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
+pub(super) fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
     let mut at = 0u32;
     let offsets = types
         .iter()
@@ -38,14 +38,14 @@ fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
 }
 
 /// Loads a value of type `ty` from its cell at `cells + offset`.
-fn load_cell(b: &mut FunctionBuilder<'_>, ty: ValType, cells: Value, offset: i32) -> Value {
+pub(super) fn load_cell(b: &mut FunctionBuilder<'_>, ty: ValType, cells: Value, offset: i32) -> Value {
     b.ins()
         .load(clif_type(ty), MemFlagsData::trusted(), cells, offset)
 }
 
 /// Stores `value` of type `ty` as its cells at `cells + offset`: 32-bit values
 /// zero-extended to the whole cell, as the interpreter keeps them.
-fn store_cell(b: &mut FunctionBuilder<'_>, ty: ValType, value: Value, cells: Value, offset: i32) {
+pub(super) fn store_cell(b: &mut FunctionBuilder<'_>, ty: ValType, value: Value, cells: Value, offset: i32) {
     let value = match ty {
         ValType::I32 => b.ins().uextend(types::I64, value),
         ValType::F32 => {

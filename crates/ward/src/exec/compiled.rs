@@ -19,9 +19,12 @@ use std::ptr;
 
 use super::{Executor, Host};
 use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
-use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex};
+use crate::index::{DataIndex, ElemIndex, InstanceId, MemoryIndex, TableIndex, TagIndex};
 use crate::sys::entry::Fault;
-use crate::vm::{native, CodeTrap, FuncKind, StoreInner, VMBuiltins, VMContext, VMFuncRef};
+use crate::vm::{
+    exnref_cell, exnref_of_cell, native, CodeTrap, FuncKind, StoreInner, VMBuiltins, VMContext,
+    VMFuncRef,
+};
 
 /// The compiled frames a trap's backtrace keeps: the innermost and the outermost ones,
 /// as the interpreter's backtraces.
@@ -423,31 +426,101 @@ extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) -> u32 {
 /// `cells` (the trampoline's buffer), where its results go.
 extern "C" fn call_array(callee: *const VMFuncRef, caller: *mut VMContext, cells: *mut u64) -> u32 {
     with_store(|host| {
-        // SAFETY: compiled code passes a live function reference of this store.
-        let func = unsafe { &*callee };
-        // SAFETY: as above: the reference's type lives as long as the store.
-        let ty = unsafe { func.ty() };
-        let len = ty.param_cells().max(ty.result_cells()) as usize;
-        let caller = (!caller.is_null()).then(|| instance_of(caller));
-        match func.kind {
-            FuncKind::Host => {
-                // SAFETY: the trampoline's buffer holds `len` cells.
-                let window = unsafe { std::slice::from_raw_parts_mut(cells, len) };
-                call_host_window(host, func, window, caller)?;
-            }
-            // Compiled frames leave only the runtime's reserve below them: an
-            // interpreted or compiled callee entered from here checks for its entry
-            // path as a call from the host does.
-            FuncKind::Interpreted => {
-                host.inner().native_bounds().check_entry()?;
-                run_interpreted(host, func, cells, len)?
-            }
-            FuncKind::Compiled => {
-                host.inner().native_bounds().check_entry()?;
-                call_compiled(host, func, ptr::null_mut(), cells)?;
-            }
-        }
+        call_any(host, callee, caller, cells)?;
         Ok(0)
+    })
+}
+
+/// Calls any function for compiled code inside a handler: see [`VMBuiltins`].
+extern "C" fn call_catching(caller: *mut VMContext, callee: *const VMFuncRef, cells: *mut u64) -> u32 {
+    with_store(|host| match call_any(host, callee, caller, cells) {
+        Ok(()) => Ok(0),
+        Err(Error::Trap(trap)) if trap.exception_id().is_some() => {
+            let (store, exception) = trap.exception_id().expect("checked");
+            if store != host.inner().id() {
+                return Err(Trap::new("a host function threw an exception of another store").into());
+            }
+            // SAFETY: the caller's buffer holds at least one cell.
+            unsafe { cells.write(exnref_cell(exception)) };
+            Ok(2)
+        }
+        Err(error) => Err(error),
+    })
+}
+
+/// Calls `callee`, of any kind, with its params in `cells`, where its results go.
+fn call_any(
+    host: &mut dyn Host,
+    callee: *const VMFuncRef,
+    caller: *mut VMContext,
+    cells: *mut u64,
+) -> Result<(), Error> {
+    // SAFETY: compiled code passes a live function reference of this store.
+    let func = unsafe { &*callee };
+    // SAFETY: as above: the reference's type lives as long as the store.
+    let ty = unsafe { func.ty() };
+    let len = ty.param_cells().max(ty.result_cells()) as usize;
+    let caller = (!caller.is_null()).then(|| instance_of(caller));
+    match func.kind {
+        FuncKind::Host => {
+            // SAFETY: the caller's buffer holds `len` cells.
+            let window = unsafe { std::slice::from_raw_parts_mut(cells, len) };
+            call_host_window(host, func, window, caller)?;
+        }
+        // Compiled frames leave only the runtime's reserve below them: an interpreted
+        // or compiled callee entered from here checks for its entry path as a call
+        // from the host does.
+        FuncKind::Interpreted => {
+            host.inner().native_bounds().check_entry()?;
+            run_interpreted(host, func, cells, len)?
+        }
+        FuncKind::Compiled => {
+            host.inner().native_bounds().check_entry()?;
+            call_compiled(host, func, ptr::null_mut(), cells)?;
+        }
+    }
+    Ok(())
+}
+
+extern "C" fn exn_new(vmctx: *mut VMContext, tag: u32, cells: *const u64) -> u64 {
+    with_store(|host| {
+        let store = host.inner();
+        let tag = store.instance(instance_of(vmctx)).tag_id(TagIndex::from_u32(tag));
+        let len = store.tag_type(tag).func_type().param_cells() as usize;
+        // SAFETY: compiled code passes a buffer with the tag's values.
+        let values: Box<[u64]> = unsafe { std::slice::from_raw_parts(cells, len) }.into();
+        Ok(exnref_cell(store.exceptions_mut().alloc(tag, values)))
+    })
+}
+
+extern "C" fn exn_throw(_vmctx: *mut VMContext, exn: u64) -> u32 {
+    with_store(|host| {
+        let exception = exnref_of_cell(exn).expect("compiled code throws no null reference");
+        Err(Trap::exception_of(host.inner().id(), exception).into())
+    })
+}
+
+extern "C" fn exn_catch(vmctx: *mut VMContext, exn: u64, tag: u32, cells: *mut u64, with_ref: u32) -> u32 {
+    with_store(|host| {
+        let store = host.inner();
+        let exception = exnref_of_cell(exn).expect("compiled code catches no null reference");
+        let object = store.exceptions().get(exception);
+        if tag != u32::MAX {
+            let tag = store.instance(instance_of(vmctx)).tag_id(TagIndex::from_u32(tag));
+            if object.tag() != tag {
+                return Ok(0);
+            }
+            let values = object.cells();
+            // SAFETY: compiled code passes a buffer with room for the tag's values.
+            unsafe { ptr::copy_nonoverlapping(values.as_ptr(), cells, values.len()) };
+        }
+        let exceptions = store.exceptions_mut();
+        if with_ref != 0 {
+            exceptions.expose(exception);
+        } else {
+            exceptions.caught_by_value(exception);
+        }
+        Ok(1)
     })
 }
 
@@ -499,4 +572,8 @@ pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     table_init,
     elem_drop,
     call_array,
+    call_catching,
+    exn_new,
+    exn_throw,
+    exn_catch,
 };

@@ -154,6 +154,20 @@ pub(crate) struct VMBuiltins {
     /// `(callee, caller vmctx, cells)`: calls an interpreted or host function with its
     /// params in `cells`, where its results go.
     pub call_array: extern "C" fn(*const VMFuncRef, *mut VMContext, *mut u64) -> u32,
+    /// `(caller vmctx, callee, cells)`: calls any function as `call_array` does, for a
+    /// call inside a handler: 0 when it returned, 2 when it threw an exception (its
+    /// `exnref` is then in the first cell), 1 on any other error.
+    pub call_catching: extern "C" fn(*mut VMContext, *const VMFuncRef, *mut u64) -> u32,
+    /// `(vmctx, tag, cells) -> exnref`: a new exception of the instance's tag `tag`
+    /// whose values are in `cells`.
+    pub exn_new: extern "C" fn(*mut VMContext, u32, *const u64) -> u64,
+    /// `(vmctx, exnref)`: leaves the exception as the error of the innermost entry, to
+    /// raise; returns 1.
+    pub exn_throw: extern "C" fn(*mut VMContext, u64) -> u32,
+    /// `(vmctx, exnref, tag, cells, with_ref)`: whether a clause catching tag `tag`
+    /// (`u32::MAX`: any) catches the exception; if so, its values are written to
+    /// `cells` (for a tag), and it is caught by value unless `with_ref`.
+    pub exn_catch: extern "C" fn(*mut VMContext, u64, u32, *mut u64, u32) -> u32,
 }
 
 /// A linear memory as code sees it.
