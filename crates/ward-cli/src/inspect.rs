@@ -164,6 +164,9 @@ fn write_summary(
     for (name, size) in sections {
         writeln!(out, "  {name:?} ({size} bytes)")?;
     }
+    for warning in module.warnings() {
+        writeln!(out, "warning: {warning}")?;
+    }
     Ok(())
 }
 

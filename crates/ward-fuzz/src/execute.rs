@@ -29,18 +29,14 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     // Bit 0 chooses the translation mode, as it did before the tier was chosen too, so
     // that a corpus made then still generates the same modules; bit 1 the tier: half
     // the modules go through Cranelift where the platform has the compiled tier; bit 2
-    // exception handling, whose modules the compiled tier leaves to the interpreter
-    // (`Strategy::Auto`).
+    // exception handling.
     let flags: u8 = u.arbitrary().ok()?;
     let mode = compilation_mode(flags & 1 == 1);
     let exceptions = flags & 4 == 4;
-    let strategy = match (
-        flags & 2 == 2 && Strategy::Cranelift.is_available(),
-        exceptions,
-    ) {
-        (true, false) => Strategy::Cranelift,
-        (true, true) => Strategy::Auto,
-        (false, _) => Strategy::Interpreter,
+    let strategy = if flags & 2 == 2 && Strategy::Cranelift.is_available() {
+        Strategy::Cranelift
+    } else {
+        Strategy::Interpreter
     };
     let small_stack = u.ratio(1, 8).ok()?;
     let options = Options {

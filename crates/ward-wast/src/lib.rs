@@ -351,6 +351,34 @@ impl WastRunner {
                     )),
                 }
             }
+            // A malformed custom annotation is an error of the text format: the text
+            // parser must reject the module.
+            WastDirective::AssertMalformedCustom {
+                mut module,
+                message,
+                ..
+            } => match module.encode() {
+                Ok(_) => Err(format!(
+                    "the text parser accepted the module, expected rejection: \"{message}\""
+                )),
+                Err(_) => Ok(()),
+            },
+            // A custom section the module has is invalid: the module loads all the
+            // same (custom sections never make a module fail), and ward, which reads
+            // the section, reports it ignored.
+            WastDirective::AssertInvalidCustom {
+                mut module,
+                message,
+                ..
+            } => {
+                let module = self.compile(&mut module)?;
+                if module.warnings().is_empty() {
+                    return Err(format!(
+                        "no custom section was reported invalid, expected: \"{message}\""
+                    ));
+                }
+                Ok(())
+            }
             WastDirective::AssertUnlinkable {
                 mut module,
                 message,
@@ -376,9 +404,7 @@ impl WastRunner {
                     trap.kind() == TrapKind::Exception && trap.exception().is_some()
                 })
             }
-            WastDirective::AssertInvalidCustom { .. }
-            | WastDirective::AssertMalformedCustom { .. }
-            | WastDirective::AssertSuspension { .. }
+            WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
             | WastDirective::Wait { .. } => Err(UNSUPPORTED.to_string()),
         }

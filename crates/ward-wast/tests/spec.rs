@@ -12,9 +12,8 @@
 //! from `WARD_SPEC_NEXT`, its `next` directory; and the later proposals ward
 //! implements (`post`), from `WARD_SPEC_PROPOSALS`, its `proposals` directory. The core
 //! scripts run with the 3.0 features off, the others with the defaults and the
-//! features they need (the legacy exception instructions for their scripts). Scripts
-//! that use exceptions, which the compiled tier does not compile yet, run its
-//! configurations under `Strategy::Auto`, which interprets those modules. A test is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
+//! features they need (the legacy exception instructions for their scripts). A test
+//! is named after its script (`simd_lane.wast` is `scripts::simd_lane`,
 //! `binary-leb128.wast` is `scripts::binary_leb128`, `if.wast` is `scripts::r#if`,
 //! `tail-call/return_call.wast` is `next::tail_call_return_call`), so
 //! `cargo test -p ward-wast --test spec -- simd_lane` runs that one script, and a
@@ -218,6 +217,9 @@ spec_scripts!(Core, SCRIPTS, mod scripts {
 spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     annotations = "annotations/annotations.wast",
     annotations_id = "annotations/id.wast",
+    custom_custom_annot = "custom/custom/custom_annot.wast",
+    custom_branch_hint = "custom/metadata.code.branch_hint/branch_hint.wast",
+    custom_name_annot = "custom/name/name_annot.wast",
     multi_memory_address0 = "multi-memory/address0.wast",
     multi_memory_address1 = "multi-memory/address1.wast",
     multi_memory_align0 = "multi-memory/align0.wast",
@@ -354,6 +356,7 @@ spec_scripts!(Post, POST_SCRIPTS, mod post {
 const NEXT_DIRECTORIES: &[&str] = &[
     "annotations",
     "core-3.0",
+    "custom",
     "exception-handling",
     "function-references",
     "legacy-exceptions",

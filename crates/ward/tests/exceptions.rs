@@ -462,10 +462,14 @@ fn handlers_do_not_catch_traps() {
         let instance = Linker::new(&engine)
             .instantiate(&mut store, &module)
             .unwrap();
-        let callee = instance.get_typed_func::<(), i32>(&store, "callee").unwrap();
+        let callee = instance
+            .get_typed_func::<(), i32>(&store, "callee")
+            .unwrap();
         let error = callee.call(&mut store, ()).unwrap_err();
         assert_eq!(error.as_trap().map(Trap::kind), Some(TrapKind::Unreachable));
-        let local = instance.get_typed_func::<i32, i32>(&store, "local").unwrap();
+        let local = instance
+            .get_typed_func::<i32, i32>(&store, "local")
+            .unwrap();
         let error = local.call(&mut store, 0).unwrap_err();
         assert_eq!(
             error.as_trap().map(Trap::kind),

@@ -144,7 +144,7 @@ impl Module {
         Ok(())
     }
 
-    fn info(&self) -> &ModuleInfo {
+    pub(crate) fn info(&self) -> &ModuleInfo {
         self.inner.info()
     }
 
@@ -194,6 +194,13 @@ impl Module {
             .customs()
             .iter()
             .map(|(name, range)| (name.as_str(), &self.inner.bytes()[range.clone()]))
+    }
+
+    /// What ward found wrong in custom sections it reads (branch hints): each such
+    /// section was ignored, as the specification asks, and the module loaded without
+    /// it. Empty for most modules.
+    pub fn warnings(&self) -> &[String] {
+        self.info().warnings()
     }
 
     /// The number of functions the module defines (imports not counted).

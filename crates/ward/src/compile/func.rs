@@ -491,11 +491,17 @@ impl<'b, 'm> FuncState<'b, 'm> {
         self.start_region(true);
     }
 
-    pub fn if_(&mut self, ty: BlockType) {
+    /// An `if`; `hint` is its branch hint: whether the `then` arm is the likely one.
+    pub fn if_(&mut self, ty: BlockType, hint: Option<bool>) {
         let cond = self.pop();
         let (params, results) = self.block_types(ty);
         let then_block = self.b.create_block();
         let else_block = self.b.create_block();
+        match hint {
+            Some(true) => self.b.set_cold_block(else_block),
+            Some(false) => self.b.set_cold_block(then_block),
+            None => {}
+        }
         let next = self.block_with_params(&results);
         self.b.ins().brif(cond, then_block, &[], else_block, &[]);
         self.b.switch_to_block(then_block);
@@ -623,11 +629,16 @@ impl<'b, 'm> FuncState<'b, 'm> {
         self.reachable = false;
     }
 
-    pub fn br_if(&mut self, depth: u32) {
+    /// A `br_if`; `hint` is its branch hint. A likely branch leaves the code after it
+    /// cold; the target of an unlikely one may have other, likely, branches to it.
+    pub fn br_if(&mut self, depth: u32, hint: Option<bool>) {
         let cond = self.pop();
         let (target, n) = self.branch_target(depth);
         let args = self.block_args(n);
         let fallthrough = self.b.create_block();
+        if hint == Some(true) {
+            self.b.set_cold_block(fallthrough);
+        }
         self.b.ins().brif(cond, target, &args, fallthrough, &[]);
         self.b.switch_to_block(fallthrough);
         self.b.seal_block(fallthrough);

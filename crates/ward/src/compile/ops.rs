@@ -23,7 +23,7 @@ impl FuncState<'_, '_> {
             // A memory argument that names a GC array, not a linear memory.
             return Err(unsupported(op, offset));
         }
-        if self.translate_control(op)?
+        if self.translate_control(op, offset)?
             || self.translate_value(op)
             || self.translate_numeric(op)
             || self.translate_conversion(op)
@@ -38,17 +38,19 @@ impl FuncState<'_, '_> {
         Err(unsupported(op, offset))
     }
 
-    fn translate_control(&mut self, op: &Operator<'_>) -> Result<bool> {
+    fn translate_control(&mut self, op: &Operator<'_>, offset: usize) -> Result<bool> {
         match *op {
             Operator::Nop => {}
             Operator::Unreachable => self.unreachable(),
             Operator::Block { blockty } => self.block(blockty),
             Operator::Loop { blockty } => self.loop_(blockty),
-            Operator::If { blockty } => self.if_(blockty),
+            Operator::If { blockty } => self.if_(blockty, self.env.info.branch_hint(offset)),
             Operator::Else => self.else_(),
             Operator::End => self.end(),
             Operator::Br { relative_depth } => self.br(relative_depth),
-            Operator::BrIf { relative_depth } => self.br_if(relative_depth),
+            Operator::BrIf { relative_depth } => {
+                self.br_if(relative_depth, self.env.info.branch_hint(offset))
+            }
             Operator::BrTable { ref targets } => self.br_table(targets)?,
             Operator::BrOnNull { relative_depth } => self.br_on_null(relative_depth, false),
             Operator::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, true),

@@ -38,14 +38,25 @@ pub(super) fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
 }
 
 /// Loads a value of type `ty` from its cell at `cells + offset`.
-pub(super) fn load_cell(b: &mut FunctionBuilder<'_>, ty: ValType, cells: Value, offset: i32) -> Value {
+pub(super) fn load_cell(
+    b: &mut FunctionBuilder<'_>,
+    ty: ValType,
+    cells: Value,
+    offset: i32,
+) -> Value {
     b.ins()
         .load(clif_type(ty), MemFlagsData::trusted(), cells, offset)
 }
 
 /// Stores `value` of type `ty` as its cells at `cells + offset`: 32-bit values
 /// zero-extended to the whole cell, as the interpreter keeps them.
-pub(super) fn store_cell(b: &mut FunctionBuilder<'_>, ty: ValType, value: Value, cells: Value, offset: i32) {
+pub(super) fn store_cell(
+    b: &mut FunctionBuilder<'_>,
+    ty: ValType,
+    value: Value,
+    cells: Value,
+    offset: i32,
+) {
     let value = match ty {
         ValType::I32 => b.ins().uextend(types::I64, value),
         ValType::F32 => {

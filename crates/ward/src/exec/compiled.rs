@@ -432,13 +432,19 @@ extern "C" fn call_array(callee: *const VMFuncRef, caller: *mut VMContext, cells
 }
 
 /// Calls any function for compiled code inside a handler: see [`VMBuiltins`].
-extern "C" fn call_catching(caller: *mut VMContext, callee: *const VMFuncRef, cells: *mut u64) -> u32 {
+extern "C" fn call_catching(
+    caller: *mut VMContext,
+    callee: *const VMFuncRef,
+    cells: *mut u64,
+) -> u32 {
     with_store(|host| match call_any(host, callee, caller, cells) {
         Ok(()) => Ok(0),
         Err(Error::Trap(trap)) if trap.exception_id().is_some() => {
             let (store, exception) = trap.exception_id().expect("checked");
             if store != host.inner().id() {
-                return Err(Trap::new("a host function threw an exception of another store").into());
+                return Err(
+                    Trap::new("a host function threw an exception of another store").into(),
+                );
             }
             // SAFETY: the caller's buffer holds at least one cell.
             unsafe { cells.write(exnref_cell(exception)) };
@@ -485,7 +491,9 @@ fn call_any(
 extern "C" fn exn_new(vmctx: *mut VMContext, tag: u32, cells: *const u64) -> u64 {
     with_store(|host| {
         let store = host.inner();
-        let tag = store.instance(instance_of(vmctx)).tag_id(TagIndex::from_u32(tag));
+        let tag = store
+            .instance(instance_of(vmctx))
+            .tag_id(TagIndex::from_u32(tag));
         let len = store.tag_type(tag).func_type().param_cells() as usize;
         // SAFETY: compiled code passes a buffer with the tag's values.
         let values: Box<[u64]> = unsafe { std::slice::from_raw_parts(cells, len) }.into();
@@ -500,13 +508,21 @@ extern "C" fn exn_throw(_vmctx: *mut VMContext, exn: u64) -> u32 {
     })
 }
 
-extern "C" fn exn_catch(vmctx: *mut VMContext, exn: u64, tag: u32, cells: *mut u64, with_ref: u32) -> u32 {
+extern "C" fn exn_catch(
+    vmctx: *mut VMContext,
+    exn: u64,
+    tag: u32,
+    cells: *mut u64,
+    with_ref: u32,
+) -> u32 {
     with_store(|host| {
         let store = host.inner();
         let exception = exnref_of_cell(exn).expect("compiled code catches no null reference");
         let object = store.exceptions().get(exception);
         if tag != u32::MAX {
-            let tag = store.instance(instance_of(vmctx)).tag_id(TagIndex::from_u32(tag));
+            let tag = store
+                .instance(instance_of(vmctx))
+                .tag_id(TagIndex::from_u32(tag));
             if object.tag() != tag {
                 return Ok(0);
             }

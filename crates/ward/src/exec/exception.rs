@@ -163,13 +163,21 @@ impl Executor {
 mod tests {
     use crate::{Engine, Linker, Module, Store};
 
-    /// Exceptions thrown and caught by value are freed as they are caught; one caught
-    /// by reference, or that reached the host, stays.
+    /// Exceptions thrown and caught by value are freed as they are caught, in both
+    /// tiers; one caught by reference, or that reached the host, stays.
     #[test]
     fn exceptions_caught_by_value_are_reclaimed() {
-        let engine = Engine::default();
+        reclaimed(&Engine::default());
+        if crate::Strategy::Cranelift.is_available() {
+            let mut config = crate::Config::new();
+            config.strategy(crate::Strategy::Cranelift);
+            reclaimed(&Engine::new(&config));
+        }
+    }
+
+    fn reclaimed(engine: &Engine) {
         let module = Module::new(
-            &engine,
+            engine,
             r#"(module
                 (tag $e (param i32))
                 (func $throw (param i32) (throw $e (local.get 0)))
@@ -187,10 +195,14 @@ mod tests {
                         (unreachable))))"#,
         )
         .unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
+        let mut store = Store::new(engine, ());
+        let instance = Linker::new(engine)
             .instantiate(&mut store, &module)
             .unwrap();
+        assert_eq!(
+            module.is_compiled(),
+            engine.config().get_strategy() == crate::Strategy::Cranelift
+        );
         let by_value = instance
             .get_typed_func::<i32, i32>(&store, "by_value")
             .unwrap();

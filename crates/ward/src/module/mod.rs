@@ -3,6 +3,7 @@
 //! [`FunctionBodies`] given by the caller, which validates it and may translate it in
 //! the same pass: this module knows nothing of translation.
 
+mod branch_hints;
 mod const_expr;
 
 use std::collections::HashMap;
@@ -118,6 +119,10 @@ pub(crate) struct ModuleInfo {
     bodies: IndexVec<DefinedFuncIndex, Range<usize>>,
     func_names: HashMap<FuncIndex, String>,
     customs: Vec<(String, Range<usize>)>,
+    /// Branch hints by the module offset of their `if` or `br_if`.
+    branch_hints: HashMap<usize, bool>,
+    /// What was wrong with custom sections that were therefore ignored.
+    warnings: Vec<String>,
 }
 
 impl ModuleInfo {
@@ -337,6 +342,21 @@ pub(crate) fn parse(
             bodies.reserve(count);
         }
         read_section(engine, bytes, &mut info, payload)?;
+    }
+    // The hints name the code, which follows them: they are read once it is known.
+    let hints = info
+        .customs
+        .iter()
+        .filter(|(name, _)| name == branch_hints::SECTION);
+    let hints: Vec<Range<usize>> = hints.map(|(_, range)| range.clone()).collect();
+    match hints.as_slice() {
+        [] => {}
+        [range] => info.take_branch_hints(bytes, range.clone()),
+        [_, second, ..] => info.warnings.push(format!(
+            "custom section `{}` at byte {:#x} ignored: a second one",
+            branch_hints::SECTION,
+            second.start
+        )),
     }
     Ok(info)
 }
