@@ -225,6 +225,11 @@ fn sweep(
                    (if (local.get 0)
                      (then (call $deep (i32.sub (local.get 0) (i32.const 1))))
                      (else unreachable)))
+                 (tag $e (param i32))
+                 (func $throw_deep (param i32)
+                   (if (local.get 0)
+                     (then (call $throw_deep (i32.sub (local.get 0) (i32.const 1))))
+                     (else (throw $e (i32.const 7)))))
                  (func (export "start") (param i32) (call $descend (local.get 0)))
                  (func (export "leaf") (result i32) {leaf_body}))"#
         ),
@@ -402,6 +407,23 @@ fn sweep_of_remaining_stack_through_the_runtime_paths() {
             "a trap with a backtrace",
             "(call $deep (i32.const 20)) (i32.const 7)",
             Err(TrapKind::Unreachable),
+        ),
+        (
+            "an exception caught where it is thrown",
+            "(block $h (result i32) (try_table (catch $e $h) (throw $e (i32.const 7))) \
+             (i32.const 0))",
+            Ok(7),
+        ),
+        (
+            "an exception thrown 20 calls down and caught",
+            "(block $h (result i32) (try_table (catch $e $h) (call $throw_deep (i32.const 20))) \
+             (i32.const 0))",
+            Ok(7),
+        ),
+        (
+            "an uncaught exception",
+            "(call $throw_deep (i32.const 20)) (i32.const 0)",
+            Err(TrapKind::Exception),
         ),
     ];
     for tier in tiers() {

@@ -128,7 +128,7 @@ impl FuncState<'_, '_> {
             None => {
                 let field = Self::builtin_field(BuiltinField::ExnThrow);
                 self.builtin(field, &[types::I64], &[exn]);
-                self.b.ins().trap(traps::RAISED);
+                self.raise();
             }
         }
         self.reachable = false;
@@ -177,8 +177,8 @@ impl FuncState<'_, '_> {
         self.b.switch_to_block(threw);
         self.b.seal_block(threw);
         // Status 2 is an exception; any other failure is raised as it is.
-        let is_exception = self.b.ins().icmp_imm_u(IntCC::Equal, status, 2);
-        self.b.ins().trapz(is_exception, traps::RAISED);
+        let other = self.b.ins().icmp_imm_u(IntCC::NotEqual, status, 2);
+        self.raise_if(other);
         let exn = self.b.ins().load(types::I64, trusted(), cells, 0);
         self.throw_exn(exn);
         self.b.switch_to_block(ok);

@@ -786,11 +786,37 @@ impl<'b, 'm> FuncState<'b, 'm> {
         self.b.inst_results(call)[0]
     }
 
-    /// Calls a runtime function that reports failure with a non-zero status: raises a
-    /// trap when it does.
+    /// Calls a runtime function that reports failure with a non-zero status: raises
+    /// its error when it does.
     pub fn fallible_builtin(&mut self, field: usize, params: &[ir::Type], args: &[Value]) {
         let status = self.builtin(field, params, args);
-        self.b.ins().trapnz(status, traps::RAISED);
+        self.raise_if(status);
+    }
+
+    /// Raises the error a runtime function left when `status` is not zero.
+    pub fn raise_if(&mut self, status: Value) {
+        let (failed, ok) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(failed);
+        self.b.ins().brif(status, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.seal_block(failed);
+        self.raise();
+        self.b.switch_to_block(ok);
+        self.b.seal_block(ok);
+    }
+
+    /// Leaves for the innermost entry's landing, after a runtime function left its
+    /// error there (see `sys::entry::RAISE`): the block ends here.
+    pub fn raise(&mut self) {
+        let ptr = self.env.isa.pointer_type();
+        let sig = Signature::new(CallConv::triple_default(self.env.isa.triple()));
+        let sig = self.b.import_signature(sig);
+        let builtins = self.vmctx_pointer(VMContextHeader::BUILTINS);
+        let offset = offset_of!(VMBuiltins, raise) as i32;
+        let raise = self.b.ins().load(ptr, readonly(), builtins, offset);
+        self.b.ins().call_indirect(sig, raise, &[]);
+        // Not reached: the routine does not return.
+        self.b.ins().trap(traps::RAISED);
     }
 
     /// The offset of a field of [`VMBuiltins`], for [`FuncState::builtin`].

@@ -66,6 +66,7 @@ fn trap_pcs() -> *mut [usize; MAX_TRAP_FRAMES] {
 /// Installs the trap hook (once per process).
 pub(crate) fn install_trap_hook() {
     crate::sys::install_trap_hook(trap_hook);
+    crate::sys::entry::install_raise_hook(raise_hook);
 }
 
 /// The signal handler's question: is this fault a trap of the compiled code this thread
@@ -82,17 +83,32 @@ fn trap_hook(fault: Fault) -> Option<usize> {
     // SAFETY: the innermost entry lives in the frame of `call_compiled` below the code
     // that faulted, on this thread.
     let entry = unsafe { &mut *entry };
+    Some(land(entry, trap, fault.pc, fault.fp))
+}
+
+/// The hook of `sys::entry::RAISE`, which compiled code calls to leave after a runtime
+/// function left its error in the innermost entry: `fault.pc` is the return address
+/// of that call. Returns the stack pointer to resume at the landing with.
+fn raise_hook(fault: Fault) -> usize {
+    // The call instruction, not the one after it, is where the code stopped.
+    land(current(), CodeTrap::Raised, fault.pc - 1, fault.fp)
+}
+
+/// Records in `entry` a trap of kind `trap` at `pc` in compiled code whose frame
+/// pointer is `fp`, with the compiled frames up to the entry, and returns the stack
+/// pointer to resume at the landing with.
+fn land(entry: &mut Entry, trap: CodeTrap, pc: usize, fp: usize) -> usize {
     entry.trap = Some(trap);
     entry.num_pcs = 0;
-    entry.record(fault.pc);
+    entry.record(pc);
     // Walk the compiled frames by their frame pointers: each holds the caller's frame
     // pointer and the return address. Stop at the first return address outside compiled
     // code (the trampoline that entered it returns into `sys::entry`). The walk ends:
     // frame pointers only grow toward the entry's stack pointer.
-    let mut fp = fault.fp;
+    let mut fp = fp;
     while fp != 0 && fp.is_multiple_of(8) && fp < entry.sp {
         // SAFETY: `fp` is a frame pointer of a compiled frame on this thread's stack,
-        // between the fault and the entry (checked against the entry's stack pointer).
+        // between the trap and the entry (checked against the entry's stack pointer).
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
         let Some(code) = native::lookup(ret) else {
             break;
@@ -107,7 +123,7 @@ fn trap_hook(fault: Fault) -> Option<usize> {
         }
         fp = next;
     }
-    Some(entry.sp)
+    entry.sp
 }
 
 impl Entry {
@@ -592,4 +608,5 @@ pub(crate) static BUILTINS: VMBuiltins = VMBuiltins {
     exn_new,
     exn_throw,
     exn_catch,
+    raise: crate::sys::entry::RAISE,
 };

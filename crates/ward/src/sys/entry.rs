@@ -63,7 +63,44 @@ core::arch::global_asm!(
     "mov eax, 1",
     "jmp .Lward_enter_out",
     ".size ward_trap_landing, . - ward_trap_landing",
+    "",
+    ".globl ward_raise",
+    ".hidden ward_raise",
+    ".type ward_raise,@function",
+    ".p2align 4",
+    // Called by compiled code, which it never returns to: asks `raise_hook` (with the
+    // return address, a pc inside the caller, and the caller's frame pointer) for the
+    // stack pointer of the innermost entry, and goes to the landing with it, as the
+    // signal handler does for a fault.
+    "ward_raise:",
+    "mov rdi, [rsp]",
+    "mov rsi, rbp",
+    // The call left the stack 8 bytes off 16-byte alignment.
+    "sub rsp, 8",
+    "call {hook}",
+    "mov rsp, rax",
+    "jmp ward_trap_landing",
+    ".size ward_raise, . - ward_raise",
+    hook = sym raise_hook,
 );
+
+/// The hook [`RAISE`]'s routine calls: records the trap of the compiled code
+/// that called it (at `pc`, with frame pointer `fp`) and returns the stack pointer to
+/// land with. Set once, before any compiled code runs.
+static RAISE_HOOK: std::sync::OnceLock<fn(Fault) -> usize> = std::sync::OnceLock::new();
+
+/// Installs the hook of [`RAISE`]'s routine.
+pub(crate) fn install_raise_hook(hook: fn(Fault) -> usize) {
+    let _ = RAISE_HOOK.set(hook);
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+extern "C" fn raise_hook(pc: usize, fp: usize) -> usize {
+    let hook = RAISE_HOOK
+        .get()
+        .expect("the raise hook is installed before compiled code runs");
+    hook(Fault { pc, fp })
+}
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 unsafe extern "C" {
@@ -75,6 +112,7 @@ unsafe extern "C" {
         a2: usize,
     ) -> u32;
     fn ward_trap_landing();
+    fn ward_raise();
 }
 
 /// Calls `code(a0, a1, a2)`, compiled code with the platform's C calling convention,
@@ -124,6 +162,21 @@ pub(crate) fn trap_landing_address() -> usize {
     {
         0
     }
+}
+
+/// The routine compiled code calls to leave, after a runtime function left its error
+/// with the innermost entry: it lands there as a trap does, without a signal. It never
+/// returns (its hook records the trap as the signal handler's does).
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+pub(crate) const RAISE: unsafe extern "C" fn() = ward_raise;
+
+/// See the supported version; compiled code never runs here.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+pub(crate) const RAISE: unsafe extern "C" fn() = raise_unsupported;
+
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+unsafe extern "C" fn raise_unsupported() {
+    unreachable!("compiled code is not supported on this platform")
 }
 
 /// A fault the signal handler offers to the compiled-code trap hook.

@@ -168,6 +168,9 @@ pub(crate) struct VMBuiltins {
     /// (`u32::MAX`: any) catches the exception; if so, its values are written to
     /// `cells` (for a tag), and it is caught by value unless `with_ref`.
     pub exn_catch: extern "C" fn(*mut VMContext, u64, u32, *mut u64, u32) -> u32,
+    /// `()`: leaves compiled code for the innermost entry's landing, after a runtime
+    /// function left its error there; never returns (see `sys::entry::RAISE`).
+    pub raise: unsafe extern "C" fn(),
 }
 
 /// A linear memory as code sees it.
