@@ -214,9 +214,9 @@ fn tags_are_new_per_instance_and_shared_by_import() {
 }
 
 fn tags_per_instance(engine: &Engine) {
-    let mut store = Store::new(&engine, ());
+    let mut store = Store::new(engine, ());
     let module = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "other" "throw" (func $other_throw))
             (tag $e (export "e"))
@@ -232,7 +232,7 @@ fn tags_per_instance(engine: &Engine) {
     )
     .unwrap();
     let importer = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "first" "e" (tag $e))
             (import "first" "throw" (func $throw))
@@ -278,9 +278,9 @@ fn exceptions_cross_host_functions() {
 }
 
 fn cross_host_functions(engine: &Engine) {
-    let mut store = Store::new(&engine, ());
+    let mut store = Store::new(engine, ());
     let module = Module::new(
-        &engine,
+        engine,
         r#"(module
             (import "host" "reenter" (func $reenter (param i32)))
             (tag $e (param i32))
@@ -291,7 +291,7 @@ fn cross_host_functions(engine: &Engine) {
                     (i32.const -1))))"#,
     )
     .unwrap();
-    let mut linker = Linker::new(&engine);
+    let mut linker = Linker::new(engine);
     linker
         .func_wrap(
             "host",

@@ -85,7 +85,9 @@ fn branch_offsets(bytes: &[u8], body: Range<usize>) -> Result<Vec<usize>, String
 
 impl ModuleInfo {
     /// The hint of the `if` or `br_if` at module offset `offset`: whether it is
-    /// expected to branch (`br_if`) or to run its `then` arm (`if`).
+    /// expected to branch (`br_if`) or to run its `then` arm (`if`). The compiled tier
+    /// is its user.
+    #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub(crate) fn branch_hint(&self, offset: usize) -> Option<bool> {
         self.branch_hints.get(&offset).copied()
     }
