@@ -337,14 +337,7 @@ impl FuncState<'_, '_> {
     /// previous `catch` block, and begins this one, reached by the exceptions that no
     /// clause before caught (when there are any).
     pub(super) fn catch(&mut self, tag: Option<u32>) {
-        let last = self.control.len() - 1;
-        if self.reachable {
-            let n = self.control[last].results.len();
-            let args = self.block_args(n);
-            let next = self.control[last].next;
-            self.b.ins().jump(next, &args);
-            self.control[last].next_reachable = true;
-        }
+        let last = self.end_arm();
         let height = self.control[last].height;
         self.stack.truncate(height);
         let ControlKind::Try(legacy) = &mut self.control[last].kind else {

@@ -522,7 +522,9 @@ impl<'b, 'm> FuncState<'b, 'm> {
         });
     }
 
-    pub fn else_(&mut self) {
+    /// Ends an arm of the frame on top (an `if`'s `then`, a `try`'s body or `catch`):
+    /// when reachable, it goes on after the frame with its results.
+    pub(super) fn end_arm(&mut self) -> usize {
         let last = self.control.len() - 1;
         if self.reachable {
             let n = self.control[last].results.len();
@@ -531,6 +533,11 @@ impl<'b, 'm> FuncState<'b, 'm> {
             self.b.ins().jump(next, &args);
             self.control[last].next_reachable = true;
         }
+        last
+    }
+
+    pub fn else_(&mut self) {
+        let last = self.end_arm();
         let frame = &mut self.control[last];
         let ControlKind::If {
             else_block,
@@ -604,7 +611,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
     }
 
     /// The top `n` values as block arguments.
-    pub(super) fn block_args(&self, n: usize) -> Vec<BlockArg> {
+    fn block_args(&self, n: usize) -> Vec<BlockArg> {
         self.peek(n).iter().map(|&v| BlockArg::Value(v)).collect()
     }
 
