@@ -306,6 +306,23 @@ impl Trap {
         self.details.as_ref()?.exception
     }
 
+    /// For the handlers of store `store_id`: the exception this trap carries, when it
+    /// is an uncaught exception. One of another store (a host function passed it on)
+    /// is no exception here but an error of its own, which no handler catches.
+    pub(crate) fn exception_in(
+        &self,
+        store_id: u64,
+    ) -> Option<Result<crate::index::ExnRefId, Trap>> {
+        let (store, id) = self.exception_id()?;
+        Some(if store == store_id {
+            Ok(id)
+        } else {
+            Err(Trap::new(
+                "a host function threw an exception of another store",
+            ))
+        })
+    }
+
     fn details_mut(&mut self) -> &mut TrapDetails {
         self.details.get_or_insert_with(Box::default)
     }

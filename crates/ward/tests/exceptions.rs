@@ -552,3 +552,41 @@ fn twenty_thousand_nested_try_tables_run() {
         assert_eq!(caught, 1);
     }
 }
+
+/// An exception of another store that a host function passes on is no exception of
+/// this one: no handler here catches it, and it ends the call as an error that says so.
+#[test]
+fn an_exception_of_another_store_is_not_caught() {
+    for config in tiers() {
+        let engine = Engine::new(&config);
+        let (mut other, other_instance, _) = thrower(&config);
+        let other_throw = other_instance.get_func(&other, "throw").unwrap();
+        let uncaught_there = other_throw
+            .call(&mut other, &[Val::I32(1), Val::F64(0)], &mut [])
+            .unwrap_err();
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (import "host" "pass" (func $pass))
+                (func (export "run") (result i32)
+                    (block $h (try_table (catch_all $h) (call $pass)) (return (i32.const 0)))
+                    (i32.const 1)))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let trap = uncaught_there.as_trap().unwrap().clone();
+        linker
+            .func_wrap("host", "pass", move || -> Result<(), Trap> {
+                Err(trap.clone())
+            })
+            .unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+        let error = run.call(&mut store, ()).unwrap_err();
+        assert!(
+            error.to_string().contains("exception of another store"),
+            "{error}"
+        );
+    }
+}

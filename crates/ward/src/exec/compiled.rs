@@ -453,20 +453,22 @@ extern "C" fn call_catching(
     callee: *const VMFuncRef,
     cells: *mut u64,
 ) -> u32 {
-    with_store(|host| match call_any(host, callee, caller, cells) {
-        Ok(()) => Ok(0),
-        Err(Error::Trap(trap)) if trap.exception_id().is_some() => {
-            let (store, exception) = trap.exception_id().expect("checked");
-            if store != host.inner().id() {
-                return Err(
-                    Trap::new("a host function threw an exception of another store").into(),
-                );
+    with_store(|host| {
+        let Err(error) = call_any(host, callee, caller, cells) else {
+            return Ok(0);
+        };
+        let Error::Trap(trap) = &error else {
+            return Err(error);
+        };
+        match trap.exception_in(host.inner().id()) {
+            Some(Ok(exception)) => {
+                // SAFETY: the caller's buffer holds at least one cell.
+                unsafe { cells.write(exnref_cell(exception)) };
+                Ok(2)
             }
-            // SAFETY: the caller's buffer holds at least one cell.
-            unsafe { cells.write(exnref_cell(exception)) };
-            Ok(2)
+            Some(Err(other)) => Err(other.into()),
+            None => Err(error),
         }
-        Err(error) => Err(error),
     })
 }
 

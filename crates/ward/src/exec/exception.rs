@@ -58,17 +58,15 @@ impl Executor {
     /// is thrown on from the call op at `self.ip` (true when it was caught); any other
     /// error ends the activation (false, with the error in `self.fault`).
     pub(super) fn throw_or_fail(&mut self, error: Error) -> bool {
-        if let Error::Trap(trap) = &error {
-            if let Some((store, exception)) = trap.exception_id() {
-                if store == self.store_mut().id() {
-                    return self.unwind(exception);
-                }
-                self.fault =
-                    Some(Trap::new("a host function threw an exception of another store").into());
-                return false;
-            }
+        let store = self.store_mut().id();
+        match &error {
+            Error::Trap(trap) => match trap.exception_in(store) {
+                Some(Ok(exception)) => return self.unwind(exception),
+                Some(Err(other)) => self.fault = Some(other.into()),
+                None => self.fault = Some(error),
+            },
+            _ => self.fault = Some(error),
         }
-        self.fault = Some(error);
         false
     }
 
