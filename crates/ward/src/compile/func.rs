@@ -802,28 +802,15 @@ impl<'b, 'm> FuncState<'b, 'm> {
 
     /// Raises the error a runtime function left when `status` is not zero.
     pub fn raise_if(&mut self, status: Value) {
-        let (failed, ok) = (self.b.create_block(), self.b.create_block());
-        self.b.set_cold_block(failed);
-        self.b.ins().brif(status, failed, &[], ok, &[]);
-        self.b.switch_to_block(failed);
-        self.b.seal_block(failed);
-        self.raise();
-        self.b.switch_to_block(ok);
-        self.b.seal_block(ok);
+        let builtins = self.vmctx_pointer(VMContextHeader::BUILTINS);
+        raise_if(&mut self.b, self.env.isa, builtins, status);
     }
 
     /// Leaves for the innermost entry's landing, after a runtime function left its
-    /// error there (see `sys::entry::RAISE`): the block ends here.
+    /// error there: the block ends here.
     pub fn raise(&mut self) {
-        let ptr = self.env.isa.pointer_type();
-        let sig = Signature::new(CallConv::triple_default(self.env.isa.triple()));
-        let sig = self.b.import_signature(sig);
         let builtins = self.vmctx_pointer(VMContextHeader::BUILTINS);
-        let offset = offset_of!(VMBuiltins, raise) as i32;
-        let raise = self.b.ins().load(ptr, readonly(), builtins, offset);
-        self.b.ins().call_indirect(sig, raise, &[]);
-        // Not reached: the routine does not return.
-        self.b.ins().trap(traps::RAISED);
+        raise(&mut self.b, self.env.isa, builtins);
     }
 
     /// The offset of a field of [`VMBuiltins`], for [`FuncState::builtin`].
@@ -875,6 +862,38 @@ impl<'b, 'm> FuncState<'b, 'm> {
     pub fn func_index(&self, index: u32) -> FuncIndex {
         FuncIndex::from_u32(index)
     }
+}
+
+/// Raises the error a runtime function left when `status` is not zero, through the
+/// table of runtime functions at `builtins`.
+pub(super) fn raise_if(
+    b: &mut FunctionBuilder<'_>,
+    isa: &OwnedTargetIsa,
+    builtins: Value,
+    status: Value,
+) {
+    let (failed, ok) = (b.create_block(), b.create_block());
+    b.set_cold_block(failed);
+    b.ins().brif(status, failed, &[], ok, &[]);
+    b.switch_to_block(failed);
+    b.seal_block(failed);
+    raise(b, isa, builtins);
+    b.switch_to_block(ok);
+    b.seal_block(ok);
+}
+
+/// Calls the raise routine of the table of runtime functions at `builtins`, which
+/// leaves for the innermost entry's landing after a runtime function left its error
+/// there (see `sys::entry::RAISE`): the block ends here.
+pub(super) fn raise(b: &mut FunctionBuilder<'_>, isa: &OwnedTargetIsa, builtins: Value) {
+    let sig = b.import_signature(Signature::new(CallConv::triple_default(isa.triple())));
+    let offset = offset_of!(VMBuiltins, raise) as i32;
+    let routine = b
+        .ins()
+        .load(isa.pointer_type(), readonly(), builtins, offset);
+    b.ins().call_indirect(sig, routine, &[]);
+    // Not reached: the routine does not return.
+    b.ins().trap(traps::RAISED);
 }
 
 /// The runtime functions code calls through [`FuncState::builtin`].

@@ -142,20 +142,7 @@ pub(super) fn wasm_to_array(
         .ins()
         .call_indirect(sig, call_array, &[funcref, caller, cells]);
     let status = b.inst_results(call)[0];
-    // A failed call raises its error (see `sys::entry::RAISE`).
-    let (failed, ok) = (b.create_block(), b.create_block());
-    b.set_cold_block(failed);
-    b.ins().brif(status, failed, &[], ok, &[]);
-    b.switch_to_block(failed);
-    b.seal_block(failed);
-    let raise = b
-        .ins()
-        .load(ptr, ro, builtins, offset_of!(VMBuiltins, raise) as i32);
-    let raise_sig = b.import_signature(Signature::new(CallConv::triple_default(isa.triple())));
-    b.ins().call_indirect(raise_sig, raise, &[]);
-    b.ins().trap(super::func::traps::RAISED);
-    b.switch_to_block(ok);
-    b.seal_block(ok);
+    super::func::raise_if(&mut b, isa, builtins, status);
     let results: Vec<Value> = ty
         .results()
         .iter()
