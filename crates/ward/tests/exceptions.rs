@@ -590,3 +590,36 @@ fn an_exception_of_another_store_is_not_caught() {
         );
     }
 }
+
+/// An exception that reached the host stays valid however wasm later catches it: the
+/// host's reference keeps it, even through a catch by value, which frees only what
+/// nothing else refers to.
+#[test]
+fn an_exception_the_host_holds_survives_a_catch_by_value() {
+    for config in tiers() {
+        let (mut store, instance, _) = thrower(&config);
+        let throw = instance.get_func(&store, "throw").unwrap();
+        let held = uncaught(throw.call(&mut store, &[Val::I32(5), Val::F64(0)], &mut []));
+        let engine = store.engine().clone();
+        let catcher = Module::new(
+            &engine,
+            r#"(module
+                (func (export "catch") (param exnref) (result i32)
+                    (block $h (try_table (catch_all $h) (throw_ref (local.get 0))) (return (i32.const 0)))
+                    (i32.const 1)))"#,
+        )
+        .unwrap();
+        let catcher = Linker::new(&engine)
+            .instantiate(&mut store, &catcher)
+            .unwrap();
+        let catch = catcher.get_func(&store, "catch").unwrap();
+        for _ in 0..3 {
+            let mut caught = [Val::I32(0)];
+            catch
+                .call(&mut store, &[Val::ExnRef(Some(held))], &mut caught)
+                .unwrap();
+            assert_eq!(caught[0].i32(), Some(1));
+            assert_eq!(held.values(&store)[0].i32(), Some(5));
+        }
+    }
+}

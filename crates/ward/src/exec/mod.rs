@@ -165,7 +165,11 @@ fn invoke_in_activation(host: &mut dyn Host, func: FuncRef, base: usize) -> Resu
         FuncKind::Compiled => {
             let cells = host.inner().wasm_stack_mut().base();
             // SAFETY: the caller reserved the function's window at `base` in the stack.
-            compiled::call_compiled(host, func, ptr::null_mut(), unsafe { cells.add(base) })
+            let cells = unsafe { cells.add(base) };
+            compiled::call_compiled(host, func, ptr::null_mut(), cells).inspect_err(|error| {
+                // Compiled code's handlers are done with it: the caller gets the error.
+                host.inner().expose_exception_of(error)
+            })
         }
     }
 }
@@ -312,12 +316,8 @@ impl Executor {
         if let Error::Trap(trap) = &mut error {
             let (frames, omitted) = self.backtrace();
             trap.set_backtrace_if_empty(frames, omitted);
-            if let Some((_, exception)) = trap.exception_id() {
-                // The exception leaves the unwinder's hands: whoever gets the trap
-                // may keep a reference to it.
-                self.store_mut().exceptions_mut().expose(exception);
-            }
         }
+        self.store_mut().expose_exception_of(&error);
         let depth = self.entry_depth;
         self.store_mut().wasm_stack_mut().truncate_frames(depth);
         error

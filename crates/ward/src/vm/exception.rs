@@ -124,6 +124,17 @@ pub(crate) fn exnref_of_cell(cell: u64) -> Option<ExnRefId> {
 }
 
 impl StoreInner {
+    /// Notes that the exception `error` carries, if it is an uncaught exception of this
+    /// store, leaves the runtime's hands: whoever gets the error may keep a reference
+    /// to it, so it is no longer freed when caught by value.
+    pub(crate) fn expose_exception_of(&mut self, error: &crate::Error) {
+        if let crate::Error::Trap(trap) = error {
+            if let Some(Ok(exception)) = trap.exception_in(self.id()) {
+                self.exceptions_mut().expose(exception);
+            }
+        }
+    }
+
     /// The type of tag `id`.
     pub(crate) fn tag_type(&self, id: TagId) -> TagType {
         self.exceptions().tag(id).ty().clone()
