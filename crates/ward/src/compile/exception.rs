@@ -31,7 +31,7 @@ use cranelift_frontend::Variable;
 use wasmparser::{BlockType, Catch};
 
 use super::func::{traps, trusted, BuiltinField, ControlKind, FuncState};
-use super::trampoline::{cell_offsets, load_cell, store_cell};
+use super::trampoline::{load_values, store_values};
 use crate::index::{TagIndex, TypeIndex};
 use crate::types::ValType;
 
@@ -94,22 +94,22 @@ impl FuncState<'_, '_> {
     /// The dispatch block of the handler at `catch_frames[at]`, made on first use.
     fn dispatch(&mut self, at: usize) -> ir::Block {
         let index = self.catch_frames[at];
-        let existing = match &self.control[index].kind {
-            ControlKind::TryTable { dispatch, .. } => *dispatch,
-            ControlKind::Try(legacy) => legacy.dispatch,
-            _ => unreachable!("a handler is a try_table or a try"),
-        };
-        if let Some(block) = existing {
+        if let Some(block) = *self.dispatch_of(index) {
             return block;
         }
         let block = self.b.create_block();
         self.b.append_block_param(block, types::I64);
+        *self.dispatch_of(index) = Some(block);
+        block
+    }
+
+    /// Where the handler frame `control[index]` keeps its dispatch block.
+    fn dispatch_of(&mut self, index: usize) -> &mut Option<ir::Block> {
         match &mut self.control[index].kind {
-            ControlKind::TryTable { dispatch, .. } => *dispatch = Some(block),
-            ControlKind::Try(legacy) => legacy.dispatch = Some(block),
+            ControlKind::TryTable { dispatch, .. } => dispatch,
+            ControlKind::Try(legacy) => &mut legacy.dispatch,
             _ => unreachable!("a handler is a try_table or a try"),
         }
-        block
     }
 
     /// Throws `exn` from here, to the innermost handler.
@@ -140,10 +140,7 @@ impl FuncState<'_, '_> {
         let values = self.peek(params.len()).to_vec();
         self.stack.truncate(self.stack.len() - params.len());
         let cells = self.exn_cells();
-        let (offsets, _) = cell_offsets(&params);
-        for ((&t, &offset), value) in params.iter().zip(&offsets).zip(values) {
-            store_cell(&mut self.b, t, value, cells, offset);
-        }
+        store_values(&mut self.b, &params, &values, cells);
         let tag = self.b.ins().iconst(types::I32, i64::from(tag));
         let ptr = self.env.isa.pointer_type();
         let field = Self::builtin_field(BuiltinField::ExnNew);
@@ -165,10 +162,7 @@ impl FuncState<'_, '_> {
         let ty = &self.env.info.types()[ty];
         let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
         let cells = self.exn_cells();
-        let (offsets, _) = cell_offsets(&params);
-        for ((&t, &offset), &value) in params.iter().zip(&offsets).zip(args) {
-            store_cell(&mut self.b, t, value, cells, offset);
-        }
+        store_values(&mut self.b, &params, args, cells);
         let ptr = self.env.isa.pointer_type();
         let field = Self::builtin_field(BuiltinField::CallCatching);
         let status = self.builtin(field, &[ptr, ptr], &[funcref, cells]);
@@ -184,11 +178,8 @@ impl FuncState<'_, '_> {
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
         self.reachable = true;
-        let (offsets, _) = cell_offsets(&results);
-        for (&t, &offset) in results.iter().zip(&offsets) {
-            let value = load_cell(&mut self.b, t, cells, offset);
-            self.push(value);
-        }
+        let values = load_values(&mut self.b, &results, cells);
+        self.stack.extend(values);
     }
 
     /// Asks the runtime whether a clause catching `tag` (`None`: any) catches `exn`,
@@ -222,12 +213,7 @@ impl FuncState<'_, '_> {
     /// Loads the values of tag `tag` from `cells`.
     fn tag_values(&mut self, tag: u32, cells: Value) -> Vec<Value> {
         let params = self.tag_params(tag);
-        let (offsets, _) = cell_offsets(&params);
-        params
-            .iter()
-            .zip(&offsets)
-            .map(|(&t, &offset)| load_cell(&mut self.b, t, cells, offset))
-            .collect()
+        load_values(&mut self.b, &params, cells)
     }
 
     // ---- try_table ------------------------------------------------------------------

@@ -24,7 +24,7 @@ use crate::vm::vmctx::VMContextHeader;
 use crate::vm::{VMBuiltins, VMFuncRef};
 
 /// The byte offset of each value's first cell, and the number of cells in all.
-pub(super) fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
+fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
     let mut at = 0u32;
     let offsets = types
         .iter()
@@ -38,25 +38,14 @@ pub(super) fn cell_offsets(types: &[ValType]) -> (Vec<i32>, u32) {
 }
 
 /// Loads a value of type `ty` from its cell at `cells + offset`.
-pub(super) fn load_cell(
-    b: &mut FunctionBuilder<'_>,
-    ty: ValType,
-    cells: Value,
-    offset: i32,
-) -> Value {
+fn load_cell(b: &mut FunctionBuilder<'_>, ty: ValType, cells: Value, offset: i32) -> Value {
     b.ins()
         .load(clif_type(ty), MemFlagsData::trusted(), cells, offset)
 }
 
 /// Stores `value` of type `ty` as its cells at `cells + offset`: 32-bit values
 /// zero-extended to the whole cell, as the interpreter keeps them.
-pub(super) fn store_cell(
-    b: &mut FunctionBuilder<'_>,
-    ty: ValType,
-    value: Value,
-    cells: Value,
-    offset: i32,
-) {
+fn store_cell(b: &mut FunctionBuilder<'_>, ty: ValType, value: Value, cells: Value, offset: i32) {
     let value = match ty {
         ValType::I32 => b.ins().uextend(types::I64, value),
         ValType::F32 => {
@@ -66,6 +55,33 @@ pub(super) fn store_cell(
         _ => value,
     };
     b.ins().store(MemFlagsData::trusted(), value, cells, offset);
+}
+
+/// Stores `values`, of `types`, as their cells from `cells`.
+pub(super) fn store_values(
+    b: &mut FunctionBuilder<'_>,
+    types: &[ValType],
+    values: &[Value],
+    cells: Value,
+) {
+    let (offsets, _) = cell_offsets(types);
+    for ((&t, &offset), &value) in types.iter().zip(&offsets).zip(values) {
+        store_cell(b, t, value, cells, offset);
+    }
+}
+
+/// Loads values of `types` from their cells from `cells`.
+pub(super) fn load_values(
+    b: &mut FunctionBuilder<'_>,
+    types: &[ValType],
+    cells: Value,
+) -> Vec<Value> {
+    let (offsets, _) = cell_offsets(types);
+    types
+        .iter()
+        .zip(&offsets)
+        .map(|(&t, &offset)| load_cell(b, t, cells, offset))
+        .collect()
 }
 
 /// The `array_to_wasm` trampoline of `ty`.
@@ -87,18 +103,12 @@ pub(super) fn array_to_wasm(
     let ro = MemFlagsData::trusted().with_readonly();
     let wasm_call = b.ins().load(ptr, ro, funcref, VMFuncRef::WASM_CALL as i32);
     let call_ctx = b.ins().load(ptr, ro, funcref, VMFuncRef::CALL_CTX as i32);
-    let (param_offsets, _) = cell_offsets(ty.params());
     let mut args = vec![call_ctx, caller];
-    for (&t, &offset) in ty.params().iter().zip(&param_offsets) {
-        args.push(load_cell(&mut b, t, cells, offset));
-    }
+    args.extend(load_values(&mut b, ty.params(), cells));
     let callee = b.import_signature(wasm_signature(isa, ty));
     let call = b.ins().call_indirect(callee, wasm_call, &args);
     let results = b.inst_results(call).to_vec();
-    let (result_offsets, _) = cell_offsets(ty.results());
-    for ((&t, &offset), value) in ty.results().iter().zip(&result_offsets).zip(results) {
-        store_cell(&mut b, t, value, cells, offset);
-    }
+    store_values(&mut b, ty.results(), &results, cells);
     b.ins().return_(&[]);
     b.finalize(isa.frontend_config());
     func
@@ -119,14 +129,12 @@ pub(super) fn wasm_to_array(
     b.seal_block(entry);
     let params = b.block_params(entry).to_vec();
     let (funcref, caller) = (params[0], params[1]);
-    let (param_offsets, param_cells) = cell_offsets(ty.params());
-    let (result_offsets, result_cells) = cell_offsets(ty.results());
+    let (_, param_cells) = cell_offsets(ty.params());
+    let (_, result_cells) = cell_offsets(ty.results());
     let size = (param_cells.max(result_cells).max(1) * 8).next_multiple_of(16);
     let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4));
     let cells = b.ins().stack_addr(ptr, slot, 0);
-    for ((&t, &offset), &value) in ty.params().iter().zip(&param_offsets).zip(&params[2..]) {
-        store_cell(&mut b, t, value, cells, offset);
-    }
+    store_values(&mut b, ty.params(), &params[2..], cells);
     let ro = MemFlagsData::trusted().with_readonly();
     let builtins = b
         .ins()
@@ -143,12 +151,7 @@ pub(super) fn wasm_to_array(
         .call_indirect(sig, call_array, &[funcref, caller, cells]);
     let status = b.inst_results(call)[0];
     super::func::raise_if(&mut b, isa, builtins, status);
-    let results: Vec<Value> = ty
-        .results()
-        .iter()
-        .zip(&result_offsets)
-        .map(|(&t, &offset)| load_cell(&mut b, t, cells, offset))
-        .collect();
+    let results = load_values(&mut b, ty.results(), cells);
     b.ins().return_(&results);
     b.finalize(isa.frontend_config());
     func
