@@ -20,7 +20,10 @@ fn crate_dir() -> PathBuf {
 ///
 /// `cargo test` builds a library for its integration tests only when they can link
 /// it as Rust; this one they cannot, so the first call builds it with the same cargo,
-/// profile and target directory (nothing to do when it is up to date).
+/// profile and target directory. It asks for the whole workspace's libraries and tests,
+/// so that dependencies get the features `cargo test --workspace` gave them and are
+/// reused, not built again with fewer (the spec tests' `all-arch`, for one): only the
+/// library itself is compiled then.
 fn lib_dir() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
@@ -39,7 +42,7 @@ fn lib_dir() -> PathBuf {
             };
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = Command::new(cargo)
-                .args(["build", "-p", "ward-c-api", "--lib", "--profile", &profile])
+                .args(["build", "--workspace", "--lib", "--tests", "--profile", &profile])
                 .arg("--target-dir")
                 .arg(dir.parent().unwrap())
                 .status()
