@@ -42,7 +42,14 @@ fn lib_dir() -> PathBuf {
             };
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = Command::new(cargo)
-                .args(["build", "--workspace", "--lib", "--tests", "--profile", &profile])
+                .args([
+                    "build",
+                    "--workspace",
+                    "--lib",
+                    "--tests",
+                    "--profile",
+                    &profile,
+                ])
                 .arg("--target-dir")
                 .arg(dir.parent().unwrap())
                 .status()

@@ -169,6 +169,11 @@ impl<I: EntityIndex, T> IndexVec<I, T> {
     pub(crate) fn reserve_exact(&mut self, additional: usize) {
         self.items.reserve_exact(additional);
     }
+
+    /// The bytes of the vector's allocation (its items, not what they point to).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<T>()
+    }
 }
 
 impl<I, T> Default for IndexVec<I, T> {

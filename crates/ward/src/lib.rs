@@ -86,4 +86,4 @@ pub use types::{
     ExternType, FuncType, FuncTypeId, GlobalType, HeapType, MemoryType, Mutability, RefType,
     TableType, TagType, ValType,
 };
-pub use vm::StoreLimits;
+pub use vm::{StoreFootprint, StoreLimits};

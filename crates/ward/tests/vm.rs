@@ -329,3 +329,74 @@ fn extended_constant_expressions_initialise_globals_and_segments_in_both_tiers()
     let error = Module::new(&Engine::new(&config), EXTENDED).unwrap_err();
     assert!(error.to_string().contains("constant expression"), "{error}");
 }
+
+const FOOTPRINT: &str = r#"(module
+    (memory 2 10)
+    (table 10 funcref)
+    (global (mut i64) (i64.const 0))
+    (elem (i32.const 0) $grow)
+    (func $grow (export "grow") (param i32) (result i32) local.get 0 memory.grow))"#;
+
+#[test]
+fn a_store_reports_the_bytes_it_holds_in_both_tiers() {
+    const PAGE: usize = 65_536;
+    for (name, mut config) in tier_configurations() {
+        config.wasm_stack_size(256 * 1024);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, FOOTPRINT).unwrap();
+        let mut store = Store::new(&engine, ());
+        assert_eq!(store.footprint().total(), 0, "{name}: an empty store");
+
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let first = store.footprint();
+        assert_eq!(first.memories, 2 * PAGE, "{name}");
+        assert_eq!(first.tables, 10 * 8, "{name}");
+        assert!(first.instances > 0, "{name}: {first:?}");
+        assert!(first.code > 0, "{name}: {first:?}");
+        assert_eq!(first.stacks, 0, "{name}: no call yet: {first:?}");
+        if config.get_memory_reservation() > 0 {
+            // The reservation and the guard, beyond the two accessible pages.
+            let reserved = config.get_memory_reservation() + config.get_memory_guard_size();
+            assert_eq!(first.memory_reservations as u64, reserved - 2 * PAGE as u64);
+        }
+
+        let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+        assert_eq!(grow.call(&mut store, 3).unwrap(), 2, "{name}");
+        let grown = store.footprint();
+        assert_eq!(grown.memories, 5 * PAGE, "{name}");
+        if config.get_memory_reservation() > 0 {
+            assert_eq!(
+                grown.memory_reservations + grown.memories,
+                first.memory_reservations + first.memories,
+                "{name}: the memory grew into its reservation"
+            );
+        } else {
+            // Without a reservation it moved to a mapping of its new size and a guard.
+            let guard = config.get_memory_guard_size() as usize;
+            assert_eq!(grown.memory_reservations, guard, "{name}");
+        }
+        if config.get_strategy() == Strategy::Interpreter {
+            // The interpreter's stack, allocated at the first call, and the
+            // function it translated then.
+            assert!(grown.stacks >= 256 * 1024, "{name}: {grown:?}");
+            assert!(grown.code > first.code, "{name}: {grown:?} after {first:?}");
+        }
+
+        // A second instance of the same module: its own memory, table and vmctx, the
+        // same code.
+        Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let second = store.footprint();
+        assert_eq!(second.code, grown.code, "{name}");
+        assert_eq!(second.memories, 7 * PAGE, "{name}");
+        assert_eq!(second.tables, 2 * 10 * 8, "{name}");
+        assert!(second.instances > grown.instances, "{name}");
+        assert_eq!(
+            second.total(),
+            second.code + second.stacks + second.memories + second.tables + second.instances
+        );
+    }
+}

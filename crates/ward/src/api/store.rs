@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::Trap;
 use crate::exec::Host;
 use crate::index::{HostFuncId, InstanceId};
-use crate::vm::{StoreInner, StoreLimits, VMStoreContext};
+use crate::vm::{StoreFootprint, StoreInner, StoreLimits, VMStoreContext};
 use crate::{Engine, Extern};
 
 /// The host side of a function: it reads its params from `cells` and writes its
@@ -89,6 +89,12 @@ impl<T> Store<T> {
     /// The store's resource limits.
     pub fn limits(&self) -> StoreLimits {
         self.inner.limits()
+    }
+
+    /// The bytes the store holds: code, the wasm stack, memories, tables and
+    /// instances (see [`StoreFootprint`]). It takes a walk over the store's entities.
+    pub fn footprint(&self) -> StoreFootprint {
+        self.inner.footprint()
     }
 
     /// Sets the fuel the store's wasm may consume.

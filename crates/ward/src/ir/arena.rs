@@ -148,6 +148,13 @@ impl CodeArena {
     }
 }
 
+impl CodeArena {
+    /// The bytes of its chunks, used or not.
+    pub(crate) fn bytes(&self) -> usize {
+        self.chunks.iter().map(|(_, layout)| layout.size()).sum()
+    }
+}
+
 impl Drop for CodeArena {
     fn drop(&mut self) {
         for &(ptr, layout) in &self.chunks {

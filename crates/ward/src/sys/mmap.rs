@@ -105,7 +105,6 @@ impl Mmap {
     }
 
     /// The size of the whole reservation.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
     }

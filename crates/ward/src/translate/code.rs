@@ -74,6 +74,17 @@ impl ModuleCode {
         Ok(())
     }
 
+    /// The bytes the code holds: the arena's chunks and the table of functions.
+    pub(crate) fn bytes(&self) -> usize {
+        let arena = self
+            .space
+            .arena
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .bytes();
+        arena + self.funcs.heap_bytes()
+    }
+
     /// The code of defined function `index`, if it is translated already.
     #[inline(always)]
     pub(crate) fn ready(&self, index: DefinedFuncIndex) -> Option<&CompiledFunc> {

@@ -106,6 +106,20 @@ impl Exceptions {
         }
     }
 
+    /// The bytes of the tags and of the exceptions alive.
+    pub(crate) fn bytes(&self) -> usize {
+        let values: usize = self
+            .objects
+            .iter()
+            .flatten()
+            .map(|o| std::mem::size_of_val(&*o.cells))
+            .sum();
+        self.tags.heap_bytes()
+            + self.objects.heap_bytes()
+            + values
+            + self.free.capacity() * std::mem::size_of::<ExnRefId>()
+    }
+
     /// How many exceptions the store holds.
     #[cfg(test)]
     pub(crate) fn live(&self) -> usize {

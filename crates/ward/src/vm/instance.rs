@@ -65,6 +65,23 @@ impl InstanceData {
         self.vmctx.as_ptr()
     }
 
+    /// The bytes the instance holds apart from its entities: its vmctx, the lists of
+    /// its entities and its element segments.
+    pub(crate) fn bytes(&self) -> usize {
+        self.module.offsets().size()
+            + self.memories.heap_bytes()
+            + self.tables.heap_bytes()
+            + self.globals.heap_bytes()
+            + self.tags.heap_bytes()
+            + self.elems.heap_bytes()
+            + self
+                .elems
+                .iter()
+                .map(|e| std::mem::size_of_val(&**e))
+                .sum::<usize>()
+            + self.dropped_datas.heap_bytes()
+    }
+
     pub(crate) fn memory_id(&self, index: MemoryIndex) -> MemoryId {
         self.memories[index]
     }

@@ -85,6 +85,11 @@ impl MemoryEntity {
         })
     }
 
+    /// The address space the memory holds: its reservation for growth and its guard.
+    pub(crate) fn reserved(&self) -> usize {
+        self.map.len()
+    }
+
     /// The memory's declared type.
     pub(crate) fn ty(&self) -> MemoryType {
         self.ty

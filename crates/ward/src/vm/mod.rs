@@ -5,6 +5,7 @@
 
 mod bulk;
 mod exception;
+mod footprint;
 mod global;
 mod instance;
 mod limits;
@@ -17,6 +18,7 @@ pub(crate) mod vmctx;
 mod wasm_stack;
 
 pub(crate) use exception::{exnref_cell, exnref_of_cell, Exceptions, TagEntity};
+pub use footprint::StoreFootprint;
 pub(crate) use global::GlobalEntity;
 pub(crate) use instance::{func_ref, InstanceData, Resolved};
 pub use limits::StoreLimits;

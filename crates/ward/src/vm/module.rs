@@ -97,6 +97,12 @@ impl CompiledModule {
             .collect()
     }
 
+    /// The bytes of code the module holds: its binary (which the interpreter
+    /// translates from), the translated functions, and the native code if any.
+    pub(crate) fn code_bytes(&self) -> usize {
+        self.bytes.len() + self.code.bytes() + self.native.as_ref().map_or(0, |n| n.bytes())
+    }
+
     /// The native code, when the engine compiles.
     pub(crate) fn native(&self) -> Option<&NativeCode> {
         self.native.as_deref()

@@ -156,6 +156,19 @@ impl NativeCode {
         code
     }
 
+    /// The bytes it holds: the code's mapping and the tables that describe it.
+    pub(crate) fn bytes(&self) -> usize {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        self.memory.len()
+            + vec(&self.relocs)
+            + self.funcs.heap_bytes()
+            + vec(&self.traps)
+            + vec(&self.srclocs)
+            + self.trampolines.heap_bytes()
+    }
+
     /// Records the module that owns this code, for backtraces.
     pub(crate) fn attach(&self, module: *const CompiledModule) {
         self.module.store(module.cast_mut(), Ordering::Release);

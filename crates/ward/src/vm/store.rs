@@ -17,8 +17,8 @@ use crate::native_stack::{self, NativeBounds};
 use crate::types::{FuncType, MemoryType, TableType};
 
 use super::{
-    Exceptions, FuncKind, FuncRef, GlobalEntity, InstanceData, MemoryEntity, StoreLimits,
-    TableEntity, VMBuiltins, VMFuncRef, VMStoreContext, WasmStack,
+    CompiledModule, Exceptions, FuncKind, FuncRef, GlobalEntity, InstanceData, MemoryEntity,
+    StoreFootprint, StoreLimits, TableEntity, VMBuiltins, VMFuncRef, VMStoreContext, WasmStack,
 };
 
 /// The part of a host function a store keeps for calls: its reference, whose `ty`
@@ -334,6 +334,45 @@ impl StoreInner {
 
     pub(crate) fn extern_value(&self, id: ExternRefId) -> &(dyn Any + Send + Sync) {
         &*self.externs[id]
+    }
+
+    // ---- footprint ------------------------------------------------------------------
+
+    /// The bytes the store holds, by kind.
+    pub(crate) fn footprint(&self) -> StoreFootprint {
+        // Each module once, however many of the store's instances run it.
+        let mut modules: Vec<&Arc<CompiledModule>> =
+            self.instances.iter().map(InstanceData::module).collect();
+        modules.sort_unstable_by_key(|m| Arc::as_ptr(m));
+        modules.dedup_by_key(|m| Arc::as_ptr(m));
+        let code = modules.iter().map(|m| m.code_bytes()).sum();
+        let globals =
+            self.globals.heap_bytes() + self.globals.len() * std::mem::size_of::<super::VMGlobal>();
+        let host_funcs = self.host_funcs.heap_bytes()
+            + self.host_funcs.len() * std::mem::size_of::<HostFuncData>();
+        StoreFootprint {
+            code,
+            stacks: self.wasm_stack.bytes(),
+            memories: self.memories.iter().map(MemoryEntity::byte_len).sum(),
+            memory_reservations: self
+                .memories
+                .iter()
+                .map(|m| m.reserved().saturating_sub(m.byte_len()))
+                .sum(),
+            tables: self.tables.iter().map(TableEntity::bytes).sum(),
+            instances: self.instances.heap_bytes()
+                + self
+                    .instances
+                    .iter()
+                    .map(InstanceData::bytes)
+                    .sum::<usize>()
+                + self.memories.heap_bytes()
+                + self.tables.heap_bytes()
+                + globals
+                + host_funcs
+                + self.externs.heap_bytes()
+                + self.exceptions.bytes(),
+        }
     }
 
     // ---- tags and exceptions --------------------------------------------------------

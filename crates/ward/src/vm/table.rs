@@ -55,6 +55,11 @@ impl TableEntity {
         self.def.current_elements = self.elems.len();
     }
 
+    /// The bytes of its elements' allocation.
+    pub(crate) fn bytes(&self) -> usize {
+        self.elems.capacity() * std::mem::size_of::<u64>()
+    }
+
     pub(crate) fn ty(&self) -> TableType {
         self.ty
     }

@@ -52,6 +52,16 @@ impl WasmStack {
         }
     }
 
+    /// The bytes it holds: the cells once allocated, and the frames' records.
+    pub(crate) fn bytes(&self) -> usize {
+        let cells = if self.cells.is_some() {
+            self.capacity.max(1) * std::mem::size_of::<u64>()
+        } else {
+            0
+        };
+        cells + self.frames.capacity() * std::mem::size_of::<Frame>()
+    }
+
     /// The number of cells.
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
