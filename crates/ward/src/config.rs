@@ -288,7 +288,8 @@ impl Config {
     /// The inaccessible address space, in bytes, that follows each memory's
     /// reservation, so that an access a little past a memory's end faults instead of
     /// touching anything else. Default: [`DEFAULT_MEMORY_GUARD_SIZE`] (2 GiB on 64-bit
-    /// unix hosts).
+    /// unix hosts). Compiled code relies on it; the interpreter checks every access, so
+    /// with [`Strategy::Interpreter`] memories take no guard, whatever this says.
     pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Self {
         self.memory_guard_size = bytes;
         self

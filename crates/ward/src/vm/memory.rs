@@ -1,8 +1,8 @@
 //! Linear memories: reserved address ranges that grow in place.
 //!
 //! A memory reserves `Config::memory_reservation` bytes of address space (at least its
-//! initial size) plus `Config::memory_guard_size` bytes of guard after it; only its
-//! current size is accessible. A memory whose maximum fits in the reservation (every
+//! initial size) plus `Config::memory_guard_size` bytes of guard after it (none in an
+//! engine that only interprets); only its current size is accessible. A memory whose maximum fits in the reservation (every
 //! 32-bit memory under the 64-bit default of 4 GiB) grows by making more of it
 //! accessible and never moves. One that may outgrow its reservation moves to a larger
 //! one when it does, copying its bytes; its [`VMMemoryDefinition`] then gets the new
@@ -13,7 +13,7 @@
 use crate::error::ResourceError;
 use crate::sys::Mmap;
 use crate::types::MemoryType;
-use crate::Config;
+use crate::{Config, Strategy};
 
 use super::{MemoryStyle, VMMemoryDefinition};
 
@@ -58,7 +58,13 @@ impl MemoryEntity {
             });
         }
         let mut capacity = bytes.max(config.memory_reservation);
-        let mut guard = config.memory_guard_size;
+        // The interpreter checks every access against the memory's length: guard pages
+        // serve compiled code only, which an engine that interprets never runs.
+        let mut guard = if config.strategy == Strategy::Interpreter {
+            0
+        } else {
+            config.memory_guard_size
+        };
         let mut map = match reserve(capacity, guard, pages) {
             Ok(map) => map,
             // Without the address space for the whole reservation (a small address
