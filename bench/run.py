@@ -33,12 +33,12 @@ import os
 import platform
 import random
 import re
-import resource
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,8 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BUILD = BENCH / "build"
 RESULTS = BENCH / "results"
+MEASURE_SOURCE = BENCH / "tools" / "measure.c"
+MEASURE = BUILD / "measure"
 
 # Flags for the wasm builds: -O2, and the post-MVP features that current clang releases
 # enable by default (bulk memory, sign extension, saturating float-to-int), so memcpy and
@@ -677,29 +679,58 @@ class Sample:
     cpu: float = 0.0
     output: str = ""
     detail: str = ""
+    rss: int = 0  # peak resident set of the process, in KiB
+
+
+def build_measure() -> None:
+    """Compiles bench/tools/measure.c, the launcher every timed run goes through, static so
+    that its own memory (the floor of every peak-memory figure) is small."""
+    if not stale(MEASURE, MEASURE_SOURCE):
+        return
+    BUILD.mkdir(exist_ok=True)
+    cc = os.environ.get("CC", "cc")
+    cmd = [cc, "-O2", "-static", "-o", str(MEASURE), str(MEASURE_SOURCE)]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"building {MEASURE_SOURCE.relative_to(REPO)} failed:\n{proc.stdout}")
 
 
 def run_once(cmd: list[str], timeout: float) -> Sample:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout
+    """Runs `cmd` once through bench/tools/measure.c, which times it and reads the
+    kernel's record of that one process: its CPU time and peak resident memory."""
+    with (
+        tempfile.TemporaryFile() as out_file,
+        tempfile.TemporaryFile() as err_file,
+        tempfile.NamedTemporaryFile(mode="r", prefix="measure-") as result,
+    ):
+        proc = subprocess.Popen(
+            [str(MEASURE), result.name, *cmd],
+            stdin=subprocess.DEVNULL,
+            stdout=out_file,
+            stderr=err_file,
+            start_new_session=True,  # a timeout kills the command with its launcher
         )
-    except subprocess.TimeoutExpired:
-        return Sample("timeout", detail=f"over {timeout:.0f} s")
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    out = proc.stdout.decode(errors="replace")
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip().splitlines()
-        status = f"exit {proc.returncode}"
-        if -proc.returncode in signal.valid_signals():  # killed by a signal (SIGSEGV: the runtime crashed)
-            status = f"killed by {signal.Signals(-proc.returncode).name}"
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return Sample("timeout", detail=f"over {timeout:.0f} s")
+        fields = result.read().split()
+        out_file.seek(0)
+        err_file.seek(0)
+        out = out_file.read().decode(errors="replace")
+        err = err_file.read().decode(errors="replace").strip().splitlines()
+    if proc.returncode != 0 or len(fields) != 4:
+        return Sample("error", detail=f"measure failed (exit {proc.returncode}): {' | '.join(err[-3:])}")
+    wall, cpu, rss, code = float(fields[0]), float(fields[1]), int(fields[2]), int(fields[3])
+    if code != 0:
+        status = f"exit {code}"
+        if -code in signal.valid_signals():  # killed by a signal (SIGSEGV: the runtime crashed)
+            status = f"killed by {signal.Signals(-code).name}"
         detail = f"{status}: {' | '.join(err[:3])}" if err else status
-        return Sample("error", wall, cpu, normalize(out), detail)
-    return Sample("ok", wall, cpu, normalize(out))
+        return Sample("error", wall, cpu, normalize(out), detail, rss)
+    return Sample("ok", wall, cpu, normalize(out), rss=rss)
 
 
 @dataclass
@@ -711,9 +742,10 @@ class Cell:
     command: list[str] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
 
     def median(self, metric: str) -> float | None:
-        values = self.wall if metric == "wall" else self.cpu
+        values = {"wall": self.wall, "cpu": self.cpu, "rss": self.rss}[metric]
         return statistics.median(values) if self.status == "ok" and values else None
 
 
@@ -836,6 +868,9 @@ def report(
     if code_size and "startup" in names:
         lines.append("")
         lines.extend(compile_throughput(runtimes, cells, metric, code_size, base, summary))
+    if any(c.rss for c in cells.values()):
+        lines.append("")
+        lines.extend(rss_table(benches, runtimes, cells, width, col))
     if sizes:
         lines.append("")
         lines.extend(size_table(sizes))
@@ -847,6 +882,22 @@ def report(
         lines.append("Not measured (n/a: the runtime cannot run it; error/wrong/timeout: a failure):")
         lines.extend(problems)
     return "\n".join(lines), summary
+
+
+def rss_table(
+    benches: list[Benchmark], runtimes: list[str], cells: dict[tuple[str, str], Cell], width: int, col: int
+) -> list[str]:
+    """Median peak resident memory per run (the kernel's ru_maxrss of the process)."""
+    lines = ["Median peak resident memory per run, MiB (the process's ru_maxrss):"]
+    lines.append(f"{'benchmark':<{width}} " + " ".join(f"{rt:>{col}}" for rt in runtimes))
+    for b in benches:
+        row = []
+        for rt in runtimes:
+            c = cells[(b.name, rt)]
+            kib = c.median("rss")
+            row.append(c.status if kib is None else f"{kib / 1024:.1f}")
+        lines.append(f"{b.name:<{width}} " + " ".join(f"{r:>{col}}" for r in row))
+    return lines
 
 
 def artifact_sizes(benches: list[Benchmark], arts: dict[str, Artifacts]) -> dict[str, dict[str, int]]:
@@ -979,7 +1030,9 @@ def report_saved(path: Path, metric: str, base: str | None, chart: bool) -> int:
     for b in benches:
         for rt in runtimes:
             r = data["benchmarks"][b.name]["results"][rt]
-            cells[(b.name, rt)] = Cell(r["status"], r["detail"], r["command"], r["wall"], r["cpu"])
+            cells[(b.name, rt)] = Cell(
+                r["status"], r["detail"], r["command"], r["wall"], r["cpu"], r.get("rss_kib", [])
+            )
     size = data.get("startup_module_bytes")
     if size is None and (BUILD / "startup.wasm").exists():
         size = (BUILD / "startup.wasm").stat().st_size
@@ -1058,6 +1111,7 @@ def main() -> int:
         raise SystemExit(f"--base {opts.base} is not among the runtimes that will run: {', '.join(runtimes)}")
 
     log("building the programs into bench/build/")
+    build_measure()
     arts = {b.name: build(b, opts.quick, need_native=True) for b in benches}
     refs = {b.name: reference_output(b, arts[b.name], opts.timeout) for b in benches}
 
@@ -1093,6 +1147,7 @@ def main() -> int:
                 else:
                     c.wall.append(s.wall)
                     c.cpu.append(s.cpu)
+                    c.rss.append(s.rss)
                 shown = fmt_time(s.wall) if c.status == "ok" else c.status.upper()
                 log(f"[round {rnd + 1}/{rounds}] {b.name:<13} {rt:<14} {shown}")
 
@@ -1136,8 +1191,10 @@ def main() -> int:
                             "command": cells[(b.name, rt)].command,
                             "wall": cells[(b.name, rt)].wall,
                             "cpu": cells[(b.name, rt)].cpu,
+                            "rss_kib": cells[(b.name, rt)].rss,
                             "median_wall": cells[(b.name, rt)].median("wall"),
                             "median_cpu": cells[(b.name, rt)].median("cpu"),
+                            "median_rss_kib": cells[(b.name, rt)].median("rss"),
                         }
                         for rt in runtimes
                     },
