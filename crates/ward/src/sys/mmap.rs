@@ -11,7 +11,10 @@
 //! memory's few touched pages (a 6 GiB reservation made instantiating a 1 MiB memory
 //! take 21.8 µs against 12.0 µs for a heap block). A released reservation is therefore
 //! kept for reuse ([`SPARE`]): its pages are given back to the kernel (they read as zero
-//! again) and made inaccessible, and the next reservation of the same size takes it.
+//! again), and the next reservation of the same size takes it. Its accessible prefix
+//! stays accessible, since changing protections is the dearest call of the cycle: a
+//! reservation that wants the same prefix again (the next instance of the same module,
+//! the next store's wasm stack) then costs no call to the kernel at all.
 
 use std::io;
 use std::ptr::NonNull;
@@ -20,10 +23,19 @@ use std::ptr::NonNull;
 /// instances created and dropped in turn; address space only, no memory.
 const MAX_SPARE: usize = 16;
 
-/// Released reservations, reset (no accessible page, every page zero), by address and
-/// length.
+/// A released reservation, reset: every page zero, and the first `accessible` bytes
+/// still readable and writable.
 #[cfg(unix)]
-static SPARE: std::sync::Mutex<Vec<(usize, usize)>> = std::sync::Mutex::new(Vec::new());
+#[derive(Clone, Copy)]
+struct Spare {
+    address: usize,
+    len: usize,
+    accessible: usize,
+}
+
+/// Released reservations, for reuse.
+#[cfg(unix)]
+static SPARE: std::sync::Mutex<Vec<Spare>> = std::sync::Mutex::new(Vec::new());
 
 /// A reserved range of address space, of which a prefix is accessible.
 #[derive(Debug)]
@@ -53,24 +65,59 @@ impl Mmap {
     /// # Errors
     ///
     /// When the address space cannot be reserved.
+    #[cfg(test)]
     pub(crate) fn reserve(len: usize) -> io::Result<Mmap> {
+        Mmap::reserve_accessible(len, 0)
+    }
+
+    /// Reserves `len` bytes (rounded up to whole pages) of address space of which the
+    /// first `accessible` bytes (rounded up likewise) are readable, writable and zero.
+    ///
+    /// # Errors
+    ///
+    /// When the address space cannot be reserved, `accessible` exceeds `len`, or the
+    /// system refuses.
+    pub(crate) fn reserve_accessible(len: usize, accessible: usize) -> io::Result<Mmap> {
         if len == 0 {
-            return Ok(Mmap::new_empty());
+            let mut map = Mmap::new_empty();
+            map.make_accessible(accessible)?;
+            return Ok(map);
         }
         let len = round_up_to_page(len)?;
-        if let Some(ptr) = take_spare(len) {
-            return Ok(Mmap {
+        let accessible = round_up_to_page(accessible)?;
+        let mut map = match take_spare(len, accessible) {
+            Some((ptr, kept)) => Mmap {
                 ptr,
                 len,
+                accessible: kept,
+            },
+            // All of it accessible: one call maps it so.
+            None if accessible == len => Mmap {
+                ptr: imp::map_accessible(len)?,
+                len,
+                accessible: len,
+            },
+            None => Mmap {
+                ptr: imp::reserve(len)?,
+                len,
                 accessible: 0,
-            });
+            },
+        };
+        if map.accessible > accessible {
+            // A kept reservation with more open than wanted: close the rest, so that an
+            // access past the new end faults as it must.
+            // SAFETY: `[accessible, map.accessible)` is this reservation's own and
+            // nothing refers to it (it was spare).
+            unsafe {
+                imp::make_inaccessible(
+                    map.ptr.as_ptr().add(accessible),
+                    map.accessible - accessible,
+                )?
+            };
+            map.accessible = accessible;
         }
-        let ptr = imp::reserve(len)?;
-        Ok(Mmap {
-            ptr,
-            len,
-            accessible: 0,
-        })
+        map.make_accessible(accessible)?;
+        Ok(map)
     }
 
     /// Makes the first `len` bytes (rounded up to whole pages) readable and writable.
@@ -143,7 +190,11 @@ impl Mmap {
         if unsafe { imp::reset(self.ptr.as_ptr(), self.accessible) }.is_err() {
             return false;
         }
-        spare.push((self.ptr.as_ptr() as usize, self.len));
+        spare.push(Spare {
+            address: self.ptr.as_ptr() as usize,
+            len: self.len,
+            accessible: self.accessible,
+        });
         true
     }
 
@@ -153,17 +204,22 @@ impl Mmap {
     }
 }
 
-/// A kept reservation of exactly `len` bytes, if there is one.
+/// A kept reservation of exactly `len` bytes, if there is one, and the length of its
+/// accessible prefix: one whose prefix is `accessible` long if there is one, as it needs
+/// no change of protection.
 #[cfg(unix)]
-fn take_spare(len: usize) -> Option<NonNull<u8>> {
+fn take_spare(len: usize, accessible: usize) -> Option<(NonNull<u8>, usize)> {
     let mut spare = SPARE.lock().ok()?;
-    let at = spare.iter().position(|&(_, l)| l == len)?;
-    let (ptr, _) = spare.swap_remove(at);
-    NonNull::new(ptr as *mut u8)
+    let at = spare
+        .iter()
+        .position(|s| s.len == len && s.accessible == accessible)
+        .or_else(|| spare.iter().position(|s| s.len == len))?;
+    let taken = spare.swap_remove(at);
+    Some((NonNull::new(taken.address as *mut u8)?, taken.accessible))
 }
 
 #[cfg(not(unix))]
-fn take_spare(_len: usize) -> Option<NonNull<u8>> {
+fn take_spare(_len: usize, _accessible: usize) -> Option<(NonNull<u8>, usize)> {
     None
 }
 
@@ -197,6 +253,25 @@ mod imp {
         NonNull::new(ptr.cast()).ok_or_else(|| io::Error::other("mmap returned null"))
     }
 
+    /// A fresh mapping of `len` bytes, all of them readable, writable and zero.
+    pub(super) fn map_accessible(len: usize) -> io::Result<NonNull<u8>> {
+        // SAFETY: as for `reserve`.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        NonNull::new(ptr.cast()).ok_or_else(|| io::Error::other("mmap returned null"))
+    }
+
     /// # Safety
     ///
     /// `[ptr, ptr + len)` is part of a reservation of ours that nothing refers to.
@@ -209,9 +284,20 @@ mod imp {
         Ok(())
     }
 
+    /// # Safety
+    ///
+    /// `[ptr, ptr + len)` is part of a reservation of ours that nothing refers to.
+    pub(super) unsafe fn make_inaccessible(ptr: *mut u8, len: usize) -> io::Result<()> {
+        // SAFETY: guaranteed by the caller.
+        if unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_NONE) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// Gives the pages of the accessible prefix `[ptr, ptr + accessible)` back to the
-    /// kernel (a private anonymous mapping reads as zero afterwards) and makes it
-    /// inaccessible again.
+    /// kernel: a private anonymous mapping reads as zero afterwards. The prefix stays
+    /// accessible.
     ///
     /// # Safety
     ///
@@ -223,10 +309,6 @@ mod imp {
         }
         // SAFETY: guaranteed by the caller.
         if unsafe { libc::madvise(ptr.cast(), accessible, libc::MADV_DONTNEED) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: as above.
-        if unsafe { libc::mprotect(ptr.cast(), accessible, libc::PROT_NONE) } != 0 {
             return Err(io::Error::last_os_error());
         }
         Ok(())
@@ -261,10 +343,23 @@ mod imp {
         NonNull::new(ptr).ok_or_else(|| io::Error::new(io::ErrorKind::OutOfMemory, "out of memory"))
     }
 
+    /// A zeroed block of `len` bytes: every block here is accessible.
+    pub(super) fn map_accessible(len: usize) -> io::Result<NonNull<u8>> {
+        reserve(len)
+    }
+
     /// # Safety
     ///
     /// As the unix version; the block is accessible already.
     pub(super) unsafe fn make_accessible(_ptr: *mut u8, _len: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// # Safety
+    ///
+    /// As the unix version. The block stays accessible: nothing is ever spare here
+    /// (see `take_spare`), so nothing calls this.
+    pub(super) unsafe fn make_inaccessible(_ptr: *mut u8, _len: usize) -> io::Result<()> {
         Ok(())
     }
 
@@ -281,6 +376,10 @@ mod imp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Held by the tests that count on a reservation they release being the one they
+    /// get next, and by the one that releases many: the spare list is the process's.
+    static SPARE_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     #[test]
     fn grows_in_place_and_reads_zero() {
@@ -311,6 +410,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_reused_reservation_reads_zero() {
+        let _serial = SPARE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
         let page = super::super::page_size();
         // A size no other test reserves, so that the reuse is of this test's own.
         let len = 37 * page;
@@ -329,6 +429,48 @@ mod tests {
         assert!(bytes.iter().all(|&b| b == 0));
     }
 
+    /// A reservation kept with an accessible prefix serves the next of its size with
+    /// exactly the prefix that one asks for, zeroed, larger or smaller.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_reused_reservation_opens_exactly_what_is_asked() {
+        let _serial = SPARE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+        let page = super::super::page_size();
+        // A size no other test reserves, so that the reuse is of this test's own.
+        let len = 41 * page;
+        for (kept, wanted) in [(6, 6), (6, 2), (2, 9)] {
+            let first = Mmap::reserve_accessible(len, kept * page).unwrap();
+            let address = first.as_mut_ptr();
+            // SAFETY: `kept` pages are accessible.
+            unsafe { std::ptr::write_bytes(address, 0x5a, kept * page) };
+            drop(first);
+            let second = Mmap::reserve_accessible(len, wanted * page).unwrap();
+            assert_eq!(second.as_mut_ptr(), address, "the reservation is reused");
+            assert_eq!(second.accessible(), wanted * page);
+            // SAFETY: `wanted` pages are accessible.
+            let bytes = unsafe { std::slice::from_raw_parts(address, wanted * page) };
+            assert!(bytes.iter().all(|&b| b == 0), "kept {kept}, wanted {wanted}");
+            // The kernel's view: readable and writable up to `wanted` pages, no access
+            // from there to the end.
+            let end = address as usize + wanted * page;
+            let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+            let perms = |at: usize| {
+                maps.lines()
+                    .find_map(|line| {
+                        let (range, rest) = line.split_once(' ')?;
+                        let (from, to) = range.split_once('-')?;
+                        let from = usize::from_str_radix(from, 16).ok()?;
+                        let to = usize::from_str_radix(to, 16).ok()?;
+                        (from <= at && at < to).then(|| rest[..4].to_string())
+                    })
+                    .unwrap()
+            };
+            assert_eq!(perms(end - 1), "rw-p", "kept {kept}, wanted {wanted}");
+            assert_eq!(perms(end), "---p", "kept {kept}, wanted {wanted}");
+            drop(second);
+        }
+    }
+
     #[test]
     fn empty_reservations_map_nothing() {
         let mut map = Mmap::reserve(0).unwrap();
@@ -340,6 +482,7 @@ mod tests {
     #[cfg(all(unix, target_pointer_width = "64"))]
     #[test]
     fn reserving_gigabytes_costs_no_memory() {
+        let _serial = SPARE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
         // Far more than the machine's memory: only address space is taken.
         let maps: Vec<Mmap> = (0..64).map(|_| Mmap::reserve(8 << 30).unwrap()).collect();
         assert!(maps.iter().all(|m| m.len() == 8 << 30));

@@ -65,19 +65,17 @@ impl MemoryEntity {
         } else {
             config.memory_guard_size
         };
-        let mut map = match reserve(capacity, guard, pages) {
+        let map = match reserve(capacity, guard, bytes, pages) {
             Ok(map) => map,
             // Without the address space for the whole reservation (a small address
             // space, a `ulimit -v`), the memory takes only its initial size: it works
             // all the same, and moves when it grows.
             Err(_) if capacity > bytes || guard > 0 => {
                 (capacity, guard) = (bytes, 0);
-                reserve(capacity, guard, pages)?
+                reserve(capacity, guard, bytes, pages)?
             }
             Err(e) => return Err(e),
         };
-        map.make_accessible(bytes as usize)
-            .map_err(|e| allocation_error(pages, &e))?;
         let def = Box::new(VMMemoryDefinition {
             base: map.as_mut_ptr(),
             current_length: bytes as usize,
@@ -185,8 +183,7 @@ impl MemoryEntity {
             .max(self.capacity.saturating_mul(2))
             .min(self.max_bytes());
         let pages = bytes >> self.ty.page_size_log2();
-        let mut map = reserve(capacity, self.guard, pages).ok()?;
-        map.make_accessible(bytes as usize).ok()?;
+        let map = reserve(capacity, self.guard, bytes, pages).ok()?;
         let len = self.def.current_length;
         // SAFETY: both ranges are accessible for `len` bytes (the new one for more), and
         // they are distinct mappings.
@@ -198,8 +195,9 @@ impl MemoryEntity {
     }
 }
 
-/// Reserves `capacity` bytes plus `guard` for a memory of `pages` pages.
-fn reserve(capacity: u64, guard: u64, pages: u64) -> Result<Mmap, ResourceError> {
+/// Reserves `capacity` bytes plus `guard` for a memory of `pages` pages, of which the
+/// first `bytes` are accessible.
+fn reserve(capacity: u64, guard: u64, bytes: u64, pages: u64) -> Result<Mmap, ResourceError> {
     let total = capacity
         .checked_add(guard)
         .and_then(|total| usize::try_from(total).ok())
@@ -210,7 +208,7 @@ fn reserve(capacity: u64, guard: u64, pages: u64) -> Result<Mmap, ResourceError>
                  address space"
             ),
         })?;
-    Mmap::reserve(total).map_err(|e| allocation_error(pages, &e))
+    Mmap::reserve_accessible(total, bytes as usize).map_err(|e| allocation_error(pages, &e))
 }
 
 fn allocation_error(pages: u64, error: &std::io::Error) -> ResourceError {

@@ -1,10 +1,9 @@
 //! The wasm stack: value cells and call frames, with a fixed budget per store. (The
 //! native stack, the thread's machine stack, is `native_stack`'s concern.)
 
-use std::ptr::NonNull;
-
 use crate::config::FRAME_COST_BYTES;
 use crate::ir::{CompiledFunc, Instr};
+use crate::sys::Mmap;
 
 use super::VMContext;
 
@@ -25,13 +24,28 @@ pub(crate) struct Frame {
 /// The cells are one allocation that never moves: the executor and host functions hold
 /// raw pointers into it while a host function re-enters wasm above them. It is allocated
 /// zeroed on first use, so an idle store costs no memory.
+///
+/// The cells are a mapping of their own, not a heap block: its pages are zero when they
+/// are first touched, and only those a call reaches become memory. A zeroed heap block
+/// of the same size may have to be cleared whole: glibc's allocator reuses freed blocks,
+/// and a freed 1 MiB block raises its threshold for mapping fresh ones. That cost 20 µs
+/// per store where each request gets a store of its own. A dropped store's mapping is
+/// reset and kept for the next (see `sys::Mmap`).
 pub(crate) struct WasmStack {
-    cells: Option<NonNull<u64>>,
+    cells: Option<Cells>,
     capacity: usize,
     /// Cells in use by the activations on the native stack (host calls wait above them).
     top: usize,
     frames: Vec<Frame>,
     max_frames: usize,
+}
+
+/// Where the cells are.
+enum Cells {
+    /// A mapping, all of it accessible.
+    Mapped(Mmap),
+    /// A heap block, where the address space for a mapping was short.
+    Heap(Box<[u64]>),
 }
 
 // SAFETY: the cells are owned by the stack (like a `Box<[u64]>`), and the frames'
@@ -79,15 +93,10 @@ impl WasmStack {
 
     /// The base of the cells, allocating them on first use.
     pub(crate) fn base(&mut self) -> *mut u64 {
-        if let Some(cells) = self.cells {
-            return cells.as_ptr();
+        match self.cells.get_or_insert_with(|| Cells::new(self.capacity.max(1))) {
+            Cells::Mapped(map) => map.as_mut_ptr().cast(),
+            Cells::Heap(cells) => cells.as_mut_ptr(),
         }
-        let boxed: Box<[u64]> = vec![0u64; self.capacity.max(1)].into_boxed_slice();
-        let ptr = Box::into_raw(boxed) as *mut u64;
-        // SAFETY: `Box::into_raw` never returns null.
-        let cells = unsafe { NonNull::new_unchecked(ptr) };
-        self.cells = Some(cells);
-        cells.as_ptr()
     }
 
     /// The number of frames of all activations.
@@ -132,13 +141,13 @@ impl WasmStack {
     }
 }
 
-impl Drop for WasmStack {
-    fn drop(&mut self) {
-        if let Some(cells) = self.cells {
-            let len = self.capacity.max(1);
-            // SAFETY: `cells` came from `Box::into_raw` of a boxed slice of `len` cells
-            // in `base`, and is released once, here.
-            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(cells.as_ptr(), len)) });
+impl Cells {
+    /// `count` zeroed cells.
+    fn new(count: usize) -> Cells {
+        let bytes = count * std::mem::size_of::<u64>();
+        match Mmap::reserve_accessible(bytes, bytes) {
+            Ok(map) => Cells::Mapped(map),
+            Err(_) => Cells::Heap(vec![0u64; count].into_boxed_slice()),
         }
     }
 }
