@@ -61,7 +61,7 @@ fn expected(x: i32) -> i32 {
 }
 
 const RUNTIMES: &[&str] = &["ward", "ward-cranelift", "wasmi", "wasmtime"];
-const LAYOUTS: &[&str] = &["one-store", "many-stores"];
+const LAYOUTS: &[&str] = &["one-store", "many-stores", "churn"];
 
 /// One measurement, as the child prints it.
 #[derive(Clone, Copy, Default)]
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         };
         let count: usize = count.parse().expect("COUNT is a number");
-        return match child(runtime, layout == "one-store", count) {
+        return match child(runtime, layout, count) {
             Ok(s) => {
                 println!(
                     "{} {} {} {} {} {}",
@@ -231,50 +231,100 @@ fn memory() -> (u64, u64) {
     (field("VmRSS:"), field("VmSize:"))
 }
 
-/// The three phases every runtime goes through, timed the same way.
-struct Phases {
-    count: usize,
-    start: Instant,
-    before: (u64, u64),
-    instantiated: f64,
-    called: f64,
+/// What the benchmark needs of a runtime: stores, instances of the module, calls.
+trait Runtime {
+    type Store;
+    type Func;
+    fn store(&self) -> Self::Store;
+    /// A new instance in `store`, and its `run`.
+    fn instantiate(&self, store: &mut Self::Store) -> Result<Self::Func, String>;
+    fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String>;
+    /// The bytes the store says it holds, where the runtime tells.
+    fn footprint(&self, _store: &Self::Store) -> usize {
+        0
+    }
 }
 
-impl Phases {
-    fn new(count: usize) -> Phases {
-        Phases {
-            count,
-            start: Instant::now(),
-            before: memory(),
-            instantiated: 0.0,
-            called: 0.0,
-        }
-    }
+struct Ward {
+    engine: ward::Engine,
+    module: ward::Module,
+    linker: ward::Linker<()>,
+}
 
-    fn instantiated(&mut self) {
-        self.instantiated = self.start.elapsed().as_nanos() as f64;
+impl Runtime for Ward {
+    type Store = ward::Store<()>;
+    type Func = ward::TypedFunc<i32, i32>;
+    fn store(&self) -> Self::Store {
+        ward::Store::new(&self.engine, ())
     }
+    fn instantiate(&self, store: &mut Self::Store) -> Result<Self::Func, String> {
+        let instance = self
+            .linker
+            .instantiate(&mut *store, &self.module)
+            .map_err(|e| e.to_string())?;
+        instance
+            .get_typed_func(&*store, "run")
+            .map_err(|e| e.to_string())
+    }
+    fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
+        run.call(store, x).map_err(|e| e.to_string())
+    }
+    fn footprint(&self, store: &Self::Store) -> usize {
+        store.footprint().total()
+    }
+}
 
-    fn called(&mut self) {
-        self.called = self.start.elapsed().as_nanos() as f64;
-    }
+struct Wasmi {
+    engine: wasmi::Engine,
+    module: wasmi::Module,
+    linker: wasmi::Linker<()>,
+}
 
-    /// The sample, once everything is measured but the drop, which `drop_all` does.
-    fn finish(self, footprint: usize, drop_all: impl FnOnce()) -> Sample {
-        let after = memory();
-        let start = Instant::now();
-        drop_all();
-        let dropped = start.elapsed().as_nanos() as f64;
-        let n = self.count as f64;
-        Sample {
-            instantiate: self.instantiated / n,
-            call: (self.called - self.instantiated) / n,
-            drop: dropped / n,
-            rss: after.0.saturating_sub(self.before.0) as f64 / n,
-            vm: after.1.saturating_sub(self.before.1) as f64 / n,
-            footprint: footprint as f64 / n,
-        }
+impl Runtime for Wasmi {
+    type Store = wasmi::Store<()>;
+    type Func = wasmi::TypedFunc<i32, i32>;
+    fn store(&self) -> Self::Store {
+        wasmi::Store::new(&self.engine, ())
     }
+    fn instantiate(&self, store: &mut Self::Store) -> Result<Self::Func, String> {
+        let instance = self
+            .linker
+            .instantiate_and_start(&mut *store, &self.module)
+            .map_err(|e| e.to_string())?;
+        instance
+            .get_typed_func(&*store, "run")
+            .map_err(|e| e.to_string())
+    }
+    fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
+        run.call(store, x).map_err(|e| e.to_string())
+    }
+}
+
+struct Wasmtime {
+    engine: wasmtime::Engine,
+    module: wasmtime::Module,
+}
+
+impl Runtime for Wasmtime {
+    type Store = wasmtime::Store<()>;
+    type Func = wasmtime::TypedFunc<i32, i32>;
+    fn store(&self) -> Self::Store {
+        wasmtime::Store::new(&self.engine, ())
+    }
+    fn instantiate(&self, store: &mut Self::Store) -> Result<Self::Func, String> {
+        let instance =
+            wasmtime::Instance::new(&mut *store, &self.module, &[]).map_err(|e| e.to_string())?;
+        instance
+            .get_typed_func(&mut *store, "run")
+            .map_err(|e| e.to_string())
+    }
+    fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
+        run.call(store, x).map_err(|e| e.to_string())
+    }
+}
+
+fn nanos(start: Instant) -> f64 {
+    start.elapsed().as_nanos() as f64
 }
 
 fn check(i: usize, got: i32) -> Result<(), String> {
@@ -286,7 +336,89 @@ fn check(i: usize, got: i32) -> Result<(), String> {
     }
 }
 
-fn child(runtime: &str, one_store: bool, count: usize) -> Result<Sample, String> {
+/// `count` instances kept alive, in one store or a store each.
+fn many<R: Runtime>(rt: &R, one_store: bool, count: usize) -> Result<Sample, String> {
+    let mut stores = Vec::with_capacity(if one_store { 1 } else { count });
+    let mut funcs = Vec::with_capacity(count);
+    if one_store {
+        stores.push(rt.store());
+    }
+    let before = memory();
+    let start = Instant::now();
+    for _ in 0..count {
+        if !one_store {
+            stores.push(rt.store());
+        }
+        let store = stores.last_mut().unwrap();
+        funcs.push(rt.instantiate(store)?);
+    }
+    let instantiated = nanos(start);
+    let start = Instant::now();
+    for (i, run) in funcs.iter().enumerate() {
+        let store = &mut stores[if one_store { 0 } else { i }];
+        check(i, rt.call(store, run, i as i32)?)?;
+    }
+    let called = nanos(start);
+    let after = memory();
+    let footprint: usize = stores.iter().map(|s| rt.footprint(s)).sum();
+    let start = Instant::now();
+    drop(stores);
+    let dropped = nanos(start);
+    let n = count as f64;
+    Ok(Sample {
+        instantiate: instantiated / n,
+        call: called / n,
+        drop: dropped / n,
+        rss: after.0.saturating_sub(before.0) as f64 / n,
+        vm: after.1.saturating_sub(before.1) as f64 / n,
+        footprint: footprint as f64 / n,
+    })
+}
+
+/// `count` times in turn: a store, an instance, a call, and the store dropped, as a
+/// host that gives each request a fresh store does. Memory is what stays after the last.
+fn churn<R: Runtime>(rt: &R, count: usize) -> Result<Sample, String> {
+    let before = memory();
+    let (mut instantiated, mut called, mut dropped) = (0.0, 0.0, 0.0);
+    let mut footprint = 0;
+    for i in 0..count {
+        let start = Instant::now();
+        let mut store = rt.store();
+        let run = rt.instantiate(&mut store)?;
+        instantiated += nanos(start);
+        let start = Instant::now();
+        check(i, rt.call(&mut store, &run, i as i32)?)?;
+        called += nanos(start);
+        footprint = footprint.max(rt.footprint(&store));
+        let start = Instant::now();
+        drop(store);
+        dropped += nanos(start);
+    }
+    let after = memory();
+    let n = count as f64;
+    Ok(Sample {
+        instantiate: instantiated / n,
+        call: called / n,
+        drop: dropped / n,
+        rss: after.0.saturating_sub(before.0) as f64 / n,
+        vm: after.1.saturating_sub(before.1) as f64 / n,
+        footprint: footprint as f64,
+    })
+}
+
+fn measure<R: Runtime>(rt: &R, layout: &str, count: usize) -> Result<Sample, String> {
+    match layout {
+        "one-store" => many(rt, true, count),
+        "many-stores" => many(rt, false, count),
+        "churn" => churn(rt, count),
+        other => Err(format!(
+            "unknown layout {other}; known: {}",
+            LAYOUTS.join(", ")
+        )),
+    }
+}
+
+fn child(runtime: &str, layout: &str, count: usize) -> Result<Sample, String> {
     let wasm = wasm();
     match runtime {
         "ward" | "ward-cranelift" => {
@@ -297,93 +429,34 @@ fn child(runtime: &str, one_store: bool, count: usize) -> Result<Sample, String>
             let engine = ward::Engine::new(&config);
             let module = ward::Module::from_binary(&engine, &wasm).map_err(|e| e.to_string())?;
             let linker = ward::Linker::new(&engine);
-            let mut stores = Vec::with_capacity(if one_store { 1 } else { count });
-            let mut funcs = Vec::with_capacity(count);
-            if one_store {
-                stores.push(ward::Store::new(&engine, ()));
-            }
-            let mut phases = Phases::new(count);
-            for _ in 0..count {
-                if !one_store {
-                    stores.push(ward::Store::new(&engine, ()));
-                }
-                let store = stores.last_mut().unwrap();
-                let instance = linker
-                    .instantiate(&mut *store, &module)
-                    .map_err(|e| e.to_string())?;
-                let run = instance
-                    .get_typed_func::<i32, i32>(&*store, "run")
-                    .map_err(|e| e.to_string())?;
-                funcs.push(run);
-            }
-            phases.instantiated();
-            for (i, run) in funcs.iter().enumerate() {
-                let store = &mut stores[if one_store { 0 } else { i }];
-                check(i, run.call(store, i as i32).map_err(|e| e.to_string())?)?;
-            }
-            phases.called();
-            let footprint = stores.iter().map(|s| s.footprint().total()).sum();
-            Ok(phases.finish(footprint, move || drop(stores)))
+            measure(
+                &Ward {
+                    engine,
+                    module,
+                    linker,
+                },
+                layout,
+                count,
+            )
         }
         "wasmi" => {
             let engine = wasmi::Engine::default();
             let module = wasmi::Module::new(&engine, &wasm).map_err(|e| e.to_string())?;
-            let linker = wasmi::Linker::<()>::new(&engine);
-            let mut stores = Vec::with_capacity(if one_store { 1 } else { count });
-            let mut funcs = Vec::with_capacity(count);
-            if one_store {
-                stores.push(wasmi::Store::new(&engine, ()));
-            }
-            let mut phases = Phases::new(count);
-            for _ in 0..count {
-                if !one_store {
-                    stores.push(wasmi::Store::new(&engine, ()));
-                }
-                let store = stores.last_mut().unwrap();
-                let instance = linker
-                    .instantiate_and_start(&mut *store, &module)
-                    .map_err(|e| e.to_string())?;
-                let run = instance
-                    .get_typed_func::<i32, i32>(&*store, "run")
-                    .map_err(|e| e.to_string())?;
-                funcs.push(run);
-            }
-            phases.instantiated();
-            for (i, run) in funcs.iter().enumerate() {
-                let store = &mut stores[if one_store { 0 } else { i }];
-                check(i, run.call(store, i as i32).map_err(|e| e.to_string())?)?;
-            }
-            phases.called();
-            Ok(phases.finish(0, move || drop(stores)))
+            let linker = wasmi::Linker::new(&engine);
+            measure(
+                &Wasmi {
+                    engine,
+                    module,
+                    linker,
+                },
+                layout,
+                count,
+            )
         }
         "wasmtime" => {
             let engine = wasmtime::Engine::default();
             let module = wasmtime::Module::new(&engine, &wasm).map_err(|e| e.to_string())?;
-            let mut stores = Vec::with_capacity(if one_store { 1 } else { count });
-            let mut funcs = Vec::with_capacity(count);
-            if one_store {
-                stores.push(wasmtime::Store::new(&engine, ()));
-            }
-            let mut phases = Phases::new(count);
-            for _ in 0..count {
-                if !one_store {
-                    stores.push(wasmtime::Store::new(&engine, ()));
-                }
-                let store = stores.last_mut().unwrap();
-                let instance = wasmtime::Instance::new(&mut *store, &module, &[])
-                    .map_err(|e| e.to_string())?;
-                let run = instance
-                    .get_typed_func::<i32, i32>(&mut *store, "run")
-                    .map_err(|e| e.to_string())?;
-                funcs.push(run);
-            }
-            phases.instantiated();
-            for (i, run) in funcs.iter().enumerate() {
-                let store = &mut stores[if one_store { 0 } else { i }];
-                check(i, run.call(store, i as i32).map_err(|e| e.to_string())?)?;
-            }
-            phases.called();
-            Ok(phases.finish(0, move || drop(stores)))
+            measure(&Wasmtime { engine, module }, layout, count)
         }
         other => Err(format!(
             "unknown runtime {other}; known: {}",
