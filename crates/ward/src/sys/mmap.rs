@@ -449,7 +449,10 @@ mod tests {
             assert_eq!(second.accessible(), wanted * page);
             // SAFETY: `wanted` pages are accessible.
             let bytes = unsafe { std::slice::from_raw_parts(address, wanted * page) };
-            assert!(bytes.iter().all(|&b| b == 0), "kept {kept}, wanted {wanted}");
+            assert!(
+                bytes.iter().all(|&b| b == 0),
+                "kept {kept}, wanted {wanted}"
+            );
             // The kernel's view: readable and writable up to `wanted` pages, no access
             // from there to the end.
             let end = address as usize + wanted * page;

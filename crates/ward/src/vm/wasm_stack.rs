@@ -93,7 +93,10 @@ impl WasmStack {
 
     /// The base of the cells, allocating them on first use.
     pub(crate) fn base(&mut self) -> *mut u64 {
-        match self.cells.get_or_insert_with(|| Cells::new(self.capacity.max(1))) {
+        match self
+            .cells
+            .get_or_insert_with(|| Cells::new(self.capacity.max(1)))
+        {
             Cells::Mapped(map) => map.as_mut_ptr().cast(),
             Cells::Heap(cells) => cells.as_mut_ptr(),
         }
