@@ -37,19 +37,9 @@ impl CodeMemory {
             .max(1)
             .checked_next_multiple_of(page)
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "code size overflows"))?;
-        // SAFETY: a fresh private anonymous mapping; it replaces nothing.
-        let raw = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
+        let raw = super::map_anonymous(len, libc::PROT_READ | libc::PROT_WRITE, 0)?;
         // SAFETY: the mapping was just made, writable, `len` bytes, and is ours.
-        unsafe { Self::fill_and_seal(raw, len, fill) }
+        unsafe { Self::fill_and_seal(raw.as_ptr().cast(), len, fill) }
     }
 
     /// Takes ownership of the fresh writable mapping `raw` of `len` bytes (or of the

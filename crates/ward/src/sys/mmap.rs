@@ -230,19 +230,28 @@ fn round_up_to_page(len: usize) -> io::Result<usize> {
 }
 
 #[cfg(unix)]
+pub(crate) use imp::map_anonymous;
+
+#[cfg(unix)]
 mod imp {
     use std::io;
     use std::ptr::NonNull;
 
-    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
-        // SAFETY: a fresh private anonymous mapping at an address of the kernel's
-        // choosing; it replaces nothing.
+    /// A fresh private anonymous mapping of `len` bytes with protection `prot`, and
+    /// `flags` besides `MAP_PRIVATE | MAP_ANONYMOUS`.
+    pub(crate) fn map_anonymous(
+        len: usize,
+        prot: libc::c_int,
+        flags: libc::c_int,
+    ) -> io::Result<NonNull<u8>> {
+        // SAFETY: a new mapping at an address of the kernel's choosing; it replaces
+        // nothing.
         let ptr = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
                 len,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                prot,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
                 -1,
                 0,
             )
@@ -253,23 +262,13 @@ mod imp {
         NonNull::new(ptr.cast()).ok_or_else(|| io::Error::other("mmap returned null"))
     }
 
+    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
+        map_anonymous(len, libc::PROT_NONE, libc::MAP_NORESERVE)
+    }
+
     /// A fresh mapping of `len` bytes, all of them readable, writable and zero.
     pub(super) fn map_accessible(len: usize) -> io::Result<NonNull<u8>> {
-        // SAFETY: as for `reserve`.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        NonNull::new(ptr.cast()).ok_or_else(|| io::Error::other("mmap returned null"))
+        map_anonymous(len, libc::PROT_READ | libc::PROT_WRITE, 0)
     }
 
     /// # Safety

@@ -60,6 +60,8 @@ pub(crate) fn symbols_bound_at_load() -> Option<bool> {
     None
 }
 
+#[cfg(unix)]
+pub(crate) use mmap::map_anonymous;
 pub(crate) use mmap::Mmap;
 
 /// No handler on this platform: an overflow in host code ends the process as the

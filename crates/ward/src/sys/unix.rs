@@ -113,20 +113,11 @@ fn ensure_alt_stack() {
     }
     let page = page_size();
     let len = ALT_STACK_SIZE + page;
-    // SAFETY: a fresh private anonymous mapping; its lowest page becomes a guard page.
-    let base = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if base == libc::MAP_FAILED {
+    // A fresh mapping; its lowest page becomes a guard page.
+    let Ok(base) = super::map_anonymous(len, libc::PROT_READ | libc::PROT_WRITE, 0) else {
         return;
-    }
+    };
+    let base: *mut libc::c_void = base.as_ptr().cast();
     // SAFETY: `base` is our mapping of `len` bytes.
     unsafe { libc::mprotect(base, page, libc::PROT_NONE) };
     let stack = libc::stack_t {
