@@ -1,6 +1,8 @@
 //! The wasm stack: value cells and call frames, with a fixed budget per store. (The
 //! native stack, the thread's machine stack, is `native_stack`'s concern.)
 
+use std::ptr::NonNull;
+
 use crate::config::FRAME_COST_BYTES;
 use crate::ir::{CompiledFunc, Instr};
 use crate::sys::Mmap;
@@ -44,8 +46,10 @@ pub(crate) struct WasmStack {
 enum Cells {
     /// A mapping, all of it accessible.
     Mapped(Mmap),
-    /// A heap block, where the address space for a mapping was short.
-    Heap(Box<[u64]>),
+    /// A heap block of this many cells (from `Box::into_raw`), where the address space
+    /// for a mapping was short. Held as a raw pointer, not a `Box`, so that the pointers
+    /// handed out earlier stay valid when [`WasmStack::base`] is called again.
+    Heap(NonNull<u64>, usize),
 }
 
 // SAFETY: the cells are owned by the stack (like a `Box<[u64]>`), and the frames'
@@ -98,7 +102,7 @@ impl WasmStack {
             .get_or_insert_with(|| Cells::new(self.capacity.max(1)))
         {
             Cells::Mapped(map) => map.as_mut_ptr().cast(),
-            Cells::Heap(cells) => cells.as_mut_ptr(),
+            Cells::Heap(cells, _) => cells.as_ptr(),
         }
     }
 
@@ -150,7 +154,23 @@ impl Cells {
         let bytes = count * std::mem::size_of::<u64>();
         match Mmap::reserve_accessible(bytes, bytes) {
             Ok(map) => Cells::Mapped(map),
-            Err(_) => Cells::Heap(vec![0u64; count].into_boxed_slice()),
+            Err(_) => {
+                let cells = Box::into_raw(vec![0u64; count].into_boxed_slice());
+                // SAFETY: `Box::into_raw` never returns null.
+                Cells::Heap(unsafe { NonNull::new_unchecked(cells.cast()) }, count)
+            }
+        }
+    }
+}
+
+impl Drop for Cells {
+    fn drop(&mut self) {
+        if let Cells::Heap(cells, count) = *self {
+            // SAFETY: `cells` came from `Box::into_raw` of a boxed slice of `count` cells
+            // in `Cells::new`, and is released once, here.
+            drop(unsafe {
+                Box::from_raw(std::ptr::slice_from_raw_parts_mut(cells.as_ptr(), count))
+            });
         }
     }
 }
