@@ -2,9 +2,9 @@
 //!
 //! A memory reserves `Config::memory_reservation` bytes of address space (at least its
 //! initial size) plus `Config::memory_guard_size` bytes of guard after it (none in an
-//! engine that only interprets); only its current size is accessible. A memory whose maximum fits in the reservation (every
-//! 32-bit memory under the 64-bit default of 4 GiB) grows by making more of it
-//! accessible and never moves. One that may outgrow its reservation moves to a larger
+//! engine that only interprets); only its current size is accessible. A memory whose
+//! maximum fits in the reservation (every 32-bit memory under the 64-bit default of
+//! 4 GiB) grows by making more of it accessible and never moves. One that may outgrow its reservation moves to a larger
 //! one when it does, copying its bytes; its [`VMMemoryDefinition`] then gets the new
 //! base, which code reloads after anything that may grow a memory. So does a memory
 //! whose reservation could not be had (the address space is short): it then reserves
