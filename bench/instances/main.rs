@@ -261,13 +261,11 @@ impl Runtime for Ward {
         let instance = self
             .linker
             .instantiate(&mut *store, &self.module)
-            .map_err(|e| e.to_string())?;
-        instance
-            .get_typed_func(&*store, "run")
-            .map_err(|e| e.to_string())
+            .map_err(text)?;
+        instance.get_typed_func(&*store, "run").map_err(text)
     }
     fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
-        run.call(store, x).map_err(|e| e.to_string())
+        run.call(store, x).map_err(text)
     }
     fn footprint(&self, store: &Self::Store) -> usize {
         store.footprint().total()
@@ -290,13 +288,11 @@ impl Runtime for Wasmi {
         let instance = self
             .linker
             .instantiate_and_start(&mut *store, &self.module)
-            .map_err(|e| e.to_string())?;
-        instance
-            .get_typed_func(&*store, "run")
-            .map_err(|e| e.to_string())
+            .map_err(text)?;
+        instance.get_typed_func(&*store, "run").map_err(text)
     }
     fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
-        run.call(store, x).map_err(|e| e.to_string())
+        run.call(store, x).map_err(text)
     }
 }
 
@@ -312,15 +308,17 @@ impl Runtime for Wasmtime {
         wasmtime::Store::new(&self.engine, ())
     }
     fn instantiate(&self, store: &mut Self::Store) -> Result<Self::Func, String> {
-        let instance =
-            wasmtime::Instance::new(&mut *store, &self.module, &[]).map_err(|e| e.to_string())?;
-        instance
-            .get_typed_func(&mut *store, "run")
-            .map_err(|e| e.to_string())
+        let instance = wasmtime::Instance::new(&mut *store, &self.module, &[]).map_err(text)?;
+        instance.get_typed_func(&mut *store, "run").map_err(text)
     }
     fn call(&self, store: &mut Self::Store, run: &Self::Func, x: i32) -> Result<i32, String> {
-        run.call(store, x).map_err(|e| e.to_string())
+        run.call(store, x).map_err(text)
     }
+}
+
+/// An error of any runtime, as the benchmark reports it.
+fn text(error: impl std::fmt::Display) -> String {
+    error.to_string()
 }
 
 fn nanos(start: Instant) -> f64 {
@@ -427,7 +425,7 @@ fn child(runtime: &str, layout: &str, count: usize) -> Result<Sample, String> {
                 config.strategy(ward::Strategy::Cranelift);
             }
             let engine = ward::Engine::new(&config);
-            let module = ward::Module::from_binary(&engine, &wasm).map_err(|e| e.to_string())?;
+            let module = ward::Module::from_binary(&engine, &wasm).map_err(text)?;
             let linker = ward::Linker::new(&engine);
             measure(
                 &Ward {
@@ -441,7 +439,7 @@ fn child(runtime: &str, layout: &str, count: usize) -> Result<Sample, String> {
         }
         "wasmi" => {
             let engine = wasmi::Engine::default();
-            let module = wasmi::Module::new(&engine, &wasm).map_err(|e| e.to_string())?;
+            let module = wasmi::Module::new(&engine, &wasm).map_err(text)?;
             let linker = wasmi::Linker::new(&engine);
             measure(
                 &Wasmi {
@@ -455,7 +453,7 @@ fn child(runtime: &str, layout: &str, count: usize) -> Result<Sample, String> {
         }
         "wasmtime" => {
             let engine = wasmtime::Engine::default();
-            let module = wasmtime::Module::new(&engine, &wasm).map_err(|e| e.to_string())?;
+            let module = wasmtime::Module::new(&engine, &wasm).map_err(text)?;
             measure(&Wasmtime { engine, module }, layout, count)
         }
         other => Err(format!(

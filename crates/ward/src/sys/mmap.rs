@@ -26,7 +26,6 @@ const MAX_SPARE: usize = 16;
 /// A released reservation, reset: every page zero, and the first `accessible` bytes
 /// still readable and writable.
 #[cfg(unix)]
-#[derive(Clone, Copy)]
 struct Spare {
     address: usize,
     len: usize,
