@@ -16,6 +16,7 @@ wasmtime-aot) run.
     python3 bench/run.py --runtimes ward,wasmi --benchmarks fib,sieve --rounds 3
     python3 bench/run.py --runtimes ward,ward-cranelift,wasmtime --base wasmtime
     python3 bench/run.py --benchmarks real      # the real programs only (lua, sqlite, zlib)
+    python3 bench/run.py --size-report          # the sizes of ward's builds (bench/size.py)
 
 Writes bench/results/<date>.json (every sample), <date>.txt (the printed tables) and
 chart.png (time relative to the base runtime, ward unless --base names another; log
@@ -1079,7 +1080,16 @@ def main() -> int:
     parser.add_argument("--note", help="a remark saved with the results: what was measured, on what machine state")
     parser.add_argument("--no-save", action="store_true", help="print only: write no results or chart")
     parser.add_argument("--from", dest="from_json", metavar="JSON", help="report a saved results file again")
+    parser.add_argument(
+        "--size-report",
+        action="store_true",
+        help="instead of timing: build ward's programs and report their sizes (bench/size.py)",
+    )
     opts = parser.parse_args()
+    if opts.size_report:
+        import size
+
+        return size.main(["--no-save"] if opts.no_save else [])
     if opts.from_json:
         return report_saved(Path(opts.from_json), opts.metric, opts.base, chart=not opts.no_save)
 

@@ -5,6 +5,9 @@
 //! jumps. Unoptimised builds make no such promise, and other targets are untested: they
 //! use the loop dispatch. `WARD_DISPATCH=loop` forces the loop dispatch anywhere.
 //!
+//! `ward_small` is set for size-tuned builds (opt-level "s" or "z"): the translator
+//! then keeps one copy of its code where other builds inline it into each operator's.
+//!
 //! It also sets `WARD_BUILD_ID`, a hash of the crate's sources, which artifacts of the
 //! compiled tier carry: code compiled by one build of ward relies on that build's
 //! layouts and runtime functions, so another build refuses it.
@@ -20,6 +23,10 @@ fn main() {
     println!("cargo::rerun-if-env-changed=WARD_DISPATCH");
     println!("cargo::rustc-check-cfg=cfg(ward_tail_dispatch)");
     println!("cargo::rustc-check-cfg=cfg(ward_check_dispatch)");
+    println!("cargo::rustc-check-cfg=cfg(ward_small)");
+    if matches!(env::var("OPT_LEVEL").as_deref(), Ok("s" | "z")) {
+        println!("cargo::rustc-cfg=ward_small");
+    }
     let optimised = matches!(env::var("OPT_LEVEL").as_deref(), Ok("2" | "3" | "s" | "z"));
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let tail_target = matches!(arch.as_str(), "x86_64" | "aarch64");

@@ -1,11 +1,13 @@
 //! The smallest embedding of ward: load a binary module, call one of its exports with
 //! numbers from the command line, and print what it returns. Built without default
-//! features it holds the interpreter alone, without the compiled tier and the text
-//! format, and the `size` profile makes it as small as it gets:
+//! features it holds the interpreter alone, without the compiled tier, the text format
+//! and SIMD (`--features simd` adds it), and the `size` profile makes it as small as it
+//! gets (`python3 bench/size.py` reports how small):
 //!
 //! ```sh
 //! cargo build --profile size -p ward --no-default-features --example minimal
 //! target/size/examples/minimal examples/hello.wasm fib 20      # prints 6765
+//! target/size/examples/minimal examples/simd.wasm dot 3 5      # refused: no SIMD
 //! ```
 
 use std::process::ExitCode;

@@ -130,14 +130,7 @@ impl Default for Config {
         Config {
             compilation: CompilationMode::default(),
             wasm_stack_size: DEFAULT_WASM_STACK_SIZE,
-            features: WasmFeatures::WASM2
-                | WasmFeatures::TAIL_CALL
-                | WasmFeatures::EXTENDED_CONST
-                | WasmFeatures::MULTI_MEMORY
-                | WasmFeatures::MEMORY64
-                | WasmFeatures::RELAXED_SIMD
-                | WasmFeatures::FUNCTION_REFERENCES
-                | WasmFeatures::EXCEPTIONS,
+            features: default_features(),
             native_stack_guard: crate::native_stack::DEFAULT_NATIVE_STACK_GUARD,
             max_native_stack: None,
             consume_fuel: false,
@@ -150,6 +143,23 @@ impl Default for Config {
             target: None,
         }
     }
+}
+
+/// WebAssembly 2.0 and the 3.0 proposals both tiers run; without SIMD where this build
+/// of ward has none.
+fn default_features() -> WasmFeatures {
+    #[allow(unused_mut)]
+    let mut features = WasmFeatures::WASM2
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::EXCEPTIONS;
+    #[cfg(not(feature = "simd"))]
+    features.remove(WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD);
+    features
 }
 
 impl Config {
@@ -371,6 +381,24 @@ impl Config {
         true
     }
 
+    /// The features modules are validated with: an error, naming the cargo feature,
+    /// when one of them needs code this build of ward left out.
+    pub(crate) fn validation_features(&self) -> crate::Result<WasmFeatures> {
+        #[cfg(not(feature = "simd"))]
+        if self
+            .features
+            .intersects(WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD)
+        {
+            return Err(crate::Error::Compile {
+                message: "this build of ward has no SIMD (the `simd` feature): \
+                          turn `Config::wasm_simd` off"
+                    .into(),
+                offset: 0,
+            });
+        }
+        Ok(self.features)
+    }
+
     fn feature(&mut self, feature: WasmFeatures, on: bool) -> &mut Self {
         self.features.set(feature, on);
         self
@@ -379,6 +407,9 @@ impl Config {
     /// Accepts fixed-width SIMD (`v128`) in modules. On by default; with it off, a module
     /// that uses `v128` fails to load with a validation error. Turning it off turns
     /// relaxed SIMD off too.
+    ///
+    /// Builds of ward without the `simd` feature have it off by default, and turning it
+    /// on makes every module fail to load with an error that names the feature.
     pub fn wasm_simd(&mut self, on: bool) -> &mut Self {
         if !on {
             self.feature(WasmFeatures::RELAXED_SIMD, false);

@@ -265,6 +265,15 @@ fn wasm_features(features: wasmparser::WasmFeatures) -> Vec<String> {
         .collect()
 }
 
+/// The error of what needs the compiled tier in a build without it.
+#[cfg(not(feature = "cranelift"))]
+pub(crate) fn no_compiled_tier() -> Error {
+    Error::Compile {
+        message: "this build of ward has no compiled tier (the `cranelift` feature)".into(),
+        offset: 0,
+    }
+}
+
 fn not_compiled() -> Error {
     Error::Other(
         "the module's functions are not compiled: load it with Strategy::Cranelift (or \
@@ -624,10 +633,16 @@ impl crate::Engine {
     /// # Errors
     ///
     /// As [`Module::new`] and [`Module::serialize`]: when the module is malformed or
-    /// invalid, uses what the compiled tier does not compile, or the engine interprets.
-    #[cfg(feature = "cranelift")]
+    /// invalid, uses what the compiled tier does not compile, or the engine interprets;
+    /// always in a build of ward without the compiled tier.
     pub fn precompile_module(&self, bytes: &[u8]) -> Result<Vec<u8>> {
-        Module::for_artifact(self, bytes)?.serialize()
+        #[cfg(feature = "cranelift")]
+        return Module::for_artifact(self, bytes)?.serialize();
+        #[cfg(not(feature = "cranelift"))]
+        {
+            let _ = bytes;
+            Err(no_compiled_tier())
+        }
     }
 }
 
@@ -652,9 +667,17 @@ impl Module {
     ///
     /// # Errors
     ///
-    /// When the module's functions are not compiled (its engine interprets them).
-    #[cfg(feature = "cranelift")]
+    /// When the module's functions are not compiled (its engine interprets them), as in
+    /// every build of ward without the compiled tier.
     pub fn serialize(&self) -> Result<Vec<u8>> {
+        #[cfg(feature = "cranelift")]
+        return self.serialize_compiled();
+        #[cfg(not(feature = "cranelift"))]
+        Err(no_compiled_tier())
+    }
+
+    #[cfg(feature = "cranelift")]
+    fn serialize_compiled(&self) -> Result<Vec<u8>> {
         let module = &self.inner;
         let native = module
             .native()

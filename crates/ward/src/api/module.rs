@@ -139,7 +139,7 @@ impl Module {
     ///
     /// As [`Module::new`].
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
-        let mut validator = Validator::new_with_features(engine.config().features);
+        let mut validator = Validator::new_with_features(engine.config().validation_features()?);
         validator.validate_all(bytes).map_err(Error::compile)?;
         Ok(())
     }
@@ -408,10 +408,7 @@ fn native_code(
     _for_artifact: bool,
 ) -> Result<(Option<Arc<NativeCode>>, Option<MemoryStyle>)> {
     if engine.config().get_strategy() == Strategy::Cranelift {
-        return Err(Error::Compile {
-            message: "this build of ward has no compiled tier (the `cranelift` feature)".into(),
-            offset: 0,
-        });
+        return Err(crate::api::artifact::no_compiled_tier());
     }
     Ok((None, None))
 }

@@ -912,7 +912,10 @@ impl FuncState<'_, '_> {
 #[cold]
 fn unsupported(op: &Operator<'_>, offset: usize) -> crate::Error {
     compile_error(
-        format!("the compiled tier does not support this operator yet: {op:?}"),
+        format!(
+            "the compiled tier does not support this operator yet: {}",
+            crate::module::operator_name(op)
+        ),
         offset,
     )
 }

@@ -39,7 +39,7 @@ macro_rules! dispatch {
         #[cfg(ward_tail_dispatch)]
         {
             #[cfg(ward_check_dispatch)]
-            check_chain($cx);
+            check_chain($cx, next);
             // SAFETY: `next` is an op of the running function (or of the function the
             // registers were just switched to): every function ends in `Return`, and
             // translation resolves every branch inside it.
@@ -100,7 +100,7 @@ fn branch_barrier() {
 /// (`-C force-frame-pointers=yes`) make the frame address the same for all handlers.
 #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
 #[inline(always)]
-fn check_chain(cx: &mut Executor) {
+fn check_chain(cx: &mut Executor, next: *const Instr) {
     let frame: usize;
     // SAFETY: reads the frame pointer register; no memory is touched.
     #[cfg(target_arch = "x86_64")]
@@ -114,13 +114,16 @@ fn check_chain(cx: &mut Executor) {
     if cx.chain_frame == 0 {
         cx.chain_frame = frame;
     } else if cx.chain_frame != frame {
-        let ip = cx.ip;
+        // SAFETY: both are ops of running functions, which outlive the activation.
+        let culprit = unsafe { (*cx.dispatched[0]).op };
         panic!(
-            "dispatch: a handler did not end in a sibling call (frame {frame:#x}, chain \
-             frame {:#x}, last op recorded {ip:?})",
+            "dispatch: the handler of {} did not end in a sibling call (frame {frame:#x}, \
+             chain frame {:#x}): {culprit:?}",
+            culprit.name(),
             cx.chain_frame
         );
     }
+    cx.dispatched = [cx.dispatched[1], next];
 }
 
 /// Defines the numeric handlers (from [`numeric_ops!`]) of one accumulator mode, and
@@ -596,20 +599,32 @@ handlers! {
 /// Defines a handler for each SIMD op, and `simd_handler`, which maps an op to its
 /// SIMD handler. Each handler runs [`Executor::simd`] inlined for its own variant, so
 /// that the compiler keeps only that variant's arm.
+///
+/// In size-tuned builds (`ward_small`) the op runs in a function of its own, which the
+/// handler calls with nothing but pointers. Optimising for size, the compiler leaves
+/// the closures of the portable lane code out of line and passes them the address of
+/// the handler's stack slots; a handler whose stack slots escape cannot end in a
+/// sibling call, and would leave its frame on the native stack for every op it ran.
+#[cfg(feature = "simd")]
 macro_rules! simd_handlers {
     ($($name:ident)*) => {
         $(
             #[allow(non_snake_case)]
             fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, acc: u64) -> *const Instr {
+                #[cfg_attr(not(ward_small), inline(always))]
+                #[cfg_attr(ward_small, inline(never))]
+                fn run(cx: &mut Executor, ip: *const Instr) -> Result<(), TrapKind> {
+                    // SAFETY: `ip` points at an op of the running function.
+                    let op = unsafe { (*ip).op };
+                    if !matches!(op, Op::$name { .. }) {
+                        // SAFETY: `handler_of` gives each op the handler of its own variant.
+                        unsafe { std::hint::unreachable_unchecked() }
+                    }
+                    cx.simd(op)
+                }
                 // SAFETY: handlers get the running executor's context (see `dispatch!`).
                 let cx = unsafe { Executor::from_context(cx) };
-                // SAFETY: `ip` points at an op of the running function.
-                let op = unsafe { (*ip).op };
-                if !matches!(op, Op::$name { .. }) {
-                    // SAFETY: `handler_of` gives each op the handler of its own variant.
-                    unsafe { std::hint::unreachable_unchecked() }
-                }
-                if let Err(kind) = cx.simd(op) {
+                if let Err(kind) = run(cx, ip) {
                     return trap_at(cx, ip, kind);
                 }
                 dispatch!(after(ip), fp, mem, len, cx, acc)
@@ -625,7 +640,14 @@ macro_rules! simd_handlers {
     };
 }
 
+#[cfg(feature = "simd")]
 crate::ir::simd_op_names!(simd_handlers);
+
+/// Without SIMD, the translator emits no SIMD op.
+#[cfg(not(feature = "simd"))]
+fn simd_handler(_op: &Op) -> Option<Handler> {
+    None
+}
 
 /// Runs a rarer op out of line: interrupts, references, memory size and growth, bulk
 /// memory and table ops. Each may move the memory.

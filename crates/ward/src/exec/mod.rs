@@ -17,6 +17,7 @@ mod numeric;
 mod disassemble;
 mod dispatch;
 mod exception;
+#[cfg(feature = "simd")]
 mod simd;
 
 #[cfg(feature = "cranelift")]
@@ -246,6 +247,10 @@ pub(crate) struct Executor {
     /// The frame address of the first handler of the current dispatch chain.
     #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
     chain_frame: usize,
+    /// The ops the chain's last two dispatches went to, oldest first: when a handler
+    /// leaves its frame behind, the first is the one that did.
+    #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+    dispatched: [*const Instr; 2],
 }
 
 /// How an op that may trap ends.
@@ -294,6 +299,8 @@ impl Executor {
             acc: 0,
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
             chain_frame: 0,
+            #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
+            dispatched: [std::ptr::null(); 2],
         };
         let saved_top = exec.store_mut().wasm_stack().top();
         let result = match exec.enter(func, base) {
@@ -371,6 +378,7 @@ impl Executor {
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
             {
                 self.chain_frame = 0;
+                self.dispatched = [ip, ip];
             }
             // SAFETY: `ip` points at an op of the running function (see `dispatch!`).
             let handler = unsafe { (*ip).handler };
@@ -729,12 +737,14 @@ impl Executor {
     }
 
     /// Reads `N` bytes of memory 0 at the address in slot `addr` plus `offset`.
+    #[cfg(feature = "simd")]
     #[inline(always)]
     fn load<const N: usize>(&self, addr: u32, offset: u32) -> Result<[u8; N], TrapKind> {
         mem_read(self.mem, self.mem_len, self.get(addr), offset)
     }
 
     /// Writes `bytes` to memory 0 at the address in slot `addr` plus `offset`.
+    #[cfg(feature = "simd")]
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: u32, offset: u32, bytes: [u8; N]) -> OpResult {
         mem_write(self.mem, self.mem_len, self.get(addr), offset, bytes)

@@ -59,6 +59,7 @@ macro_rules! define_ops {
         simd_other { $( $(#[$sdoc:meta])* $sname:ident { $($sfield:ident : $sty:ty),* } )* }
     ) => {
         /// Invokes macro `$cb` with the names of all SIMD ops.
+        #[cfg(feature = "simd")]
         macro_rules! simd_op_names {
             ($d cb:ident) => {
                 $d cb! {
@@ -67,6 +68,7 @@ macro_rules! define_ops {
                 }
             };
         }
+        #[cfg(feature = "simd")]
         pub(crate) use simd_op_names;
 
         /// One instruction of ward's internal code.
@@ -85,15 +87,15 @@ macro_rules! define_ops {
             $( $bcmpi { lhs: Slot, imm: u32, offset: i32 }, )*
             $( $bcmpn { lhs: Slot, rhs: Slot, offset: i32 }, )*
             $( $(#[$doc])* $name { $($field: $ty),* }, )*
-            $( $sun { dst: Slot, src: Slot }, )*
-            $( $sbin { dst: Slot, lhs: Slot, rhs: Slot }, )*
-            $( $sload { dst: Slot, addr: Slot, offset: u32 }, )*
-            $( $sstore { addr: Slot, src: Slot, offset: u32 }, )*
-            $( $sext { dst: Slot, src: Slot, lane: u8 }, )*
-            $( $srep { dst: Slot, src: Slot, value: Slot, lane: u8 }, )*
-            $( $sll { dst: Slot, addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
-            $( $ssl { addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
-            $( $(#[$sdoc])* $sname { $($sfield: $sty),* }, )*
+            $( #[cfg(feature = "simd")] $sun { dst: Slot, src: Slot }, )*
+            $( #[cfg(feature = "simd")] $sbin { dst: Slot, lhs: Slot, rhs: Slot }, )*
+            $( #[cfg(feature = "simd")] $sload { dst: Slot, addr: Slot, offset: u32 }, )*
+            $( #[cfg(feature = "simd")] $sstore { addr: Slot, src: Slot, offset: u32 }, )*
+            $( #[cfg(feature = "simd")] $sext { dst: Slot, src: Slot, lane: u8 }, )*
+            $( #[cfg(feature = "simd")] $srep { dst: Slot, src: Slot, value: Slot, lane: u8 }, )*
+            $( #[cfg(feature = "simd")] $sll { dst: Slot, addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
+            $( #[cfg(feature = "simd")] $ssl { addr: Slot, src: Slot, offset: u32, lane: u8 }, )*
+            $( #[cfg(feature = "simd")] $(#[$sdoc])* $sname { $($sfield: $sty),* }, )*
         }
 
         impl Op {
@@ -114,15 +116,15 @@ macro_rules! define_ops {
                     $( Op::$bcmpi { .. } => stringify!($bcmpi), )*
                     $( Op::$bcmpn { .. } => stringify!($bcmpn), )*
                     $( Op::$name { .. } => stringify!($name), )*
-                    $( Op::$sun { .. } => stringify!($sun), )*
-                    $( Op::$sbin { .. } => stringify!($sbin), )*
-                    $( Op::$sload { .. } => stringify!($sload), )*
-                    $( Op::$sstore { .. } => stringify!($sstore), )*
-                    $( Op::$sext { .. } => stringify!($sext), )*
-                    $( Op::$srep { .. } => stringify!($srep), )*
-                    $( Op::$sll { .. } => stringify!($sll), )*
-                    $( Op::$ssl { .. } => stringify!($ssl), )*
-                    $( Op::$sname { .. } => stringify!($sname), )*
+                    $( #[cfg(feature = "simd")] Op::$sun { .. } => stringify!($sun), )*
+                    $( #[cfg(feature = "simd")] Op::$sbin { .. } => stringify!($sbin), )*
+                    $( #[cfg(feature = "simd")] Op::$sload { .. } => stringify!($sload), )*
+                    $( #[cfg(feature = "simd")] Op::$sstore { .. } => stringify!($sstore), )*
+                    $( #[cfg(feature = "simd")] Op::$sext { .. } => stringify!($sext), )*
+                    $( #[cfg(feature = "simd")] Op::$srep { .. } => stringify!($srep), )*
+                    $( #[cfg(feature = "simd")] Op::$sll { .. } => stringify!($sll), )*
+                    $( #[cfg(feature = "simd")] Op::$ssl { .. } => stringify!($ssl), )*
+                    $( #[cfg(feature = "simd")] Op::$sname { .. } => stringify!($sname), )*
                 }
             }
         }
@@ -137,12 +139,12 @@ macro_rules! define_ops {
                 $( Op::$lat { dst, .. } => Some(dst), )*
                 $( Op::$labs { dst, .. } => Some(dst), )*
                 $( Op::$bimm { dst, .. } => Some(dst), )*
-                $( Op::$sun { dst, .. } => Some(dst), )*
-                $( Op::$sbin { dst, .. } => Some(dst), )*
-                $( Op::$sload { dst, .. } => Some(dst), )*
-                $( Op::$sext { dst, .. } => Some(dst), )*
-                $( Op::$srep { dst, .. } => Some(dst), )*
-                $( Op::$sll { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$sun { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$sbin { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$sload { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$sext { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$srep { dst, .. } => Some(dst), )*
+                $( #[cfg(feature = "simd")] Op::$sll { dst, .. } => Some(dst), )*
                 Op::Const32 { dst, .. }
                 | Op::Const64 { dst, .. }
                 | Op::Copy { dst, .. }
@@ -153,8 +155,9 @@ macro_rules! define_ops {
                 | Op::MemorySize { dst }
                 | Op::MemoryGrow { dst, .. }
                 | Op::TableGet { dst, .. }
-                | Op::TableSize { dst, .. }
-                | Op::V128Const { dst, .. }
+                | Op::TableSize { dst, .. } => Some(dst),
+                #[cfg(feature = "simd")]
+                Op::V128Const { dst, .. }
                 | Op::I8x16Shuffle { dst, .. }
                 | Op::V128Bitselect { dst, .. }
                 | Op::F32x4RelaxedMadd { dst, .. }
@@ -289,6 +292,7 @@ macro_rules! define_ops {
         }
 
         /// The shapes of the SIMD ops that map one to one to wasm operators of the same name.
+        #[cfg(feature = "simd")]
         pub(crate) mod simd {
             use super::{Op, Slot};
             use wasmparser::{MemArg, Operator};
@@ -765,7 +769,8 @@ pub(crate) struct CompiledFunc {
     pub local_cells: u32,
     /// Cells of the whole frame: locals and the deepest operand stack.
     pub frame_cells: u32,
-    /// The 128-bit constants of `V128Const` and `I8x16Shuffle`.
+    /// The 128-bit constants of `V128Const` and `I8x16Shuffle` (empty without SIMD).
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     pub consts: ArenaSlice<u128>,
     /// The `catch` clauses of its `try_table`s, innermost first (see [`CatchHandler`]).
     pub handlers: ArenaSlice<CatchHandler>,

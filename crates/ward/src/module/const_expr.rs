@@ -13,6 +13,7 @@ pub(crate) enum ConstOp {
     I64(i64),
     F32(u32),
     F64(u64),
+    #[cfg(feature = "simd")]
     V128(u128),
     RefNull,
     RefFunc(FuncIndex),
@@ -66,6 +67,7 @@ impl ConstExpr {
                 Operator::I64Const { value } => ConstOp::I64(value),
                 Operator::F32Const { value } => ConstOp::F32(value.bits()),
                 Operator::F64Const { value } => ConstOp::F64(value.bits()),
+                #[cfg(feature = "simd")]
                 Operator::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 Operator::RefNull { .. } => ConstOp::RefNull,
                 Operator::RefFunc { function_index } => {
@@ -82,7 +84,10 @@ impl ConstExpr {
                 Operator::I64Mul => ConstOp::I64Mul,
                 other => {
                     return Err(Error::Compile {
-                        message: format!("unsupported constant expression operator {other:?}"),
+                        message: format!(
+                            "unsupported constant expression operator {}",
+                            super::operator_name(&other)
+                        ),
                         offset: offset as usize,
                     })
                 }
@@ -151,6 +156,7 @@ impl ConstExpr {
             ConstOp::I64(v) => ConstVal::Bits(v as u64 as u128),
             ConstOp::F32(v) => ConstVal::Bits(v as u128),
             ConstOp::F64(v) => ConstVal::Bits(v as u128),
+            #[cfg(feature = "simd")]
             ConstOp::V128(v) => ConstVal::Bits(v),
             ConstOp::RefNull => ConstVal::Null,
             ConstOp::RefFunc(i) => ConstVal::Func(i),

@@ -314,7 +314,7 @@ pub(crate) fn parse(
     bytes: &[u8],
     bodies: &mut dyn FunctionBodies,
 ) -> Result<ModuleInfo> {
-    let features = engine.config().features;
+    let features = engine.config().validation_features()?;
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut allocs = FuncValidatorAllocations::default();
@@ -608,4 +608,19 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
             _ => {}
         }
     }
+}
+
+/// The name of `op`'s variant (`I32Add`), for error messages: a table of names, where
+/// formatting the operator with `Debug` would bring in code for every operator's fields.
+pub(crate) fn operator_name(op: &wasmparser::Operator<'_>) -> &'static str {
+    macro_rules! define_match {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            #[allow(unreachable_patterns)]
+            match op {
+                $( wasmparser::Operator::$op { .. } => stringify!($op), )*
+                _ => "an operator of a newer proposal",
+            }
+        };
+    }
+    wasmparser::for_each_operator!(define_match)
 }

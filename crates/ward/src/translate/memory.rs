@@ -52,7 +52,7 @@ impl Translator {
             Some(memory) if memory != u32::MAX => MemoryIndex::from_u32(memory),
             _ => {
                 return Err(Error::Compile {
-                    message: format!("unsupported operator: {op:?}"),
+                    message: format!("unsupported operator: {}", crate::module::operator_name(op)),
                     offset: self.offset as usize,
                 })
             }

@@ -21,11 +21,13 @@ mod exception;
 mod memory;
 mod numeric;
 mod ops;
+#[cfg(feature = "simd")]
 mod simd;
 mod visit;
 
 pub(crate) use code::{CodeSpace, ModuleCode};
 #[cfg(feature = "cranelift")]
+#[cfg(feature = "simd")]
 pub(crate) use simd::relaxed_equivalent;
 pub(crate) use visit::other_memory;
 
@@ -200,6 +202,14 @@ negations! {
     I32GtSImm <=> I32LeSImm, I32GtUImm <=> I32LeUImm,
     I64EqImm <=> I64NeImm, I64LtSImm <=> I64GeSImm, I64LtUImm <=> I64GeUImm,
     I64GtSImm <=> I64LeSImm, I64GtUImm <=> I64LeUImm
+}
+
+/// Without SIMD, no operator is a SIMD one: the binary reader refuses their opcodes.
+#[cfg(not(feature = "simd"))]
+impl Translator {
+    fn translate_simd(&mut self, _op: &Operator<'_>) -> bool {
+        false
+    }
 }
 
 impl Translator {
@@ -488,7 +498,7 @@ impl Translator {
         let rel = i32::try_from(rel).unwrap_or(i32::MAX);
         match crate::ir::branch_offset(&mut self.ops[at]) {
             Some(offset) => *offset = rel,
-            None => unreachable!("patching a non-branch op {:?}", self.ops[at]),
+            None => unreachable!("patching op {at}, which is not a branch"),
         }
     }
 

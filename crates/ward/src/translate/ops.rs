@@ -20,7 +20,11 @@ impl Translator {
     /// method keeps only its operator's code. That is why this function and every
     /// family function are `#[inline(always)]` in optimised builds, and why the error
     /// message is built out of line (see [`Translator::unsupported`]).
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    ///
+    /// Size-tuned builds (`ward_small`, see `build.rs`) keep one copy instead, called
+    /// from every visit method: translation is slower, the code a fifth smaller.
+    #[cfg_attr(not(any(debug_assertions, ward_small)), inline(always))]
+    #[cfg_attr(ward_small, inline(never))]
     pub(super) fn translate_op(&mut self, module: &ModuleInfo, op: &Operator<'_>) -> Result<()> {
         if self.skip_dead(op) {
             return Ok(());
@@ -55,7 +59,7 @@ impl Translator {
     #[inline(never)]
     fn unsupported(&self, op: &Operator<'_>) -> Error {
         Error::Compile {
-            message: format!("unsupported operator: {op:?}"),
+            message: format!("unsupported operator: {}", crate::module::operator_name(op)),
             offset: self.offset as usize,
         }
     }

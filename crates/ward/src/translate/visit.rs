@@ -7,13 +7,16 @@
 //! rebuilds its operator as a local constant and runs the translator's `translate_op`
 //! inlined into it, so that the compiler folds every test of the operator's kind away
 //! and each method keeps only the code for its own operator. (Debug builds do not
-//! inline: their frames would grow by the whole translator's.)
+//! inline: their frames would grow by the whole translator's. Size-tuned builds,
+//! `ward_small`, do not either: a copy of the translator per operator is about 140 KiB.)
 //!
 //! SIMD operators, and those of the proposals ward does not translate, go through one
 //! out-of-line function instead (which reports the latter as unsupported; the validator
 //! has normally refused them already).
 
-use wasmparser::{Operator, VisitOperator, VisitSimdOperator};
+#[cfg(feature = "simd")]
+use wasmparser::VisitSimdOperator;
+use wasmparser::{Operator, VisitOperator};
 
 use super::{Translator, Validator};
 use crate::error::Error;
@@ -34,9 +37,11 @@ pub(super) struct Visit<'t, 'm, 'v> {
 }
 
 impl Visit<'_, '_, '_> {
-    /// Validates (when asked to) and translates `op`, with the translator inlined.
+    /// Validates (when asked to) and translates `op`, with the translator inlined
+    /// (except in size-tuned builds).
     /// `other_memory`: the operator accesses a memory other than memory 0.
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(not(any(debug_assertions, ward_small)), inline(always))]
+    #[cfg_attr(ward_small, inline(never))]
     fn inlined(&mut self, op: &Operator<'_>, other_memory: bool) -> Outcome {
         self.check(op)?;
         if other_memory {
@@ -210,6 +215,7 @@ fn memory_index(index: &u32) -> u32 {
 impl<'a> VisitOperator<'a> for Visit<'_, '_, '_> {
     type Output = Outcome;
 
+    #[cfg(feature = "simd")]
     fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
         Some(self)
     }
@@ -217,6 +223,7 @@ impl<'a> VisitOperator<'a> for Visit<'_, '_, '_> {
     wasmparser::for_each_visit_operator!(define_visit);
 }
 
+#[cfg(feature = "simd")]
 impl<'a> VisitSimdOperator<'a> for Visit<'_, '_, '_> {
     wasmparser::for_each_visit_simd_operator!(define_visit);
 }

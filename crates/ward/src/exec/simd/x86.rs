@@ -67,17 +67,23 @@ macro_rules! sse2 {
 }
 
 /// Ops on a later extension, taken when the CPU has it.
+///
+/// `imp` cannot inline into a handler, which lacks the target feature, so it is a call:
+/// its operands and result are `u128`, which travel in registers. As `__m128i` they
+/// would go through memory, and a handler that passes the address of a stack slot to a
+/// call cannot end in a sibling call (size-tuned builds did not).
 macro_rules! detected {
     ($feature:tt: $(fn $name:ident($($a:ident),*) = $body:expr;)*) => {$(
         #[inline(always)]
         pub(super) fn $name($($a: u128),*) -> u128 {
             #[target_feature(enable = $feature)]
-            fn imp($($a: __m128i),*) -> __m128i {
-                $body
+            fn imp($($a: u128),*) -> u128 {
+                $( let $a = to($a); )*
+                from($body)
             }
             if is_x86_feature_detected!($feature) {
                 // SAFETY: the CPU has the target feature (detected just above).
-                from(unsafe { imp($(to($a)),*) })
+                unsafe { imp($($a),*) }
             } else {
                 lanes::$name($($a),*)
             }
