@@ -126,7 +126,7 @@ def build(b: Build, bloat: bool) -> dict:
     exe = TARGET / b.profile / b.binary
     OUT.mkdir(parents=True, exist_ok=True)
     copy = OUT / b.name
-    shutil.copyfile(exe, copy)
+    shutil.copy2(exe, copy)
     subprocess.run(["strip", str(copy)], check=True)
     result["unstripped"] = exe.stat().st_size
     result["stripped"] = copy.stat().st_size
@@ -153,7 +153,7 @@ def peers() -> list[dict]:
             continue
         copy = OUT / f"peer-{name.split()[0]}"
         OUT.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(exe, copy)
+        shutil.copy2(exe, copy)
         subprocess.run(["strip", str(copy)], capture_output=True)
         found.append({"name": name, "path": exe, "stripped": copy.stat().st_size})
     return found
