@@ -27,7 +27,6 @@ mod visit;
 
 pub(crate) use code::{CodeSpace, ModuleCode};
 #[cfg(feature = "cranelift")]
-#[cfg(feature = "simd")]
 pub(crate) use simd::relaxed_equivalent;
 pub(crate) use visit::other_memory;
 

@@ -69,9 +69,8 @@ macro_rules! sse2 {
 /// Ops on a later extension, taken when the CPU has it.
 ///
 /// `imp` cannot inline into a handler, which lacks the target feature, so it is a call:
-/// its operands and result are `u128`, which travel in registers. As `__m128i` they
-/// would go through memory, and a handler that passes the address of a stack slot to a
-/// call cannot end in a sibling call (size-tuned builds did not).
+/// its operands and result are `u128`, which travel in registers, where `__m128i`
+/// values would go through memory.
 macro_rules! detected {
     ($feature:tt: $(fn $name:ident($($a:ident),*) = $body:expr;)*) => {$(
         #[inline(always)]
