@@ -106,9 +106,9 @@ def build(b: Build, bloat: bool) -> dict:
     """Builds `b`; its stripped size and, with cargo-bloat, its code by crate."""
     # The size profile strips its output; the crate split needs the symbols, so it is
     # built unstripped and stripped here, as the release build is.
-    common = ["-p", b.package, "--profile", b.profile, *b.args, "--target-dir", str(TARGET)]
-    common += ["--config", f'profile.{b.profile}.strip=false']
-    result: dict = {"name": b.name, "what": b.what, "command": f"cargo build {' '.join(common[:-4])}"}
+    shown = ["-p", b.package, "--profile", b.profile, *b.args]
+    common = [*shown, "--target-dir", str(TARGET), "--config", f"profile.{b.profile}.strip=false"]
+    result: dict = {"name": b.name, "what": b.what, "command": f"cargo build {' '.join(shown)}"}
     log(f"  building {b.name}: {result['command']}")
     if bloat:
         cmd = ["cargo", "bloat", *common, "--crates", "-n", "12", "--message-format", "json"]
@@ -139,6 +139,7 @@ def peers() -> list[dict]:
     import run  # noqa: E402  (bench/run.py: where wasm3 is built and wasmtime found)
 
     found = []
+    OUT.mkdir(parents=True, exist_ok=True)
     wasm3, why = run.build_wasm3()
     candidates = [("wasm3", wasm3, why or "")]
     wasmi = shutil.which("wasmi_cli") or shutil.which("wasmi")
@@ -152,7 +153,6 @@ def peers() -> list[dict]:
             found.append({"name": name, "missing": why})
             continue
         copy = OUT / f"peer-{name.split()[0]}"
-        OUT.mkdir(parents=True, exist_ok=True)
         shutil.copy2(exe, copy)
         subprocess.run(["strip", str(copy)], capture_output=True)
         found.append({"name": name, "path": exe, "stripped": copy.stat().st_size})
