@@ -52,7 +52,7 @@ BUILDS = [
         "the minimal embedder: interpreter, binary modules, no SIMD",
         "ward",
         "size",
-        ["--no-default-features", "--example", "minimal"],
+        ["--no-default-features", "--features", "std", "--example", "minimal"],
         "examples/minimal",
     ),
     Build(
@@ -60,7 +60,7 @@ BUILDS = [
         "the minimal embedder with the `simd` feature",
         "ward",
         "size",
-        ["--no-default-features", "--features", "simd", "--example", "minimal"],
+        ["--no-default-features", "--features", "std,simd", "--example", "minimal"],
         "examples/minimal",
     ),
     Build(

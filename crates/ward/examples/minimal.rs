@@ -5,7 +5,7 @@
 //! gets (`python3 bench/size.py` reports how small):
 //!
 //! ```sh
-//! cargo build --profile size -p ward --no-default-features --example minimal
+//! cargo build --profile size -p ward --no-default-features --features std --example minimal
 //! target/size/examples/minimal examples/hello.wasm fib 20      # prints 6765
 //! target/size/examples/minimal examples/simd.wasm dot 3 5      # refused: no SIMD
 //! ```

@@ -1,5 +1,6 @@
 //! Engine configuration.
 
+use crate::prelude::*;
 use wasmparser::WasmFeatures;
 
 /// When function bodies are translated to ward's internal code.
@@ -56,8 +57,8 @@ impl TargetCpu {
     }
 }
 
-impl std::fmt::Display for TargetCpu {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for TargetCpu {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             TargetCpu::Native => f.write_str("native"),
             TargetCpu::Baseline => f.write_str("baseline"),

@@ -1,7 +1,9 @@
 //! The engine: configuration and the registry of function types shared by its stores.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use crate::prelude::HashMap;
+use crate::prelude::Mutex;
+use crate::prelude::*;
+use alloc::sync::Arc;
 
 use crate::index::SharedTypeId;
 use crate::{Config, FuncType, FuncTypeId};
@@ -22,7 +24,7 @@ struct EngineInner {
     host_trampolines: Mutex<HashMap<SharedTypeId, HostTrampoline>>,
 }
 
-type HostTrampoline = (usize, Box<dyn std::any::Any + Send + Sync>);
+type HostTrampoline = (usize, Box<dyn core::any::Any + Send + Sync>);
 
 /// Function types interned to small ids, so a `call_indirect` signature check is one
 /// integer compare, across modules and host functions of the same engine.
@@ -61,11 +63,7 @@ impl Engine {
         id: SharedTypeId,
         make: impl FnOnce() -> crate::Result<HostTrampoline>,
     ) -> crate::Result<usize> {
-        let mut trampolines = self
-            .inner
-            .host_trampolines
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut trampolines = self.inner.host_trampolines.lock();
         if let Some((address, _)) = trampolines.get(&id) {
             return Ok(*address);
         }
@@ -77,11 +75,7 @@ impl Engine {
     /// The address of the host trampoline of type `id`, if the engine has one.
     #[cfg_attr(not(feature = "cranelift"), allow(dead_code))]
     pub(crate) fn cached_host_trampoline(&self, id: SharedTypeId) -> Option<usize> {
-        let trampolines = self
-            .inner
-            .host_trampolines
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let trampolines = self.inner.host_trampolines.lock();
         trampolines.get(&id).map(|(address, _)| *address)
     }
 
@@ -93,11 +87,7 @@ impl Engine {
         trampolines: impl IntoIterator<Item = (SharedTypeId, usize)>,
         owner: &O,
     ) {
-        let mut cache = self
-            .inner
-            .host_trampolines
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self.inner.host_trampolines.lock();
         for (id, address) in trampolines {
             cache
                 .entry(id)
@@ -113,20 +103,12 @@ impl Engine {
 
     /// The function type with id `id`, if it is one of this engine's.
     pub fn func_type(&self, id: FuncTypeId) -> Option<FuncType> {
-        let reg = self
-            .inner
-            .types
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let reg = self.inner.types.lock();
         reg.types.get(id.0.index()).cloned()
     }
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {
-        let mut reg = self
-            .inner
-            .types
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut reg = self.inner.types.lock();
         if let Some(&id) = reg.ids.get(ty) {
             return id;
         }
@@ -137,8 +119,8 @@ impl Engine {
     }
 }
 
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Engine")
             .field("config", self.config())
             .finish()

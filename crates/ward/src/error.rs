@@ -1,7 +1,8 @@
 //! Library errors and traps.
 
-use std::fmt;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
+use core::fmt;
 
 use crate::types::ExternType;
 
@@ -260,7 +261,7 @@ pub struct Trap {
 struct TrapDetails {
     message: Option<String>,
     /// The host's error behind a host trap, for [`Trap::downcast_ref`].
-    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    source: Option<Arc<dyn core::error::Error + Send + Sync>>,
     backtrace: Vec<FrameInfo>,
     /// Frames left out of `backtrace` between its innermost and outermost parts.
     omitted: usize,
@@ -330,7 +331,7 @@ impl Trap {
     /// A trap raised by a host function that carries the host's own error: its message
     /// is the error's, and [`Trap::downcast_ref`] gives the error back to the embedder
     /// (a process exit, say, as opposed to a failure).
-    pub fn from_error(error: impl std::error::Error + Send + Sync + 'static) -> Trap {
+    pub fn from_error(error: impl core::error::Error + Send + Sync + 'static) -> Trap {
         let mut trap = Trap::new(error.to_string());
         trap.details_mut().source = Some(Arc::new(error));
         trap
@@ -338,7 +339,7 @@ impl Trap {
 
     /// The host error this trap carries, if it was made by [`Trap::from_error`] with an
     /// error of type `E`.
-    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+    pub fn downcast_ref<E: core::error::Error + 'static>(&self) -> Option<&E> {
         self.details
             .as_ref()?
             .source
@@ -414,13 +415,13 @@ impl fmt::Display for Trap {
     }
 }
 
-impl std::error::Error for Trap {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for Trap {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         self.details
             .as_ref()?
             .source
             .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|e| e as &(dyn core::error::Error + 'static))
     }
 }
 

@@ -7,6 +7,8 @@
 //! entities of one store; engine-wide function type ids ([`SharedTypeId`]) are what a
 //! `call_indirect` compares.
 
+use crate::prelude::*;
+
 macro_rules! index_types {
     ($( $(#[$doc:meta])* $name:ident; )*) => {
         $(
@@ -110,7 +112,7 @@ index_types! {
 /// with a `TableIndex`.
 pub(crate) struct IndexVec<I, T> {
     items: Vec<T>,
-    _index: std::marker::PhantomData<fn(I) -> I>,
+    _index: core::marker::PhantomData<fn(I) -> I>,
 }
 
 /// What [`IndexVec`] needs of an index type.
@@ -126,7 +128,7 @@ impl<I: EntityIndex, T> IndexVec<I, T> {
     pub(crate) const fn new() -> Self {
         IndexVec {
             items: Vec::new(),
-            _index: std::marker::PhantomData,
+            _index: core::marker::PhantomData,
         }
     }
 
@@ -143,7 +145,7 @@ impl<I: EntityIndex, T> IndexVec<I, T> {
     }
 
     /// The items in index order.
-    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
         self.items.iter()
     }
 
@@ -172,7 +174,7 @@ impl<I: EntityIndex, T> IndexVec<I, T> {
 
     /// The bytes of the vector's allocation (its items, not what they point to).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.items.capacity() * std::mem::size_of::<T>()
+        self.items.capacity() * core::mem::size_of::<T>()
     }
 }
 
@@ -180,7 +182,7 @@ impl<I, T> Default for IndexVec<I, T> {
     fn default() -> Self {
         IndexVec {
             items: Vec::new(),
-            _index: std::marker::PhantomData,
+            _index: core::marker::PhantomData,
         }
     }
 }
@@ -189,18 +191,18 @@ impl<I, T: Clone> Clone for IndexVec<I, T> {
     fn clone(&self) -> Self {
         IndexVec {
             items: self.items.clone(),
-            _index: std::marker::PhantomData,
+            _index: core::marker::PhantomData,
         }
     }
 }
 
-impl<I, T: std::fmt::Debug> std::fmt::Debug for IndexVec<I, T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<I, T: core::fmt::Debug> core::fmt::Debug for IndexVec<I, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         self.items.fmt(f)
     }
 }
 
-impl<I: EntityIndex, T> std::ops::Index<I> for IndexVec<I, T> {
+impl<I: EntityIndex, T> core::ops::Index<I> for IndexVec<I, T> {
     type Output = T;
 
     #[inline(always)]
@@ -209,7 +211,7 @@ impl<I: EntityIndex, T> std::ops::Index<I> for IndexVec<I, T> {
     }
 }
 
-impl<I: EntityIndex, T> std::ops::IndexMut<I> for IndexVec<I, T> {
+impl<I: EntityIndex, T> core::ops::IndexMut<I> for IndexVec<I, T> {
     #[inline(always)]
     fn index_mut(&mut self, index: I) -> &mut T {
         &mut self.items[index.position()]
@@ -220,7 +222,7 @@ impl<I, T> FromIterator<T> for IndexVec<I, T> {
     fn from_iter<It: IntoIterator<Item = T>>(iter: It) -> Self {
         IndexVec {
             items: iter.into_iter().collect(),
-            _index: std::marker::PhantomData,
+            _index: core::marker::PhantomData,
         }
     }
 }

@@ -27,11 +27,15 @@
 //! branches. wasm-to-wasm calls use ward's own stack, never the native one; exhausting
 //! it is a [`TrapKind::StackOverflow`] trap, and the store stays usable after any trap.
 
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 #![warn(missing_docs, unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
 
 // The modules, in dependency order: each imports only modules listed above it, and no
 // two import each other (tests/layering.rs checks both, from this list).
 //
+//   prelude       the alloc types every module uses; locks and maps for either build
 //   sys           all OS-specific code: stack bounds, memory reservations, signals
 //   index         typed indices, one per index space
 //   types         value and entity types (typed references name interned type ids)
@@ -58,6 +62,7 @@ mod index;
 mod ir;
 mod module;
 pub mod native_stack;
+mod prelude;
 mod sys;
 mod translate;
 mod types;
@@ -82,6 +87,11 @@ pub use error::{
     Error, FrameInfo, LinkError, MemoryAccessError, ResourceError, Result, Trap, TrapKind,
     BACKTRACE_INNER, BACKTRACE_OUTER,
 };
+#[cfg(not(feature = "std"))]
+pub use sys::platform::set_platform;
+#[cfg(feature = "std")]
+pub use sys::platform::Os;
+pub use sys::platform::Platform;
 pub use types::{
     ExternType, FuncType, FuncTypeId, GlobalType, HeapType, MemoryType, Mutability, RefType,
     TableType, TagType, ValType,

@@ -1,7 +1,8 @@
 //! The types of values and of importable and exportable entities.
 
-use std::fmt;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
+use core::fmt;
 
 use crate::index::SharedTypeId;
 

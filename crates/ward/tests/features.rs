@@ -1,7 +1,8 @@
 //! What a build of ward without optional parts does with modules that need them: the
 //! `simd` feature. This file runs in every build: with the feature, SIMD modules run
 //! unless the configuration turns SIMD off; without it (`cargo test -p ward
-//! --no-default-features --test features`), they are refused with errors that say why.
+//! --no-default-features --features std --test features`), they are refused with errors
+//! that say why.
 
 use ward::{Config, Engine, Error, Linker, Module, Store};
 

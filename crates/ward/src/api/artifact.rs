@@ -52,7 +52,9 @@
 // code have no user.
 #![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
+#[cfg(feature = "std")]
 use std::path::Path;
 
 use crate::error::{Error, Result, TrapKind};
@@ -767,6 +769,7 @@ impl Module {
     /// # Errors
     ///
     /// [`Error::Io`] when the file cannot be read, else as [`Module::deserialize`].
+    #[cfg(feature = "std")]
     pub unsafe fn deserialize_file(
         engine: &crate::Engine,
         path: impl AsRef<Path>,
@@ -806,6 +809,7 @@ impl Module {
 /// Where an artifact's code is.
 enum Code<'a> {
     Bytes(&'a [u8]),
+    #[cfg(feature = "std")]
     File(&'a std::fs::File),
 }
 

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, MemoryAccessError, ResourceError, Result};
 use crate::index::{GlobalId, MemoryId, TableId, TagId};
+use crate::prelude::*;
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType, TagType};
 use crate::vm::{GlobalEntity, MemoryEntity, TableEntity, TagEntity};
 use crate::{AsContext, AsContextMut, Func, Store, Val};

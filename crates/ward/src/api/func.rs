@@ -31,8 +31,9 @@
 //!
 //! Host functions may call back into wasm: that activation runs above the window.
 
-use std::marker::PhantomData;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
+use core::marker::PhantomData;
 
 use crate::api::store::HostFn;
 use crate::error::{Error, Result, Trap, TrapKind};
@@ -229,7 +230,7 @@ impl<T> Store<T> {
         let cells = self.inner.wasm_stack_mut().base();
         // SAFETY: `reserve` checked that `base + len` is within the stack; the borrow of
         // `self` keeps anything else from touching the cells meanwhile.
-        unsafe { std::slice::from_raw_parts_mut(cells.add(base), len as usize) }
+        unsafe { core::slice::from_raw_parts_mut(cells.add(base), len as usize) }
     }
 }
 
@@ -242,14 +243,14 @@ fn host_trampoline(
     id: crate::index::SharedTypeId,
 ) -> *const u8 {
     if engine.config().get_strategy() == crate::Strategy::Interpreter {
-        return std::ptr::null();
+        return core::ptr::null();
     }
     // One of the engine's modules may have brought it (an artifact brings its types').
     if let Some(address) = engine.cached_host_trampoline(id) {
         return address as *const u8;
     }
     if !crate::compile::available() {
-        return std::ptr::null();
+        return core::ptr::null();
     }
     // A trampoline is a few dozen instructions built from the type alone; failing to
     // compile one is a bug in ward, not a condition of the input.
@@ -259,7 +260,7 @@ fn host_trampoline(
 
 #[cfg(not(feature = "cranelift"))]
 fn host_trampoline(_: &crate::Engine, _: &FuncType, _: crate::index::SharedTypeId) -> *const u8 {
-    std::ptr::null()
+    core::ptr::null()
 }
 
 pub(crate) fn untyped_host<T>(

@@ -3,6 +3,7 @@
 use crate::error::{Error, LinkError, Result};
 use crate::index::InstanceId;
 use crate::module::ExportKind;
+use crate::prelude::*;
 use crate::vm::Resolved;
 use crate::{
     AsContext, AsContextMut, Engine, Extern, Func, Global, Memory, Module, Store, Table, Tag,

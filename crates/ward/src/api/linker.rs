@@ -1,6 +1,7 @@
 //! The linker: named definitions that resolve a module's imports.
 
-use std::collections::HashMap;
+use crate::prelude::HashMap;
+use crate::prelude::*;
 
 use crate::api::store::HostFn;
 use crate::error::{Error, LinkError, Result, Trap};

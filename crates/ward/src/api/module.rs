@@ -1,8 +1,10 @@
 //! Modules: loading (and, eagerly or lazily, translating) a module, and what it
 //! imports and exports.
 
+use crate::prelude::*;
+use alloc::sync::Arc;
+#[cfg(feature = "std")]
 use std::path::Path;
-use std::sync::Arc;
 
 use wasmparser::{FuncValidator, FunctionBody, Validator, ValidatorResources};
 
@@ -113,6 +115,7 @@ impl Module {
             bodies,
         ));
         module.attach_native();
+        #[cfg(feature = "std")]
         if engine.config().profiler == crate::Profiler::PerfMap {
             // A profile without names is still a profile: a map that cannot be
             // written does not fail the load.
@@ -126,6 +129,7 @@ impl Module {
     /// # Errors
     ///
     /// [`Error::Io`] when the file cannot be read, else as [`Module::new`].
+    #[cfg(feature = "std")]
     pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Module> {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
@@ -413,8 +417,8 @@ fn native_code(
     Ok((None, None))
 }
 
-impl std::fmt::Debug for Module {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Module")
             .field("name", &self.name())
             .finish_non_exhaustive()
@@ -475,7 +479,7 @@ impl ExportType<'_> {
 /// text, and their message the line and column with the offending line.
 #[cfg(feature = "wat")]
 fn parse_text(bytes: &[u8]) -> Result<Vec<u8>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Compile {
+    let text = core::str::from_utf8(bytes).map_err(|e| Error::Compile {
         message: format!("neither a binary module (no `\\0asm` header) nor UTF-8 text: {e}"),
         offset: e.valid_up_to(),
     })?;

@@ -1,6 +1,7 @@
 //! Stores and the contexts through which handles reach them.
 
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
 
 use crate::error::Trap;
 use crate::exec::Host;
@@ -47,7 +48,7 @@ impl<T> Store<T> {
     /// A new, empty store holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
         Store {
-            inner: StoreInner::new(engine, &crate::exec::BUILTINS),
+            inner: StoreInner::new(engine, crate::exec::builtins()),
             hosts: Vec::new(),
             data,
         }
@@ -171,8 +172,8 @@ impl<T> Store<T> {
     }
 }
 
-impl<T> std::fmt::Debug for Store<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> core::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
             .field("id", &self.inner.id())
             .finish_non_exhaustive()
@@ -193,7 +194,7 @@ impl InterruptHandle {
     pub fn interrupt(&self) {
         self.context
             .interrupt
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+            .store(true, core::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Values crossing the boundary between the host and wasm.
 
-use std::any::Any;
+use crate::prelude::*;
+use core::any::Any;
 
 use crate::index::{ExnRefId, ExternRefId};
 use crate::types::HeapType;

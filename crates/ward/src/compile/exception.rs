@@ -24,6 +24,7 @@
 //! patches its clauses from catching by value (which frees the exception) to catching
 //! by reference.
 
+use crate::prelude::*;
 use cranelift_codegen::ir::{
     self, condcodes::IntCC, types, BlockArg, InstBuilder, StackSlotData, StackSlotKind, Value,
 };
@@ -329,7 +330,7 @@ impl FuncState<'_, '_> {
         let ControlKind::Try(legacy) = &mut self.control[last].kind else {
             unreachable!("validated: catch without try");
         };
-        let in_catch = std::mem::replace(&mut legacy.in_catch, true);
+        let in_catch = core::mem::replace(&mut legacy.in_catch, true);
         let chain = if in_catch {
             legacy.chain.take()
         } else {

@@ -3,8 +3,9 @@
 //!
 //! Nothing here recurses on the input: control frames and the operand stack are vectors.
 
+use crate::prelude::*;
+use core::mem::offset_of;
 use std::collections::HashMap;
-use std::mem::offset_of;
 
 use cranelift_codegen::ir::{
     self, condcodes::IntCC, types, AbiParam, BlockArg, ExtFuncData, ExternalName, Function,
@@ -543,7 +544,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
             else_block,
             params,
             reachable,
-        } = std::mem::replace(&mut frame.kind, ControlKind::Else)
+        } = core::mem::replace(&mut frame.kind, ControlKind::Else)
         else {
             unreachable!("validated: else without if");
         };
@@ -583,7 +584,7 @@ impl<'b, 'm> FuncState<'b, 'm> {
         if let ControlKind::Loop { header } = frame.kind {
             self.b.seal_block(header);
         }
-        self.end_handler(std::mem::replace(&mut frame.kind, ControlKind::Block));
+        self.end_handler(core::mem::replace(&mut frame.kind, ControlKind::Block));
         self.stack.truncate(frame.height);
         self.b.switch_to_block(frame.next);
         self.b.seal_block(frame.next);

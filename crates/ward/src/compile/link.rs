@@ -1,11 +1,12 @@
 //! Compiling a module's functions (in parallel) and trampolines, and laying them out in
 //! one mapping of executable memory with their calls to each other resolved.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::prelude::*;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[cfg(target_arch = "x86_64")]
-use std::arch::x86_64::__m128i;
+use core::arch::x86_64::__m128i;
 
 use cranelift_codegen::binemit::Reloc as CraneliftReloc;
 use cranelift_codegen::control::ControlPlane;
@@ -359,7 +360,7 @@ pub(crate) fn apply_relocs(
     bytes: &mut [u8],
     base: usize,
     relocs: &[Reloc],
-) -> std::result::Result<(), String> {
+) -> core::result::Result<(), String> {
     for reloc in relocs {
         let target = match reloc.target {
             RelocTarget::Code(offset) => base + offset as usize,
@@ -386,7 +387,7 @@ fn patch(
     address: usize,
     kind: RelocKind,
     value: i64,
-) -> std::result::Result<(), String> {
+) -> core::result::Result<(), String> {
     let width = match kind {
         RelocKind::Abs8 => 8,
         RelocKind::PcRel4 | RelocKind::Arm64Call => 4,
@@ -534,8 +535,8 @@ extern "C" fn pshufb(x: __m128i, mask: __m128i) -> __m128i {
     // pattern is a valid value of both.
     let (x, mask) = unsafe {
         (
-            std::mem::transmute::<__m128i, [u8; 16]>(x),
-            std::mem::transmute::<__m128i, [u8; 16]>(mask),
+            core::mem::transmute::<__m128i, [u8; 16]>(x),
+            core::mem::transmute::<__m128i, [u8; 16]>(mask),
         )
     };
     let bytes = mask.map(|m| {
@@ -546,5 +547,5 @@ extern "C" fn pshufb(x: __m128i, mask: __m128i) -> __m128i {
         }
     });
     // SAFETY: as above.
-    unsafe { std::mem::transmute::<[u8; 16], __m128i>(bytes) }
+    unsafe { core::mem::transmute::<[u8; 16], __m128i>(bytes) }
 }

@@ -13,6 +13,8 @@
 //! every function's prologue checks, and trap sites that the signal handler turns into
 //! wasm traps (see `exec::compiled`).
 
+use crate::prelude::*;
+
 mod exception;
 mod func;
 mod link;
@@ -46,11 +48,11 @@ pub(crate) fn available() -> bool {
 fn isa(
     target: Option<&str>,
     cpu: &TargetCpu,
-) -> std::result::Result<&'static OwnedTargetIsa, String> {
+) -> core::result::Result<&'static OwnedTargetIsa, String> {
     type Isas = Vec<(
         Option<String>,
         TargetCpu,
-        std::result::Result<&'static OwnedTargetIsa, String>,
+        core::result::Result<&'static OwnedTargetIsa, String>,
     )>;
     static ISAS: Mutex<Isas> = Mutex::new(Vec::new());
     let mut isas = ISAS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -91,7 +93,7 @@ pub(crate) fn is_cross(engine: &Engine) -> Result<bool> {
 fn isa_builder(
     target: Option<&str>,
     native: bool,
-) -> std::result::Result<cranelift_codegen::isa::Builder, String> {
+) -> core::result::Result<cranelift_codegen::isa::Builder, String> {
     let host = || cranelift_native::builder_with_options(native).map_err(str::to_owned);
     let Some(name) = target else {
         return host();
@@ -158,7 +160,10 @@ const X86_64_LEVELS: [(&str, &[&str]); 3] = [
     ),
 ];
 
-fn build_isa(target: Option<&str>, cpu: &TargetCpu) -> std::result::Result<OwnedTargetIsa, String> {
+fn build_isa(
+    target: Option<&str>,
+    cpu: &TargetCpu,
+) -> core::result::Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, name: &str, value: &str| {
         flags
@@ -335,13 +340,13 @@ fn compile_error(message: impl Into<String>, offset: usize) -> Error {
 /// When the trampoline does not compile.
 pub(crate) fn host_trampoline(engine: &Engine, ty: &FuncType, id: SharedTypeId) -> Result<usize> {
     engine.host_trampoline(id, || {
-        let code = link::compile_trampolines(engine, std::slice::from_ref(ty))?;
+        let code = link::compile_trampolines(engine, core::slice::from_ref(ty))?;
         let address = code
             .trampolines(crate::index::TypeIndex::from_u32(0))
             .wasm_to_array;
         Ok((
             address,
-            Box::new(code) as Box<dyn std::any::Any + Send + Sync>,
+            Box::new(code) as Box<dyn core::any::Any + Send + Sync>,
         ))
     })
 }

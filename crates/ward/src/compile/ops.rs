@@ -1,5 +1,6 @@
 //! The translation of each wasm operator, by family.
 
+use crate::prelude::*;
 use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
     immediates::{Ieee32, Ieee64},

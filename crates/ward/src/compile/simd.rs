@@ -22,6 +22,7 @@
 //! functions for what the CPU lacks: float rounding without SSE4.1, `pshufb` (general
 //! shuffles, swizzles) without SSSE3; `libcall` in `link.rs` resolves them all.
 
+use crate::prelude::*;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I16, I16X8, I32, I32X4, I64X2, I8, I8X16};
 use cranelift_codegen::ir::{ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value};

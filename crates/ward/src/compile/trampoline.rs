@@ -9,7 +9,8 @@
 //!   the params into cells in its frame, asks the runtime's `call_array` to make the
 //!   call, raises a trap when that failed, and returns the results from the cells.
 
-use std::mem::offset_of;
+use crate::prelude::*;
+use core::mem::offset_of;
 
 use cranelift_codegen::ir::{
     types, AbiParam, Function, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,

@@ -1,7 +1,7 @@
 //! Bulk memory and table ops, and the other table ops. Their operands sit in
 //! consecutive slots from `base`.
 
-use std::ptr;
+use core::ptr;
 
 use super::{Executor, OpResult};
 use crate::error::TrapKind;

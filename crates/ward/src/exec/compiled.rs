@@ -13,9 +13,10 @@
 // code have no user.
 #![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 
-use std::any::Any;
-use std::cell::{Cell, UnsafeCell};
-use std::ptr;
+use crate::prelude::*;
+use core::any::Any;
+use core::cell::{Cell, UnsafeCell};
+use core::ptr;
 
 use super::{Executor, Host};
 use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
@@ -180,7 +181,7 @@ pub(crate) fn call_compiled(
     let host: *mut (dyn Host + '_) = host;
     // SAFETY: only the trait object's lifetime is erased: the entry, which holds the
     // pointer, lives inside this call, within the borrow of `host`.
-    let host: *mut (dyn Host + 'static) = unsafe { std::mem::transmute(host) };
+    let host: *mut (dyn Host + 'static) = unsafe { core::mem::transmute(host) };
     let mut entry = Entry {
         sp: 0,
         prev: CURRENT.get(),
@@ -488,7 +489,7 @@ fn call_any(
     match func.kind {
         FuncKind::Host => {
             // SAFETY: the caller's buffer holds `len` cells.
-            let window = unsafe { std::slice::from_raw_parts_mut(cells, len) };
+            let window = unsafe { core::slice::from_raw_parts_mut(cells, len) };
             call_host_window(host, func, window, caller)?;
         }
         // Compiled frames leave only the runtime's reserve below them: an interpreted
@@ -514,7 +515,7 @@ extern "C" fn exn_new(vmctx: *mut VMContext, tag: u32, cells: *const u64) -> u64
             .tag_id(TagIndex::from_u32(tag));
         let len = store.tag_type(tag).func_type().param_cells() as usize;
         // SAFETY: compiled code passes a buffer with the tag's values.
-        let values: Box<[u64]> = unsafe { std::slice::from_raw_parts(cells, len) }.into();
+        let values: Box<[u64]> = unsafe { core::slice::from_raw_parts(cells, len) }.into();
         Ok(exnref_cell(store.exceptions_mut().alloc(tag, values)))
     })
 }

@@ -1,6 +1,7 @@
 //! A readable listing of translated code, for `Module::disassemble`.
 
-use std::fmt::Write as _;
+use crate::prelude::*;
+use core::fmt::Write as _;
 
 use super::handler_in_mode;
 use crate::ir::{AccMode, CompiledFunc};

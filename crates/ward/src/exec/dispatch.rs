@@ -22,8 +22,8 @@
 //! that the handlers of one chain share one frame address (see `check_chain`); CI runs
 //! the spec suite in such a build.
 
-use std::ptr;
-use std::sync::atomic::Ordering;
+use core::ptr;
+use core::sync::atomic::Ordering;
 
 use super::numeric::*;
 use super::{mem_read, mem_write, Executor};
@@ -62,7 +62,7 @@ macro_rules! operands {
         let Op::$variant { $($field),* } = (unsafe { *$ip }).op else {
             // SAFETY: `handler_of` gives each op the handler of its own variant, and
             // nothing changes an op after translation.
-            unsafe { std::hint::unreachable_unchecked() }
+            unsafe { core::hint::unreachable_unchecked() }
         };
     };
 }
@@ -91,7 +91,7 @@ fn branch_barrier() {
     // SAFETY: an empty instruction sequence: it reads and writes nothing.
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     unsafe {
-        std::arch::asm!("", options(nomem, nostack, preserves_flags))
+        core::arch::asm!("", options(nomem, nostack, preserves_flags))
     };
 }
 
@@ -105,11 +105,11 @@ fn check_chain(cx: &mut Executor, next: *const Instr) {
     // SAFETY: reads the frame pointer register; no memory is touched.
     #[cfg(target_arch = "x86_64")]
     unsafe {
-        std::arch::asm!("mov {}, rbp", out(reg) frame, options(nomem, nostack, preserves_flags))
+        core::arch::asm!("mov {}, rbp", out(reg) frame, options(nomem, nostack, preserves_flags))
     };
     #[cfg(target_arch = "aarch64")]
     unsafe {
-        std::arch::asm!("mov {}, x29", out(reg) frame, options(nomem, nostack, preserves_flags))
+        core::arch::asm!("mov {}, x29", out(reg) frame, options(nomem, nostack, preserves_flags))
     };
     if cx.chain_frame == 0 {
         cx.chain_frame = frame;
@@ -212,7 +212,7 @@ macro_rules! load_handlers {
                 let cx = unsafe { Executor::from_context(cx) };
                 operands!(ip, $name { dst, addr, $($imm,)? offset });
                 let at = address!(($fp, $acc, $i, $o), addr $(, $imm)? $(; $abs)?);
-                match mem_read::<{ std::mem::size_of::<$ty>() }>(mem, len, at, offset) {
+                match mem_read::<{ core::mem::size_of::<$ty>() }>(mem, len, at, offset) {
                     Ok(bytes) => {
                         let $v = <$ty>::from_le_bytes(bytes);
                         result!(($fp, $acc, $i, $o), dst, $conv)
@@ -383,7 +383,7 @@ handlers! {
         // SAFETY: `entry` is an op of the running function.
         let Op::Br { offset } = (unsafe { *entry }).op else {
             // SAFETY: as above: every entry is a `Br`.
-            unsafe { std::hint::unreachable_unchecked() }
+            unsafe { core::hint::unreachable_unchecked() }
         };
         dispatch!(jump!(entry, true, offset), fp, mem, mem_len, cx, acc)
     }
@@ -618,7 +618,7 @@ macro_rules! simd_handlers {
                     let op = unsafe { (*ip).op };
                     if !matches!(op, Op::$name { .. }) {
                         // SAFETY: `handler_of` gives each op the handler of its own variant.
-                        unsafe { std::hint::unreachable_unchecked() }
+                        unsafe { core::hint::unreachable_unchecked() }
                     }
                     cx.simd(op)
                 }

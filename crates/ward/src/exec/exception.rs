@@ -20,6 +20,7 @@ use super::Executor;
 use crate::error::{Error, Trap};
 use crate::index::{ExnRefId, TagIndex};
 use crate::ir::{CatchHandler, CatchKind, CompiledFunc, Instr};
+use crate::prelude::*;
 use crate::vm::{exnref_cell, VMContext};
 
 impl Executor {

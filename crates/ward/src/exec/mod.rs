@@ -10,7 +10,10 @@
 //! the store through its type-independent part: it never names the store's user data
 //! type. Host functions, which do, are called through the store's [`Host`] side.
 
+use crate::prelude::*;
+
 mod bulk;
+#[cfg(feature = "cranelift")]
 mod compiled;
 #[macro_use]
 mod numeric;
@@ -22,12 +25,20 @@ mod simd;
 
 #[cfg(feature = "cranelift")]
 pub(crate) use compiled::install_trap_hook;
-pub(crate) use compiled::BUILTINS;
+
+/// The runtime functions compiled code calls, for every instance's vmctx; none without
+/// the compiled tier, which alone makes code that calls them.
+pub(crate) fn builtins() -> *const crate::vm::vmctx::VMBuiltins {
+    #[cfg(feature = "cranelift")]
+    return &compiled::BUILTINS;
+    #[cfg(not(feature = "cranelift"))]
+    return core::ptr::null();
+}
 pub(crate) use disassemble::disassemble;
 pub(crate) use dispatch::handler_in_mode;
 
-use std::ptr;
-use std::sync::atomic::Ordering;
+use core::ptr;
+use core::sync::atomic::Ordering;
 
 use crate::error::{Error, FrameInfo, Trap, TrapKind, BACKTRACE_INNER, BACKTRACE_OUTER};
 use crate::index::{HostFuncId, InstanceId, MemoryIndex};
@@ -149,12 +160,20 @@ fn invoke_outermost(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(
     native_stack::check_outermost(native_stack::stack_pointer(), limits.entry, limits)?;
     let bounds = native_stack::begin(limits);
     host.inner().set_native_bounds(bounds);
+    // A panic in a host function unwinds through here: the store's bounds and the
+    // thread's record must not outlive the activation. Without `std` there is no
+    // unwinding to catch (a panic aborts).
+    #[cfg(feature = "std")]
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         invoke_in_activation(host, func, base)
     }));
+    #[cfg(not(feature = "std"))]
+    let result = invoke_in_activation(host, func, base);
     host.inner().set_native_bounds(NativeBounds::default());
     native_stack::end();
-    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    #[cfg(feature = "std")]
+    let result = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    result
 }
 
 fn invoke_in_activation(host: &mut dyn Host, func: FuncRef, base: usize) -> Result<(), Error> {
@@ -163,6 +182,7 @@ fn invoke_in_activation(host: &mut dyn Host, func: FuncRef, base: usize) -> Resu
     match func.kind {
         FuncKind::Host => call_host(host, func, base, None).map_err(Error::Trap),
         FuncKind::Interpreted => Executor::run(host, func, base),
+        #[cfg(feature = "cranelift")]
         FuncKind::Compiled => {
             let cells = host.inner().wasm_stack_mut().base();
             // SAFETY: the caller reserved the function's window at `base` in the stack.
@@ -196,13 +216,14 @@ fn call_host(
     // SAFETY: `base + cells` is within the stack's capacity (checked above). The cells
     // stay allocated and unmoved for the store's life, and nothing else touches them
     // during the call: wasm the host calls back into runs above the new top.
-    let window = unsafe { std::slice::from_raw_parts_mut(stack.base().add(base), cells) };
+    let window = unsafe { core::slice::from_raw_parts_mut(stack.base().add(base), cells) };
     let result = host.call_host(func.host_id(), window, caller);
     host.inner().wasm_stack_mut().set_top(saved_top);
     result
 }
 
 /// The cells of a call's window: the larger of the params' and the results'.
+#[cfg(feature = "cranelift")]
 fn callee_cells(callee: &VMFuncRef) -> usize {
     // SAFETY: a function reference's type lives as long as its store.
     let ty = unsafe { callee.ty() };
@@ -262,7 +283,7 @@ impl Executor {
         let host: *mut (dyn Host + '_) = host;
         // SAFETY: only the trait object's lifetime is erased: the executor, which holds
         // the pointer, lives inside this call, within the borrow of `host`.
-        let host: *mut (dyn Host + 'static) = unsafe { std::mem::transmute(host) };
+        let host: *mut (dyn Host + 'static) = unsafe { core::mem::transmute(host) };
         // SAFETY: `host` comes from a live `&mut dyn Host`; the reference ends before
         // the executor uses the pointers.
         let inner: *mut StoreInner = unsafe { (*host).inner() };
@@ -300,7 +321,7 @@ impl Executor {
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
             chain_frame: 0,
             #[cfg(all(ward_tail_dispatch, ward_check_dispatch))]
-            dispatched: [std::ptr::null(); 2],
+            dispatched: [core::ptr::null(); 2],
         };
         let saved_top = exec.store_mut().wasm_stack().top();
         let result = match exec.enter(func, base) {
@@ -536,7 +557,7 @@ impl Executor {
             // SAFETY: `vmctx` is a live vmctx, `code` a live compiled function (see
             // `enter`) and `ip` points into its ops, at most one past the op that ran.
             let (module, code) = unsafe { (VMContext::module(vmctx), &*code) };
-            let at = (ip as usize - code.ops.as_ptr() as usize) / std::mem::size_of::<Instr>();
+            let at = (ip as usize - code.ops.as_ptr() as usize) / core::mem::size_of::<Instr>();
             let offset = code.offsets.get(at).copied().unwrap_or(0);
             frames.push(FrameInfo {
                 func_index: code.func_index.as_u32(),
@@ -566,6 +587,7 @@ impl Executor {
     /// callee the registers switch to it; a host callee runs to completion.
     fn call(&mut self, callee: &VMFuncRef, base: u32) -> Result<(), Error> {
         let abs = self.fbase + base as usize;
+        #[cfg(feature = "cranelift")]
         if callee.kind == FuncKind::Compiled {
             // SAFETY: the host side of the running store; no reference into the store
             // is live across the call. The callee's window is the frame's argument

@@ -269,7 +269,7 @@ macro_rules! jump {
             $ip.byte_offset(if $taken {
                 $offset as isize
             } else {
-                std::mem::size_of::<crate::ir::Instr>() as isize
+                core::mem::size_of::<crate::ir::Instr>() as isize
             })
         }
     };
@@ -300,32 +300,32 @@ macro_rules! numeric_ops {
             },
             F32Abs { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x & 0x7fff_ffff),
             F32Neg { dst, src } => un!($this, dst, src, u32_, from_u32, |x| x ^ 0x8000_0000),
-            F32Ceil { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::ceil)),
-            F32Floor { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::floor)),
-            F32Trunc { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::trunc)),
+            F32Ceil { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, crate::prelude::math::ceil32)),
+            F32Floor { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, crate::prelude::math::floor32)),
+            F32Trunc { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, crate::prelude::math::trunc32)),
             F32Nearest { dst, src } => {
                 un!($this, dst, src, f32_, from_f32, |x| round32(
                     x,
-                    f32::round_ties_even
+                    crate::prelude::math::nearest32
                 ))
             },
-            F32Sqrt { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, f32::sqrt)),
+            F32Sqrt { dst, src } => un!($this, dst, src, f32_, from_f32, |x| round32(x, crate::prelude::math::sqrt32)),
             F64Abs { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x & 0x7fff_ffff_ffff_ffff)
             },
             F64Neg { dst, src } => {
                 un!($this, dst, src, u64_, from_u64, |x| x ^ 0x8000_0000_0000_0000)
             },
-            F64Ceil { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::ceil)),
-            F64Floor { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::floor)),
-            F64Trunc { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::trunc)),
+            F64Ceil { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, crate::prelude::math::ceil64)),
+            F64Floor { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, crate::prelude::math::floor64)),
+            F64Trunc { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, crate::prelude::math::trunc64)),
             F64Nearest { dst, src } => {
                 un!($this, dst, src, f64_, from_f64, |x| round64(
                     x,
-                    f64::round_ties_even
+                    crate::prelude::math::nearest64
                 ))
             },
-            F64Sqrt { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, f64::sqrt)),
+            F64Sqrt { dst, src } => un!($this, dst, src, f64_, from_f64, |x| round64(x, crate::prelude::math::sqrt64)),
             I32WrapI64 { dst, src } => un!($this, dst, src, u64_, from_u32, |x| x as u32),
             I64ExtendI32S { dst, src } => un!($this, dst, src, i32_, from_i64, |x| x as i64),
             I64ExtendI32U { dst, src } => un!($this, dst, src, u32_, from_u64, |x| x as u64),

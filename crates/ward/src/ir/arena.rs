@@ -12,9 +12,10 @@
 //! 64 MB of translated code), 2-core AMD EPYC with THP on `madvise`: page faults
 //! 23,200 -> 6,900, run time 255 ms -> 218 ms (median of 10).
 
-use std::alloc::Layout;
-use std::ops::Deref;
-use std::ptr::NonNull;
+use crate::prelude::*;
+use alloc::alloc::Layout;
+use core::ops::Deref;
+use core::ptr::NonNull;
 
 use super::CompiledFunc;
 
@@ -50,7 +51,7 @@ impl Default for CodeArena {
     fn default() -> Self {
         CodeArena {
             chunks: Vec::new(),
-            free: std::ptr::null_mut(),
+            free: core::ptr::null_mut(),
             left: 0,
             next_size: FIRST_CHUNK,
         }
@@ -89,9 +90,9 @@ impl CodeArena {
         };
         let chunk = Layout::from_size_align(size, align).expect("code chunk size overflows");
         // SAFETY: `chunk` has a non-zero size.
-        let ptr = unsafe { std::alloc::alloc(chunk) };
+        let ptr = unsafe { alloc::alloc::alloc(chunk) };
         let Some(ptr) = NonNull::new(ptr) else {
-            std::alloc::handle_alloc_error(chunk)
+            alloc::alloc::handle_alloc_error(chunk)
         };
         if align == HUGE_PAGE {
             crate::sys::advise_huge_pages(ptr.as_ptr(), size);
@@ -138,7 +139,7 @@ impl CodeArena {
     /// the arena is dropped.
     pub(crate) unsafe fn alloc_func(&mut self, func: CompiledFunc) -> CodeRef {
         // The arena never runs destructors; a compiled function has none to run.
-        const { assert!(!std::mem::needs_drop::<CompiledFunc>()) };
+        const { assert!(!core::mem::needs_drop::<CompiledFunc>()) };
         let ptr = self
             .alloc(Layout::new::<CompiledFunc>())
             .cast::<CompiledFunc>();
@@ -159,7 +160,7 @@ impl Drop for CodeArena {
     fn drop(&mut self) {
         for &(ptr, layout) in &self.chunks {
             // SAFETY: each chunk was allocated by `grow` with this layout, and is freed once.
-            unsafe { std::alloc::dealloc(ptr.as_ptr(), layout) };
+            unsafe { alloc::alloc::dealloc(ptr.as_ptr(), layout) };
         }
     }
 }
@@ -185,12 +186,12 @@ impl<T> Deref for ArenaSlice<T> {
         // SAFETY: `ptr` is dangling only when `len` is zero; otherwise it points at `len`
         // initialised values in an arena that outlives `self` (see the type's docs),
         // which nothing writes after `alloc_slice`.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for ArenaSlice<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T: core::fmt::Debug> core::fmt::Debug for ArenaSlice<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         self.deref().fmt(f)
     }
 }

@@ -667,7 +667,7 @@ define_ops! {
 
 /// Every operand is 32 bits wide, so an op is a tag and at most four operands (a lane
 /// index shares the tag's word).
-const _: () = assert!(std::mem::size_of::<Op>() <= 20);
+const _: () = assert!(core::mem::size_of::<Op>() <= 20);
 
 /// The executor's state, as the handlers receive it. The executor defines both its
 /// state and the handlers, above this module in the crate; here the state is an opaque

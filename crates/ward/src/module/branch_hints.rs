@@ -7,8 +7,9 @@
 //! does not exist, functions or offsets out of order, an offset where no `if` or
 //! `br_if` begins), is ignored as a whole, and [`ModuleInfo::warnings`] says why.
 
-use std::collections::HashMap;
-use std::ops::Range;
+use crate::prelude::HashMap;
+use crate::prelude::*;
+use core::ops::Range;
 
 use wasmparser::{BinaryReader, BranchHintSectionReader, FunctionBody, Operator};
 

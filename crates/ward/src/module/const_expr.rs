@@ -1,6 +1,7 @@
 //! Constant expressions (global initialisers, segment offsets and element items),
 //! kept as a flat list of operations and evaluated with an explicit stack.
 
+use crate::prelude::*;
 use wasmparser::{Operator, OperatorsReader};
 
 use crate::error::{Error, Result};

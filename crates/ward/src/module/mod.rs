@@ -3,11 +3,13 @@
 //! [`FunctionBodies`] given by the caller, which validates it and may translate it in
 //! the same pass: this module knows nothing of translation.
 
+use crate::prelude::*;
+
 mod branch_hints;
 mod const_expr;
 
-use std::collections::HashMap;
-use std::ops::Range;
+use crate::prelude::HashMap;
+use core::ops::Range;
 
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, FuncValidator, FuncValidatorAllocations,
@@ -328,7 +330,7 @@ pub(crate) fn parse(
         if let ValidPayload::Func(to_validate, body) =
             validator.payload(&payload).map_err(Error::compile)?
         {
-            let mut func_validator = to_validate.into_validator(std::mem::take(&mut allocs));
+            let mut func_validator = to_validate.into_validator(core::mem::take(&mut allocs));
             let index = info.bodies.push(range_of(bytes, body_bytes(&body)));
             bodies.body(&info, index, &body, &mut func_validator)?;
             allocs = func_validator.into_allocations();

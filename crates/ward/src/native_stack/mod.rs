@@ -28,12 +28,16 @@
 //! ward's path outgrows [`DEFAULT_NATIVE_STACK_GUARD`], or ward's own paths the entry
 //! reserve; the stack sweeps prove both reserves at every depth.
 
+#[cfg(feature = "std")]
 mod paint;
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+#[cfg(feature = "std")]
+use core::cell::Cell;
+#[cfg(feature = "std")]
+use core::sync::atomic::{AtomicBool, Ordering};
 
 pub use crate::sys::{stack_pointer, ThreadStack};
+#[cfg(feature = "std")]
 pub use paint::{measure, Measurement};
 
 use crate::error::{Trap, TrapKind};
@@ -127,7 +131,7 @@ pub fn compiled_call_need() -> usize {
 /// [`LAZY_BINDING_ALLOWANCE`] where this program binds symbols lazily, else 0. Asked
 /// of the OS once.
 fn lazy_binding_allowance() -> usize {
-    static ALLOWANCE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    static ALLOWANCE: crate::prelude::OnceLock<usize> = crate::prelude::OnceLock::new();
     *ALLOWANCE.get_or_init(|| {
         if symbols_bound_at_load() == Some(false) {
             LAZY_BINDING_ALLOWANCE
@@ -155,9 +159,11 @@ const DEBUG_GUARD: usize = 16 * 1024;
 /// How far below a thread's stack end a fault still counts as that stack's overflow:
 /// a frame larger than the guard page can jump over it (Linux leaves a gap of 256
 /// pages below a growable main-thread stack).
+#[cfg(feature = "std")]
 const FAULT_REACH: usize = 1024 * 1024;
 
 /// Per-thread record of ward's activations.
+#[cfg(feature = "std")]
 struct ThreadRecord {
     /// The thread's stack end and top; `low == 0` until the first entry.
     low: Cell<usize>,
@@ -174,6 +180,7 @@ struct ThreadRecord {
     min_translate_check: Cell<usize>,
 }
 
+#[cfg(feature = "std")]
 thread_local! {
     static THREAD: ThreadRecord = const {
         ThreadRecord {
@@ -189,6 +196,7 @@ thread_local! {
     };
 }
 
+#[cfg(feature = "std")]
 impl ThreadRecord {
     /// Learns the thread's stack on first use.
     #[inline(always)]
@@ -266,6 +274,7 @@ impl NativeBounds {
 
     /// Whether compiled frames are bounded by the thread's stack rather than by the
     /// wasm stack size: a prologue's stack trap is then a native stack overflow.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn wasm_limit_is_native(&self) -> bool {
         self.wasm_limit == self.floor + compiled_call_need()
     }
@@ -281,8 +290,10 @@ impl NativeBounds {
 }
 
 /// Whether [`measure`] is running: the checks then record their stack pointers.
+#[cfg(feature = "std")]
 static MEASURING: AtomicBool = AtomicBool::new(false);
 
+#[cfg(feature = "std")]
 /// Checks the native stack at a store's outermost entry into wasm; `sp` is the stack
 /// pointer at the public entry point (`Func::call` and the like).
 #[cold]
@@ -301,6 +312,7 @@ pub(crate) fn check_outermost(sp: usize, need: usize, limits: Limits) -> Result<
     })
 }
 
+#[cfg(feature = "std")]
 /// The floor for an entry at `sp`: the stack's end, raised to `cap` below the thread's
 /// outermost entry.
 fn floor(t: &ThreadRecord, cap: Option<usize>, sp: usize) -> usize {
@@ -315,6 +327,7 @@ fn floor(t: &ThreadRecord, cap: Option<usize>, sp: usize) -> usize {
     }
 }
 
+#[cfg(feature = "std")]
 /// Begins a store's outermost activation on this thread and returns its bounds.
 pub(crate) fn begin(limits: Limits) -> NativeBounds {
     let sp = stack_pointer();
@@ -336,11 +349,13 @@ pub(crate) fn begin(limits: Limits) -> NativeBounds {
     })
 }
 
+#[cfg(feature = "std")]
 /// Ends an activation begun by [`begin`].
 pub(crate) fn end() {
     THREAD.with(|t| t.depth.set(t.depth.get() - 1));
 }
 
+#[cfg(feature = "std")]
 /// Records the stack pointer of a host-call check while [`measure`] runs.
 #[inline(always)]
 pub(crate) fn note_host_check() {
@@ -350,6 +365,7 @@ pub(crate) fn note_host_check() {
     }
 }
 
+#[cfg(feature = "std")]
 /// Records the stack pointer of a lazy-translation check while [`measure`] runs.
 pub(crate) fn note_translate_check() {
     if MEASURING.load(Ordering::Relaxed) {
@@ -361,6 +377,7 @@ pub(crate) fn note_translate_check() {
     }
 }
 
+#[cfg(feature = "std")]
 /// Called by the fault handler with the faulting address: aborts with a clear message
 /// when it is an overflow of this thread's stack while ward is running wasm on it;
 /// returns otherwise. Async-signal-safe: reads thread-local cells, formats into a
@@ -386,7 +403,64 @@ call Caller::ensure_native_stack before deep work.\n",
     ])
 }
 
+/// Without `std` there are no thread-locals: each outermost activation of a store asks
+/// the platform for the thread's stack, and a cap on the native stack counts from the
+/// store's own outermost entry (from the thread's outermost entry with `std`, which can
+/// be deeper when stores call each other through host functions). Nothing is measured
+/// and no fault handler runs.
+#[cfg(not(feature = "std"))]
+mod unthreaded {
+    use super::{compiled_call_need, stack_pointer, sys, Limits, NativeBounds, ThreadStack};
+    use crate::error::{Trap, TrapKind};
+
+    /// The floor for an outermost entry at `sp`: the stack's end, raised to `cap`
+    /// below `sp`; `sp` itself when the platform cannot say where the stack ends.
+    fn floor(cap: Option<usize>, sp: usize) -> usize {
+        let stack = sys::thread_stack().unwrap_or(ThreadStack { low: sp, high: sp });
+        match cap {
+            Some(cap) => stack.low.max(sp.saturating_sub(cap)),
+            None => stack.low,
+        }
+    }
+
+    /// As with `std`.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn check_outermost(sp: usize, need: usize, limits: Limits) -> Result<(), Trap> {
+        if sp.saturating_sub(need) < floor(limits.cap, sp) {
+            return Err(Trap::from_kind(TrapKind::NativeStackOverflow));
+        }
+        Ok(())
+    }
+
+    /// As with `std`.
+    pub(crate) fn begin(limits: Limits) -> NativeBounds {
+        let sp = stack_pointer();
+        let floor = floor(limits.cap, sp);
+        NativeBounds {
+            limit: floor + limits.guard,
+            entry_limit: floor + limits.entry,
+            floor,
+            wasm_limit: (floor + compiled_call_need()).max(sp.saturating_sub(limits.wasm)),
+        }
+    }
+
+    /// Nothing to undo.
+    pub(crate) fn end() {}
+
+    /// Nothing is measured.
+    #[inline(always)]
+    pub(crate) fn note_host_check() {}
+
+    /// Nothing is measured.
+    pub(crate) fn note_translate_check() {}
+}
+
+#[cfg(not(feature = "std"))]
+pub(crate) use unthreaded::{begin, check_outermost, end, note_host_check, note_translate_check};
+
 /// Formats `n` in decimal into `buf`, without allocating.
+#[cfg(feature = "std")]
 fn format_decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     loop {
@@ -411,7 +485,7 @@ pub fn symbols_bound_at_load() -> Option<bool> {
     sys::symbols_bound_at_load()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use super::format_decimal;
 

@@ -1,7 +1,7 @@
 //! Measuring native stack use by painting: fill the unused stack below the stack
 //! pointer with a pattern, run, and find the deepest word that changed.
 
-use std::sync::atomic::Ordering;
+use core::sync::atomic::Ordering;
 
 use super::{stack_pointer, MEASURING, THREAD};
 
@@ -120,7 +120,7 @@ unsafe fn paint(from: usize, to: usize) {
     let mut at = from;
     while at < to {
         // SAFETY: the caller guarantees `[from, to)` is writable and unused.
-        unsafe { std::ptr::write_volatile(at as *mut u64, PATTERN) };
+        unsafe { core::ptr::write_volatile(at as *mut u64, PATTERN) };
         at += 8;
     }
 }
@@ -136,7 +136,7 @@ unsafe fn lowest_changed(from: usize, to: usize) -> usize {
     let mut at = from;
     while at < to {
         // SAFETY: the caller guarantees `[from, to)` is readable.
-        if unsafe { std::ptr::read_volatile(at as *const u64) } != PATTERN {
+        if unsafe { core::ptr::read_volatile(at as *const u64) } != PATTERN {
             return at;
         }
         at += 8;

@@ -7,8 +7,8 @@
 // code have no user.
 #![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 
+use core::ptr::NonNull;
 use std::io;
-use std::ptr::NonNull;
 
 /// A mapping of machine code, executable and read-only.
 #[derive(Debug)]
@@ -61,7 +61,7 @@ impl CodeMemory {
         let ptr = NonNull::new(raw.cast::<u8>()).ok_or_else(|| io::Error::other("null mapping"))?;
         let memory = CodeMemory { ptr, len };
         // SAFETY: by the caller, `len` writable bytes that nothing else refers to.
-        let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
+        let bytes = unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         fill(bytes, ptr.as_ptr() as usize);
         // SAFETY: the mapping is ours; from here on it is never written again.
         let rc = unsafe { libc::mprotect(raw, len, libc::PROT_READ | libc::PROT_EXEC) };
@@ -107,7 +107,7 @@ impl CodeMemory {
         // last byte.
         let raw = unsafe {
             libc::mmap(
-                std::ptr::null_mut(),
+                core::ptr::null_mut(),
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_PRIVATE,
@@ -146,7 +146,7 @@ impl CodeMemory {
         // the file.
         let raw = unsafe {
             libc::mmap(
-                std::ptr::null_mut(),
+                core::ptr::null_mut(),
                 len,
                 libc::PROT_READ,
                 libc::MAP_PRIVATE,
@@ -158,7 +158,7 @@ impl CodeMemory {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: the mapping is `len` readable bytes, alive until unmapped below.
-        let result = read(unsafe { std::slice::from_raw_parts(raw.cast::<u8>(), len) });
+        let result = read(unsafe { core::slice::from_raw_parts(raw.cast::<u8>(), len) });
         // SAFETY: the mapping made above, no longer borrowed.
         unsafe { libc::munmap(raw, len) };
         Ok(result)
@@ -253,7 +253,7 @@ mod tests {
         })
         .unwrap();
         // SAFETY: the mapping holds a complete function of this signature.
-        let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(memory.start()) };
+        let f: extern "C" fn() -> i32 = unsafe { core::mem::transmute(memory.start()) };
         assert_eq!(f(), 42);
         assert!(memory.len() >= code.len());
     }

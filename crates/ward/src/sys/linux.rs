@@ -1,6 +1,7 @@
 //! Linux: the thread's stack from glibc or musl, and how the dynamic linker binds symbols.
 
-use std::mem::MaybeUninit;
+use crate::prelude::*;
+use core::mem::MaybeUninit;
 
 use super::ThreadStack;
 
@@ -27,7 +28,7 @@ fn pthread_stack() -> Option<ThreadStack> {
         if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
             return None;
         }
-        let mut addr = std::ptr::null_mut();
+        let mut addr = core::ptr::null_mut();
         let mut size = 0usize;
         let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
         libc::pthread_attr_destroy(attr.as_mut_ptr());
@@ -139,7 +140,7 @@ fn read_maps() -> Option<Vec<u8>> {
 #[cfg(target_env = "gnu")]
 fn mapping_range(line: &[u8]) -> Option<(usize, usize)> {
     let hex = |digits: &[u8]| {
-        let digits = std::str::from_utf8(digits).ok()?;
+        let digits = core::str::from_utf8(digits).ok()?;
         usize::from_str_radix(digits, 16).ok()
     };
     let dash = line.iter().position(|&b| b == b'-')?;

@@ -16,8 +16,9 @@
 //! reservation that wants the same prefix again (the next instance of the same module,
 //! the next store's wasm stack) then costs no call to the kernel at all.
 
+use crate::prelude::*;
+use core::ptr::NonNull;
 use std::io;
-use std::ptr::NonNull;
 
 /// How many released reservations are kept for reuse: enough for the memories of a few
 /// instances created and dropped in turn; address space only, no memory.
@@ -231,10 +232,13 @@ fn round_up_to_page(len: usize) -> io::Result<usize> {
 #[cfg(unix)]
 pub(crate) use imp::map_anonymous;
 
+/// The raw calls, for [`super::platform::Os`].
+pub(crate) use imp::{make_accessible as commit, release, reserve};
+
 #[cfg(unix)]
 mod imp {
+    use core::ptr::NonNull;
     use std::io;
-    use std::ptr::NonNull;
 
     /// A fresh private anonymous mapping of `len` bytes with protection `prot`, and
     /// `flags` besides `MAP_PRIVATE | MAP_ANONYMOUS`.
@@ -247,7 +251,7 @@ mod imp {
         // nothing.
         let ptr = unsafe {
             libc::mmap(
-                std::ptr::null_mut(),
+                core::ptr::null_mut(),
                 len,
                 prot,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
@@ -261,7 +265,7 @@ mod imp {
         NonNull::new(ptr.cast()).ok_or_else(|| io::Error::other("mmap returned null"))
     }
 
-    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
+    pub(crate) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
         map_anonymous(len, libc::PROT_NONE, libc::MAP_NORESERVE)
     }
 
@@ -273,7 +277,7 @@ mod imp {
     /// # Safety
     ///
     /// `[ptr, ptr + len)` is part of a reservation of ours that nothing refers to.
-    pub(super) unsafe fn make_accessible(ptr: *mut u8, len: usize) -> io::Result<()> {
+    pub(crate) unsafe fn make_accessible(ptr: *mut u8, len: usize) -> io::Result<()> {
         // SAFETY: guaranteed by the caller.
         let rc = unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_WRITE) };
         if rc != 0 {
@@ -315,7 +319,7 @@ mod imp {
     /// # Safety
     ///
     /// `[ptr, ptr + len)` is a whole reservation of ours, released once.
-    pub(super) unsafe fn release(ptr: NonNull<u8>, len: usize) {
+    pub(crate) unsafe fn release(ptr: NonNull<u8>, len: usize) {
         // SAFETY: guaranteed by the caller. A failure leaves the mapping in place: a
         // leak of address space, not a safety problem.
         unsafe { libc::munmap(ptr.as_ptr().cast(), len) };
@@ -327,17 +331,17 @@ mod imp {
 /// `Config::memory_reservation`), so they move when they grow.
 #[cfg(not(unix))]
 mod imp {
-    use std::alloc::Layout;
+    use alloc::alloc::Layout;
+    use core::ptr::NonNull;
     use std::io;
-    use std::ptr::NonNull;
 
     const ALIGN: usize = 4096;
 
-    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
+    pub(crate) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
         let layout = Layout::from_size_align(len, ALIGN)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "size overflows"))?;
         // SAFETY: the layout's size is not zero.
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+        let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
         NonNull::new(ptr).ok_or_else(|| io::Error::new(io::ErrorKind::OutOfMemory, "out of memory"))
     }
 
@@ -349,7 +353,7 @@ mod imp {
     /// # Safety
     ///
     /// As the unix version; the block is accessible already.
-    pub(super) unsafe fn make_accessible(_ptr: *mut u8, _len: usize) -> io::Result<()> {
+    pub(crate) unsafe fn make_accessible(_ptr: *mut u8, _len: usize) -> io::Result<()> {
         Ok(())
     }
 
@@ -364,10 +368,10 @@ mod imp {
     /// # Safety
     ///
     /// `ptr` came from `reserve(len)` and is released once.
-    pub(super) unsafe fn release(ptr: NonNull<u8>, len: usize) {
+    pub(crate) unsafe fn release(ptr: NonNull<u8>, len: usize) {
         let layout = Layout::from_size_align(len, ALIGN).expect("checked by reserve");
         // SAFETY: guaranteed by the caller.
-        unsafe { std::alloc::dealloc(ptr.as_ptr(), layout) };
+        unsafe { alloc::alloc::dealloc(ptr.as_ptr(), layout) };
     }
 }
 
@@ -415,7 +419,7 @@ mod tests {
         let mut first = Mmap::reserve(len).unwrap();
         first.make_accessible(5 * page).unwrap();
         // SAFETY: five pages are accessible.
-        unsafe { std::ptr::write_bytes(first.as_mut_ptr(), 0xa5, 5 * page) };
+        unsafe { core::ptr::write_bytes(first.as_mut_ptr(), 0xa5, 5 * page) };
         let address = first.as_mut_ptr();
         drop(first);
         let mut second = Mmap::reserve(len).unwrap();
@@ -423,7 +427,7 @@ mod tests {
         assert_eq!(second.accessible(), 0);
         second.make_accessible(5 * page).unwrap();
         // SAFETY: five pages are accessible.
-        let bytes = unsafe { std::slice::from_raw_parts(second.as_mut_ptr(), 5 * page) };
+        let bytes = unsafe { core::slice::from_raw_parts(second.as_mut_ptr(), 5 * page) };
         assert!(bytes.iter().all(|&b| b == 0));
     }
 
@@ -440,13 +444,13 @@ mod tests {
             let first = Mmap::reserve_accessible(len, kept * page).unwrap();
             let address = first.as_mut_ptr();
             // SAFETY: `kept` pages are accessible.
-            unsafe { std::ptr::write_bytes(address, 0x5a, kept * page) };
+            unsafe { core::ptr::write_bytes(address, 0x5a, kept * page) };
             drop(first);
             let second = Mmap::reserve_accessible(len, wanted * page).unwrap();
             assert_eq!(second.as_mut_ptr(), address, "the reservation is reused");
             assert_eq!(second.accessible(), wanted * page);
             // SAFETY: `wanted` pages are accessible.
-            let bytes = unsafe { std::slice::from_raw_parts(address, wanted * page) };
+            let bytes = unsafe { core::slice::from_raw_parts(address, wanted * page) };
             assert!(
                 bytes.iter().all(|&b| b == 0),
                 "kept {kept}, wanted {wanted}"

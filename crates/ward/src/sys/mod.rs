@@ -1,24 +1,41 @@
 //! Everything that depends on the operating system or the processor. Nothing outside
 //! this folder calls libc.
+//!
+//! With `std`, the OS is asked (Linux and macOS; elsewhere, fallbacks). Without it,
+//! `embedded` asks the embedder's [`Platform`](platform::Platform) instead.
 
+#[cfg(feature = "std")]
 mod code;
+#[cfg(not(feature = "std"))]
+mod embedded;
+#[cfg(feature = "std")]
 pub(crate) mod entry;
-#[cfg(target_os = "linux")]
+#[cfg(all(feature = "std", target_os = "linux"))]
 mod linux;
-#[cfg(target_os = "macos")]
+#[cfg(all(feature = "std", target_os = "macos"))]
 mod macos;
+#[cfg(feature = "std")]
 mod mmap;
+#[cfg(feature = "std")]
 pub(crate) mod perf_map;
-#[cfg(unix)]
+pub(crate) mod platform;
+#[cfg(all(feature = "std", unix))]
 mod unix;
 
+#[cfg(feature = "std")]
 pub(crate) use code::CodeMemory;
-#[cfg(target_os = "linux")]
+#[cfg(not(feature = "std"))]
+pub(crate) use embedded::{
+    advise_huge_pages, symbols_bound_at_load, thread_stack, CodeMemory, Mmap,
+};
+#[cfg(all(feature = "std", target_os = "linux"))]
 pub(crate) use linux::{advise_huge_pages, symbols_bound_at_load, thread_stack};
-#[cfg(target_os = "macos")]
+#[cfg(all(feature = "std", target_os = "macos"))]
 pub(crate) use macos::{symbols_bound_at_load, thread_stack};
-#[cfg(unix)]
-pub(crate) use unix::{abort_with_message, install_overflow_handler, install_trap_hook, page_size};
+#[cfg(all(feature = "cranelift", unix))]
+pub(crate) use unix::install_trap_hook;
+#[cfg(all(feature = "std", unix))]
+pub(crate) use unix::{abort_with_message, install_overflow_handler, page_size};
 
 /// The native stack of the current thread: `[low, high)`; the stack grows down toward
 /// `low`, below which the guard page (or the end of the growable region) lies.
@@ -40,12 +57,12 @@ impl ThreadStack {
 /// How much stack is assumed to remain below the first entry when the platform cannot
 /// say where the stack ends. 256 KiB is less than the smallest default thread stack of
 /// the platforms ward runs on (512 KiB on macOS secondary threads).
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+#[cfg(all(feature = "std", not(any(target_os = "linux", target_os = "macos"))))]
 pub(crate) const FALLBACK_STACK: usize = 256 * 1024;
 
 /// Without a way to ask the OS, the stack is assumed to extend [`FALLBACK_STACK`]
 /// below the current stack pointer.
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+#[cfg(all(feature = "std", not(any(target_os = "linux", target_os = "macos"))))]
 pub(crate) fn thread_stack() -> Option<ThreadStack> {
     let sp = stack_pointer();
     Some(ThreadStack {
@@ -55,30 +72,31 @@ pub(crate) fn thread_stack() -> Option<ThreadStack> {
 }
 
 /// Unknown on this platform.
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+#[cfg(all(feature = "std", not(any(target_os = "linux", target_os = "macos"))))]
 pub(crate) fn symbols_bound_at_load() -> Option<bool> {
     None
 }
 
-#[cfg(unix)]
+#[cfg(all(feature = "std", unix))]
 pub(crate) use mmap::map_anonymous;
+#[cfg(feature = "std")]
 pub(crate) use mmap::Mmap;
 
 /// No handler on this platform: an overflow in host code ends the process as the
 /// platform decides.
-#[cfg(not(unix))]
+#[cfg(all(feature = "std", not(unix)))]
 pub(crate) fn install_overflow_handler(_hook: fn(usize)) {}
 
 /// Compiled code does not run on this platform: there are no traps to hook.
-#[cfg(not(unix))]
+#[cfg(all(feature = "cranelift", not(unix)))]
 pub(crate) fn install_trap_hook(_hook: fn(entry::Fault) -> Option<usize>) {}
 
 /// Transparent huge pages are a Linux feature: elsewhere the hint is dropped.
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(feature = "std", not(target_os = "linux")))]
 pub(crate) fn advise_huge_pages(_ptr: *mut u8, _len: usize) {}
 
 /// Writes the parts of a message to stderr and aborts.
-#[cfg(not(unix))]
+#[cfg(all(feature = "std", not(unix)))]
 pub(crate) fn abort_with_message(parts: &[&[u8]]) -> ! {
     use std::io::Write;
     let mut err = std::io::stderr();
@@ -89,7 +107,7 @@ pub(crate) fn abort_with_message(parts: &[&[u8]]) -> ! {
 }
 
 /// The usual page size where the platform cannot be asked.
-#[cfg(not(unix))]
+#[cfg(all(feature = "std", not(unix)))]
 pub(crate) fn page_size() -> usize {
     4096
 }

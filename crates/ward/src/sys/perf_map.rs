@@ -2,6 +2,7 @@
 //! at run time, `<start> <size> <name>` with the numbers in hex. perf reads the file
 //! when it reports, to name samples in code that no ELF file describes.
 
+use crate::prelude::*;
 use std::io::Write;
 use std::sync::Mutex;
 

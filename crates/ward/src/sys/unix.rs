@@ -12,8 +12,8 @@
 //! must leave every fault that is not a stack overflow on a thread running wasm to the
 //! handler that was installed before it (Rust's own prints "has overflowed its stack").
 
-use std::cell::{Cell, UnsafeCell};
-use std::mem::MaybeUninit;
+use core::cell::{Cell, UnsafeCell};
+use core::mem::MaybeUninit;
 use std::sync::Once;
 
 use super::entry::Fault;
@@ -60,14 +60,14 @@ impl Drop for AltStack {
             return;
         }
         let disable = libc::stack_t {
-            ss_sp: std::ptr::null_mut(),
+            ss_sp: core::ptr::null_mut(),
             ss_flags: libc::SS_DISABLE,
             ss_size: ALT_STACK_SIZE,
         };
         // SAFETY: the thread is exiting; the alternate stack is switched off before its
         // memory, which `ensure_alt_stack` mapped, is unmapped.
         unsafe {
-            libc::sigaltstack(&disable, std::ptr::null_mut());
+            libc::sigaltstack(&disable, core::ptr::null_mut());
             libc::munmap(base as *mut libc::c_void, self.len.get());
         }
     }
@@ -85,15 +85,15 @@ pub(crate) fn install_overflow_handler(hook: fn(usize)) {
             // stored before the new handler is installed, so the handler never reads
             // it uninitialised.
             unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
+                let mut action: libc::sigaction = core::mem::zeroed();
                 let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
                     handler;
                 action.sa_sigaction = handler as usize;
                 action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
                 libc::sigemptyset(&mut action.sa_mask);
                 let previous = (*PREVIOUS.0.get())[i].as_mut_ptr();
-                libc::sigaction(signal, std::ptr::null(), previous);
-                libc::sigaction(signal, &action, std::ptr::null_mut());
+                libc::sigaction(signal, core::ptr::null(), previous);
+                libc::sigaction(signal, &action, core::ptr::null_mut());
             }
         }
     });
@@ -102,9 +102,9 @@ pub(crate) fn install_overflow_handler(hook: fn(usize)) {
 
 fn ensure_alt_stack() {
     // SAFETY: queries the current thread's alternate stack into a zeroed struct.
-    let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
+    let mut current: libc::stack_t = unsafe { core::mem::zeroed() };
     // SAFETY: as above.
-    if unsafe { libc::sigaltstack(std::ptr::null(), &mut current) } != 0 {
+    if unsafe { libc::sigaltstack(core::ptr::null(), &mut current) } != 0 {
         return;
     }
     if current.ss_flags & libc::SS_DISABLE == 0 {
@@ -127,7 +127,7 @@ fn ensure_alt_stack() {
         ss_size: ALT_STACK_SIZE,
     };
     // SAFETY: the mapping lives until the thread-local is dropped at thread exit.
-    if unsafe { libc::sigaltstack(&stack, std::ptr::null_mut()) } == 0 {
+    if unsafe { libc::sigaltstack(&stack, core::ptr::null_mut()) } == 0 {
         ALT_STACK.with(|alt| {
             alt.base.set(base as usize);
             alt.len.set(len);
@@ -177,15 +177,15 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
         // Restore the default action; returning re-executes the faulting instruction,
         // which then takes the default action (a core dump).
         // SAFETY: restores a handler the process had before.
-        unsafe { libc::sigaction(signal, previous, std::ptr::null_mut()) };
+        unsafe { libc::sigaction(signal, previous, core::ptr::null_mut()) };
     } else if previous.sa_flags & libc::SA_SIGINFO != 0 {
         // SAFETY: an SA_SIGINFO handler has this signature.
         let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-            unsafe { std::mem::transmute(target) };
+            unsafe { core::mem::transmute(target) };
         f(signal, info, context);
     } else {
         // SAFETY: a plain handler has this signature.
-        let f: extern "C" fn(libc::c_int) = unsafe { std::mem::transmute(target) };
+        let f: extern "C" fn(libc::c_int) = unsafe { core::mem::transmute(target) };
         f(signal);
     }
 }

@@ -1,7 +1,7 @@
 //! The translated code of a module: each function translated once, when the module is
 //! loaded (eager) or on its first call (lazy), and kept as long as the module.
 
-use std::sync::{Mutex, OnceLock};
+use crate::prelude::{Mutex, OnceLock};
 
 use wasmparser::{BinaryReader, FuncValidator, FunctionBody, ValidatorResources};
 
@@ -59,16 +59,21 @@ impl ModuleCode {
         validator: &mut FuncValidator<ValidatorResources>,
         translator: Option<&mut Translator>,
     ) -> Result<()> {
-        let cell = OnceLock::new();
-        match translator {
-            Some(translator) => {
-                let code = translator.translate(info, &self.space, index, body, Some(validator))?;
-                let _ = cell.set(code);
+        let cell = match translator {
+            Some(translator) => OnceLock::with(translator.translate(
+                info,
+                &self.space,
+                index,
+                body,
+                Some(validator),
+            )?),
+            None => {
+                validator
+                    .validate(body)
+                    .map_err(crate::error::Error::compile)?;
+                OnceLock::new()
             }
-            None => validator
-                .validate(body)
-                .map_err(crate::error::Error::compile)?,
-        }
+        };
         let added = self.funcs.push(cell);
         debug_assert_eq!(added, index);
         Ok(())
@@ -76,12 +81,7 @@ impl ModuleCode {
 
     /// The bytes the code holds: the arena's chunks and the table of functions.
     pub(crate) fn bytes(&self) -> usize {
-        let arena = self
-            .space
-            .arena
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .bytes();
+        let arena = self.space.arena.lock().bytes();
         arena + self.funcs.heap_bytes()
     }
 

@@ -18,6 +18,7 @@
 //! every exception of the `try`'s body and hands it to the clauses of the block it
 //! names: those the table lists from that block's end on.
 
+use crate::prelude::*;
 use wasmparser::Catch;
 
 use super::{Control, Kind, Translator};
@@ -99,7 +100,7 @@ impl Translator {
     /// Records, as block `frame` ends, its clauses (a `try_table`'s, a legacy
     /// `try`'s), and points the `delegate`s that name it at them.
     pub(super) fn close_handlers(&mut self, frame: &mut Control) {
-        self.resolve_delegates(std::mem::take(&mut frame.delegates));
+        self.resolve_delegates(core::mem::take(&mut frame.delegates));
         let (end, rethrown) = match &frame.legacy {
             Some(legacy) => (legacy.body_end.unwrap_or(self.pc()), legacy.rethrown),
             None => (self.pc(), false),
@@ -199,7 +200,7 @@ impl Translator {
     pub(super) fn delegate(&mut self, depth: u32) {
         let last = self.ctrl.len() - 1;
         // Exceptions delegated to this `try` go on to its own delegate, next.
-        let delegates = std::mem::take(&mut self.ctrl[last].delegates);
+        let delegates = core::mem::take(&mut self.ctrl[last].delegates);
         self.resolve_delegates(delegates);
         let at = self.catch_handlers.len();
         self.catch_handlers.push(CatchHandler {

@@ -1,6 +1,7 @@
 //! The translation of the memory operators: loads and stores, with their folded
 //! address forms, and memory size, growth and bulk operations.
 
+use crate::prelude::*;
 use wasmparser::Operator;
 
 use super::{Loc, Operand, Translator};

@@ -16,6 +16,8 @@
 //!
 //! Nothing here recurses: nesting depth comes from the input, and input is hostile.
 
+use crate::prelude::*;
+
 mod code;
 mod exception;
 mod memory;
@@ -99,26 +101,31 @@ impl Control {
     }
 }
 
+#[cfg(feature = "std")]
 thread_local! {
     /// The translator that lazy translation on this thread reuses, so that its buffers
     /// are allocated once rather than for every function.
-    static LAZY_TRANSLATOR: std::cell::RefCell<Translator> =
-        std::cell::RefCell::new(Translator::default());
+    static LAZY_TRANSLATOR: core::cell::RefCell<Translator> =
+        core::cell::RefCell::new(Translator::default());
 }
 
 /// Runs `f` with this thread's reusable translator, set up for `config`; with a fresh
-/// one if the thread's is in use (translation does not nest, but nothing relies on it).
+/// one if the thread's is in use (translation does not nest, but nothing relies on it)
+/// or, without `std`, always.
 pub(crate) fn with_translator<R>(
     config: &crate::Config,
     f: impl FnOnce(&mut Translator) -> R,
 ) -> R {
-    LAZY_TRANSLATOR.with(|cell| match cell.try_borrow_mut() {
+    #[cfg(feature = "std")]
+    return LAZY_TRANSLATOR.with(|cell| match cell.try_borrow_mut() {
         Ok(mut translator) => {
             translator.configure(config);
             f(&mut translator)
         }
         Err(_) => f(&mut Translator::new(config)),
-    })
+    });
+    #[cfg(not(feature = "std"))]
+    return f(&mut Translator::new(config));
 }
 
 /// Reusable translation state (its buffers keep their capacity between functions).
@@ -329,8 +336,8 @@ impl Translator {
         // The ops go straight from the translator's buffer into the arena, each with its
         // handler. The lock is only held for these copies: translations on other
         // threads run in parallel. A panic cannot leave the arena inconsistent, so a
-        // poisoned lock is taken as it is.
-        let mut arena = space.arena.lock().unwrap_or_else(|e| e.into_inner());
+        // poisoned lock is taken as it is (`prelude::Mutex`).
+        let mut arena = space.arena.lock();
         // SAFETY: the caller passes the module's own arena, and the code goes into the
         // module's `compiled` table, which is dropped before the arena.
         let code = unsafe {
@@ -493,7 +500,7 @@ impl Translator {
         // In bytes, so that a taken branch is one add to the instruction pointer. A body
         // holds at most a few ops per byte of its wasm (at most 7,654,321 bytes), so the
         // offset fits an i32.
-        let rel = (target as i64 - at as i64) * std::mem::size_of::<Instr>() as i64;
+        let rel = (target as i64 - at as i64) * core::mem::size_of::<Instr>() as i64;
         let rel = i32::try_from(rel).unwrap_or(i32::MAX);
         match crate::ir::branch_offset(&mut self.ops[at]) {
             Some(offset) => *offset = rel,
@@ -634,7 +641,7 @@ impl Translator {
 
     /// Copies every pending local reference to its canonical slot.
     fn materialize_locals(&mut self) {
-        let pending = std::mem::take(&mut self.lazy_locals);
+        let pending = core::mem::take(&mut self.lazy_locals);
         for &pos in &pending {
             self.materialize(pos);
         }
@@ -929,7 +936,7 @@ impl Translator {
         let value = self.pop();
         // Pending reads of the local's old value must happen first.
         let mut pending = false;
-        let lazy = std::mem::take(&mut self.lazy_locals);
+        let lazy = core::mem::take(&mut self.lazy_locals);
         for &pos in &lazy {
             if self.stack[pos].loc == Loc::Local(index) {
                 pending = true;

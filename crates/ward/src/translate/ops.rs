@@ -1,6 +1,7 @@
 //! The translation of each wasm operator: [`Translator::translate_op`] routes it to
 //! the function of its family, here and in the modules beside this one.
 
+use crate::prelude::*;
 use wasmparser::Operator;
 
 use super::memory::wide_bits;

@@ -14,6 +14,8 @@
 //! out-of-line function instead (which reports the latter as unsupported; the validator
 //! has normally refused them already).
 
+use crate::prelude::*;
+
 #[cfg(feature = "simd")]
 use wasmparser::VisitSimdOperator;
 use wasmparser::{Operator, VisitOperator};
@@ -24,7 +26,7 @@ use crate::module::ModuleInfo;
 
 /// What translating one operator gives: the error boxed, so that the visitor's result
 /// (wrapped in the reader's own) comes back in registers rather than through memory.
-pub(super) type Outcome = std::result::Result<(), Box<Error>>;
+pub(super) type Outcome = core::result::Result<(), Box<Error>>;
 
 /// Feeds one function body's operators to a translator.
 pub(super) struct Visit<'t, 'm, 'v> {

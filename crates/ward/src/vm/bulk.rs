@@ -3,7 +3,7 @@
 //! compiled tier's runtime functions. Each checks its ranges before it changes anything
 //! and reports a failed check as the trap the specification names.
 
-use std::ops::Range;
+use core::ops::Range;
 
 use super::StoreInner;
 use crate::error::TrapKind;
@@ -30,6 +30,7 @@ impl StoreInner {
     }
 
     /// `memory.fill`.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn memory_fill(
         &mut self,
         instance: InstanceId,
@@ -77,7 +78,7 @@ impl StoreInner {
         let to = bulk_range(dst, len, data.len()).ok_or(oob)?;
         // SAFETY: the ranges lie in two distinct live memories (checked above), separate
         // mappings that nothing else touches while the store is borrowed.
-        unsafe { std::ptr::copy_nonoverlapping(from, data[to].as_mut_ptr(), len as usize) };
+        unsafe { core::ptr::copy_nonoverlapping(from, data[to].as_mut_ptr(), len as usize) };
         Ok(())
     }
 
@@ -100,7 +101,7 @@ impl StoreInner {
         let to = bulk_range(dst, len, data.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
         // SAFETY: the segment's bytes belong to the module, which the instance keeps
         // alive and which never aliases a linear memory; both ranges are checked above.
-        unsafe { std::ptr::copy_nonoverlapping(from, data[to].as_mut_ptr(), len as usize) };
+        unsafe { core::ptr::copy_nonoverlapping(from, data[to].as_mut_ptr(), len as usize) };
         Ok(())
     }
 

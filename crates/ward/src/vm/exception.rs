@@ -12,6 +12,7 @@
 //! reused. Programs that throw and catch by value, in a loop, run in constant memory.
 
 use crate::index::{ExnRefId, IndexVec, TagId};
+use crate::prelude::*;
 use crate::types::TagType;
 
 use super::StoreInner;
@@ -112,12 +113,12 @@ impl Exceptions {
             .objects
             .iter()
             .flatten()
-            .map(|o| std::mem::size_of_val(&*o.cells))
+            .map(|o| core::mem::size_of_val(&*o.cells))
             .sum();
         self.tags.heap_bytes()
             + self.objects.heap_bytes()
             + values
-            + self.free.capacity() * std::mem::size_of::<ExnRefId>()
+            + self.free.capacity() * core::mem::size_of::<ExnRefId>()
     }
 
     /// How many exceptions the store holds.

@@ -1,6 +1,7 @@
 //! Globals.
 
-use std::ptr::NonNull;
+use crate::prelude::*;
+use core::ptr::NonNull;
 
 use crate::types::GlobalType;
 

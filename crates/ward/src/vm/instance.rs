@@ -3,9 +3,10 @@
 //! the vmctx, definitions allocated, active segments applied). Running the start
 //! function is the caller's part.
 
-use std::alloc::Layout;
-use std::ptr::NonNull;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::alloc::Layout;
+use alloc::sync::Arc;
+use core::ptr::NonNull;
 
 use crate::error::{Error, LinkError, ResourceError, Trap, TrapKind};
 use crate::index::{
@@ -77,7 +78,7 @@ impl InstanceData {
             + self
                 .elems
                 .iter()
-                .map(|e| std::mem::size_of_val(&**e))
+                .map(|e| core::mem::size_of_val(&**e))
                 .sum::<usize>()
             + self.dropped_datas.heap_bytes()
     }
@@ -132,7 +133,7 @@ impl Drop for InstanceData {
         // SAFETY: allocated by `allocate_vmctx` with this layout, freed once, here; the
         // instance's store (whose pointers into it are all that remain) is being dropped.
         unsafe {
-            std::alloc::dealloc(
+            alloc::alloc::dealloc(
                 self.vmctx.as_ptr().cast(),
                 vmctx_layout(self.module.offsets()),
             )
@@ -298,9 +299,9 @@ impl StoreInner {
         let offsets = module.offsets();
         let layout = vmctx_layout(offsets);
         // SAFETY: the layout's size is at least the header's, not zero.
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+        let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
         let Some(vmctx) = NonNull::new(ptr.cast::<VMContext>()) else {
-            std::alloc::handle_alloc_error(layout)
+            alloc::alloc::handle_alloc_error(layout)
         };
         let info = module.info();
         let instance = InstanceData {
@@ -336,6 +337,7 @@ impl StoreInner {
                 // Compiled code calls a compiled function directly, with its vmctx; an
                 // interpreted one through its type's trampoline, with its reference.
                 let (kind, wasm_call, call_ctx) = match module.native() {
+                    #[cfg(feature = "cranelift")]
                     Some(native) if module.is_compiled() => (
                         FuncKind::Compiled,
                         native.func_address(i) as *const u8,
@@ -343,15 +345,15 @@ impl StoreInner {
                     ),
                     native => (
                         FuncKind::Interpreted,
-                        native.map_or(std::ptr::null(), |n| {
+                        native.map_or(core::ptr::null(), |n| {
                             n.trampolines(ty_index).wasm_to_array as *const u8
                         }),
                         slot.cast::<u8>(),
                     ),
                 };
                 slot.write(VMFuncRef {
-                    code: std::sync::atomic::AtomicPtr::new(
-                        code.map_or(std::ptr::null_mut(), |c| c as *const _ as *mut _),
+                    code: core::sync::atomic::AtomicPtr::new(
+                        code.map_or(core::ptr::null_mut(), |c| c as *const _ as *mut _),
                     ),
                     vmctx,
                     ty: &info.types()[ty_index],

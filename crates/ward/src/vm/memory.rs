@@ -11,6 +11,7 @@
 //! its initial size only.
 
 use crate::error::ResourceError;
+use crate::prelude::*;
 use crate::sys::Mmap;
 use crate::types::MemoryType;
 use crate::{Config, Strategy};
@@ -148,13 +149,13 @@ impl MemoryEntity {
         // SAFETY: `current_length` bytes from `base` are accessible and initialised
         // (zeroed by the system, then written through this memory only); `&self` keeps
         // them from changing meanwhile.
-        unsafe { std::slice::from_raw_parts(self.def.base, self.def.current_length) }
+        unsafe { core::slice::from_raw_parts(self.def.base, self.def.current_length) }
     }
 
     /// The memory's bytes, mutably.
     pub(crate) fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as for `data`, and `&mut self` is exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.def.base, self.def.current_length) }
+        unsafe { core::slice::from_raw_parts_mut(self.def.base, self.def.current_length) }
     }
 
     /// Grows by `delta` pages; returns the old size in pages, or `None` past the
@@ -187,7 +188,7 @@ impl MemoryEntity {
         let len = self.def.current_length;
         // SAFETY: both ranges are accessible for `len` bytes (the new one for more), and
         // they are distinct mappings.
-        unsafe { std::ptr::copy_nonoverlapping(self.def.base, map.as_mut_ptr(), len) };
+        unsafe { core::ptr::copy_nonoverlapping(self.def.base, map.as_mut_ptr(), len) };
         self.def.base = map.as_mut_ptr();
         self.map = map;
         self.capacity = capacity;
@@ -211,7 +212,7 @@ fn reserve(capacity: u64, guard: u64, bytes: u64, pages: u64) -> Result<Mmap, Re
     Mmap::reserve_accessible(total, bytes as usize).map_err(|e| allocation_error(pages, &e))
 }
 
-fn allocation_error(pages: u64, error: &std::io::Error) -> ResourceError {
+fn allocation_error(pages: u64, error: &dyn core::fmt::Display) -> ResourceError {
     ResourceError::Allocation {
         what: format!("a memory of {pages} pages"),
         reason: error.to_string(),

@@ -24,9 +24,9 @@ pub(crate) use instance::{func_ref, InstanceData, Resolved};
 pub use limits::StoreLimits;
 pub(crate) use memory::MemoryEntity;
 pub(crate) use module::CompiledModule;
-pub(crate) use native::{CodeTrap, MemoryStyle, NativeCode, Trampolines};
 #[cfg(feature = "cranelift")]
-pub(crate) use native::{FuncRange, Reloc, RelocKind, RelocTarget};
+pub(crate) use native::{CodeTrap, FuncRange, Reloc, RelocKind, RelocTarget, Trampolines};
+pub(crate) use native::{MemoryStyle, NativeCode};
 pub(crate) use store::StoreInner;
 pub(crate) use table::TableEntity;
 pub(crate) use vmctx::{

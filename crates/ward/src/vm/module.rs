@@ -1,7 +1,8 @@
 //! A loaded module as the runtime uses it: its bytes, what they declare, its translated
 //! code and the layout of its instances' vmctx.
 
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
 
 use crate::engine::Engine;
 use crate::error::Result;
@@ -10,8 +11,9 @@ use crate::ir::CompiledFunc;
 use crate::module::ModuleInfo;
 use crate::translate::ModuleCode;
 
-use super::{MemoryStyle, NativeCode, Trampolines, VMOffsets};
-use crate::index::TypeIndex;
+use super::{MemoryStyle, NativeCode, VMOffsets};
+#[cfg(feature = "cranelift")]
+use {super::Trampolines, crate::index::TypeIndex};
 
 /// A validated module, shared by every instance of it (in any store of its engine).
 pub(crate) struct CompiledModule {
@@ -72,12 +74,13 @@ impl CompiledModule {
     /// code whose trampolines serve its host functions, see [`Engine`]'s cache).
     fn detach_native(&self) {
         if let Some(native) = &self.native {
-            native.attach(std::ptr::null());
+            native.attach(core::ptr::null());
         }
     }
 
     /// The perf map entries of the module's compiled functions: address, size and
     /// `wasm[<module>]::<function>`, by the name section's names where it has them.
+    #[cfg(feature = "std")]
     pub(crate) fn perf_map_entries(&self) -> Vec<(usize, usize, String)> {
         let (Some(native), true) = (self.native(), self.is_compiled()) else {
             return Vec::new();
@@ -119,6 +122,7 @@ impl CompiledModule {
     }
 
     /// The trampolines of type `index`, when the engine compiles.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn trampolines(&self, index: TypeIndex) -> Option<Trampolines> {
         Some(self.native.as_ref()?.trampolines(index))
     }

@@ -11,8 +11,10 @@
 // code have no user.
 #![cfg_attr(not(feature = "cranelift"), allow(dead_code))]
 
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use crate::prelude::Mutex;
+use crate::prelude::*;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use crate::error::TrapKind;
 use crate::index::{DefinedFuncIndex, IndexVec, TypeIndex};
@@ -146,7 +148,7 @@ impl NativeCode {
             memory,
             len,
             relocs,
-            module: AtomicPtr::new(std::ptr::null_mut()),
+            module: AtomicPtr::new(core::ptr::null_mut()),
             funcs,
             traps,
             srclocs,
@@ -159,7 +161,7 @@ impl NativeCode {
     /// The bytes it holds: the code's mapping and the tables that describe it.
     pub(crate) fn bytes(&self) -> usize {
         fn vec<T>(v: &Vec<T>) -> usize {
-            v.capacity() * std::mem::size_of::<T>()
+            v.capacity() * core::mem::size_of::<T>()
         }
         self.memory.len()
             + vec(&self.relocs)
@@ -188,7 +190,7 @@ impl NativeCode {
     /// The code, as mapped (relocations applied).
     pub(crate) fn code(&self) -> &[u8] {
         // SAFETY: the mapping is readable, at least `len` bytes, and never written again.
-        unsafe { std::slice::from_raw_parts(self.memory.start() as *const u8, self.len) }
+        unsafe { core::slice::from_raw_parts(self.memory.start() as *const u8, self.len) }
     }
 
     /// The relocations of the code that depend on where it is mapped: of ward's
@@ -292,7 +294,7 @@ struct Snapshot {
     entries: Vec<(usize, *const NativeCode)>,
 }
 
-static CURRENT: AtomicPtr<Snapshot> = AtomicPtr::new(std::ptr::null_mut());
+static CURRENT: AtomicPtr<Snapshot> = AtomicPtr::new(core::ptr::null_mut());
 static READERS: AtomicUsize = AtomicUsize::new(0);
 /// The writers' lock, and the snapshots replaced while readers were active.
 static WRITER: Mutex<Vec<usize>> = Mutex::new(Vec::new());
@@ -328,12 +330,12 @@ fn register(code: &NativeCode) {
 }
 
 fn unregister(code: &NativeCode) {
-    update(|entries| entries.retain(|&(_, c)| !std::ptr::eq(c, code)));
+    update(|entries| entries.retain(|&(_, c)| !core::ptr::eq(c, code)));
 }
 
 /// Publishes a copy of the current snapshot changed by `change`.
 fn update(change: impl FnOnce(&mut Vec<(usize, *const NativeCode)>)) {
-    let mut retired = WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut retired = WRITER.lock();
     let old = CURRENT.load(Ordering::SeqCst);
     let mut entries = if old.is_null() {
         Vec::new()

@@ -3,10 +3,11 @@
 //! and the state all its instances share. Entities are never removed before the store
 //! is dropped, so their handles (ids) and addresses stay valid.
 
-use std::any::Any;
-use std::ptr::NonNull;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
+use core::any::Any;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use crate::engine::Engine;
 use crate::error::{ResourceError, Trap};
@@ -47,7 +48,7 @@ pub(crate) struct StoreInner {
     context: Arc<VMStoreContext>,
     limits: StoreLimits,
     /// The runtime functions compiled code calls, which every vmctx points at.
-    builtins: &'static VMBuiltins,
+    builtins: *const VMBuiltins,
 }
 
 // SAFETY: the store owns everything its pointers reach; it moves between threads as a
@@ -57,7 +58,7 @@ unsafe impl Send for StoreInner {}
 unsafe impl Sync for StoreInner {}
 
 impl StoreInner {
-    pub(crate) fn new(engine: &Engine, builtins: &'static VMBuiltins) -> StoreInner {
+    pub(crate) fn new(engine: &Engine, builtins: *const VMBuiltins) -> StoreInner {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         StoreInner {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -309,13 +310,13 @@ impl StoreInner {
         let id = HostFuncId::from_usize(self.host_funcs.len());
         let mut data = Box::new(HostFuncData {
             funcref: VMFuncRef {
-                code: AtomicPtr::new(std::ptr::null_mut()),
-                vmctx: std::ptr::null_mut(),
-                ty: std::ptr::null(),
+                code: AtomicPtr::new(core::ptr::null_mut()),
+                vmctx: core::ptr::null_mut(),
+                ty: core::ptr::null(),
                 type_id,
                 index: id.as_u32(),
                 wasm_call,
-                call_ctx: std::ptr::null_mut(),
+                call_ctx: core::ptr::null_mut(),
                 kind: FuncKind::Host,
             },
             ty,
@@ -346,10 +347,10 @@ impl StoreInner {
         modules.sort_unstable_by_key(|m| Arc::as_ptr(m));
         modules.dedup_by_key(|m| Arc::as_ptr(m));
         let code = modules.iter().map(|m| m.code_bytes()).sum();
-        let globals =
-            self.globals.heap_bytes() + self.globals.len() * std::mem::size_of::<super::VMGlobal>();
+        let globals = self.globals.heap_bytes()
+            + self.globals.len() * core::mem::size_of::<super::VMGlobal>();
         let host_funcs = self.host_funcs.heap_bytes()
-            + self.host_funcs.len() * std::mem::size_of::<HostFuncData>();
+            + self.host_funcs.len() * core::mem::size_of::<HostFuncData>();
         StoreFootprint {
             code,
             stacks: self.wasm_stack.bytes(),

@@ -1,6 +1,7 @@
 //! Tables of references.
 
 use crate::error::ResourceError;
+use crate::prelude::*;
 use crate::types::TableType;
 
 use super::VMTableDefinition;
@@ -41,7 +42,7 @@ impl TableEntity {
             ty,
             elems,
             def: Box::new(VMTableDefinition {
-                base: std::ptr::null_mut(),
+                base: core::ptr::null_mut(),
                 current_elements: 0,
             }),
         };
@@ -57,7 +58,7 @@ impl TableEntity {
 
     /// The bytes of its elements' allocation.
     pub(crate) fn bytes(&self) -> usize {
-        self.elems.capacity() * std::mem::size_of::<u64>()
+        self.elems.capacity() * core::mem::size_of::<u64>()
     }
 
     pub(crate) fn ty(&self) -> TableType {

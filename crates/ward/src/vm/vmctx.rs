@@ -53,10 +53,10 @@
 //!   change when it grows.
 //! - The **store context** ([`VMStoreContext`]) is shared by all instances of a store.
 
-use std::cell::UnsafeCell;
-use std::mem::offset_of;
-use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicPtr};
+use core::cell::UnsafeCell;
+use core::mem::offset_of;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, AtomicPtr};
 
 use crate::index::{
     DefinedFuncIndex, FuncIndex, GlobalIndex, HostFuncId, InstanceId, MemoryIndex, SharedTypeId,
@@ -96,6 +96,8 @@ pub(crate) enum FuncKind {
     /// A wasm function run by the interpreter.
     Interpreted = 0,
     /// A wasm function compiled to native code (`wasm_call` is the function itself).
+    /// Only the compiled tier makes native code.
+    #[cfg(feature = "cranelift")]
     Compiled = 1,
     /// A host function.
     Host = 2,
@@ -236,14 +238,14 @@ impl VMFuncRef {
     pub(crate) const CALL_CTX: usize = offset_of!(VMFuncRef, call_ctx);
 }
 
-const P: usize = std::mem::size_of::<usize>();
+const P: usize = core::mem::size_of::<usize>();
 const _: () = {
     assert!(VMContextHeader::MAGIC == 0);
     assert!(VMContextHeader::INSTANCE == 4);
     assert!(VMContextHeader::STORE == 8);
     assert!(VMContextHeader::MODULE == 8 + P);
     assert!(VMContextHeader::BUILTINS == 8 + 2 * P);
-    assert!(std::mem::size_of::<VMContextHeader>() == 8 + 3 * P);
+    assert!(core::mem::size_of::<VMContextHeader>() == 8 + 3 * P);
     assert!(offset_of!(VMFuncRef, code) == 0);
     assert!(offset_of!(VMFuncRef, vmctx) == P);
     assert!(offset_of!(VMFuncRef, ty) == 2 * P);
@@ -252,12 +254,12 @@ const _: () = {
     assert!(offset_of!(VMFuncRef, wasm_call) == 3 * P + 8);
     assert!(offset_of!(VMFuncRef, call_ctx) == 4 * P + 8);
     assert!(offset_of!(VMFuncRef, kind) == 5 * P + 8);
-    assert!(std::mem::size_of::<VMFuncRef>() == (5 * P + 12).next_multiple_of(P));
+    assert!(core::mem::size_of::<VMFuncRef>() == (5 * P + 12).next_multiple_of(P));
     assert!(offset_of!(VMMemoryDefinition, base) == 0);
     assert!(offset_of!(VMMemoryDefinition, current_length) == P);
     assert!(offset_of!(VMTableDefinition, base) == 0);
     assert!(offset_of!(VMTableDefinition, current_elements) == P);
-    assert!(std::mem::size_of::<VMGlobal>() == 16);
+    assert!(core::mem::size_of::<VMGlobal>() == 16);
     assert!(offset_of!(VMStoreContext, fuel) == 0);
     assert!(offset_of!(VMStoreContext, native) == 8);
     assert!(offset_of!(VMStoreContext, interrupt) == 8 + 4 * P);
@@ -295,7 +297,7 @@ impl VMOffsets {
         let num_globals = count(info.globals().len());
         let num_defined_funcs = count(info.num_defined_funcs());
         let p = P as u64;
-        let mut at = std::mem::size_of::<VMContextHeader>() as u64;
+        let mut at = core::mem::size_of::<VMContextHeader>() as u64;
         let mut array = |count: u32, size: u64| {
             let start = at;
             at = (at + u64::from(count) * size).next_multiple_of(p);
@@ -306,7 +308,7 @@ impl VMOffsets {
         let memories = array(num_memories, p);
         let tables = array(num_tables, p);
         let globals = array(num_globals, p);
-        let defined_funcs = array(num_defined_funcs, std::mem::size_of::<VMFuncRef>() as u64);
+        let defined_funcs = array(num_defined_funcs, core::mem::size_of::<VMFuncRef>() as u64);
         let size = u32::try_from(at).expect("a vmctx is smaller than 4 GiB");
         VMOffsets {
             num_types,
@@ -369,7 +371,7 @@ impl VMOffsets {
     #[inline(always)]
     pub(crate) fn defined_func(&self, index: DefinedFuncIndex) -> usize {
         debug_assert!(index.as_u32() < self.num_defined_funcs);
-        self.defined_funcs as usize + std::mem::size_of::<VMFuncRef>() * index.index()
+        self.defined_funcs as usize + core::mem::size_of::<VMFuncRef>() * index.index()
     }
 
     /// Where the globals' pointers start.
@@ -547,9 +549,9 @@ mod tests {
             8 + 3 * P
         );
         assert_eq!(offset_of!(VMStoreContext, interrupt), 8 + 4 * P);
-        assert_eq!(std::mem::size_of::<UnsafeCell<u64>>(), 8);
-        assert_eq!(std::mem::align_of::<VMFuncRef>(), P);
-        assert!(std::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
+        assert_eq!(core::mem::size_of::<UnsafeCell<u64>>(), 8);
+        assert_eq!(core::mem::align_of::<VMFuncRef>(), P);
+        assert!(core::mem::align_of::<VMGlobal>() <= VMCTX_ALIGN);
     }
 
     /// Every variable offset of a live instance's vmctx holds what it should: its
@@ -605,7 +607,7 @@ mod tests {
             assert_eq!(header.magic, VMCTX_MAGIC);
             assert_eq!(header.instance, second.index);
             assert_eq!(header.store, context);
-            assert!(std::ptr::eq(header.module, &*module));
+            assert!(core::ptr::eq(header.module, &*module));
             for (index, &id) in info.type_ids().iter_indexed() {
                 assert_eq!(
                     *VMContext::field::<SharedTypeId>(vmctx, offsets.type_id(index)),
@@ -655,10 +657,10 @@ mod tests {
                 assert_eq!(func.index, i);
                 let ty = info.func_type_index(info.func_index(index));
                 assert_eq!(func.type_id, info.type_id(ty));
-                assert!(std::ptr::eq(func.ty, &info.types()[ty]));
+                assert!(core::ptr::eq(func.ty, &info.types()[ty]));
                 assert!(
                     func.code
-                        .load(std::sync::atomic::Ordering::Relaxed)
+                        .load(core::sync::atomic::Ordering::Relaxed)
                         .is_null(),
                     "lazy"
                 );
@@ -670,13 +672,13 @@ mod tests {
     fn funcref_cells_round_trip() {
         assert_eq!(FuncRef::from_cell(0), None);
         let func = VMFuncRef {
-            code: AtomicPtr::new(std::ptr::null_mut()),
-            vmctx: std::ptr::null_mut(),
-            ty: std::ptr::null(),
+            code: AtomicPtr::new(core::ptr::null_mut()),
+            vmctx: core::ptr::null_mut(),
+            ty: core::ptr::null(),
             type_id: SharedTypeId::from_u32(0),
             index: 0,
-            wasm_call: std::ptr::null(),
-            call_ctx: std::ptr::null_mut(),
+            wasm_call: core::ptr::null(),
+            call_ctx: core::ptr::null_mut(),
             kind: FuncKind::Host,
         };
         let r = FuncRef::new(NonNull::from(&func));

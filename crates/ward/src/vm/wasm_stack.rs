@@ -1,7 +1,8 @@
 //! The wasm stack: value cells and call frames, with a fixed budget per store. (The
 //! native stack, the thread's machine stack, is `native_stack`'s concern.)
 
-use std::ptr::NonNull;
+use crate::prelude::*;
+use core::ptr::NonNull;
 
 use crate::config::FRAME_COST_BYTES;
 use crate::ir::{CompiledFunc, Instr};
@@ -73,11 +74,11 @@ impl WasmStack {
     /// The bytes it holds: the cells once allocated, and the frames' records.
     pub(crate) fn bytes(&self) -> usize {
         let cells = if self.cells.is_some() {
-            self.capacity.max(1) * std::mem::size_of::<u64>()
+            self.capacity.max(1) * core::mem::size_of::<u64>()
         } else {
             0
         };
-        cells + self.frames.capacity() * std::mem::size_of::<Frame>()
+        cells + self.frames.capacity() * core::mem::size_of::<Frame>()
     }
 
     /// The number of cells.
@@ -92,7 +93,7 @@ impl WasmStack {
 
     /// Sets the first cell not in use; returns the previous value.
     pub(crate) fn set_top(&mut self, top: usize) -> usize {
-        std::mem::replace(&mut self.top, top)
+        core::mem::replace(&mut self.top, top)
     }
 
     /// The base of the cells, allocating them on first use.
@@ -151,7 +152,7 @@ impl WasmStack {
 impl Cells {
     /// `count` zeroed cells.
     fn new(count: usize) -> Cells {
-        let bytes = count * std::mem::size_of::<u64>();
+        let bytes = count * core::mem::size_of::<u64>();
         match Mmap::reserve_accessible(bytes, bytes) {
             Ok(map) => Cells::Mapped(map),
             Err(_) => {
@@ -169,7 +170,7 @@ impl Drop for Cells {
             // SAFETY: `cells` came from `Box::into_raw` of a boxed slice of `count` cells
             // in `Cells::new`, and is released once, here.
             drop(unsafe {
-                Box::from_raw(std::ptr::slice_from_raw_parts_mut(cells.as_ptr(), count))
+                Box::from_raw(core::ptr::slice_from_raw_parts_mut(cells.as_ptr(), count))
             });
         }
     }

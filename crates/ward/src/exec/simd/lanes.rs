@@ -25,7 +25,7 @@ macro_rules! lane {
             fn split(v: u128) -> [$t; $n] {
                 const W: usize = 16 / $n;
                 let b = v.to_le_bytes();
-                std::array::from_fn(|i| {
+                core::array::from_fn(|i| {
                     let mut bytes = [0u8; W];
                     bytes.copy_from_slice(&b[i * W..i * W + W]);
                     <$t>::from_le_bytes(bytes)
@@ -228,7 +228,7 @@ pub(super) fn v128_any_true(v: u128) -> bool {
 /// `v[idx[i]]`, or 0 where the index is 16 or more.
 pub(super) fn i8x16_swizzle(v: u128, idx: u128) -> u128 {
     let (x, i) = (u8::split(v), u8::split(idx));
-    u8::join(std::array::from_fn(|k| {
+    u8::join(core::array::from_fn(|k| {
         x.get(i[k] as usize).copied().unwrap_or(0)
     }))
 }
@@ -236,7 +236,7 @@ pub(super) fn i8x16_swizzle(v: u128, idx: u128) -> u128 {
 /// `(a ++ b)[lanes[i]]`; the validator keeps the lane indices below 32.
 pub(super) fn i8x16_shuffle(a: u128, b: u128, lanes: u128) -> u128 {
     let (x, y, i) = (u8::split(a), u8::split(b), u8::split(lanes));
-    u8::join(std::array::from_fn(|k| {
+    u8::join(core::array::from_fn(|k| {
         let l = (i[k] & 31) as usize;
         if l < 16 {
             x[l]
@@ -258,7 +258,7 @@ pub(super) fn i16x8_q15mulr_sat_s(a: u128, b: u128) -> u128 {
 /// `-32768 * -32768 * 2` overflows).
 pub(super) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
     let (x, y) = (i16::split(a), i16::split(b));
-    i32::join(std::array::from_fn(|i| {
+    i32::join(core::array::from_fn(|i| {
         let p0 = x[2 * i] as i32 * y[2 * i] as i32;
         let p1 = x[2 * i + 1] as i32 * y[2 * i + 1] as i32;
         p0.wrapping_add(p1)
@@ -270,7 +270,7 @@ pub(super) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
 /// both operands signed.
 pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
     let (x, y) = (i8::split(a), i8::split(b));
-    i16::join(std::array::from_fn(|i| {
+    i16::join(core::array::from_fn(|i| {
         let p0 = x[2 * i] as i16 * y[2 * i] as i16;
         let p1 = x[2 * i + 1] as i16 * y[2 * i + 1] as i16;
         p0.wrapping_add(p1)
@@ -282,7 +282,7 @@ pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
 pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
     let pairs = i16::split(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
     let c = i32::split(c);
-    i32::join(std::array::from_fn(|i| {
+    i32::join(core::array::from_fn(|i| {
         (pairs[2 * i] as i32 + pairs[2 * i + 1] as i32).wrapping_add(c[i])
     }))
 }
@@ -444,16 +444,16 @@ macro_rules! float_unary {
 }
 
 float_unary! {
-    f32x4_sqrt: f32, quiet32, f32::sqrt;
-    f32x4_ceil: f32, quiet32, f32::ceil;
-    f32x4_floor: f32, quiet32, f32::floor;
-    f32x4_trunc: f32, quiet32, f32::trunc;
-    f32x4_nearest: f32, quiet32, f32::round_ties_even;
-    f64x2_sqrt: f64, quiet64, f64::sqrt;
-    f64x2_ceil: f64, quiet64, f64::ceil;
-    f64x2_floor: f64, quiet64, f64::floor;
-    f64x2_trunc: f64, quiet64, f64::trunc;
-    f64x2_nearest: f64, quiet64, f64::round_ties_even;
+    f32x4_sqrt: f32, quiet32, crate::prelude::math::sqrt32;
+    f32x4_ceil: f32, quiet32, crate::prelude::math::ceil32;
+    f32x4_floor: f32, quiet32, crate::prelude::math::floor32;
+    f32x4_trunc: f32, quiet32, crate::prelude::math::trunc32;
+    f32x4_nearest: f32, quiet32, crate::prelude::math::nearest32;
+    f64x2_sqrt: f64, quiet64, crate::prelude::math::sqrt64;
+    f64x2_ceil: f64, quiet64, crate::prelude::math::ceil64;
+    f64x2_floor: f64, quiet64, crate::prelude::math::floor64;
+    f64x2_trunc: f64, quiet64, crate::prelude::math::trunc64;
+    f64x2_nearest: f64, quiet64, crate::prelude::math::nearest64;
 }
 
 // Rust's int-to-float `as` rounds to nearest, ties to even, as wasm does.

@@ -7,7 +7,7 @@
 //! the default FPCR (NaNs propagate, quieted; round to nearest even), which ward never
 //! changes.
 
-use std::arch::aarch64::*;
+use core::arch::aarch64::*;
 
 use super::lanes;
 
@@ -24,12 +24,12 @@ macro_rules! vector {
             fn of(v: u128) -> Self {
                 // SAFETY: both types are 16 bytes of plain data, valid for every bit
                 // pattern; on little-endian targets the lanes keep wasm's order.
-                unsafe { std::mem::transmute::<u128, $t>(v) }
+                unsafe { core::mem::transmute::<u128, $t>(v) }
             }
             #[inline(always)]
             fn bits(self) -> u128 {
                 // SAFETY: as for `of`.
-                unsafe { std::mem::transmute::<$t, u128>(self) }
+                unsafe { core::mem::transmute::<$t, u128>(self) }
             }
         }
     )*};

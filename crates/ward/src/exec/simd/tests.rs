@@ -1,6 +1,7 @@
 //! The accelerated paths against the portable reference, on edge-case lanes.
 
 use super::{fast, lanes};
+use crate::prelude::*;
 
 /// Vectors made of lane values where implementations tend to differ: zeros of both
 /// signs, extremes, NaNs (quiet and signalling, with payloads), infinities, halves.

@@ -10,20 +10,20 @@
 //! would cost as much as the lane loop (8-bit shifts, unsigned compares, `i64x2`
 //! multiply and compares, float-to-int saturation, extends and extmuls).
 
-use std::arch::x86_64::*;
+use core::arch::x86_64::*;
 
 use super::lanes;
 
 #[inline(always)]
 fn to(v: u128) -> __m128i {
     // SAFETY: both types are 16 bytes of plain data, valid for every bit pattern.
-    unsafe { std::mem::transmute::<u128, __m128i>(v) }
+    unsafe { core::mem::transmute::<u128, __m128i>(v) }
 }
 
 #[inline(always)]
 fn from(v: __m128i) -> u128 {
     // SAFETY: as for `to`.
-    unsafe { std::mem::transmute::<__m128i, u128>(v) }
+    unsafe { core::mem::transmute::<__m128i, u128>(v) }
 }
 
 #[inline]
@@ -80,7 +80,7 @@ macro_rules! detected {
                 $( let $a = to($a); )*
                 from($body)
             }
-            if is_x86_feature_detected!($feature) {
+            if has_feature!($feature) {
                 // SAFETY: the CPU has the target feature (detected just above).
                 unsafe { imp($($a),*) }
             } else {
@@ -88,6 +88,21 @@ macro_rules! detected {
             }
         }
     )*};
+}
+
+/// Whether the CPU has a target feature: asked of it where the standard library can,
+/// else known from the build's target features.
+#[cfg(feature = "std")]
+macro_rules! has_feature {
+    ($feature:tt) => {
+        std::arch::is_x86_feature_detected!($feature)
+    };
+}
+#[cfg(not(feature = "std"))]
+macro_rules! has_feature {
+    ($feature:tt) => {
+        cfg!(target_feature = $feature)
+    };
 }
 
 /// Lane shifts: the count, already reduced modulo the lane width, goes in a register.
