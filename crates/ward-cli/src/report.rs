@@ -78,6 +78,9 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 /// the one ward provides, and what to do about it.
 fn wasi_note(import: &MissingImport) -> Option<String> {
     let module = import.module.as_str();
+    if module == WASI_PREVIEW1 && cfg!(not(feature = "wasi")) {
+        return Some("this build of ward has no WASI (the `wasi` feature)".to_owned());
+    }
     if module == WASI_PREVIEW1 {
         return Some(format!(
             "ward provides WASI preview 1 (`{WASI_PREVIEW1}`), which has no function `{}`",

@@ -1,5 +1,6 @@
 //! `ward run`: instantiate a module and call its `_start` function or a chosen export,
-//! with WASI preview 1 for the programs that import it.
+//! with WASI preview 1 for the programs that import it (in builds with the `wasi`
+//! feature).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,10 +10,12 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{ArgAction, Args};
 use ward::{Engine, ExternType, FuncType, Linker, Module, Store, Val};
+#[cfg(feature = "wasi")]
 use ward_wasi::{I32Exit, WasiCtx};
 
 use crate::engine::EngineOptions;
 use crate::report::{MissingImport, UnresolvedImports};
+#[cfg(feature = "wasi")]
 use crate::wasi::WasiOptions;
 use crate::{load, size, value};
 
@@ -59,6 +62,7 @@ pub struct RunArgs {
         value_name = "ARGS"
     )]
     args: Vec<String>,
+    #[cfg(feature = "wasi")]
     #[command(flatten)]
     wasi: WasiOptions,
 }
@@ -148,23 +152,29 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
 
-    // A command gets its arguments after its own name; with --invoke the arguments are
-    // the function's, and the program sees only its name.
-    let mut program_args = vec![file.clone()];
-    if args.invoke.is_none() {
-        program_args.extend(args.args.iter().cloned());
-    }
-    let mut ctx = args.wasi.build(&program_args)?;
-    ctx.set_trace(args.verbose >= 2);
-    for (dir, perms) in args.wasi.preopens() {
-        log.info(|| {
-            format!(
-                "preopened `{}` as `{}` ({perms:?})",
-                dir.host.display(),
-                dir.guest
-            )
-        });
-    }
+    #[cfg(feature = "wasi")]
+    let ctx = {
+        // A command gets its arguments after its own name; with --invoke the arguments
+        // are the function's, and the program sees only its name.
+        let mut program_args = vec![file.clone()];
+        if args.invoke.is_none() {
+            program_args.extend(args.args.iter().cloned());
+        }
+        let mut ctx = args.wasi.build(&program_args)?;
+        ctx.set_trace(args.verbose >= 2);
+        for (dir, perms) in args.wasi.preopens() {
+            log.info(|| {
+                format!(
+                    "preopened `{}` as `{}` ({perms:?})",
+                    dir.host.display(),
+                    dir.guest
+                )
+            });
+        }
+        ctx
+    };
+    #[cfg(not(feature = "wasi"))]
+    let ctx = ();
     let mut store = Store::new(&engine, ctx);
     if let Some(max) = args.max_memory {
         store.limit_memory(max);
@@ -182,8 +192,10 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    #[cfg_attr(not(feature = "wasi"), expect(unused_mut, reason = "no WASI to add"))]
     let mut linker = Linker::new(&engine);
     // Only the WASI functions the module imports: the others would never be called.
+    #[cfg(feature = "wasi")]
     ward_wasi::add_imports_to_linker(&mut linker, &module, |ctx: &mut WasiCtx| ctx)?;
     check_imports(&linker, &mut store, &module)?;
     // Instantiation runs the module's start function, if it has one.
@@ -256,6 +268,7 @@ fn note_exception<T>(store: &Store<T>, instance: &ward::Instance, err: &ward::Er
 }
 
 /// The exit code for a guest that called `proc_exit`; any other error is returned.
+#[cfg(feature = "wasi")]
 fn exit_status(err: ward::Error, log: &Log) -> Result<ExitCode, ward::Error> {
     match I32Exit::from_error(&err) {
         Some(I32Exit(status)) => {
@@ -265,6 +278,12 @@ fn exit_status(err: ward::Error, log: &Log) -> Result<ExitCode, ward::Error> {
         }
         None => Err(err),
     }
+}
+
+/// Without WASI no guest can call `proc_exit`: every error is returned.
+#[cfg(not(feature = "wasi"))]
+fn exit_status(err: ward::Error, _log: &Log) -> Result<ExitCode, ward::Error> {
+    Err(err)
 }
 
 /// Fails with every import of `module` that `linker` does not define, all at once.
