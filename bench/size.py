@@ -64,6 +64,14 @@ BUILDS = [
         "examples/minimal",
     ),
     Build(
+        "tiny",
+        "the minimal embedder without std: a no_std Linux program on the C library",
+        "crates/ward-bare",
+        "size",
+        ["--features", "tiny", "--example", "tiny"],
+        "examples/tiny",
+    ),
+    Build(
         "cli",
         "the command line, default features (compiled tier for x86-64 and AArch64)",
         "ward-cli",
@@ -122,7 +130,12 @@ def build(b: Build, bloat: bool) -> dict:
     """Builds `b`; its stripped size and, with cargo-bloat, its code by crate."""
     # The size profile strips its output; the crate split needs the symbols, so it is
     # built unstripped and stripped here, as the release build is.
-    shown = ["-p", b.package, "--profile", b.profile, *b.args]
+    # A package of the workspace by name, or a workspace of its own by its folder.
+    if "/" in b.package:
+        package = ["--manifest-path", f"{b.package}/Cargo.toml"]
+    else:
+        package = ["-p", b.package]
+    shown = [*package, "--profile", b.profile, *b.args]
     common = [*shown, "--target-dir", str(TARGET), "--config", f"profile.{b.profile}.strip=false"]
     result: dict = {"name": b.name, "what": b.what, "command": f"cargo build {' '.join(shown)}"}
     log(f"  building {b.name}: {result['command']}")
