@@ -293,9 +293,9 @@ impl NativeBounds {
 #[cfg(feature = "std")]
 static MEASURING: AtomicBool = AtomicBool::new(false);
 
-#[cfg(feature = "std")]
 /// Checks the native stack at a store's outermost entry into wasm; `sp` is the stack
 /// pointer at the public entry point (`Func::call` and the like).
+#[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
 pub(crate) fn check_outermost(sp: usize, need: usize, limits: Limits) -> Result<(), Trap> {
@@ -312,23 +312,38 @@ pub(crate) fn check_outermost(sp: usize, need: usize, limits: Limits) -> Result<
     })
 }
 
-#[cfg(feature = "std")]
 /// The floor for an entry at `sp`: the stack's end, raised to `cap` below the thread's
 /// outermost entry.
+#[cfg(feature = "std")]
 fn floor(t: &ThreadRecord, cap: Option<usize>, sp: usize) -> usize {
     let entry = if t.depth.get() == 0 {
         sp
     } else {
         t.entry_sp.get()
     };
+    capped_floor(t.low.get(), cap, entry)
+}
+
+/// The stack's end `low`, raised to `cap` below the outermost entry at `entry`.
+fn capped_floor(low: usize, cap: Option<usize>, entry: usize) -> usize {
     match cap {
-        Some(cap) => t.low.get().max(entry.saturating_sub(cap)),
-        None => t.low.get(),
+        Some(cap) => low.max(entry.saturating_sub(cap)),
+        None => low,
     }
 }
 
-#[cfg(feature = "std")]
+/// The bounds of an activation above `floor`, whose thread entered wasm at `entry`.
+fn bounds(floor: usize, entry: usize, limits: Limits) -> NativeBounds {
+    NativeBounds {
+        limit: floor + limits.guard,
+        entry_limit: floor + limits.entry,
+        floor,
+        wasm_limit: (floor + compiled_call_need()).max(entry.saturating_sub(limits.wasm)),
+    }
+}
+
 /// Begins a store's outermost activation on this thread and returns its bounds.
+#[cfg(feature = "std")]
 pub(crate) fn begin(limits: Limits) -> NativeBounds {
     let sp = stack_pointer();
     THREAD.with(|t| {
@@ -339,24 +354,18 @@ pub(crate) fn begin(limits: Limits) -> NativeBounds {
         }
         t.depth.set(t.depth.get() + 1);
         t.guard.set(limits.guard);
-        let compiled = floor + compiled_call_need();
-        NativeBounds {
-            limit: floor + limits.guard,
-            entry_limit: floor + limits.entry,
-            floor,
-            wasm_limit: compiled.max(t.entry_sp.get().saturating_sub(limits.wasm)),
-        }
+        bounds(floor, t.entry_sp.get(), limits)
     })
 }
 
-#[cfg(feature = "std")]
 /// Ends an activation begun by [`begin`].
+#[cfg(feature = "std")]
 pub(crate) fn end() {
     THREAD.with(|t| t.depth.set(t.depth.get() - 1));
 }
 
-#[cfg(feature = "std")]
 /// Records the stack pointer of a host-call check while [`measure`] runs.
+#[cfg(feature = "std")]
 #[inline(always)]
 pub(crate) fn note_host_check() {
     if MEASURING.load(Ordering::Relaxed) {
@@ -365,8 +374,8 @@ pub(crate) fn note_host_check() {
     }
 }
 
-#[cfg(feature = "std")]
 /// Records the stack pointer of a lazy-translation check while [`measure`] runs.
+#[cfg(feature = "std")]
 pub(crate) fn note_translate_check() {
     if MEASURING.load(Ordering::Relaxed) {
         let sp = stack_pointer();
@@ -377,11 +386,11 @@ pub(crate) fn note_translate_check() {
     }
 }
 
-#[cfg(feature = "std")]
 /// Called by the fault handler with the faulting address: aborts with a clear message
 /// when it is an overflow of this thread's stack while ward is running wasm on it;
 /// returns otherwise. Async-signal-safe: reads thread-local cells, formats into a
 /// buffer on the (alternate) stack.
+#[cfg(feature = "std")]
 fn on_fault(addr: usize) {
     let Ok((low, depth, guard)) = THREAD.try_with(|t| (t.low.get(), t.depth.get(), t.guard.get()))
     else {
@@ -410,17 +419,14 @@ call Caller::ensure_native_stack before deep work.\n",
 /// and no fault handler runs.
 #[cfg(not(feature = "std"))]
 mod unthreaded {
-    use super::{compiled_call_need, stack_pointer, sys, Limits, NativeBounds, ThreadStack};
+    use super::{bounds, capped_floor, stack_pointer, sys, Limits, NativeBounds, ThreadStack};
     use crate::error::{Trap, TrapKind};
 
     /// The floor for an outermost entry at `sp`: the stack's end, raised to `cap`
     /// below `sp`; `sp` itself when the platform cannot say where the stack ends.
     fn floor(cap: Option<usize>, sp: usize) -> usize {
         let stack = sys::thread_stack().unwrap_or(ThreadStack { low: sp, high: sp });
-        match cap {
-            Some(cap) => stack.low.max(sp.saturating_sub(cap)),
-            None => stack.low,
-        }
+        capped_floor(stack.low, cap, sp)
     }
 
     /// As with `std`.
@@ -436,13 +442,7 @@ mod unthreaded {
     /// As with `std`.
     pub(crate) fn begin(limits: Limits) -> NativeBounds {
         let sp = stack_pointer();
-        let floor = floor(limits.cap, sp);
-        NativeBounds {
-            limit: floor + limits.guard,
-            entry_limit: floor + limits.entry,
-            floor,
-            wasm_limit: (floor + compiled_call_need()).max(sp.saturating_sub(limits.wasm)),
-        }
+        bounds(floor(limits.cap, sp), sp, limits)
     }
 
     /// Nothing to undo.
