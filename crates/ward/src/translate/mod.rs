@@ -649,6 +649,23 @@ impl Translator {
         self.lazy_locals.clear();
     }
 
+    /// The first slot of the top `n` operands as a `Return` reads them. `Return` moves its
+    /// cells to the frame's base whatever their place, so a single local is returned from
+    /// its own slot rather than copied to a temporary first; more operands are moved to
+    /// consecutive slots.
+    fn return_source(&mut self, n: usize) -> Slot {
+        if n == 1 {
+            if let Some(&Operand {
+                loc: Loc::Local(i), ..
+            }) = self.stack.last()
+            {
+                return self.local_slots[i as usize];
+            }
+        }
+        self.materialize_top(n);
+        self.slot_at(self.stack.len() - n)
+    }
+
     /// Pops `n` operands into consecutive canonical slots; returns the first slot.
     fn pop_span(&mut self, n: usize) -> Slot {
         self.materialize_top(n);
@@ -711,10 +728,9 @@ impl Translator {
         let types = self.ctrl[target].label_types();
         let n = types.len();
         let cells: u32 = types.iter().map(|t| t.cells()).sum();
-        self.materialize_top(n);
-        let src = self.slot_at(self.stack.len() - n);
         if target == 0 {
             // A branch to the function's outermost label returns.
+            let src = self.return_source(n);
             let skip = cond.map(|cond| self.emit_when_false(&cond));
             self.emit(Op::Return { src, len: cells });
             if let Some(skip) = skip {
@@ -722,6 +738,8 @@ impl Translator {
             }
             return;
         }
+        self.materialize_top(n);
+        let src = self.slot_at(self.stack.len() - n);
         let dst = self.slot_at(self.ctrl[target].height);
         let needs_copy = cells > 0 && src != dst;
         let skip = match cond {
@@ -874,17 +892,16 @@ impl Translator {
         }
         let mut frame = self.ctrl.pop().expect("validated: control stack underflow");
         self.close_handlers(&mut frame);
-        if self.dead.is_none() {
-            self.materialize_top(frame.results.len());
-        }
         if self.ctrl.is_empty() {
             if self.dead.is_none() {
-                let n = frame.results.len();
                 let cells: u32 = frame.results.iter().map(|t| t.cells()).sum();
-                let src = self.slot_at(self.stack.len() - n);
+                let src = self.return_source(frame.results.len());
                 self.emit(Op::Return { src, len: cells });
             }
             return;
+        }
+        if self.dead.is_none() {
+            self.materialize_top(frame.results.len());
         }
         self.reset_stack(frame.height, &frame.results);
         self.bind_label(&frame.fixups);

@@ -36,11 +36,10 @@
     end))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $loop_count: 1 param cells, 2 local cells, 4 frame cells, 4 ops
+;; func 0 $loop_count: 1 param cells, 2 local cells, 4 frame cells, 3 ops
 ;;      0 @29       I32AddImm { dst: 1, lhs: 1, imm: 1 } >acc+slot
 ;;      1 @2f       BrI32LtU { lhs: 1, rhs: 0, offset: -28 } <acc
-;;      2 @34       Copy { dst: 2, src: 1 }
-;;      3 @34       Return { src: 2, len: 1 }
+;;      2 @34       Return { src: 1, len: 1 }
 ;;
 ;; func 1 $computed_lhs: 2 param cells, 2 local cells, 4 frame cells, 6 ops
 ;;      0 @3d       I32Sub { dst: 2, lhs: 0, rhs: 1 } >acc

@@ -12,9 +12,8 @@
     i32.add))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 1 $callee: 1 param cells, 1 local cells, 2 frame cells, 2 ops
-;;      0 @30       Copy { dst: 1, src: 0 }
-;;      1 @30       Return { src: 1, len: 1 }
+;; func 1 $callee: 1 param cells, 1 local cells, 2 frame cells, 1 ops
+;;      0 @30       Return { src: 0, len: 1 }
 ;;
 ;; func 2 $caller: 1 param cells, 1 local cells, 4 frame cells, 7 ops
 ;;      0 @35       Copy { dst: 1, src: 0 }

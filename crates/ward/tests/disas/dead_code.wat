@@ -39,24 +39,21 @@
     end))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $after_br: 1 param cells, 1 local cells, 2 frame cells, 3 ops
+;; func 0 $after_br: 1 param cells, 1 local cells, 2 frame cells, 2 ops
 ;;      0 @1f       Br { offset: 28 }
-;;      1 @2e       Copy { dst: 1, src: 0 }
-;;      2 @2e       Return { src: 1, len: 1 }
+;;      1 @2e       Return { src: 0, len: 1 }
 ;;
 ;; func 1 $after_unreachable: 1 param cells, 1 local cells, 1 frame cells, 1 ops
 ;;      0 @31       Unreachable
 ;;
-;; func 2 $after_return: 1 param cells, 1 local cells, 2 frame cells, 2 ops
-;;      0 @3c       Copy { dst: 1, src: 0 }
-;;      1 @3c       Return { src: 1, len: 1 }
+;; func 2 $after_return: 1 param cells, 1 local cells, 2 frame cells, 1 ops
+;;      0 @3c       Return { src: 0, len: 1 }
 ;;
-;; func 3 $after_br_table: 1 param cells, 1 local cells, 2 frame cells, 5 ops
+;; func 3 $after_br_table: 1 param cells, 1 local cells, 2 frame cells, 4 ops
 ;;      0 @47       BrTable { index: 0, len: 1 }
 ;;      1 @47       Br { offset: 56 }
 ;;      2 @47       Br { offset: 28 }
-;;      3 @51       Copy { dst: 1, src: 0 }
-;;      4 @51       Return { src: 1, len: 1 }
+;;      3 @51       Return { src: 0, len: 1 }
 ;;
 ;; func 4 $dead_then_arm: 1 param cells, 1 local cells, 2 frame cells, 4 ops
 ;;      0 @56       BrIfEqz { cond: 0, offset: 56 }

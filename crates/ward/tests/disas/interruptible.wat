@@ -26,7 +26,6 @@
 ;;      5 @2e       BrIfNez { cond: 0, offset: -112 }
 ;;      6 @31       Return { src: 1, len: 0 }
 ;;
-;; func 1 $no_loop: 1 param cells, 1 local cells, 2 frame cells, 3 ops
+;; func 1 $no_loop: 1 param cells, 1 local cells, 2 frame cells, 2 ops
 ;;      0 @34       CheckInterrupt
-;;      1 @36       Copy { dst: 1, src: 0 }
-;;      2 @36       Return { src: 1, len: 1 }
+;;      1 @36       Return { src: 0, len: 1 }

@@ -11,8 +11,7 @@
     local.get 0))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $count_down: 1 param cells, 1 local cells, 3 frame cells, 4 ops
+;; func 0 $count_down: 1 param cells, 1 local cells, 3 frame cells, 3 ops
 ;;      0 @1f       I32SubImm { dst: 0, lhs: 0, imm: 1 } >acc+slot
 ;;      1 @22       BrIfNez { cond: 0, offset: -28 } <acc
-;;      2 @27       Copy { dst: 1, src: 0 }
-;;      3 @27       Return { src: 1, len: 1 }
+;;      2 @27       Return { src: 0, len: 1 }

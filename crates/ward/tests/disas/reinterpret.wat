@@ -15,9 +15,8 @@
     f32.reinterpret_i32))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $f32_bits: 1 param cells, 1 local cells, 2 frame cells, 2 ops
-;;      0 @28       Copy { dst: 1, src: 0 }
-;;      1 @28       Return { src: 1, len: 1 }
+;; func 0 $f32_bits: 1 param cells, 1 local cells, 2 frame cells, 1 ops
+;;      0 @28       Return { src: 0, len: 1 }
 ;;
 ;; func 1 $f64_bits_and: 1 param cells, 1 local cells, 3 frame cells, 2 ops
 ;;      0 @34       I64AndImm { dst: 1, lhs: 0, imm: 2147483647 }

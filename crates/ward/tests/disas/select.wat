@@ -39,7 +39,6 @@
 ;;      0 @52       Select128 { dst: 5, lhs: 0, rhs: 2, cond: 4 }
 ;;      1 @53       Return { src: 5, len: 2 }
 ;;
-;; func 3 $into_local: 3 param cells, 3 local cells, 6 frame cells, 3 ops
+;; func 3 $into_local: 3 param cells, 3 local cells, 6 frame cells, 2 ops
 ;;      0 @5c       Select { dst: 0, lhs: 0, rhs: 1, cond: 2 }
-;;      1 @61       Copy { dst: 3, src: 0 }
-;;      2 @61       Return { src: 3, len: 1 }
+;;      1 @61       Return { src: 0, len: 1 }
