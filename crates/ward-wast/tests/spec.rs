@@ -311,8 +311,11 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     core_3_0_bulk_memory_memory_init = "core-3.0/bulk-memory/memory_init.wast",
     core_3_0_bulk_memory_table_sub = "core-3.0/bulk-memory/table-sub.wast",
     core_3_0_bulk_memory_table_fill = "core-3.0/bulk-memory/table_fill.wast",
+    core_3_0_data = "core-3.0/data.wast",
+    core_3_0_elem = "core-3.0/elem.wast",
     core_3_0_exports = "core-3.0/exports.wast",
     core_3_0_func = "core-3.0/func.wast",
+    core_3_0_global = "core-3.0/global.wast",
     core_3_0_if = "core-3.0/if.wast",
     core_3_0_imports = "core-3.0/imports.wast",
     core_3_0_instance = "core-3.0/instance.wast",
@@ -333,6 +336,7 @@ spec_scripts!(Next, NEXT_SCRIPTS, mod next {
     core_3_0_token = "core-3.0/token.wast",
     core_3_0_unreached_invalid = "core-3.0/unreached-invalid.wast",
     core_3_0_unreached_valid = "core-3.0/unreached-valid.wast",
+    exception_handling_tag = "exception-handling/tag.wast",
     exception_handling_throw = "exception-handling/throw.wast",
     exception_handling_throw_ref = "exception-handling/throw_ref.wast",
     exception_handling_try_table = "exception-handling/try_table.wast",
@@ -368,18 +372,11 @@ const NEXT_DIRECTORIES: &[&str] = &[
 const POST_DIRECTORIES: &[&str] = &["custom-page-sizes", "wide-arithmetic"];
 
 /// Scripts of those directories that need a proposal ward does not implement yet, and
-/// which one. Most fail only in part: `table_init64.wast` and core-3.0's
-/// `table_init.wast` in their one module with an array type, `tag.wast` where tag
-/// types come from recursion groups, core-3.0's `global.wast`, `data.wast` and
-/// `elem.wast` where constant expressions read defined globals (which the validator
-/// allows with GC only), `ref_null.wast` throughout (GC's heap types).
+/// which one. `table_init64.wast` and core-3.0's `table_init.wast` fail only in their
+/// one module with an array type; `ref_null.wast` uses GC's heap types throughout.
 const NOT_YET: &[(&str, &str)] = &[
     ("memory64/table_init64.wast", "gc"),
-    ("exception-handling/tag.wast", "gc"),
     ("core-3.0/bulk-memory/table_init.wast", "gc"),
-    ("core-3.0/data.wast", "gc"),
-    ("core-3.0/elem.wast", "gc"),
-    ("core-3.0/global.wast", "gc"),
     ("core-3.0/ref_null.wast", "gc"),
 ];
 
@@ -438,6 +435,7 @@ impl Suite {
                     .wasm_multi_memory(false)
                     .wasm_memory64(false)
                     .wasm_function_references(false)
+                    .wasm_exceptions(false)
                     .wasm_relaxed_simd(false);
             }
             Suite::Next => {}

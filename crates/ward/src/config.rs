@@ -488,6 +488,13 @@ impl Config {
     /// `return_call_ref`, `ref.as_non_null`, `br_on_null`, `br_on_non_null`,
     /// non-nullable locals and tables with initialisers. On by default. The API sees
     /// these types as [`ValType::Ref`](crate::ValType::Ref).
+    ///
+    /// With it come the parts of WebAssembly 3.0's type system that the GC proposal
+    /// brought and that need no GC heap: recursion groups of function types (`rec`;
+    /// two types of one group are distinct, and imports and `call_indirect` match
+    /// them by identity) and constant expressions that read globals the module
+    /// defines. Struct and array types, declared subtypes, GC's reference types and
+    /// instructions are refused when a module loads.
     pub fn wasm_function_references(&mut self, on: bool) -> &mut Self {
         self.feature(WasmFeatures::FUNCTION_REFERENCES, on)
     }

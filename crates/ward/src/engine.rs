@@ -28,10 +28,65 @@ type HostTrampoline = (usize, Box<dyn core::any::Any + Send + Sync>);
 
 /// Function types interned to small ids, so a `call_indirect` signature check is one
 /// integer compare, across modules and host functions of the same engine.
+///
+/// Types are interned by recursion group, as the specification canonicalises them:
+/// two types are the same when their groups have the same shape and they sit at the
+/// same place in it. A type outside any explicit group is a group of its own, so equal
+/// plain function types (a host function's, a module's) share one id, while two
+/// `(func)` types of one group have two.
 #[derive(Default)]
 struct TypeRegistry {
-    ids: HashMap<FuncType, SharedTypeId>,
+    /// The id of each group's first type; the others follow it.
+    groups: HashMap<Box<[GroupType]>, SharedTypeId>,
     types: Vec<FuncType>,
+}
+
+/// A function type of a recursion group, as the registry keys it: its value types,
+/// params first, with references to the group's own types by position.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct GroupType {
+    pub(crate) types: Box<[GroupVal]>,
+    pub(crate) num_params: usize,
+}
+
+/// A value type in a [`GroupType`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum GroupVal {
+    /// A type that names no type of the group (concrete references to earlier groups
+    /// by their interned ids).
+    Val(crate::ValType),
+    /// A reference to the group's type at `index`.
+    InGroup { nullable: bool, index: u32 },
+}
+
+impl GroupType {
+    /// The key of `ty` as a group of its own, which cannot name itself.
+    fn alone(ty: &FuncType) -> GroupType {
+        GroupType {
+            types: ty
+                .params()
+                .iter()
+                .chain(ty.results())
+                .map(|&t| GroupVal::Val(t))
+                .collect(),
+            num_params: ty.params().len(),
+        }
+    }
+
+    /// The function type, with the group's types `first`, `first + 1`, ...
+    fn resolve(&self, first: SharedTypeId) -> FuncType {
+        let resolve = |v: &GroupVal| match *v {
+            GroupVal::Val(t) => t,
+            GroupVal::InGroup { nullable, index } => crate::ValType::Ref(crate::RefType::new(
+                nullable,
+                crate::HeapType::Concrete(FuncTypeId(SharedTypeId::from_u32(
+                    first.as_u32() + index,
+                ))),
+            )),
+        };
+        let (params, results) = self.types.split_at(self.num_params);
+        FuncType::new(params.iter().map(resolve), results.iter().map(resolve))
+    }
 }
 
 impl Engine {
@@ -107,15 +162,34 @@ impl Engine {
         reg.types.get(id.0.index()).cloned()
     }
 
+    /// The id of function type `ty` as a group of its own (a host function's type, or
+    /// a plain type of a module).
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {
+        self.intern_group_types(Box::new([GroupType::alone(ty)])).0
+    }
+
+    /// The id of the first type of recursion group `group`, and the function types of
+    /// the group; the ids of the others follow the first.
+    pub(crate) fn intern_group_types(
+        &self,
+        group: Box<[GroupType]>,
+    ) -> (SharedTypeId, Vec<FuncType>) {
+        let len = group.len();
         let mut reg = self.inner.types.lock();
-        if let Some(&id) = reg.ids.get(ty) {
-            return id;
-        }
-        let id = SharedTypeId::from_usize(reg.types.len());
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
+        let first = match reg.groups.get(&group) {
+            Some(&first) => first,
+            None => {
+                let first = SharedTypeId::from_usize(reg.types.len());
+                for ty in group.iter() {
+                    let resolved = ty.resolve(first);
+                    reg.types.push(resolved);
+                }
+                reg.groups.insert(group, first);
+                first
+            }
+        };
+        let start = first.index();
+        (first, reg.types[start..start + len].to_vec())
     }
 }
 

@@ -92,6 +92,21 @@ pub enum LinkError {
         /// The type of what was given.
         found: ExternType,
     },
+    /// The definition given for an import has a function or tag type of the same
+    /// shape as the import's but is another type: one of them belongs to a recursion
+    /// group that the other does not, or they sit at different places in their groups.
+    #[error(
+        "incompatible import type for `{module}::{name}`: found {expected} of another \
+         recursion group, or at another place in one"
+    )]
+    DistinctType {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// The type the import must have (which what was given has in shape only).
+        expected: ExternType,
+    },
     /// A list of imports of the wrong length was given.
     #[error("expected {expected} imports, got {found}")]
     ImportCount {

@@ -282,17 +282,6 @@ impl FuncType {
     pub(crate) fn result_cells(&self) -> u32 {
         self.results().iter().map(|t| t.cells()).sum()
     }
-
-    pub(crate) fn from_wasmparser(
-        ty: &wasmparser::FuncType,
-        type_ids: &[SharedTypeId],
-    ) -> FuncType {
-        let convert = |&t| ValType::from_wasmparser(t, type_ids);
-        FuncType::new(
-            ty.params().iter().map(convert),
-            ty.results().iter().map(convert),
-        )
-    }
 }
 
 impl fmt::Display for FuncType {

@@ -272,3 +272,172 @@ fn values_must_fit_typed_references() {
     let err = maker.call(&mut store, &[], &mut out).unwrap_err();
     assert!(err.to_string().contains("where its type says"), "{err}");
 }
+
+/// Two function types of one recursion group, a plain one of the same shape, and one
+/// that names itself.
+const GROUPS: &str = r#"(module
+    (rec (type $a (func (result i32))) (type $b (func (result i32))))
+    (type $plain (func (result i32)))
+    (type $self (func (param (ref null $self)) (result i32)))
+    (func $fa (type $a) (i32.const 1))
+    (func $fb (type $b) (i32.const 2))
+    (func $fp (type $plain) (i32.const 3))
+    ;; 4 when given null; else calls the reference it is given with null.
+    (func $fs (type $self)
+        (if (result i32) (ref.is_null (local.get 0))
+            (then (i32.const 4))
+            (else (call_ref $self (ref.null $self) (local.get 0)))))
+    (table 3 funcref)
+    (elem (i32.const 0) func $fa $fb $fp)
+    (elem declare func $fs)
+    (func (export "as_a") (param i32) (result i32) (call_indirect (type $a) (local.get 0)))
+    (func (export "as_b") (param i32) (result i32) (call_indirect (type $b) (local.get 0)))
+    (func (export "as_plain") (param i32) (result i32)
+        (call_indirect (type $plain) (local.get 0)))
+    (func (export "self") (result i32) (call_ref $self (ref.func $fs) (ref.func $fs))))"#;
+
+#[test]
+fn types_of_a_recursion_group_are_distinct_in_both_tiers() {
+    for (name, config) in tier_configurations() {
+        let (mut store, instance) = instance(&config, GROUPS);
+        let mut call = |f: &str, arg: i32| {
+            instance
+                .get_typed_func::<i32, i32>(&store, f)
+                .unwrap()
+                .call(&mut store, arg)
+        };
+        assert_eq!(call("as_a", 0).unwrap(), 1, "{name}");
+        assert_eq!(call("as_b", 1).unwrap(), 2, "{name}");
+        assert_eq!(call("as_plain", 2).unwrap(), 3, "{name}");
+        for (f, arg) in [
+            ("as_a", 1),
+            ("as_a", 2),
+            ("as_b", 0),
+            ("as_plain", 0),
+            ("as_plain", 1),
+        ] {
+            assert_eq!(
+                trap_kind(call(f, arg)),
+                TrapKind::IndirectCallTypeMismatch,
+                "{name}: {f}({arg})"
+            );
+        }
+        let self_call = instance.get_typed_func::<(), i32>(&store, "self").unwrap();
+        assert_eq!(self_call.call(&mut store, ()).unwrap(), 4, "{name}");
+    }
+}
+
+#[test]
+fn recursion_groups_are_the_same_across_modules_and_imports_match_by_identity() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let group = "(rec (type $t1 (func (param i32))) (type $t2 (func (param i32))))";
+    let exporter = Module::new(
+        &engine,
+        format!(
+            r#"(module {group}
+                (func (export "f1") (type $t1))
+                (func (export "f2") (type $t2))
+                (tag (export "tag") (type $t1)))"#
+        ),
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    let exports = linker.instantiate(&mut store, &exporter).unwrap();
+    linker.instance(&store, "m", exports).unwrap();
+    // A host function of the same shape has a plain type, not one of the group.
+    let host = Func::wrap(&mut store, |_: i32| {});
+    linker.define("host", "f", host).unwrap();
+
+    let link = |store: &mut Store<()>, import: &str| {
+        let wat = format!(r#"(module {group} (type $plain (func (param i32))) (import {import}))"#);
+        let module = Module::new(&engine, wat).unwrap();
+        linker.instantiate(store, &module)
+    };
+    for fits in [
+        r#""m" "f1" (func (type $t1))"#,
+        r#""m" "f2" (func (type $t2))"#,
+        r#""m" "tag" (tag (type $t1))"#,
+        r#""host" "f" (func (type $plain))"#,
+    ] {
+        link(&mut store, fits).unwrap_or_else(|e| panic!("{fits}: {e}"));
+    }
+    for misfit in [
+        r#""m" "f1" (func (type $t2))"#,
+        r#""m" "f1" (func (type $plain))"#,
+        r#""m" "tag" (tag (type $t2))"#,
+        r#""m" "tag" (tag (type $plain))"#,
+        r#""host" "f" (func (type $t1))"#,
+    ] {
+        match link(&mut store, misfit) {
+            Err(Error::Link(e)) if matches!(*e, ward::LinkError::DistinctType { .. }) => {
+                assert!(e.to_string().contains("recursion group"), "{misfit}: {e}");
+            }
+            other => panic!("{misfit}: expected a distinct-type error, got {other:?}"),
+        }
+    }
+
+    // The group's $t1 is one type across the two modules: another module's
+    // `call_indirect` through its own copy of the group calls the exporter's function.
+    let caller = Module::new(
+        &engine,
+        format!(
+            r#"(module {group}
+                (import "m" "f1" (func $f (type $t1)))
+                (table funcref (elem $f))
+                (func (export "as_t1") (call_indirect (type $t1) (i32.const 7) (i32.const 0)))
+                (func (export "as_t2") (call_indirect (type $t2) (i32.const 7) (i32.const 0))))"#
+        ),
+    )
+    .unwrap();
+    let caller = linker.instantiate(&mut store, &caller).unwrap();
+    let call = |store: &mut Store<()>, name: &str| {
+        caller
+            .get_typed_func::<(), ()>(&*store, name)
+            .unwrap()
+            .call(store, ())
+    };
+    call(&mut store, "as_t1").unwrap();
+    assert_eq!(
+        trap_kind(call(&mut store, "as_t2")),
+        TrapKind::IndirectCallTypeMismatch
+    );
+}
+
+#[test]
+fn gc_beyond_recursion_groups_is_refused_at_load() {
+    let engine = Engine::default();
+    let group = "(rec (type (func)) (type (func)))";
+    for (body, what) in [
+        ("(type (struct))", "types other than function types"),
+        (
+            "(type $s (sub (func))) (type (sub $s (func)))",
+            "declared subtypes",
+        ),
+        ("(func (local anyref))", "GC reference types"),
+        ("(global i31ref (ref.null i31))", "GC reference types"),
+        ("(table 1 eqref)", "GC reference types"),
+        ("(func (drop (ref.null none)))", "GC reference types"),
+        ("(func (drop (ref.i31 (i32.const 1))))", "GC instructions"),
+        (
+            "(func (param externref) (drop (any.convert_extern (local.get 0))))",
+            "GC instructions",
+        ),
+    ] {
+        let wat = format!("(module {group} {body})");
+        let err = Module::new(&engine, &wat)
+            .err()
+            .unwrap_or_else(|| panic!("{body} loaded"));
+        let message = err.to_string();
+        assert!(
+            message.contains(what) && message.contains("not supported"),
+            "{body}: {message}"
+        );
+        // Without a group the validator refuses the same, as GC is not enabled.
+        let wat = format!("(module {body})");
+        assert!(
+            Module::new(&engine, &wat).is_err(),
+            "{body} loaded without a group"
+        );
+    }
+}

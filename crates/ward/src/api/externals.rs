@@ -119,10 +119,11 @@ impl Tag {
     /// A new tag of type `ty`, for the host to define and throw with.
     pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
         let store = store.as_context_mut();
+        let type_id = store.inner.engine().intern_type(ty.func_type());
         let id = store
             .inner
             .exceptions_mut()
-            .push_tag(TagEntity::new(ty.clone()));
+            .push_tag(TagEntity::new(ty.clone(), type_id));
         Tag {
             store_id: store.inner.id(),
             id,

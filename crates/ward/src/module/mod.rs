@@ -7,6 +7,7 @@ use crate::prelude::*;
 
 mod branch_hints;
 mod const_expr;
+mod gc;
 
 use crate::prelude::HashMap;
 use core::ops::Range;
@@ -14,7 +15,7 @@ use core::ops::Range;
 use wasmparser::{
     DataKind, ElementItems, ElementKind, ExternalKind, FuncValidator, FuncValidatorAllocations,
     FunctionBody, KnownCustom, Name, Parser, Payload, TableInit, TypeRef, ValidPayload, Validator,
-    ValidatorResources,
+    ValidatorResources, WasmFeatures,
 };
 
 pub(crate) use const_expr::{ConstExpr, ConstVal};
@@ -316,7 +317,14 @@ pub(crate) fn parse(
     bytes: &[u8],
     bodies: &mut dyn FunctionBodies,
 ) -> Result<ModuleInfo> {
-    let features = engine.config().validation_features()?;
+    let mut features = engine.config().validation_features()?;
+    // Recursion groups and constant expressions that read defined globals need the
+    // validator's GC feature; what else it admits is refused once the module is known
+    // to be valid (see `gc`).
+    let gc_validation = features.function_references() && gc::needs_gc_validation(bytes, features);
+    if gc_validation {
+        features |= WasmFeatures::GC;
+    }
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut allocs = FuncValidatorAllocations::default();
@@ -344,6 +352,9 @@ pub(crate) fn parse(
             bodies.reserve(count);
         }
         read_section(engine, bytes, &mut info, payload)?;
+    }
+    if gc_validation {
+        gc::refuse_gc(bytes, features)?;
     }
     // The hints name the code, which follows them: they are read once it is known.
     let hints = info
@@ -393,18 +404,7 @@ fn read_section(
         Payload::TypeSection(reader) => {
             let offset = reader.range().start as usize;
             for group in reader {
-                for sub in group.map_err(Error::compile)?.into_types() {
-                    let ty = match &sub.composite_type.inner {
-                        wasmparser::CompositeInnerType::Func(f) => f,
-                        _ => return Err(unsupported("types other than function types", offset)),
-                    };
-                    if refers_to_itself_or_later(ty, info.types.len()) {
-                        return Err(unsupported("recursive function types", offset));
-                    }
-                    let ty = FuncType::from_wasmparser(ty, info.type_ids.as_slice());
-                    info.type_ids.push(engine.intern_type(&ty));
-                    info.types.push(ty);
-                }
+                read_rec_group(engine, info, group.map_err(Error::compile)?, offset)?;
             }
         }
         Payload::ImportSection(reader) => read_imports(info, reader)?,
@@ -486,18 +486,58 @@ fn read_section(
     Ok(())
 }
 
-/// Whether function type `ty`, the `position`th of its module, names itself or a later
-/// type (which only the GC proposal's recursive types may do).
-fn refers_to_itself_or_later(ty: &wasmparser::FuncType, position: usize) -> bool {
-    ty.params().iter().chain(ty.results()).any(|t| match t {
-        wasmparser::ValType::Ref(r) => match r.heap_type() {
-            wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
-                i.as_module_index().is_none_or(|i| i as usize >= position)
+/// Interns recursion group `group`, the next of the type section at `offset`, and
+/// records its types. Only final function types without supertypes are supported: the
+/// rest of the GC proposal's types (structs, arrays, declared subtyping) are not.
+fn read_rec_group(
+    engine: &Engine,
+    info: &mut ModuleInfo,
+    group: wasmparser::RecGroup,
+    offset: usize,
+) -> Result<()> {
+    use crate::engine::{GroupType, GroupVal};
+    let start = info.types.len();
+    let subs: Vec<wasmparser::SubType> = group.into_types().collect();
+    let end = start + subs.len();
+    let mut key = Vec::with_capacity(subs.len());
+    for sub in &subs {
+        let wasmparser::CompositeInnerType::Func(ty) = &sub.composite_type.inner else {
+            return Err(unsupported("types other than function types (GC)", offset));
+        };
+        if !sub.is_final || !sub.supertype_idxs.is_empty() || sub.composite_type.shared {
+            return Err(unsupported("declared subtypes (GC)", offset));
+        }
+        let mut types = Vec::with_capacity(ty.params().len() + ty.results().len());
+        for &t in ty.params().iter().chain(ty.results()) {
+            if gc::is_gc_val_type(t) {
+                return Err(unsupported("GC reference types", offset));
             }
-            wasmparser::HeapType::Abstract { .. } => false,
-        },
-        _ => false,
-    })
+            let in_group = match t {
+                wasmparser::ValType::Ref(r) => r
+                    .type_index()
+                    .and_then(|i| i.as_module_index())
+                    .filter(|&i| (start..end).contains(&(i as usize)))
+                    .map(|i| GroupVal::InGroup {
+                        nullable: r.is_nullable(),
+                        index: i - start as u32,
+                    }),
+                _ => None,
+            };
+            types.push(in_group.unwrap_or_else(|| {
+                GroupVal::Val(crate::ValType::from_wasmparser(t, info.type_ids.as_slice()))
+            }));
+        }
+        key.push(GroupType {
+            types: types.into(),
+            num_params: ty.params().len(),
+        });
+    }
+    let (first, types) = engine.intern_group_types(key.into());
+    for (id, ty) in (first.as_u32()..).zip(types) {
+        info.type_ids.push(SharedTypeId::from_u32(id));
+        info.types.push(ty);
+    }
+    Ok(())
 }
 
 fn read_imports(info: &mut ModuleInfo, reader: wasmparser::ImportSectionReader<'_>) -> Result<()> {

@@ -11,6 +11,7 @@
 //! the interpreter that threw it). Then nothing can name it again, and its slot is
 //! reused. Programs that throw and catch by value, in a loop, run in constant memory.
 
+use crate::index::SharedTypeId;
 use crate::index::{ExnRefId, IndexVec, TagId};
 use crate::prelude::*;
 use crate::types::TagType;
@@ -20,15 +21,21 @@ use super::StoreInner;
 /// A tag of a store.
 pub(crate) struct TagEntity {
     ty: TagType,
+    /// The engine's id of the tag's function type, which imports match.
+    type_id: SharedTypeId,
 }
 
 impl TagEntity {
-    pub(crate) fn new(ty: TagType) -> Self {
-        TagEntity { ty }
+    pub(crate) fn new(ty: TagType, type_id: SharedTypeId) -> Self {
+        TagEntity { ty, type_id }
     }
 
     pub(crate) fn ty(&self) -> &TagType {
         &self.ty
+    }
+
+    pub(crate) fn type_id(&self) -> SharedTypeId {
+        self.type_id
     }
 }
 

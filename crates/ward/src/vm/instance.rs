@@ -259,6 +259,27 @@ impl StoreInner {
                 }
                 .into());
             }
+            // Function types and tag types also match by identity: equal in shape is
+            // not enough when either comes from a recursion group.
+            let same_type = match (&import.kind, resolved) {
+                // SAFETY: the function belongs to this store (checked by whoever
+                // resolved it), which is alive.
+                (ImportKind::Func(t), Resolved::Func(f)) => {
+                    unsafe { f.get() }.type_id == info.type_id(*t)
+                }
+                (ImportKind::Tag(t), Resolved::Tag(tag)) => {
+                    self.exceptions().tag(tag).type_id() == info.type_id(*t)
+                }
+                _ => true,
+            };
+            if !same_type {
+                return Err(LinkError::DistinctType {
+                    module: import.module.clone(),
+                    name: import.name.clone(),
+                    expected,
+                }
+                .into());
+            }
         }
         self.limits().check_counts(
             (self.num_instances(), true),
@@ -417,7 +438,10 @@ impl StoreInner {
         let offsets = *module.offsets();
         let vmctx = instance.vmctx();
         for &ty in &info.tags().as_slice()[info.num_imported_tags() as usize..] {
-            let tag = TagEntity::new(TagType::from_func_type(info.types()[ty].clone()));
+            let tag = TagEntity::new(
+                TagType::from_func_type(info.types()[ty].clone()),
+                info.type_id(ty),
+            );
             let id = self.exceptions_mut().push_tag(tag);
             instance.tags.push(id);
         }
