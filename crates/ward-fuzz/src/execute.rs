@@ -42,6 +42,7 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     let options = Options {
         canonicalize_nans: false,
         exceptions,
+        gc: false,
     };
     let generated = smith::generate(&mut u, options).ok()?;
     Some(Plan {

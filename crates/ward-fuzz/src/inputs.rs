@@ -43,8 +43,8 @@ pub fn smith_input(rng: &mut Rng, max_len: usize) -> Vec<u8> {
 }
 
 /// An input of the `load` target: random bytes, random bytes behind a valid header, or
-/// (most often) a valid module from wasm-smith with a few bytes flipped, inserted,
-/// removed or cut off.
+/// (most often) a valid module from wasm-smith (a quarter of them with GC's types and
+/// instructions) with a few bytes flipped, inserted, removed or cut off.
 pub fn load_input(rng: &mut Rng, max_len: usize) -> Vec<u8> {
     match rng.below(8) {
         0 => smith_input(rng, max_len),
@@ -58,6 +58,9 @@ pub fn load_input(rng: &mut Rng, max_len: usize) -> Vec<u8> {
             let options = Options {
                 canonicalize_nans: rng.below(2) == 0,
                 exceptions: false,
+                // One module in four uses GC, of which ward takes recursion groups of
+                // function types and refuses the rest at load.
+                gc: rng.below(4) == 0,
             };
             let Ok(generated) = smith::generate(&mut Unstructured::new(&seed), options) else {
                 return seed;

@@ -36,6 +36,10 @@ pub struct Options {
     /// Use exception handling (tags, `try_table`, `throw`, `throw_ref`), which wasmi
     /// does not run: for ward alone.
     pub exceptions: bool,
+    /// Use GC's types and instructions (recursion groups, struct and array types,
+    /// subtypes, `anyref` and its kin), which ward takes only in part and refuses
+    /// the rest of when a module loads: for loading alone.
+    pub gc: bool,
 }
 
 /// The functions, globals, table and memory a generated module may import. Every
@@ -84,7 +88,7 @@ pub fn config(u: &mut Unstructured<'_>, options: Options) -> Result<Config> {
         threads_enabled: false,
         shared_everything_threads_enabled: false,
         exceptions_enabled: options.exceptions,
-        gc_enabled: false,
+        gc_enabled: options.gc,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
         custom_descriptors_enabled: false,

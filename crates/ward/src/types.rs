@@ -132,8 +132,10 @@ impl RefType {
                 ty: wasmparser::AbstractHeapType::Extern,
                 ..
             } => HeapType::Extern,
+            // `noexn`, whose only value is null, is taken as `exn`: its values are
+            // all `exnref`s, and the validator keeps others out of it.
             wasmparser::HeapType::Abstract {
-                ty: wasmparser::AbstractHeapType::Exn,
+                ty: wasmparser::AbstractHeapType::Exn | wasmparser::AbstractHeapType::NoExn,
                 ..
             } => HeapType::Exn,
             wasmparser::HeapType::Concrete(index) | wasmparser::HeapType::Exact(index) => index

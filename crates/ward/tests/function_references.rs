@@ -298,6 +298,7 @@ const GROUPS: &str = r#"(module
 
 #[test]
 fn types_of_a_recursion_group_are_distinct_in_both_tiers() {
+    Module::validate(&Engine::default(), &wat::parse_str(GROUPS).unwrap()).unwrap();
     for (name, config) in tier_configurations() {
         let (mut store, instance) = instance(&config, GROUPS);
         let mut call = |f: &str, arg: i32| {
@@ -425,6 +426,11 @@ fn gc_beyond_recursion_groups_is_refused_at_load() {
         ),
     ] {
         let wat = format!("(module {group} {body})");
+        let binary = wat::parse_str(&wat).unwrap();
+        assert!(
+            Module::validate(&engine, &binary).is_err(),
+            "{body} validated"
+        );
         let err = Module::new(&engine, &wat)
             .err()
             .unwrap_or_else(|| panic!("{body} loaded"));

@@ -60,6 +60,7 @@ pub(crate) fn plan(data: &[u8]) -> Option<Plan<'_>> {
     let options = Options {
         canonicalize_nans: true,
         exceptions: false,
+        gc: false,
     };
     let generated = smith::generate(&mut u, options).ok()?;
     Some(Plan {

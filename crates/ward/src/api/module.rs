@@ -6,7 +6,7 @@ use alloc::sync::Arc;
 #[cfg(feature = "std")]
 use std::path::Path;
 
-use wasmparser::{FuncValidator, FunctionBody, Validator, ValidatorResources};
+use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
 use crate::error::{Error, Result};
 use crate::index::{DefinedFuncIndex, FuncIndex};
@@ -143,9 +143,7 @@ impl Module {
     ///
     /// As [`Module::new`].
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
-        let mut validator = Validator::new_with_features(engine.config().validation_features()?);
-        validator.validate_all(bytes).map_err(Error::compile)?;
-        Ok(())
+        crate::module::validate(engine, bytes)
     }
 
     pub(crate) fn info(&self) -> &ModuleInfo {

@@ -14,8 +14,9 @@
 //! read twice.
 
 use wasmparser::{
-    AbstractHeapType, BlockType, Chunk, ConstExpr, DataKind, ElementItems, ElementKind, HeapType,
-    Operator, OperatorsReader, Parser, Payload, RefType, TableInit, TypeRef, ValType, WasmFeatures,
+    AbstractHeapType, BlockType, Chunk, CompositeInnerType, ConstExpr, DataKind, ElementItems,
+    ElementKind, FuncType, HeapType, Operator, OperatorsReader, Parser, Payload, RefType, SubType,
+    TableInit, TypeRef, ValType, WasmFeatures,
 };
 
 use super::unsupported;
@@ -105,28 +106,60 @@ fn is_gc_ref_type(r: RefType) -> bool {
     is_gc_heap_type(r.heap_type())
 }
 
+/// Whether `heap` is one of GC's abstract heap types: not `func`, `extern`, nor
+/// exception handling's `exn` and `noexn`.
 fn is_gc_heap_type(heap: HeapType) -> bool {
     match heap {
         HeapType::Abstract { shared, ty } => {
             shared
                 || !matches!(
                     ty,
-                    AbstractHeapType::Func | AbstractHeapType::Extern | AbstractHeapType::Exn
+                    AbstractHeapType::Func
+                        | AbstractHeapType::Extern
+                        | AbstractHeapType::Exn
+                        | AbstractHeapType::NoExn
                 )
         }
         HeapType::Concrete(_) | HeapType::Exact(_) => false,
     }
 }
 
+/// The function type that `sub`, a type of the type section at `offset`, declares;
+/// an error for what else GC allows there: struct and array types, declared subtypes,
+/// GC reference types in params and results.
+pub(crate) fn function_type(sub: &SubType, offset: u64) -> Result<&FuncType> {
+    let CompositeInnerType::Func(ty) = &sub.composite_type.inner else {
+        return Err(unsupported(
+            "types other than function types (GC)",
+            offset as usize,
+        ));
+    };
+    if !sub.is_final || !sub.supertype_idxs.is_empty() || sub.composite_type.shared {
+        return Err(unsupported("declared subtypes (GC)", offset as usize));
+    }
+    for &t in ty.params().iter().chain(ty.results()) {
+        value_type(t, offset)?;
+    }
+    Ok(ty)
+}
+
 /// Refuses what module `bytes`, already valid under `features`, uses of GC beyond
-/// recursion groups of function types (the type section itself is checked as it is
-/// read): GC reference types in imports, tables, globals, element segments and
-/// locals, and GC's instructions and heap types in code and constant expressions.
+/// recursion groups of function types: other types in the type section, GC reference
+/// types in imports, tables, globals, element segments and locals, and GC's
+/// instructions and heap types in code and constant expressions.
 pub(crate) fn refuse_gc(bytes: &[u8], features: WasmFeatures) -> Result<()> {
     let mut parser = Parser::new(0);
     parser.set_features(features);
     for payload in parser.parse_all(bytes) {
         match payload.map_err(Error::compile)? {
+            Payload::TypeSection(reader) => {
+                let offset = reader.range().start;
+                for group in reader {
+                    for sub in group.map_err(Error::compile)?.into_types() {
+                        function_type(&sub, offset)?;
+                    }
+                }
+            }
             Payload::ImportSection(reader) => {
                 let offset = reader.range().start;
                 for import in reader.into_imports() {

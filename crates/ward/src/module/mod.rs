@@ -306,6 +306,34 @@ pub(crate) trait FunctionBodies {
     ) -> Result<()>;
 }
 
+/// The features module `bytes` is validated with, and whether they include the
+/// validator's GC feature: recursion groups and constant expressions that read defined
+/// globals need it; what else it admits is refused once the module is known to be
+/// valid (see `gc`).
+fn features_for(engine: &Engine, bytes: &[u8]) -> Result<(WasmFeatures, bool)> {
+    let features = engine.config().validation_features()?;
+    if features.function_references() && gc::needs_gc_validation(bytes, features) {
+        return Ok((features | WasmFeatures::GC, true));
+    }
+    Ok((features, false))
+}
+
+/// Validates the binary module `bytes` as [`parse`] does, without reading more of it.
+///
+/// # Errors
+///
+/// As [`parse`].
+pub(crate) fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+    let (features, gc_validation) = features_for(engine, bytes)?;
+    Validator::new_with_features(features)
+        .validate_all(bytes)
+        .map_err(Error::compile)?;
+    if gc_validation {
+        gc::refuse_gc(bytes, features)?;
+    }
+    Ok(())
+}
+
 /// Parses and validates the binary module `bytes`, giving each function body to
 /// `bodies`.
 ///
@@ -317,14 +345,7 @@ pub(crate) fn parse(
     bytes: &[u8],
     bodies: &mut dyn FunctionBodies,
 ) -> Result<ModuleInfo> {
-    let mut features = engine.config().validation_features()?;
-    // Recursion groups and constant expressions that read defined globals need the
-    // validator's GC feature; what else it admits is refused once the module is known
-    // to be valid (see `gc`).
-    let gc_validation = features.function_references() && gc::needs_gc_validation(bytes, features);
-    if gc_validation {
-        features |= WasmFeatures::GC;
-    }
+    let (features, gc_validation) = features_for(engine, bytes)?;
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut allocs = FuncValidatorAllocations::default();
@@ -501,17 +522,9 @@ fn read_rec_group(
     let end = start + subs.len();
     let mut key = Vec::with_capacity(subs.len());
     for sub in &subs {
-        let wasmparser::CompositeInnerType::Func(ty) = &sub.composite_type.inner else {
-            return Err(unsupported("types other than function types (GC)", offset));
-        };
-        if !sub.is_final || !sub.supertype_idxs.is_empty() || sub.composite_type.shared {
-            return Err(unsupported("declared subtypes (GC)", offset));
-        }
+        let ty = gc::function_type(sub, offset as u64)?;
         let mut types = Vec::with_capacity(ty.params().len() + ty.results().len());
         for &t in ty.params().iter().chain(ty.results()) {
-            if gc::is_gc_val_type(t) {
-                return Err(unsupported("GC reference types", offset));
-            }
             let in_group = match t {
                 wasmparser::ValType::Ref(r) => r
                     .type_index()
