@@ -623,3 +623,41 @@ fn an_exception_the_host_holds_survives_a_catch_by_value() {
         }
     }
 }
+
+/// `noexn`, the bottom of exception references, holds only null, which is an `exnref`:
+/// it flows into `exnref` and the API sees its values as such.
+#[test]
+fn noexn_references_are_null_exnrefs() {
+    for config in tiers() {
+        let engine = Engine::new(&config);
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (global $none (ref null noexn) (ref.null noexn))
+                (func (export "is_null") (param (ref null noexn)) (result i32)
+                    (ref.is_null (local.get 0)))
+                (func (export "none") (result exnref) (global.get $none))
+                (func (export "select") (param i32) (param exnref) (result exnref)
+                    (select (result exnref)
+                        (local.get 1) (ref.null noexn) (local.get 0))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let param = instance.get_func(&store, "is_null").unwrap().ty(&store);
+        assert_eq!(param.params(), [ValType::EXNREF]);
+        let is_null = call(&mut store, &instance, "is_null", &[Val::ExnRef(None)]);
+        assert!(matches!(is_null, Val::I32(1)), "{is_null:?}");
+        let none = call(&mut store, &instance, "none", &[]);
+        assert!(matches!(none, Val::ExnRef(None)), "{none:?}");
+        let picked = call(
+            &mut store,
+            &instance,
+            "select",
+            &[Val::I32(0), Val::ExnRef(None)],
+        );
+        assert!(matches!(picked, Val::ExnRef(None)), "{picked:?}");
+    }
+}
