@@ -95,15 +95,11 @@ pub(crate) fn needs_gc_validation(bytes: &[u8], features: WasmFeatures) -> bool 
 }
 
 /// Whether `ty` is a reference to one of GC's abstract heap types.
-pub(crate) fn is_gc_val_type(ty: ValType) -> bool {
+fn is_gc_val_type(ty: ValType) -> bool {
     match ty {
-        ValType::Ref(r) => is_gc_ref_type(r),
+        ValType::Ref(r) => is_gc_heap_type(r.heap_type()),
         _ => false,
     }
-}
-
-fn is_gc_ref_type(r: RefType) -> bool {
-    is_gc_heap_type(r.heap_type())
 }
 
 /// Whether `heap` is one of GC's abstract heap types: not `func`, `extern`, nor
