@@ -1,7 +1,9 @@
 //! Typed function references in both tiers: `call_ref`, `return_call_ref`,
 //! `ref.as_non_null`, `br_on_null` and `br_on_non_null` run and trap alike; tables
 //! with initialisers hold typed references; the API sees the precise types, matches
-//! imports by subtyping and refuses values that do not fit a typed reference.
+//! imports by subtyping and refuses values that do not fit a typed reference. Types of
+//! a recursion group are distinct, the same group is the same types across modules,
+//! and what GC adds beyond groups is refused at load.
 
 mod support;
 
