@@ -165,7 +165,10 @@ impl Engine {
     /// The id of function type `ty` as a group of its own (a host function's type, or
     /// a plain type of a module).
     pub(crate) fn intern_type(&self, ty: &FuncType) -> SharedTypeId {
-        self.intern_group_types(Box::new([GroupType::alone(ty)])).0
+        self.inner
+            .types
+            .lock()
+            .intern(Box::new([GroupType::alone(ty)]))
     }
 
     /// The id of the first type of recursion group `group`, and the function types of
@@ -176,20 +179,26 @@ impl Engine {
     ) -> (SharedTypeId, Vec<FuncType>) {
         let len = group.len();
         let mut reg = self.inner.types.lock();
-        let first = match reg.groups.get(&group) {
-            Some(&first) => first,
-            None => {
-                let first = SharedTypeId::from_usize(reg.types.len());
-                for ty in group.iter() {
-                    let resolved = ty.resolve(first);
-                    reg.types.push(resolved);
-                }
-                reg.groups.insert(group, first);
-                first
-            }
-        };
+        let first = reg.intern(group);
         let start = first.index();
         (first, reg.types[start..start + len].to_vec())
+    }
+}
+
+impl TypeRegistry {
+    /// The id of the first type of recursion group `group`, registering the group's
+    /// types when it is new.
+    fn intern(&mut self, group: Box<[GroupType]>) -> SharedTypeId {
+        if let Some(&first) = self.groups.get(&group) {
+            return first;
+        }
+        let first = SharedTypeId::from_usize(self.types.len());
+        for ty in group.iter() {
+            let resolved = ty.resolve(first);
+            self.types.push(resolved);
+        }
+        self.groups.insert(group, first);
+        first
     }
 }
 

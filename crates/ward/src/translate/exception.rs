@@ -189,8 +189,7 @@ impl Translator {
         let height = frame.height;
         let n = frame.results.len();
         let cells: u32 = frame.results.iter().map(|t| t.cells()).sum();
-        self.materialize_top(n);
-        let src = self.slot_at(self.stack.len() - n);
+        let src = self.top_span(n);
         let dst = self.slot_at(height);
         self.emit_copy(dst, src, cells);
     }

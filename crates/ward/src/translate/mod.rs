@@ -662,14 +662,18 @@ impl Translator {
                 return self.local_slots[i as usize];
             }
         }
+        self.top_span(n)
+    }
+
+    /// Puts the top `n` operands in consecutive canonical slots; returns the first slot.
+    fn top_span(&mut self, n: usize) -> Slot {
         self.materialize_top(n);
         self.slot_at(self.stack.len() - n)
     }
 
     /// Pops `n` operands into consecutive canonical slots; returns the first slot.
     fn pop_span(&mut self, n: usize) -> Slot {
-        self.materialize_top(n);
-        let base = self.slot_at(self.stack.len() - n);
+        let base = self.top_span(n);
         for _ in 0..n {
             self.pop();
         }
@@ -738,8 +742,7 @@ impl Translator {
             }
             return;
         }
-        self.materialize_top(n);
-        let src = self.slot_at(self.stack.len() - n);
+        let src = self.top_span(n);
         let dst = self.slot_at(self.ctrl[target].height);
         let needs_copy = cells > 0 && src != dst;
         let skip = match cond {
