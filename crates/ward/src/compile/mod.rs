@@ -15,6 +15,7 @@
 
 use crate::prelude::*;
 
+mod cpu;
 mod exception;
 mod func;
 mod link;
@@ -34,6 +35,8 @@ use crate::error::{Error, Result};
 use crate::index::SharedTypeId;
 use crate::types::{FuncType, ValType};
 use crate::TargetCpu;
+
+pub(crate) use cpu::host_has;
 
 pub(crate) use link::{apply_relocs, compile_module, memory_style};
 
@@ -249,52 +252,6 @@ pub(crate) fn host_triple() -> String {
     // The triple Cranelift's host builder uses, without building one (which costs a
     // tenth of a small artifact's load).
     Triple::host().to_string()
-}
-
-/// Whether this machine's CPU has `feature` (a name of [`engine_target`]'s); `None`
-/// when ward does not know the feature.
-pub(crate) fn host_has(feature: &str) -> Option<bool> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::is_x86_feature_detected as has;
-        Some(match feature {
-            "has_sse3" => has!("sse3"),
-            "has_ssse3" => has!("ssse3"),
-            "has_cmpxchg16b" => has!("cmpxchg16b"),
-            "has_sse41" => has!("sse4.1"),
-            "has_sse42" => has!("sse4.2"),
-            "has_popcnt" => has!("popcnt"),
-            "has_avx" => has!("avx"),
-            "has_avx2" => has!("avx2"),
-            "has_fma" => has!("fma"),
-            "has_bmi1" => has!("bmi1"),
-            "has_bmi2" => has!("bmi2"),
-            "has_lzcnt" => has!("lzcnt"),
-            "has_avx_vnni" => has!("avxvnni"),
-            "has_avx512bitalg" => has!("avx512bitalg"),
-            "has_avx512dq" => has!("avx512dq"),
-            "has_avx512vl" => has!("avx512vl"),
-            "has_avx512vbmi" => has!("avx512vbmi"),
-            "has_avx512f" => has!("avx512f"),
-            "has_avx512vnni" => has!("avx512vnni"),
-            _ => return None,
-        })
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        use std::arch::is_aarch64_feature_detected as has;
-        Some(match feature {
-            "has_lse" => has!("lse"),
-            "has_pauth" => has!("paca"),
-            "has_fp16" => has!("fp16"),
-            _ => return None,
-        })
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        let _ = feature;
-        None
-    }
 }
 
 /// The Cranelift type of a wasm value: references are pointer-sized cells.
