@@ -258,6 +258,8 @@ def stale(target: Path, *sources: Path) -> bool:
 
 
 def run_tool(cmd: list[str]) -> None:
+    if shutil.which(cmd[0]) is None:
+        raise SystemExit(f"build step needs `{cmd[0]}`, which is not installed (see bench/README.md, Tools)")
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"build step failed: {' '.join(cmd)}\n{proc.stdout}")
@@ -1188,6 +1190,11 @@ def main() -> int:
     if not opts.no_save:
         RESULTS.mkdir(exist_ok=True)
         stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+        # Two runs within a minute must not overwrite each other's results.
+        suffix = 1
+        while (RESULTS / f"{stamp}.json").exists():
+            suffix += 1
+            stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M") + f"-{suffix}"
         data = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "machine": machine_info(),

@@ -36,6 +36,7 @@ macro_rules! disas_tests {
 
 disas_tests! {
     accumulator
+    bit_field
     block_params
     block_results
     br_if_compare
@@ -46,6 +47,7 @@ disas_tests! {
     br_if_plain
     br_if_values
     br_table
+    br_table_bias
     br_table_values
     bulk_memory
     call_indirect

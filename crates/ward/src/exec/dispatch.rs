@@ -374,17 +374,8 @@ handlers! {
     BrIfEqz { cond, offset } (ip, fp, mem, len, cx, acc) {
         dispatch!(jump!(ip, get(fp, cond) as u32 == 0, offset), fp, mem, len, cx, acc)
     }
-    BrTable { index, len } (ip, fp, mem, mem_len, cx, acc) {
-        let i = (get(fp, index) as u32).min(len);
-        // SAFETY: `len + 1` `Br` ops follow the table.
-        let entry = unsafe { ip.add(1 + i as usize) };
-        // The entry's jump is taken here, saving a dispatch: the table's entries are
-        // `Br` ops, and nothing else (see the translator's `br_table`).
-        // SAFETY: `entry` is an op of the running function.
-        let Op::Br { offset } = (unsafe { *entry }).op else {
-            // SAFETY: as above: every entry is a `Br`.
-            unsafe { core::hint::unreachable_unchecked() }
-        };
+    BrTable { index, bias, len } (ip, fp, mem, mem_len, cx, acc) {
+        let (entry, offset) = table_entry(ip, get(fp, index) as u32, bias, len);
         dispatch!(jump!(entry, true, offset), fp, mem, mem_len, cx, acc)
     }
     Return { src, len } (ip, fp, mem, mem_len, cx, acc) {
@@ -683,6 +674,7 @@ pub(crate) fn handler_in_mode(op: &Op, mode: AccMode) -> Option<Handler> {
             .or(match op {
                 Op::BrIfNez { .. } => Some(br_if_nez_acc as Handler),
                 Op::BrIfEqz { .. } => Some(br_if_eqz_acc as Handler),
+                Op::BrTable { .. } => Some(br_table_acc as Handler),
                 _ => None,
             }),
         AccMode::OUT => slot_acc::numeric(op)
@@ -699,6 +691,40 @@ pub(crate) fn handler_in_mode(op: &Op, mode: AccMode) -> Option<Handler> {
             .filter(has_result),
         _ => None,
     }
+}
+
+/// The `Br` op that `BrTable` op `ip` takes for index `index` (before its bias), and
+/// that op's jump. The entry's jump is taken by the table's handler, saving a dispatch:
+/// the table's entries are `Br` ops, and nothing else (see the translator's
+/// `br_table`).
+#[inline(always)]
+fn table_entry(ip: *const Instr, index: u32, bias: u32, len: u32) -> (*const Instr, i32) {
+    let i = index.wrapping_add(bias).min(len);
+    // SAFETY: `len + 1` `Br` ops follow the table.
+    let entry = unsafe { ip.add(1 + i as usize) };
+    // SAFETY: `entry` is an op of the running function.
+    let Op::Br { offset } = (unsafe { *entry }).op else {
+        // SAFETY: as above: every entry is a `Br`.
+        unsafe { core::hint::unreachable_unchecked() }
+    };
+    (entry, offset)
+}
+
+/// `BrTable` with its index in the accumulator.
+fn br_table_acc(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: usize,
+    cx: *mut ExecContext,
+    acc: u64,
+) -> *const Instr {
+    // SAFETY: handlers get the running executor's context (see `dispatch!`).
+    let cx = unsafe { Executor::from_context(cx) };
+    operands!(ip, BrTable { index, bias, len });
+    let _ = index;
+    let (entry, offset) = table_entry(ip, acc as u32, bias, len);
+    dispatch!(jump!(entry, true, offset), fp, mem, mem_len, cx, acc)
 }
 
 /// Defines conditional branches that test the accumulator: `name: Variant => taken`.

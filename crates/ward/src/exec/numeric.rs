@@ -575,6 +575,9 @@ macro_rules! numeric_ops {
             I64ShrUImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.wrapping_shr(b as u32)),
             I64RotlImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_left((b % 64) as u32)),
             I64RotrImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_u64, |a, b| a.rotate_right((b % 64) as u32)),
+            I32ShrUAndImm { dst, lhs, shift, mask } => {
+                bin_imm!($this, dst, lhs, shift, imm32, u32_, from_u32, |a, b| a.wrapping_shr(b) & mask)
+            },
             I64EqImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a == b),
             I64NeImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, u64_, from_bool, |a, b| a != b),
             I64LtSImm { dst, lhs, imm } => bin_imm!($this, dst, lhs, imm, imm64, i64_, from_bool, |a, b| a < b),

@@ -147,6 +147,7 @@ macro_rules! define_ops {
                 $( #[cfg(feature = "simd")] Op::$sll { dst, .. } => Some(dst), )*
                 Op::Const32 { dst, .. }
                 | Op::Const64 { dst, .. }
+                | Op::I32ShrUAndImm { dst, .. }
                 | Op::Copy { dst, .. }
                 | Op::Select { dst, .. }
                 | Op::GlobalGet { dst, .. }
@@ -216,20 +217,22 @@ macro_rules! define_ops {
         }
 
         /// Whether the executor can run `op` with its first operand in the accumulator
-        /// (`.0`) and with its result sent there (`.1`): the numeric ops, the loads, and
-        /// (reading only) the conditional branches.
+        /// (`.0`) and with its result sent there (`.1`): the numeric ops (fused ones too),
+        /// the loads, and
+        /// (reading only) the conditional branches and `BrTable`.
         pub(crate) fn acc_capable(op: &Op) -> (bool, bool) {
             match op {
                 $( Op::$un { .. } )|*
                 $( | Op::$bin { .. } )*
                 $( | Op::$bimm { .. } )*
                 $( | Op::$load { .. } )*
-                $( | Op::$lat { .. } )* => (true, true),
+                $( | Op::$lat { .. } )*
+                | Op::I32ShrUAndImm { .. } => (true, true),
                 $( Op::$labs { .. } )|* => (false, true),
                 $( Op::$bcmp { .. } )|*
                 $( | Op::$bcmpi { .. } )*
                 $( | Op::$bcmpn { .. } )*
-                | Op::BrIfNez { .. } | Op::BrIfEqz { .. } => (true, false),
+                | Op::BrIfNez { .. } | Op::BrIfEqz { .. } | Op::BrTable { .. } => (true, false),
                 _ => (false, false),
             }
         }
@@ -449,6 +452,9 @@ define_ops! {
     other {
         /// Traps with "unreachable".
         Unreachable {}
+        /// `dst = (lhs >> shift) & mask` on i32s, unsigned: an `i32.shr_u` by a constant
+        /// and an `i32.and` of one, the reading of a bit field, in one op.
+        I32ShrUAndImm { dst: Slot, lhs: Slot, shift: u32, mask: u32 }
         /// Stores the low 32 bits of `value` (an i32 or f32 store of a constant).
         I32StoreImm { addr: Slot, value: u32, offset: u32 }
         /// Stores `value` sign-extended to 64 bits (an i64 store of a small constant).
@@ -475,8 +481,10 @@ define_ops! {
         BrIfNez { cond: Slot, offset: i32 }
         /// Jumps when the i32 in `cond` is zero.
         BrIfEqz { cond: Slot, offset: i32 }
-        /// Jumps to the `Br` at `index` (clamped to `len`) among the `len + 1` `Br` ops that follow.
-        BrTable { index: Slot, len: u32 }
+        /// Jumps to the `Br` at `index + bias` (a 32-bit sum that wraps, clamped to `len`)
+        /// among the `len + 1` `Br` ops that follow. The bias is the `i32.add` of a
+        /// constant that computed the index (a C `switch` whose cases start above zero).
+        BrTable { index: Slot, bias: u32, len: u32 }
         /// Copies `len` cells from `src` to the frame's first cells and returns.
         Return { src: Slot, len: u32 }
         /// Calls function `func` (module index); its frame starts at slot `base`, where

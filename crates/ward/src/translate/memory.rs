@@ -171,7 +171,7 @@ impl Translator {
             self.pop();
             self.push(ValType::I32, Loc::Const(addr));
         }
-        let folded = self.address_sum(0).and_then(|(lhs, imm, acc_in)| {
+        let folded = self.constant_sum(0).and_then(|(lhs, imm, acc_in)| {
             // The load's result takes the sum's slot: the height of the address.
             let dst = self.stack[self.stack.len() - 1].slot;
             fold_address(&make(dst, lhs, offset), lhs, imm).map(|op| (op, dst, acc_in))
@@ -219,7 +219,7 @@ impl Translator {
             return;
         }
         // Stores do not read the accumulator: a sum that does stays.
-        let sum = self.address_sum(1).filter(|&(_, _, acc_in)| !acc_in);
+        let sum = self.constant_sum(1).filter(|&(_, _, acc_in)| !acc_in);
         if sum.is_some() {
             self.drop_last_op();
         }
@@ -249,10 +249,11 @@ impl Translator {
     }
 
     /// When the entry `depth` below the top of the stack is the fresh result of the last
-    /// op, an `i32.add` of a constant, that op's operand slot and constant: a load or
-    /// store using the sum as its address can add them itself, once the op is dropped
-    /// ([`Translator::drop_last_op`]).
-    fn address_sum(&self, depth: usize) -> Option<(Slot, u32, bool)> {
+    /// op, an `i32.add` of a constant, that op's operand slot and constant, and whether
+    /// the operand comes through the accumulator: a load or store using the sum as its
+    /// address (or a `br_table` as its index) can add them itself, once the op is
+    /// dropped ([`Translator::drop_last_op`]).
+    pub(super) fn constant_sum(&self, depth: usize) -> Option<(Slot, u32, bool)> {
         if !self.is_fresh(depth) {
             return None;
         }
@@ -267,7 +268,7 @@ impl Translator {
     }
 
     /// Drops the last op emitted (its result is computed by the op that replaces it).
-    fn drop_last_op(&mut self) {
+    pub(super) fn drop_last_op(&mut self) {
         self.ops.pop();
         self.modes.pop();
         self.offsets.pop();
@@ -326,7 +327,7 @@ impl Translator {
                 return Some(absolute);
             }
         }
-        if let Some((lhs, imm, false)) = self.address_sum(0) {
+        if let Some((lhs, imm, false)) = self.constant_sum(0) {
             if let Some(folded) = fold_address(&make(lhs, value as u32, offset), lhs, imm) {
                 self.drop_last_op();
                 self.pop();

@@ -852,7 +852,6 @@ impl Translator {
     }
 
     fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
-        let index = self.pop_slot();
         let mut depths = Vec::with_capacity(targets.len() as usize + 1);
         for t in targets.targets() {
             depths.push(t.map_err(Error::compile)?);
@@ -861,11 +860,44 @@ impl Translator {
         let n = self.ctrl[self.ctrl.len() - 1 - depths[0] as usize]
             .label_types()
             .len();
-        self.materialize_top(n);
-        let table = self.emit(Op::BrTable {
-            index,
-            len: depths.len() as u32 - 1,
-        });
+        let len = depths.len() as u32 - 1;
+        let table = if n == 0 {
+            // No values go with the branch, so the table op follows the op that
+            // computed its index: an `i32.add` of a constant folds into the table, and
+            // the index may come through the accumulator.
+            if let Some((lhs, bias, acc_in)) = self.constant_sum(0) {
+                self.drop_last_op();
+                self.pop();
+                let at = self.emit(Op::BrTable {
+                    index: lhs,
+                    bias,
+                    len,
+                });
+                if acc_in {
+                    self.set_acc_in(at);
+                }
+                at
+            } else {
+                let fresh = self.acc_source(0);
+                let index = self.pop_slot();
+                self.emit_reading(
+                    Op::BrTable {
+                        index,
+                        bias: 0,
+                        len,
+                    },
+                    fresh,
+                )
+            }
+        } else {
+            let index = self.pop_slot();
+            self.materialize_top(n);
+            self.emit(Op::BrTable {
+                index,
+                bias: 0,
+                len,
+            })
+        };
         for _ in 0..depths.len() {
             self.emit(Op::Br { offset: 0 });
         }

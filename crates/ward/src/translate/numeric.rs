@@ -4,7 +4,7 @@
 use wasmparser::Operator;
 
 use super::{Loc, Translator};
-use crate::ir::{binary_imm_op, binary_op, unary_op, Op};
+use crate::ir::{binary_imm_op, binary_op, unary_op, AccMode, Op};
 use crate::ValType;
 
 impl Translator {
@@ -98,8 +98,52 @@ impl Translator {
             (slot, fresh)
         };
         let dst = self.push_temp(binary_result(op));
-        self.emit_result_reading(make(dst, operand, imm), dst, fresh);
+        let made = make(dst, operand, imm);
+        if let Some((fused, acc_in)) = self.bit_field(&made, fresh) {
+            self.drop_last_op();
+            let at = self.emit(fused);
+            if acc_in {
+                self.set_acc_in(at);
+            }
+            self.set_last_result(at, dst);
+            return true;
+        }
+        self.emit_result_reading(made, dst, fresh);
         true
+    }
+
+    /// `op`, an `i32.and` of a constant, fused with the `i32.shr_u` by a constant that
+    /// computed its operand (`fresh`: the last op emitted), and whether that shift read
+    /// its operand from the accumulator; `None` for anything else.
+    fn bit_field(&self, op: &Op, fresh: Option<AccMode>) -> Option<(Op, bool)> {
+        let Op::I32AndImm {
+            dst,
+            lhs,
+            imm: mask,
+        } = *op
+        else {
+            return None;
+        };
+        if fresh != Some(AccMode::OUT) {
+            return None;
+        }
+        match self.ops.last() {
+            Some(&Op::I32ShrUImm {
+                dst: shifted,
+                lhs: value,
+                imm: shift,
+            }) if shifted == lhs => {
+                let acc_in = self.modes[self.ops.len() - 1].contains(AccMode::IN);
+                let fused = Op::I32ShrUAndImm {
+                    dst,
+                    lhs: value,
+                    shift,
+                    mask,
+                };
+                Some((fused, acc_in))
+            }
+            _ => None,
+        }
     }
 }
 

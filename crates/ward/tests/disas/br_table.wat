@@ -17,7 +17,7 @@
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
 ;; func 0 $dispatch: 1 param cells, 1 local cells, 2 frame cells, 10 ops
-;;      0 @21       BrTable { index: 0, len: 2 }
+;;      0 @21       BrTable { index: 0, bias: 0, len: 2 }
 ;;      1 @21       Br { offset: 84 }
 ;;      2 @21       Br { offset: 112 }
 ;;      3 @21       Br { offset: 140 }

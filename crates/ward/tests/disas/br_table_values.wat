@@ -16,7 +16,7 @@
 ;; func 0 $select: 2 param cells, 2 local cells, 5 frame cells, 14 ops
 ;;      0 @23       Const32 { dst: 2, value: 7 }
 ;;      1 @29       Copy { dst: 3, src: 1 }
-;;      2 @29       BrTable { index: 0, len: 2 }
+;;      2 @29       BrTable { index: 0, bias: 0, len: 2 }
 ;;      3 @29       Br { offset: 84 }
 ;;      4 @29       Br { offset: 112 }
 ;;      5 @29       Br { offset: 140 }

@@ -50,7 +50,7 @@
 ;;      0 @3c       Return { src: 0, len: 1 }
 ;;
 ;; func 3 $after_br_table: 1 param cells, 1 local cells, 2 frame cells, 4 ops
-;;      0 @47       BrTable { index: 0, len: 1 }
+;;      0 @47       BrTable { index: 0, bias: 0, len: 1 }
 ;;      1 @47       Br { offset: 56 }
 ;;      2 @47       Br { offset: 28 }
 ;;      3 @51       Return { src: 0, len: 1 }
