@@ -53,6 +53,7 @@ disas_tests! {
     call_indirect
     calls
     commutative_swap
+    copies
     dead_code
     exceptions
     float_constants

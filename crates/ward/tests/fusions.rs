@@ -1,8 +1,9 @@
 //! Ops the translator fuses from several wasm instructions compute what the unfused
 //! instructions do, in both tiers, at the edges of their operands: bit fields
 //! (`i32.shr_u` then `i32.and`, both by constants) and `br_table` with the `i32.add` of a
-//! constant folded into its index. `tests/disas/bit_field.wat` and `br_table_bias.wat`
-//! show the fused ops.
+//! constant folded into its index, and two moves in a row (`Copy2`), which must happen
+//! in order. `tests/disas/bit_field.wat`, `br_table_bias.wat` and `copies.wat` show the
+//! fused ops.
 
 mod support;
 
@@ -31,7 +32,12 @@ const MODULE: &str = r#"(module
         br_table 0 1 2
       end i32.const 10 return
       end i32.const 20 return
-      end i32.const 30))"#;
+      end i32.const 30)
+    (func (export "swap") (param i32 i32) (result i32) (local i32)
+      local.get 0 local.set 2
+      local.get 1 local.set 0
+      local.get 2 local.set 1
+      local.get 0 i32.const 16 i32.shl local.get 1 i32.or))"#;
 
 /// Operands at the edges: zero, small, the sign bit, all ones, and some in between.
 const EDGES: [u32; 12] = [
@@ -91,6 +97,16 @@ fn fused_ops_compute_what_their_instructions_do_in_both_tiers() {
                 "{tier}: switch_of_load({x:#x})"
             );
             for y in EDGES {
+                let swap = instance
+                    .get_typed_func::<(i32, i32), i32>(&store, "swap")
+                    .unwrap();
+                let (a, b) = (x & 0xffff, y & 0xffff);
+                let swapped = swap.call(&mut store, (a as i32, b as i32)).unwrap();
+                assert_eq!(
+                    swapped,
+                    ((b << 16) | a) as i32,
+                    "{tier}: swap({a:#x}, {b:#x})"
+                );
                 // A shift by 35 shifts by 3: wasm takes the count modulo 32.
                 let expected = ((x.wrapping_add(y) >> 3) & 0x1ff) as i32;
                 let got = field_of_sum.call(&mut store, (x as i32, y as i32)).unwrap();

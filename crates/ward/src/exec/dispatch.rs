@@ -518,6 +518,11 @@ handlers! {
         set(fp, dst, get(fp, src));
         dispatch!(after(ip), fp, mem, len, cx, acc)
     }
+    Copy2 { dst, src, dst2, src2 } (ip, fp, mem, len, cx, acc) {
+        set(fp, dst, get(fp, src));
+        set(fp, dst2, get(fp, src2));
+        dispatch!(after(ip), fp, mem, len, cx, acc)
+    }
     CopySpan { dst, src, len } (ip, fp, mem, mem_len, cx, acc) {
         // SAFETY: both ranges are inside the current frame.
         unsafe { ptr::copy(fp.add(src as usize), fp.add(dst as usize), len as usize) };
@@ -807,6 +812,7 @@ pub(crate) fn handler_of(op: &Op) -> Handler {
         Op::ThrowRef { .. } => ThrowRef,
         Op::Unreachable {} => Unreachable,
         Op::Copy { .. } => Copy,
+        Op::Copy2 { .. } => Copy2,
         Op::CopySpan { .. } => CopySpan,
         Op::Const32 { .. } => Const32,
         Op::Const64 { .. } => Const64,

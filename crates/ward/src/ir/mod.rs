@@ -129,8 +129,8 @@ macro_rules! define_ops {
             }
         }
 
-        /// The slot an op writes its single result to, for retargeting; `None` for ops
-        /// without exactly one result slot.
+        /// The slot an op writes its single result to, for retargeting (a `Copy2`'s
+        /// second); `None` for ops without exactly one result slot.
         pub(crate) fn result_slot(op: &mut Op) -> Option<&mut Slot> {
             match op {
                 $( Op::$un { dst, .. } => Some(dst), )*
@@ -149,6 +149,7 @@ macro_rules! define_ops {
                 | Op::Const64 { dst, .. }
                 | Op::I32ShrUAndImm { dst, .. }
                 | Op::Copy { dst, .. }
+                | Op::Copy2 { dst2: dst, .. }
                 | Op::Select { dst, .. }
                 | Op::GlobalGet { dst, .. }
                 | Op::GlobalGet128 { dst, .. }
@@ -515,6 +516,9 @@ define_ops! {
         ThrowRef { src: Slot }
         /// `dst = src`.
         Copy { dst: Slot, src: Slot }
+        /// `dst = src`, then `dst2 = src2`: two `Copy` ops in a row (the moves of a C
+        /// compiler's phis, or of a call's arguments), one dispatch.
+        Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot }
         /// Copies `len` cells from `src` to `dst` (ranges may overlap).
         CopySpan { dst: Slot, src: Slot, len: u32 }
         /// `dst = value`, zero-extended (i32, f32, null references).

@@ -202,9 +202,10 @@ impl Translator {
         let delegates = core::mem::take(&mut self.ctrl[last].delegates);
         self.resolve_delegates(delegates);
         let at = self.catch_handlers.len();
+        let end = self.pc() as u32;
         self.catch_handlers.push(CatchHandler {
             start: self.ctrl[last].start as u32,
-            end: self.pc() as u32,
+            end,
             kind: CatchKind::Delegate { resume: u32::MAX },
             slot: 0,
             landing: 0,

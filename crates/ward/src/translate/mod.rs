@@ -165,6 +165,9 @@ pub(crate) struct Translator {
     interrupt: bool,
     /// The `ConsumeFuel` op of the current straight-line region.
     fuel_op: Option<usize>,
+    /// The position last taken as a branch target or a region's bound ([`Translator::pc`]):
+    /// an op there may be reached from elsewhere, so it never merges into the op before.
+    label: usize,
 }
 
 type Validator<'v> = Option<&'v mut FuncValidator<ValidatorResources>>;
@@ -381,6 +384,7 @@ impl Translator {
         self.consts.clear();
         self.catch_handlers.clear();
         self.fuel_op = None;
+        self.label = 0;
     }
 
     fn add_local(&mut self, ty: ValType) {
@@ -491,7 +495,10 @@ impl Translator {
         self.emit_branch(cond.when_false, cond.acc_in)
     }
 
-    fn pc(&self) -> usize {
+    /// The position of the next op, taken as a label: a branch may jump there, or a
+    /// region (a `try`'s body, a handler) starts or ends there.
+    fn pc(&mut self) -> usize {
+        self.label = self.ops.len();
         self.ops.len()
     }
 
@@ -606,6 +613,26 @@ impl Translator {
             return;
         }
         if cells == 1 {
+            let at = self.ops.len();
+            if let (
+                Some(&Op::Copy {
+                    dst: first,
+                    src: from,
+                }),
+                true,
+            ) = (self.ops.last(), at != self.label)
+            {
+                // Two moves in a row, the second not reached from elsewhere: one op.
+                self.ops[at - 1] = Op::Copy2 {
+                    dst: first,
+                    src: from,
+                    dst2: dst,
+                    src2: src,
+                };
+                self.last_tee = None;
+                self.last_result = Some((at - 1, dst));
+                return;
+            }
             self.emit_result(Op::Copy { dst, src }, dst);
         } else {
             self.emit(Op::CopySpan {
@@ -701,12 +728,13 @@ impl Translator {
         self.materialize_locals();
         self.materialize_top(params.len());
         let height = self.stack.len() - params.len();
+        let start = self.pc();
         self.ctrl.push(Control {
             kind,
             params,
             results,
             height,
-            start: self.pc(),
+            start,
             fixups: Vec::new(),
             else_fixup: None,
             catches: Vec::new(),

@@ -18,11 +18,10 @@
     end))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $block_params: 2 param cells, 2 local cells, 4 frame cells, 4 ops
-;;      0 @24       Copy { dst: 2, src: 0 }
-;;      1 @24       Copy { dst: 3, src: 1 }
-;;      2 @26       I32Add { dst: 2, lhs: 3, rhs: 2 }
-;;      3 @28       Return { src: 2, len: 1 }
+;; func 0 $block_params: 2 param cells, 2 local cells, 4 frame cells, 3 ops
+;;      0 @24       Copy2 { dst: 2, src: 0, dst2: 3, src2: 1 }
+;;      1 @26       I32Add { dst: 2, lhs: 3, rhs: 2 }
+;;      2 @28       Return { src: 2, len: 1 }
 ;;
 ;; func 1 $loop_params: 1 param cells, 1 local cells, 3 frame cells, 5 ops
 ;;      0 @2d       Copy { dst: 1, src: 0 }

@@ -40,24 +40,23 @@
 ;; func 0 $f: 0 param cells, 0 local cells, 1 frame cells, 1 ops
 ;;      0 @3a       Return { src: 0, len: 0 }
 ;;
-;; func 1 $memory: 3 param cells, 3 local cells, 6 frame cells, 17 ops
-;;      0 @43       Copy { dst: 3, src: 0 }
-;;      1 @43       Copy { dst: 4, src: 1 }
-;;      2 @43       Copy { dst: 5, src: 2 }
-;;      3 @43       MemoryCopy { base: 3, wide: 0 }
-;;      4 @4d       Copy { dst: 3, src: 0 }
-;;      5 @4d       Const32 { dst: 4, value: 0 }
-;;      6 @4d       Copy { dst: 5, src: 2 }
-;;      7 @4d       MemoryFill { base: 3, wide: 0 }
-;;      8 @56       Copy { dst: 3, src: 0 }
-;;      9 @56       Const32 { dst: 4, value: 0 }
-;;     10 @56       Const32 { dst: 5, value: 3 }
-;;     11 @56       MemoryInit { segment: DataIndex(0), base: 3, wide: 0 }
-;;     12 @5a       DataDrop { segment: DataIndex(0) }
-;;     13 @5f       MemoryGrow { dst: 3, delta: 0, wide: false }
-;;     14 @61       MemorySize { dst: 4 }
-;;     15 @63       I32Add { dst: 3, lhs: 4, rhs: 3 }
-;;     16 @64       Return { src: 3, len: 1 }
+;; func 1 $memory: 3 param cells, 3 local cells, 6 frame cells, 16 ops
+;;      0 @43       Copy2 { dst: 3, src: 0, dst2: 4, src2: 1 }
+;;      1 @43       Copy { dst: 5, src: 2 }
+;;      2 @43       MemoryCopy { base: 3, wide: 0 }
+;;      3 @4d       Copy { dst: 3, src: 0 }
+;;      4 @4d       Const32 { dst: 4, value: 0 }
+;;      5 @4d       Copy { dst: 5, src: 2 }
+;;      6 @4d       MemoryFill { base: 3, wide: 0 }
+;;      7 @56       Copy { dst: 3, src: 0 }
+;;      8 @56       Const32 { dst: 4, value: 0 }
+;;      9 @56       Const32 { dst: 5, value: 3 }
+;;     10 @56       MemoryInit { segment: DataIndex(0), base: 3, wide: 0 }
+;;     11 @5a       DataDrop { segment: DataIndex(0) }
+;;     12 @5f       MemoryGrow { dst: 3, delta: 0, wide: false }
+;;     13 @61       MemorySize { dst: 4 }
+;;     14 @63       I32Add { dst: 3, lhs: 4, rhs: 3 }
+;;     15 @64       Return { src: 3, len: 1 }
 ;;
 ;; func 2 $table: 1 param cells, 1 local cells, 4 frame cells, 11 ops
 ;;      0 @6d       Copy { dst: 1, src: 0 }

@@ -9,8 +9,7 @@
     call_indirect (type $bin)))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $call: 3 param cells, 3 local cells, 6 frame cells, 4 ops
-;;      0 @2d       Copy { dst: 3, src: 0 }
-;;      1 @2d       Copy { dst: 4, src: 1 }
-;;      2 @2d       CallIndirect { type_index: TypeIndex(0), table: TableIndex(0), index: 2, base: 3 }
-;;      3 @30       Return { src: 3, len: 1 }
+;; func 0 $call: 3 param cells, 3 local cells, 6 frame cells, 3 ops
+;;      0 @2d       Copy2 { dst: 3, src: 0, dst2: 4, src2: 1 }
+;;      1 @2d       CallIndirect { type_index: TypeIndex(0), table: TableIndex(0), index: 2, base: 3 }
+;;      2 @30       Return { src: 3, len: 1 }

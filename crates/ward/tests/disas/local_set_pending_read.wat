@@ -10,9 +10,8 @@
     i32.sub))
 
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
-;; func 0 $swap_add: 2 param cells, 2 local cells, 5 frame cells, 5 ops
+;; func 0 $swap_add: 2 param cells, 2 local cells, 5 frame cells, 4 ops
 ;;      0 @20       I32Add { dst: 3, lhs: 0, rhs: 1 }
-;;      1 @21       Copy { dst: 2, src: 0 }
-;;      2 @21       Copy { dst: 0, src: 3 }
-;;      3 @25       I32Sub { dst: 2, lhs: 2, rhs: 0 }
-;;      4 @26       Return { src: 2, len: 1 }
+;;      1 @21       Copy2 { dst: 2, src: 0, dst2: 0, src2: 3 }
+;;      2 @25       I32Sub { dst: 2, lhs: 2, rhs: 0 }
+;;      3 @26       Return { src: 2, len: 1 }

@@ -30,7 +30,6 @@
 ;;      2 @38       I32AddImm { dst: 1, lhs: 0, imm: 1 }
 ;;      3 @39       Return { src: 1, len: 1 }
 ;;
-;; func 3 $two_results: 2 param cells, 2 local cells, 4 frame cells, 3 ops
-;;      0 @40       Copy { dst: 2, src: 1 }
-;;      1 @40       Copy { dst: 3, src: 0 }
-;;      2 @40       Return { src: 2, len: 2 }
+;; func 3 $two_results: 2 param cells, 2 local cells, 4 frame cells, 2 ops
+;;      0 @40       Copy2 { dst: 2, src: 1, dst2: 3, src2: 0 }
+;;      1 @40       Return { src: 2, len: 2 }
