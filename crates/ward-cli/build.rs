@@ -37,6 +37,7 @@ fn static_unwinder() {
     if std::env::var("TARGET").ok() != std::env::var("HOST").ok() {
         return;
     }
+    println!("cargo::rerun-if-env-changed=CC");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     let Ok(output) = Command::new(cc)
         .arg("-print-file-name=libgcc_eh.a")

@@ -218,9 +218,8 @@ macro_rules! define_ops {
         }
 
         /// Whether the executor can run `op` with its first operand in the accumulator
-        /// (`.0`) and with its result sent there (`.1`): the numeric ops (fused ones too),
-        /// the loads, and
-        /// (reading only) the conditional branches and `BrTable`.
+        /// (`.0`) and with its result sent there (`.1`): the numeric ops (fused ones
+        /// too), the loads, and (reading only) the conditional branches and `BrTable`.
         pub(crate) fn acc_capable(op: &Op) -> (bool, bool) {
             match op {
                 $( Op::$un { .. } )|*
