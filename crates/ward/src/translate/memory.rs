@@ -179,14 +179,10 @@ impl Translator {
         if let Some((folded, dst, acc_in)) = folded {
             // The sum's operand may come through the accumulator: the load then reads
             // it there (the op before the sum sends it).
-            self.drop_last_op();
             self.pop();
             let dst_again = self.push_temp(ty);
             debug_assert_eq!(dst, dst_again);
-            let at = self.emit(folded);
-            if acc_in {
-                self.set_acc_in(at);
-            }
+            let at = self.replace_last_op(folded, acc_in);
             self.set_last_result(at, dst);
             return;
         }
@@ -273,6 +269,17 @@ impl Translator {
         self.modes.pop();
         self.offsets.pop();
         self.last_result = None;
+    }
+
+    /// Emits `op` in place of the last op emitted, whose work it takes in (a fusion),
+    /// reading the accumulator when `acc_in` (the dropped op did). Returns its index.
+    pub(super) fn replace_last_op(&mut self, op: Op, acc_in: bool) -> usize {
+        self.drop_last_op();
+        let at = self.emit(op);
+        if acc_in {
+            self.set_acc_in(at);
+        }
+        at
     }
 
     /// A store of a constant as one op with the value inline, when it fits (an i64 store

@@ -614,13 +614,10 @@ impl Translator {
         }
         if cells == 1 {
             let at = self.ops.len();
-            if let (
-                Some(&Op::Copy {
-                    dst: first,
-                    src: from,
-                }),
-                true,
-            ) = (self.ops.last(), at != self.label)
+            if let Some(&Op::Copy {
+                dst: first,
+                src: from,
+            }) = self.ops.last().filter(|_| at != self.label)
             {
                 // Two moves in a row, the second not reached from elsewhere: one op.
                 self.ops[at - 1] = Op::Copy2 {
@@ -837,10 +834,7 @@ impl Translator {
                 // The comparison's first operand may have come through the accumulator:
                 // the branch then reads it there.
                 let compared_acc = self.modes[self.ops.len() - 1].contains(AccMode::IN);
-                self.ops.pop();
-                self.modes.pop();
-                self.offsets.pop();
-                self.last_result = None;
+                self.drop_last_op();
                 if compared_acc {
                     let branches_read_acc = [cond.when_true, cond.when_false]
                         .iter()
@@ -894,17 +888,13 @@ impl Translator {
             // computed its index: an `i32.add` of a constant folds into the table, and
             // the index may come through the accumulator.
             if let Some((lhs, bias, acc_in)) = self.constant_sum(0) {
-                self.drop_last_op();
                 self.pop();
-                let at = self.emit(Op::BrTable {
+                let table = Op::BrTable {
                     index: lhs,
                     bias,
                     len,
-                });
-                if acc_in {
-                    self.set_acc_in(at);
-                }
-                at
+                };
+                self.replace_last_op(table, acc_in)
             } else {
                 let fresh = self.acc_source(0);
                 let index = self.pop_slot();

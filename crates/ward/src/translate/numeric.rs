@@ -100,11 +100,7 @@ impl Translator {
         let dst = self.push_temp(binary_result(op));
         let made = make(dst, operand, imm);
         if let Some((fused, acc_in)) = self.bit_field(&made, fresh) {
-            self.drop_last_op();
-            let at = self.emit(fused);
-            if acc_in {
-                self.set_acc_in(at);
-            }
+            let at = self.replace_last_op(fused, acc_in);
             self.set_last_result(at, dst);
             return true;
         }
