@@ -37,6 +37,7 @@ macro_rules! disas_tests {
 disas_tests! {
     accumulator
     bit_field
+    bit_test
     block_params
     block_results
     br_if_compare

@@ -2,8 +2,9 @@
 //! instructions do, in both tiers, at the edges of their operands: bit fields
 //! (`i32.shr_u` then `i32.and`, both by constants) and `br_table` with the `i32.add` of a
 //! constant folded into its index, and two moves in a row (`Copy2`), which must happen
-//! in order. `tests/disas/bit_field.wat`, `br_table_bias.wat` and `copies.wat` show the
-//! fused ops.
+//! in order; and branches on a bit test (`i32.and` of a constant, or `i32.eqz` of one,
+//! then `br_if` or `if`). `tests/disas/bit_field.wat`, `br_table_bias.wat`, `copies.wat`
+//! and `bit_test.wat` show the fused ops.
 
 mod support;
 
@@ -33,6 +34,27 @@ const MODULE: &str = r#"(module
       end i32.const 10 return
       end i32.const 20 return
       end i32.const 30)
+    (func (export "bit_set") (param i32 i32) (result i32)
+      block
+        local.get 0 local.get 1 i32.add i32.const 0x80000001 i32.and
+        br_if 0
+        i32.const 0 return
+      end i32.const 1)
+    (func (export "bit_clear") (param i32) (result i32)
+      block
+        local.get 0 i32.const 0xff00 i32.and i32.eqz
+        br_if 0
+        i32.const 1 return
+      end i32.const 0)
+    (func (export "bit_if") (param i32) (result i32)
+      local.get 0 i32.const 4 i32.and i32.eqz
+      if (result i32) i32.const 0 else i32.const 1 end)
+    (func (export "bit_kept") (param i32) (result i32) (local i32)
+      block
+        local.get 0 i32.const 3 i32.and local.tee 1 i32.eqz
+        br_if 0
+        local.get 1 return
+      end i32.const -1)
     (func (export "swap") (param i32 i32) (result i32) (local i32)
       local.get 0 local.set 2
       local.get 1 local.set 0
@@ -96,7 +118,31 @@ fn fused_ops_compute_what_their_instructions_do_in_both_tiers() {
                 case(x.wrapping_add(0x7fff_ffff)),
                 "{tier}: switch_of_load({x:#x})"
             );
+            assert_eq!(
+                unary(&mut store, "bit_clear", x),
+                (x & 0xff00 != 0) as i32,
+                "{tier}: bit_clear({x:#x})"
+            );
+            assert_eq!(
+                unary(&mut store, "bit_if", x),
+                (x & 4 != 0) as i32,
+                "{tier}: bit_if({x:#x})"
+            );
+            let kept = if x & 3 == 0 { -1 } else { (x & 3) as i32 };
+            assert_eq!(
+                unary(&mut store, "bit_kept", x),
+                kept,
+                "{tier}: bit_kept({x:#x})"
+            );
             for y in EDGES {
+                let bit_set = instance
+                    .get_typed_func::<(i32, i32), i32>(&store, "bit_set")
+                    .unwrap();
+                assert_eq!(
+                    bit_set.call(&mut store, (x as i32, y as i32)).unwrap(),
+                    (x.wrapping_add(y) & 0x8000_0001 != 0) as i32,
+                    "{tier}: bit_set({x:#x}, {y:#x})"
+                );
                 let swap = instance
                     .get_typed_func::<(i32, i32), i32>(&store, "swap")
                     .unwrap();

@@ -630,6 +630,8 @@ macro_rules! numeric_ops {
             BrI32GeSImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, i32_, |a, b| a >= b),
             BrI32GeU { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u32_, |a, b| a >= b),
             BrI32GeUImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a >= b),
+            BrI32AndImmNez { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a & b != 0),
+            BrI32AndImmEqz { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm32(imm), offset, u32_, |a, b| a & b == 0),
             BrI64Eq { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a == b),
             BrI64EqImm { lhs, imm, offset } => br_cmp!($this, $ip, lhs, imm64(imm), offset, u64_, |a, b| a == b),
             BrI64Ne { lhs, rhs, offset } => br_cmp!($this, $ip, lhs, frame!($this, rhs), offset, u64_, |a, b| a != b),

@@ -200,6 +200,10 @@ macro_rules! define_ops {
 
         /// The branch that jumps when the comparison `op` holds, reading the comparison's
         /// operands itself; `None` when `op` is not an integer comparison.
+        // The two bit tests share `I32AndImm` as the op they fuse: a branch on an `and`
+        // result jumps when it is not zero (the first), and `pop_condition` picks the
+        // test for zero (the second) itself, for `i32.eqz` of the `and`.
+        #[allow(unreachable_patterns)]
         pub(crate) fn fused_branch(op: &Op) -> Option<Op> {
             Some(match *op {
                 $( Op::$bcmp_base { lhs, rhs, .. } => Op::$bcmp { lhs, rhs, offset: 0 }, )*
@@ -440,7 +444,7 @@ define_ops! {
         BrF64Eq = F64Eq BrF64Ne = F64Ne BrF64Lt = F64Lt BrF64Gt = F64Gt BrF64Le = F64Le BrF64Ge = F64Ge
     }
     branch_cmp_imm {
-        BrI32EqImm = I32EqImm BrI32NeImm = I32NeImm BrI32LtSImm = I32LtSImm BrI32LtUImm = I32LtUImm BrI32GtSImm = I32GtSImm BrI32GtUImm = I32GtUImm BrI32LeSImm = I32LeSImm BrI32LeUImm = I32LeUImm BrI32GeSImm = I32GeSImm BrI32GeUImm = I32GeUImm
+        BrI32EqImm = I32EqImm BrI32NeImm = I32NeImm BrI32LtSImm = I32LtSImm BrI32LtUImm = I32LtUImm BrI32GtSImm = I32GtSImm BrI32GtUImm = I32GtUImm BrI32LeSImm = I32LeSImm BrI32LeUImm = I32LeUImm BrI32GeSImm = I32GeSImm BrI32GeUImm = I32GeUImm BrI32AndImmNez = I32AndImm BrI32AndImmEqz = I32AndImm
         BrI64EqImm = I64EqImm BrI64NeImm = I64NeImm BrI64LtSImm = I64LtSImm BrI64LtUImm = I64LtUImm BrI64GtSImm = I64GtSImm BrI64GtUImm = I64GtUImm BrI64LeSImm = I64LeSImm BrI64LeUImm = I64LeUImm BrI64GeSImm = I64GeSImm BrI64GeUImm = I64GeUImm
     }
     // Branches taken when a float comparison is false (when a NaN is involved, the

@@ -793,6 +793,9 @@ impl Translator {
         let source = self.acc_source(0);
         let entry = self.pop();
         if fresh {
+            if let Some(cond) = self.bit_test() {
+                return cond;
+            }
             let last = self.ops[self.ops.len() - 1];
             let fused = match last {
                 Op::I32Eqz { src, .. } => Some(Cond {
@@ -815,6 +818,19 @@ impl Translator {
                     when_false: Op::BrI64NeImm {
                         lhs: src,
                         imm: 0,
+                        offset: 0,
+                    },
+                    acc_in: false,
+                }),
+                Op::I32AndImm { lhs, imm, .. } => Some(Cond {
+                    when_true: Op::BrI32AndImmNez {
+                        lhs,
+                        imm,
+                        offset: 0,
+                    },
+                    when_false: Op::BrI32AndImmEqz {
+                        lhs,
+                        imm,
                         offset: 0,
                     },
                     acc_in: false,
@@ -861,6 +877,40 @@ impl Translator {
             when_false,
             acc_in,
         }
+    }
+
+    /// The condition of a branch on `i32.eqz` of an `i32.and` of a constant (the last
+    /// two ops, the `and`'s result in the accumulator only, no label between): a bit
+    /// test, both ops dropped.
+    fn bit_test(&mut self) -> Option<Cond> {
+        let n = self.ops.len();
+        if n < 2 || self.label == n - 1 {
+            return None;
+        }
+        let (Op::I32Eqz { src, .. }, Op::I32AndImm { dst, lhs, imm }) =
+            (self.ops[n - 1], self.ops[n - 2])
+        else {
+            return None;
+        };
+        let (eqz_mode, and_mode) = (self.modes[n - 1], self.modes[n - 2]);
+        if dst != src || !eqz_mode.contains(AccMode::IN) || and_mode.contains(AccMode::OUT_KEEP) {
+            return None;
+        }
+        self.drop_last_op();
+        self.drop_last_op();
+        Some(Cond {
+            when_true: Op::BrI32AndImmEqz {
+                lhs,
+                imm,
+                offset: 0,
+            },
+            when_false: Op::BrI32AndImmNez {
+                lhs,
+                imm,
+                offset: 0,
+            },
+            acc_in: and_mode.contains(AccMode::IN),
+        })
     }
 
     /// Points branch op `at` at the label of control frame `target`.
