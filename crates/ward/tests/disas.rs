@@ -72,6 +72,7 @@ disas_tests! {
     load_at
     load_store_abs
     load_store_widths
+    load_test
     memory64
     local_set_pending_read
     local_set_retarget

@@ -278,6 +278,66 @@ macro_rules! loads {
     };
 }
 
+/// Defines the handlers of the fused load-and-branch ops (`BrI32LoadNez` and the
+/// others), with the address from the accumulator or the frame (`$i`, as for
+/// [`opnd!`]): `Name: type => |v| taken`; each also writes the value loaded to its
+/// slot. And `load_branch`, which maps an op to its handler.
+macro_rules! load_branch_handlers {
+    ($i:ident; $( $name:ident: $ty:ty => |$v:ident| $taken:expr; )*) => {
+        $(
+            #[allow(non_snake_case, unused_variables)]
+            fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, acc: u64) -> *const Instr {
+                // SAFETY: handlers get the running executor's context (see `dispatch!`).
+                let cx = unsafe { Executor::from_context(cx) };
+                operands!(ip, $name { dst, addr, offset, jump });
+                let at = address!((fp, acc, $i, slot), addr);
+                match mem_read::<{ core::mem::size_of::<$ty>() }>(mem, len, at, offset) {
+                    Ok(bytes) => {
+                        let $v = <$ty>::from_le_bytes(bytes);
+                        set(fp, dst, $v as u64);
+                        dispatch!(jump!(ip, $taken, jump), fp, mem, len, cx, acc)
+                    }
+                    Err(kind) => trap_at(cx, ip, kind),
+                }
+            }
+        )*
+
+        /// The handler of load-and-branch `op` with its address where this module
+        /// takes it.
+        pub(super) fn load_branch(op: &Op) -> Option<Handler> {
+            Some(match op {
+                $( Op::$name { .. } => $name, )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+/// Every load-and-branch op, for [`load_branch_handlers!`].
+macro_rules! load_branches {
+    ($i:ident) => {
+        load_branch_handlers! {
+            $i;
+            BrI32LoadNez: u32 => |v| v != 0;
+            BrI32LoadEqz: u32 => |v| v == 0;
+            BrI32Load8UNez: u8 => |v| v != 0;
+            BrI32Load8UEqz: u8 => |v| v == 0;
+        }
+    };
+}
+
+/// The load-and-branch ops with their address in the frame.
+mod slot_address {
+    use super::*;
+    load_branches!(slot);
+}
+
+/// The load-and-branch ops with their address in the accumulator.
+mod acc_address {
+    use super::*;
+    load_branches!(acc);
+}
+
 /// The handlers of one accumulator mode: whether an op's first operand (IN) and its
 /// result (OUT) are the accumulator or a frame slot.
 macro_rules! mode_handlers {
@@ -676,6 +736,7 @@ pub(crate) fn handler_in_mode(op: &Op, mode: AccMode) -> Option<Handler> {
         AccMode::NONE => Some(handler_of(op)),
         AccMode::IN => acc_slot::numeric(op)
             .or_else(|| acc_slot::load(op))
+            .or_else(|| acc_address::load_branch(op))
             .or(match op {
                 Op::BrIfNez { .. } => Some(br_if_nez_acc as Handler),
                 Op::BrIfEqz { .. } => Some(br_if_eqz_acc as Handler),
@@ -764,7 +825,10 @@ acc_branches! {
 
 /// The handler of `op`, its operands and result in the frame.
 pub(crate) fn handler_of(op: &Op) -> Handler {
-    if let Some(handler) = slot_slot::numeric(op).or_else(|| slot_slot::load(op)) {
+    if let Some(handler) = slot_slot::numeric(op)
+        .or_else(|| slot_slot::load(op))
+        .or_else(|| slot_address::load_branch(op))
+    {
         return handler;
     }
     if let Some(handler) = simd_handler(op) {

@@ -236,7 +236,9 @@ macro_rules! define_ops {
                 $( Op::$bcmp { .. } )|*
                 $( | Op::$bcmpi { .. } )*
                 $( | Op::$bcmpn { .. } )*
-                | Op::BrIfNez { .. } | Op::BrIfEqz { .. } | Op::BrTable { .. } => (true, false),
+                | Op::BrIfNez { .. } | Op::BrIfEqz { .. } | Op::BrTable { .. }
+                | Op::BrI32LoadNez { .. } | Op::BrI32LoadEqz { .. }
+                | Op::BrI32Load8UNez { .. } | Op::BrI32Load8UEqz { .. } => (true, false),
                 _ => (false, false),
             }
         }
@@ -248,6 +250,10 @@ macro_rules! define_ops {
                 $( Op::$bcmp { offset, .. } => Some(offset), )*
                 $( Op::$bcmpi { offset, .. } => Some(offset), )*
                 $( Op::$bcmpn { offset, .. } => Some(offset), )*
+                Op::BrI32LoadNez { jump, .. }
+                | Op::BrI32LoadEqz { jump, .. }
+                | Op::BrI32Load8UNez { jump, .. }
+                | Op::BrI32Load8UEqz { jump, .. } => Some(jump),
                 _ => None,
             }
         }
@@ -459,6 +465,18 @@ define_ops! {
         /// `dst = (lhs >> shift) & mask` on i32s, unsigned: an `i32.shr_u` by a constant
         /// and an `i32.and` of one, the reading of a bit field, in one op.
         I32ShrUAndImm { dst: Slot, lhs: Slot, shift: u32, mask: u32 }
+        /// Loads the i32 at `addr + offset` into `dst` and jumps by `jump` bytes when it
+        /// is not zero: an `i32.load` tested by a branch, in one op (a pointer or a flag
+        /// tested, as C code does everywhere). `dst` is a temporary nothing reads when
+        /// the branch is the load's only reader, or the local a `local.tee` keeps it in.
+        /// Traps as the load does.
+        BrI32LoadNez { dst: Slot, addr: Slot, offset: u32, jump: i32 }
+        /// The same, jumping when the i32 is zero (`i32.eqz` of the load).
+        BrI32LoadEqz { dst: Slot, addr: Slot, offset: u32, jump: i32 }
+        /// `BrI32LoadNez` with a byte load (`i32.load8_u`).
+        BrI32Load8UNez { dst: Slot, addr: Slot, offset: u32, jump: i32 }
+        /// `BrI32LoadEqz` with a byte load (`i32.load8_u`).
+        BrI32Load8UEqz { dst: Slot, addr: Slot, offset: u32, jump: i32 }
         /// Stores the low 32 bits of `value` (an i32 or f32 store of a constant).
         I32StoreImm { addr: Slot, value: u32, offset: u32 }
         /// Stores `value` sign-extended to 64 bits (an i64 store of a small constant).

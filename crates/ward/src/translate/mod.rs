@@ -181,6 +181,59 @@ pub(super) struct Cond {
     /// Whether the branch reads its first operand from the accumulator (the op that
     /// computes it is the last one emitted, and sends its result there).
     acc_in: bool,
+    /// The module offset the branch reports when it traps, when it took in a load
+    /// (the load's; otherwise the branch's own).
+    origin: Option<u32>,
+}
+
+/// The branches that jump when the value op `op` computes is not zero (`.0`) and when
+/// it is zero (`.1`), computing it themselves, for the ops that have them: `i32.and` of
+/// a constant (a bit test), `i32.load` and `i32.load8_u`. With `kept`, the value must
+/// also go to the op's result slot, which only the loads' branches do.
+fn zero_tests(op: Op, kept: bool) -> Option<(Op, Op)> {
+    Some(match op {
+        Op::I32AndImm { lhs, imm, .. } if !kept => (
+            Op::BrI32AndImmNez {
+                lhs,
+                imm,
+                offset: 0,
+            },
+            Op::BrI32AndImmEqz {
+                lhs,
+                imm,
+                offset: 0,
+            },
+        ),
+        Op::I32Load { dst, addr, offset } => (
+            Op::BrI32LoadNez {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+            Op::BrI32LoadEqz {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+        ),
+        Op::I32Load8U { dst, addr, offset } => (
+            Op::BrI32Load8UNez {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+            Op::BrI32Load8UEqz {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+        ),
+        _ => return None,
+    })
 }
 
 macro_rules! negations {
@@ -482,17 +535,20 @@ impl Translator {
     }
 
     /// Emits a branch of a [`Cond`], reading the accumulator when the condition does.
-    fn emit_branch(&mut self, op: Op, acc_in: bool) -> usize {
+    fn emit_branch(&mut self, op: Op, cond: &Cond) -> usize {
         let at = self.emit(op);
-        if acc_in {
+        if cond.acc_in {
             self.modes[at] = AccMode::IN;
+        }
+        if let Some(origin) = cond.origin {
+            self.offsets[at] = origin;
         }
         at
     }
 
     /// Emits the branch taken when `cond` is false.
     pub(super) fn emit_when_false(&mut self, cond: &Cond) -> usize {
-        self.emit_branch(cond.when_false, cond.acc_in)
+        self.emit_branch(cond.when_false, cond)
     }
 
     /// The position of the next op, taken as a label: a branch may jump there, or a
@@ -776,7 +832,7 @@ impl Translator {
         };
         self.emit_copy(dst, src, cells);
         let at = match cond {
-            Some(cond) if !needs_copy => self.emit_branch(cond.when_true, cond.acc_in),
+            Some(cond) if !needs_copy => self.emit_branch(cond.when_true, &cond),
             _ => self.emit(Op::Br { offset: 0 }),
         };
         self.link(at, target);
@@ -793,7 +849,7 @@ impl Translator {
         let source = self.acc_source(0);
         let entry = self.pop();
         if fresh {
-            if let Some(cond) = self.bit_test() {
+            if let Some(cond) = self.zero_test(false) {
                 return cond;
             }
             let last = self.ops[self.ops.len() - 1];
@@ -808,6 +864,7 @@ impl Translator {
                         offset: 0,
                     },
                     acc_in: false,
+                    origin: None,
                 }),
                 Op::I64Eqz { src, .. } => Some(Cond {
                     when_true: Op::BrI64EqImm {
@@ -821,19 +878,7 @@ impl Translator {
                         offset: 0,
                     },
                     acc_in: false,
-                }),
-                Op::I32AndImm { lhs, imm, .. } => Some(Cond {
-                    when_true: Op::BrI32AndImmNez {
-                        lhs,
-                        imm,
-                        offset: 0,
-                    },
-                    when_false: Op::BrI32AndImmEqz {
-                        lhs,
-                        imm,
-                        offset: 0,
-                    },
-                    acc_in: false,
+                    origin: None,
                 }),
                 compare => crate::ir::fused_branch(&compare).and_then(|when_true| {
                     let when_false = negated_compare(compare)
@@ -843,6 +888,7 @@ impl Translator {
                         when_true,
                         when_false,
                         acc_in: false,
+                        origin: None,
                     })
                 }),
             };
@@ -866,6 +912,12 @@ impl Translator {
                 return cond;
             }
         }
+        if source == Some(AccMode::OUT_KEEP) {
+            // The last op computed the value, which a `local.tee` keeps in its local.
+            if let Some(cond) = self.zero_test(true) {
+                return cond;
+            }
+        }
         let cond = self.read_slot(entry);
         let when_true = Op::BrIfNez { cond, offset: 0 };
         let when_false = Op::BrIfEqz { cond, offset: 0 };
@@ -876,40 +928,58 @@ impl Translator {
             when_true,
             when_false,
             acc_in,
+            origin: None,
         }
     }
 
-    /// The condition of a branch on `i32.eqz` of an `i32.and` of a constant (the last
-    /// two ops, the `and`'s result in the accumulator only, no label between): a bit
-    /// test, both ops dropped.
-    fn bit_test(&mut self) -> Option<Cond> {
+    /// The condition of a branch on a value tested for zero that the last op, or the
+    /// op before an `i32.eqz` that is the last, computes: a bit test (`i32.and` of a
+    /// constant) or a load (`i32.load`, `i32.load8_u`), which the branch then does
+    /// itself (see [`zero_tests`]); the ops are dropped. `kept` when the value is also
+    /// a local's (`local.tee`), which the last op then writes. Otherwise the tested value
+    /// must be a temporary nothing else reads: the caller checked that the last op's
+    /// result is one, and an `i32.eqz` reads its operand from the accumulator only when
+    /// it is (or when a `local.tee` keeps it, which the producer's mode says).
+    fn zero_test(&mut self, kept: bool) -> Option<Cond> {
         let n = self.ops.len();
-        if n < 2 || self.label == n - 1 {
+        // A label where the branch goes means another path reaches it, without the
+        // value computed here.
+        if n == 0 || self.label == n {
             return None;
         }
-        let (Op::I32Eqz { src, .. }, Op::I32AndImm { dst, lhs, imm }) =
-            (self.ops[n - 1], self.ops[n - 2])
-        else {
+        let last = n - 1;
+        if let Some((non_zero, zero)) = zero_tests(self.ops[last], kept) {
+            let producer = self.modes[last];
+            let origin = self.offsets[last];
+            self.drop_last_op();
+            return Some(Cond {
+                when_true: non_zero,
+                when_false: zero,
+                acc_in: producer.contains(AccMode::IN),
+                origin: Some(origin),
+            });
+        }
+        let Op::I32Eqz { src, .. } = self.ops[last] else {
             return None;
         };
-        let (eqz_mode, and_mode) = (self.modes[n - 1], self.modes[n - 2]);
-        if dst != src || !eqz_mode.contains(AccMode::IN) || and_mode.contains(AccMode::OUT_KEEP) {
+        // A label at the `i32.eqz` means another path reaches it.
+        if kept || n < 2 || self.label == last || !self.modes[last].contains(AccMode::IN) {
             return None;
         }
+        let producer = self.modes[n - 2];
+        let kept = producer.contains(AccMode::OUT_KEEP);
+        let (non_zero, zero) = zero_tests(self.ops[n - 2], kept)?;
+        if crate::ir::result_slot(&mut self.ops[n - 2]).copied() != Some(src) {
+            return None;
+        }
+        let origin = self.offsets[n - 2];
         self.drop_last_op();
         self.drop_last_op();
         Some(Cond {
-            when_true: Op::BrI32AndImmEqz {
-                lhs,
-                imm,
-                offset: 0,
-            },
-            when_false: Op::BrI32AndImmNez {
-                lhs,
-                imm,
-                offset: 0,
-            },
-            acc_in: and_mode.contains(AccMode::IN),
+            when_true: zero,
+            when_false: non_zero,
+            acc_in: producer.contains(AccMode::IN),
+            origin: Some(origin),
         })
     }
 

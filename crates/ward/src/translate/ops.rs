@@ -215,6 +215,7 @@ impl Translator {
                     when_true: non_null,
                     when_false: is_null,
                     acc_in: false,
+                    origin: None,
                 }),
             );
             self.pop();
@@ -225,6 +226,7 @@ impl Translator {
                     when_true: is_null,
                     when_false: non_null,
                     acc_in: false,
+                    origin: None,
                 }),
             );
             self.push(entry.ty, entry.loc);

@@ -52,21 +52,21 @@
 ;; ==== disassembly (WARD_BLESS=1 to update) ====
 ;; func 0 $bit_set: 2 param cells, 2 local cells, 4 frame cells, 6 ops
 ;;      0 @28       I32Add { dst: 2, lhs: 0, rhs: 1 } >acc
-;;      1 @30       BrI32AndImmNez { lhs: 2, imm: 2147483649, offset: 84 } <acc
+;;      1 @2f       BrI32AndImmNez { lhs: 2, imm: 2147483649, offset: 84 } <acc
 ;;      2 @34       Const32 { dst: 2, value: 0 }
 ;;      3 @34       Return { src: 2, len: 1 }
 ;;      4 @38       Const32 { dst: 2, value: 1 }
 ;;      5 @38       Return { src: 2, len: 1 }
 ;;
 ;; func 1 $bit_clear: 1 param cells, 1 local cells, 3 frame cells, 5 ops
-;;      0 @45       BrI32AndImmEqz { lhs: 0, imm: 65280, offset: 84 }
+;;      0 @43       BrI32AndImmEqz { lhs: 0, imm: 65280, offset: 84 }
 ;;      1 @49       Const32 { dst: 1, value: 1 }
 ;;      2 @49       Return { src: 1, len: 1 }
 ;;      3 @4d       Const32 { dst: 1, value: 0 }
 ;;      4 @4d       Return { src: 1, len: 1 }
 ;;
 ;; func 2 $bit_if: 1 param cells, 1 local cells, 3 frame cells, 5 ops
-;;      0 @56       BrI32AndImmNez { lhs: 0, imm: 4, offset: 84 }
+;;      0 @54       BrI32AndImmNez { lhs: 0, imm: 4, offset: 84 }
 ;;      1 @5a       Const32 { dst: 1, value: 0 }
 ;;      2 @5a       Br { offset: 56 }
 ;;      3 @5d       Const32 { dst: 1, value: 1 }
