@@ -97,6 +97,18 @@ const MODULE: &str = r#"(module
         end
       end
       local.get 1)
+    (func (export "flag_clear") (result i32)
+      block
+        i32.const 64 i32.load offset=4 i32.eqz
+        br_if 0
+        i32.const 1 return
+      end i32.const 0)
+    (func (export "flag_far") (result i32)
+      block
+        i32.const 65530 i32.load offset=4
+        br_if 0
+        i32.const 0 return
+      end i32.const 1)
     (func (export "swap") (param i32 i32) (result i32) (local i32)
       local.get 0 local.set 2
       local.get 1 local.set 0
@@ -232,6 +244,31 @@ fn fused_loads_branch_on_what_they_load_and_trap_where_the_load_is() {
                 Some(u32::from_le_bytes(bytes.try_into().unwrap()))
             };
             let byte = |address: u32| memory.get(address as usize).copied();
+            // A word at a constant address (68), and one beyond the page.
+            poke.call(&mut store, (68, value as i32)).unwrap();
+            let flag_clear = instance
+                .get_typed_func::<(), i32>(&store, "flag_clear")
+                .unwrap();
+            assert_eq!(
+                flag_clear.call(&mut store, ()).unwrap(),
+                (value != 0) as i32,
+                "{tier}: flag_clear after storing {value:#x}"
+            );
+            let flag_far = instance
+                .get_typed_func::<(), i32>(&store, "flag_far")
+                .unwrap();
+            match flag_far.call(&mut store, ()) {
+                Err(Error::Trap(trap)) => {
+                    assert_eq!(trap.kind(), TrapKind::MemoryOutOfBounds, "{tier}: flag_far");
+                    let at = trap.backtrace()[0].module_offset;
+                    assert_eq!(
+                        binary.get(at),
+                        Some(&0x28),
+                        "{tier}: flag_far trapped at {at:#x}"
+                    );
+                }
+                other => panic!("{tier}: flag_far: expected a trap, got {other:?}"),
+            }
             for address in ADDRESSES.into_iter().chain(8..40) {
                 let kept = byte(address).map(|b| if b == 0 { -1 } else { b as i32 });
                 let load_kept = instance

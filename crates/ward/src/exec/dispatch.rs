@@ -283,14 +283,14 @@ macro_rules! loads {
 /// [`opnd!`]): `Name: type => |v| taken`; each also writes the value loaded to its
 /// slot. And `load_branch`, which maps an op to its handler.
 macro_rules! load_branch_handlers {
-    ($i:ident; $( $name:ident: $ty:ty => |$v:ident| $taken:expr; )*) => {
+    ($i:ident; $( $name:ident $({$abs:ident})?: $ty:ty => |$v:ident| $taken:expr; )*) => {
         $(
             #[allow(non_snake_case, unused_variables)]
             fn $name(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut ExecContext, acc: u64) -> *const Instr {
                 // SAFETY: handlers get the running executor's context (see `dispatch!`).
                 let cx = unsafe { Executor::from_context(cx) };
                 operands!(ip, $name { dst, addr, offset, jump });
-                let at = address!((fp, acc, $i, slot), addr);
+                let at = address!((fp, acc, $i, slot), addr $(; $abs)?);
                 match mem_read::<{ core::mem::size_of::<$ty>() }>(mem, len, at, offset) {
                     Ok(bytes) => {
                         let $v = <$ty>::from_le_bytes(bytes);
@@ -313,29 +313,30 @@ macro_rules! load_branch_handlers {
     };
 }
 
-/// Every load-and-branch op, for [`load_branch_handlers!`].
-macro_rules! load_branches {
-    ($i:ident) => {
-        load_branch_handlers! {
-            $i;
-            BrI32LoadNez: u32 => |v| v != 0;
-            BrI32LoadEqz: u32 => |v| v == 0;
-            BrI32Load8UNez: u8 => |v| v != 0;
-            BrI32Load8UEqz: u8 => |v| v == 0;
-        }
-    };
-}
-
-/// The load-and-branch ops with their address in the frame.
+/// The load-and-branch ops with their address in the frame, or a constant.
 mod slot_address {
     use super::*;
-    load_branches!(slot);
+    load_branch_handlers! {
+        slot;
+        BrI32LoadNez: u32 => |v| v != 0;
+        BrI32LoadEqz: u32 => |v| v == 0;
+        BrI32Load8UNez: u8 => |v| v != 0;
+        BrI32Load8UEqz: u8 => |v| v == 0;
+        BrI32LoadAbsNez{abs}: u32 => |v| v != 0;
+        BrI32LoadAbsEqz{abs}: u32 => |v| v == 0;
+    }
 }
 
 /// The load-and-branch ops with their address in the accumulator.
 mod acc_address {
     use super::*;
-    load_branches!(acc);
+    load_branch_handlers! {
+        acc;
+        BrI32LoadNez: u32 => |v| v != 0;
+        BrI32LoadEqz: u32 => |v| v == 0;
+        BrI32Load8UNez: u8 => |v| v != 0;
+        BrI32Load8UEqz: u8 => |v| v == 0;
+    }
 }
 
 /// The handlers of one accumulator mode: whether an op's first operand (IN) and its

@@ -252,6 +252,8 @@ macro_rules! define_ops {
                 $( Op::$bcmpn { offset, .. } => Some(offset), )*
                 Op::BrI32LoadNez { jump, .. }
                 | Op::BrI32LoadEqz { jump, .. }
+                | Op::BrI32LoadAbsNez { jump, .. }
+                | Op::BrI32LoadAbsEqz { jump, .. }
                 | Op::BrI32Load8UNez { jump, .. }
                 | Op::BrI32Load8UEqz { jump, .. } => Some(jump),
                 _ => None,
@@ -449,6 +451,7 @@ define_ops! {
         BrF32Eq = F32Eq BrF32Ne = F32Ne BrF32Lt = F32Lt BrF32Gt = F32Gt BrF32Le = F32Le BrF32Ge = F32Ge
         BrF64Eq = F64Eq BrF64Ne = F64Ne BrF64Lt = F64Lt BrF64Gt = F64Gt BrF64Le = F64Le BrF64Ge = F64Ge
     }
+    // With them, two bit tests: `if lhs & imm != 0` (`BrI32AndImmNez`) and `== 0`.
     branch_cmp_imm {
         BrI32EqImm = I32EqImm BrI32NeImm = I32NeImm BrI32LtSImm = I32LtSImm BrI32LtUImm = I32LtUImm BrI32GtSImm = I32GtSImm BrI32GtUImm = I32GtUImm BrI32LeSImm = I32LeSImm BrI32LeUImm = I32LeUImm BrI32GeSImm = I32GeSImm BrI32GeUImm = I32GeUImm BrI32AndImmNez = I32AndImm BrI32AndImmEqz = I32AndImm
         BrI64EqImm = I64EqImm BrI64NeImm = I64NeImm BrI64LtSImm = I64LtSImm BrI64LtUImm = I64LtUImm BrI64GtSImm = I64GtSImm BrI64GtUImm = I64GtUImm BrI64LeSImm = I64LeSImm BrI64LeUImm = I64LeUImm BrI64GeSImm = I64GeSImm BrI64GeUImm = I64GeUImm
@@ -477,6 +480,11 @@ define_ops! {
         BrI32Load8UNez { dst: Slot, addr: Slot, offset: u32, jump: i32 }
         /// `BrI32LoadEqz` with a byte load (`i32.load8_u`).
         BrI32Load8UEqz { dst: Slot, addr: Slot, offset: u32, jump: i32 }
+        /// `BrI32LoadNez` at a constant address `addr` plus `offset` (`I32LoadAbs`: a
+        /// global variable of compiled code tested).
+        BrI32LoadAbsNez { dst: Slot, addr: u32, offset: u32, jump: i32 }
+        /// `BrI32LoadEqz` at a constant address.
+        BrI32LoadAbsEqz { dst: Slot, addr: u32, offset: u32, jump: i32 }
         /// Stores the low 32 bits of `value` (an i32 or f32 store of a constant).
         I32StoreImm { addr: Slot, value: u32, offset: u32 }
         /// Stores `value` sign-extended to 64 bits (an i64 store of a small constant).

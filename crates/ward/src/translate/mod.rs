@@ -181,15 +181,16 @@ pub(super) struct Cond {
     /// Whether the branch reads its first operand from the accumulator (the op that
     /// computes it is the last one emitted, and sends its result there).
     acc_in: bool,
-    /// The module offset the branch reports when it traps, when it took in a load
-    /// (the load's; otherwise the branch's own).
+    /// The module offset of the op the branch took in (a load or a bit test; see
+    /// [`zero_tests`]), which it reports when it traps; `None` for the branch's own.
     origin: Option<u32>,
 }
 
 /// The branches that jump when the value op `op` computes is not zero (`.0`) and when
 /// it is zero (`.1`), computing it themselves, for the ops that have them: `i32.and` of
-/// a constant (a bit test), `i32.load` and `i32.load8_u`. With `kept`, the value must
-/// also go to the op's result slot, which only the loads' branches do.
+/// a constant (a bit test), `i32.load` (from a constant address too) and `i32.load8_u`.
+/// With `kept`, the value must also go to the op's result slot, which only the loads'
+/// branches do.
 fn zero_tests(op: Op, kept: bool) -> Option<(Op, Op)> {
     Some(match op {
         Op::I32AndImm { lhs, imm, .. } if !kept => (
@@ -212,6 +213,20 @@ fn zero_tests(op: Op, kept: bool) -> Option<(Op, Op)> {
                 jump: 0,
             },
             Op::BrI32LoadEqz {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+        ),
+        Op::I32LoadAbs { dst, addr, offset } => (
+            Op::BrI32LoadAbsNez {
+                dst,
+                addr,
+                offset,
+                jump: 0,
+            },
+            Op::BrI32LoadAbsEqz {
                 dst,
                 addr,
                 offset,
@@ -534,7 +549,8 @@ impl Translator {
         self.last_result = Some((at, dst));
     }
 
-    /// Emits a branch of a [`Cond`], reading the accumulator when the condition does.
+    /// Emits branch `op` of `cond`, reading the accumulator when the condition does, at
+    /// the module offset of the op it took in, if any.
     fn emit_branch(&mut self, op: Op, cond: &Cond) -> usize {
         let at = self.emit(op);
         if cond.acc_in {
