@@ -313,15 +313,26 @@ macro_rules! load_branch_handlers {
     };
 }
 
+/// The load-and-branch ops with an address operand, for [`load_branch_handlers!`] in
+/// mode `$i`, and the `$more` of that mode.
+macro_rules! load_branches {
+    ($i:ident; $($more:tt)*) => {
+        load_branch_handlers! {
+            $i;
+            BrI32LoadNez: u32 => |v| v != 0;
+            BrI32LoadEqz: u32 => |v| v == 0;
+            BrI32Load8UNez: u8 => |v| v != 0;
+            BrI32Load8UEqz: u8 => |v| v == 0;
+            $($more)*
+        }
+    };
+}
+
 /// The load-and-branch ops with their address in the frame, or a constant.
 mod slot_address {
     use super::*;
-    load_branch_handlers! {
+    load_branches! {
         slot;
-        BrI32LoadNez: u32 => |v| v != 0;
-        BrI32LoadEqz: u32 => |v| v == 0;
-        BrI32Load8UNez: u8 => |v| v != 0;
-        BrI32Load8UEqz: u8 => |v| v == 0;
         BrI32LoadAbsNez{abs}: u32 => |v| v != 0;
         BrI32LoadAbsEqz{abs}: u32 => |v| v == 0;
     }
@@ -330,13 +341,7 @@ mod slot_address {
 /// The load-and-branch ops with their address in the accumulator.
 mod acc_address {
     use super::*;
-    load_branch_handlers! {
-        acc;
-        BrI32LoadNez: u32 => |v| v != 0;
-        BrI32LoadEqz: u32 => |v| v == 0;
-        BrI32Load8UNez: u8 => |v| v != 0;
-        BrI32Load8UEqz: u8 => |v| v == 0;
-    }
+    load_branches!(acc;);
 }
 
 /// The handlers of one accumulator mode: whether an op's first operand (IN) and its
