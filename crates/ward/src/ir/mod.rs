@@ -200,9 +200,9 @@ macro_rules! define_ops {
 
         /// The branch that jumps when the comparison `op` holds, reading the comparison's
         /// operands itself; `None` when `op` is not an integer comparison.
-        // The two bit tests share `I32AndImm` as the op they fuse: a branch on an `and`
-        // result jumps when it is not zero (the first), and `pop_condition` picks the
-        // test for zero (the second) itself, for `i32.eqz` of the `and`.
+        // The two bit tests list `I32AndImm` as the op they fuse, so its second arm here
+        // is unreachable; the translator makes them itself (`zero_tests`), before it
+        // asks this function.
         #[allow(unreachable_patterns)]
         pub(crate) fn fused_branch(op: &Op) -> Option<Op> {
             Some(match *op {
