@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cd crates/ward-bare
-//! cargo build --profile size --features tiny --example tiny
+//! cargo build --profile size --features tiny --example tiny --target-dir ../../target/bare
 //! ../../target/bare/size/examples/tiny ../../examples/hello.wasm fib 20    # prints 6765
 //! ```
 //!
