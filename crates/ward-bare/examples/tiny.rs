@@ -159,10 +159,14 @@ fn run(args: &[&str]) -> Result<(), (c_int, String)> {
         .params()
         .iter()
         .zip(numbers)
-        .map(|(ty, text)| match ty {
-            ValType::I32 => text.parse().map(Val::I32).ok(),
-            ValType::I64 => text.parse().map(Val::I64).ok(),
-            _ => None,
+        .map(|(ty, text)| {
+            // One integer parser for both types: an `i32` is an `i64` in its range.
+            let n: i64 = text.parse().ok()?;
+            match ty {
+                ValType::I32 => i32::try_from(n).ok().map(Val::I32),
+                ValType::I64 => Some(Val::I64(n)),
+                _ => None,
+            }
         })
         .collect::<Option<Vec<Val>>>()
         .ok_or_else(|| (1, alloc::format!("`{name}` takes integers here: {ty}")))?;

@@ -68,9 +68,7 @@ impl ModuleCode {
                 Some(validator),
             )?),
             None => {
-                validator
-                    .validate(body)
-                    .map_err(crate::error::Error::compile)?;
+                validate(validator, body).map_err(crate::error::Error::compile)?;
                 OnceLock::new()
             }
         };
@@ -118,4 +116,38 @@ impl ModuleCode {
         })?;
         Ok(cell.get_or_init(|| code))
     }
+}
+
+/// Validates `body` without translating it, with wasmparser's validator reading the
+/// operators itself: its fastest path.
+#[cfg(not(ward_small))]
+fn validate(
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> wasmparser::Result<()> {
+    validator.validate(body)
+}
+
+/// In size-tuned builds, the body's operators are read into wasmparser's `Operator` and
+/// handed to the validator one by one. Its own path has a copy of the operator decoder
+/// specialised for the validator (15 KB of code); this one shares the copy that
+/// constant expressions and the translator's checks use, at some cost in speed.
+#[cfg(ward_small)]
+fn validate(
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> wasmparser::Result<()> {
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read()?;
+        validator.define_locals(offset, count, ty)?;
+    }
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let offset = ops.original_position();
+        let op = ops.read()?;
+        validator.op(offset, &op)?;
+    }
+    ops.finish()
 }

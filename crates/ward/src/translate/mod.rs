@@ -383,10 +383,7 @@ impl Translator {
         };
         while !reader.eof() {
             visit.offset = reader.original_position();
-            reader
-                .visit_operator(&mut visit)
-                .map_err(Error::compile)?
-                .map_err(|e| *e)?;
+            visit.next(&mut reader)?;
         }
         reader.finish().map_err(Error::compile)?;
         // Every op's handler in its accumulator mode, before anything is allocated.

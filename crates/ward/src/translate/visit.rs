@@ -18,7 +18,7 @@ use crate::prelude::*;
 
 #[cfg(feature = "simd")]
 use wasmparser::VisitSimdOperator;
-use wasmparser::{Operator, VisitOperator};
+use wasmparser::{Operator, OperatorsReader, VisitOperator};
 
 use super::{Translator, Validator};
 use crate::error::Error;
@@ -38,7 +38,28 @@ pub(super) struct Visit<'t, 'm, 'v> {
     pub offset: u64,
 }
 
-impl Visit<'_, '_, '_> {
+impl<'a> Visit<'_, '_, '_> {
+    /// Reads the next operator of `reader` and translates it: wasmparser's decoder calls
+    /// this visitor's method for the operator.
+    #[cfg(not(ward_small))]
+    #[inline(always)]
+    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'a>) -> Result<(), Error> {
+        reader
+            .visit_operator(self)
+            .map_err(Error::compile)?
+            .map_err(|e| *e)
+    }
+
+    /// In size-tuned builds, reads the next operator of `reader` as an [`Operator`] and
+    /// translates it. The decoder's copy specialised for this visitor would be 19 KB of
+    /// code; this one is shared with the lazy validation and the constant expressions.
+    #[cfg(ward_small)]
+    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'a>) -> Result<(), Error> {
+        let op = reader.read().map_err(Error::compile)?;
+        self.outlined(&op, other_memory(&op).is_some())
+            .map_err(|e| *e)
+    }
+
     /// Validates (when asked to) and translates `op`, with the translator inlined
     /// (except in size-tuned builds).
     /// `other_memory`: the operator accesses a memory other than memory 0.
