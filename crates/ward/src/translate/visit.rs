@@ -8,7 +8,9 @@
 //! inlined into it, so that the compiler folds every test of the operator's kind away
 //! and each method keeps only the code for its own operator. (Debug builds do not
 //! inline: their frames would grow by the whole translator's. Size-tuned builds,
-//! `ward_small`, do not either: a copy of the translator per operator is about 140 KiB.)
+//! `ward_small`, do not either: a copy of the translator per operator is about 140 KiB.
+//! They do not use the visitor at all: [`Visit::next`] reads each operator as an
+//! [`Operator`] instead, which spares a copy of wasmparser's decoder.)
 //!
 //! SIMD operators, and those of the proposals ward does not translate, go through one
 //! out-of-line function instead (which reports the latter as unsupported; the validator
