@@ -27,10 +27,10 @@ fn main() {
 /// reads them: no unwinder is linked, no backtrace is printed. Only a debugger or
 /// profiler walking the stack would, and they still can in a debug build.
 ///
-/// A linker script given as an input file adds to the default one rather than replacing
-/// it; `INSERT AFTER .text` puts its `/DISCARD/` rule ahead of the default `.eh_frame`
-/// rule, so that the section's input goes nowhere. GNU ld, gold and lld (Rust's default
-/// linker on this target) understand it.
+/// A linker script (`-T`) that ends in `INSERT` adds to the default script rather than
+/// replacing it; `INSERT AFTER .text` puts its `/DISCARD/` rule ahead of the default
+/// `.eh_frame` rule, so that the section's input goes nowhere. GNU ld and lld (Rust's
+/// default linker on this target) both understand it.
 fn no_unwind_tables() {
     let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         return;
@@ -39,6 +39,6 @@ fn no_unwind_tables() {
     let text = "SECTIONS\n{\n  /DISCARD/ : { *(.eh_frame) }\n}\nINSERT AFTER .text;\n";
     if std::fs::write(&script, text).is_ok() {
         println!("cargo::rustc-link-arg-examples=-Wl,--no-eh-frame-hdr");
-        println!("cargo::rustc-link-arg-examples={}", script.display());
+        println!("cargo::rustc-link-arg-examples=-Wl,-T,{}", script.display());
     }
 }
