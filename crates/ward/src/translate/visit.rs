@@ -40,12 +40,12 @@ pub(super) struct Visit<'t, 'm, 'v> {
     pub offset: u64,
 }
 
-impl<'a> Visit<'_, '_, '_> {
+impl Visit<'_, '_, '_> {
     /// Reads the next operator of `reader` and translates it: wasmparser's decoder calls
     /// this visitor's method for the operator.
     #[cfg(not(ward_small))]
     #[inline(always)]
-    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'a>) -> Result<(), Error> {
+    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'_>) -> Result<(), Error> {
         reader
             .visit_operator(self)
             .map_err(Error::compile)?
@@ -56,7 +56,7 @@ impl<'a> Visit<'_, '_, '_> {
     /// translates it. The decoder's copy specialised for this visitor would be 19 KB of
     /// code; this one is shared with the lazy validation and the constant expressions.
     #[cfg(ward_small)]
-    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'a>) -> Result<(), Error> {
+    pub(super) fn next(&mut self, reader: &mut OperatorsReader<'_>) -> Result<(), Error> {
         let op = reader.read().map_err(Error::compile)?;
         self.outlined(&op, other_memory(&op).is_some())
             .map_err(|e| *e)
