@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes the list of functions a start of the command line runs, for the linker.
 
-    python3 bench/tools/start_order.py [WARD] [--out FILE]
+    python3 bench/tools/start_order.py [WARD...] [--out FILE]
 
-Runs the release command line (default `target/release/ward`) under callgrind on
-bench/'s hello-world, once from the binary module and once from an artifact of it, and
-writes the functions of the `ward` binary that ran to `crates/ward-cli/start-order.txt`.
+Runs release builds of the command line (default `target/release/ward`) under
+callgrind on bench/'s hello-world, once from the binary module and once from an
+artifact of it (where the build has the compiled tier), and writes the functions of
+the `ward` binary that ran to `crates/ward-cli/start-order.txt`: for several builds,
+the first build's functions, then those of the next that are not listed yet.
 The build script of the command line places those functions next to each other (see
 `start_order` in crates/ward-cli/build.rs), so that a start faults in a few pages of
 code instead of pages spread over all of it.
@@ -79,34 +81,53 @@ def functions(ward: Path) -> dict[str, int]:
     return sizes
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("ward", nargs="?", type=Path, default=ROOT / "target/release/ward")
-    parser.add_argument("--out", type=Path, default=OUT)
-    options = parser.parse_args()
-    if not HELLO.is_file():
-        sys.exit(f"{HELLO} is missing: build bench/'s programs first (bench/run.py)")
-    sizes = functions(options.ward)
+def hot_lines(ward: Path) -> tuple[list[str], list[str], int]:
+    """The list's lines for one build: the functions that ran, and the patterns of the
+    generic ones among them; and the bytes of code that ran."""
+    sizes = functions(ward)
+    names = ran(ward, ["run", str(HELLO)])
     with tempfile.TemporaryDirectory() as scratch:
         artifact = Path(scratch) / "hello.cwasm"
-        subprocess.run([str(options.ward), "compile", str(HELLO), "-o", str(artifact)],
-                       check=True)
-        names = ran(options.ward, ["run", str(HELLO)])
-        names |= ran(options.ward, ["run", str(artifact)])
+        # A build without the compiled tier has no artifacts to run.
+        compiled = subprocess.run(
+            [str(ward), "compile", str(HELLO), "-o", str(artifact)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        if compiled.returncode == 0:
+            names |= ran(ward, ["run", str(artifact)])
     hot = sorted(name for name in names if name in sizes)
     shared = Counter(pattern(name) for name in sizes)
     lines = [pattern(name) if shared[pattern(name)] == 1 else name for name in hot]
     generic = sorted({pattern(name) for name in hot if shared[pattern(name)] > 1})
+    return lines, generic, sum(sizes[name] for name in hot)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ward", nargs="*", type=Path, default=[ROOT / "target/release/ward"])
+    parser.add_argument("--out", type=Path, default=OUT)
+    options = parser.parse_args()
+    if not HELLO.is_file():
+        sys.exit(f"{HELLO} is missing: build bench/'s programs first (bench/run.py)")
+    lines: dict[str, None] = {}
+    generic: dict[str, None] = {}
+    for ward in options.ward:
+        build_lines, build_generic, size = hot_lines(ward)
+        new = [line for line in build_lines if line not in lines]
+        lines.update(dict.fromkeys(build_lines))
+        generic.update(dict.fromkeys(build_generic))
+        print(f"{ward}: {len(build_lines)} functions ran ({size:,} bytes of code),"
+              f" {len(new)} not listed by a build before it")
     options.out.write_text(
         "# Functions that `ward run` of a hello-world runs, from a binary module and from\n"
         "# an artifact; crates/ward-cli/build.rs places them together. Written by\n"
         "# bench/tools/start_order.py.\n"
         + "".join(f"{line}\n" for line in lines)
         + "# Every instance of the generic functions above, for builds whose hashes differ.\n"
-        + "".join(f"{line}\n" for line in generic)
+        + "".join(f"{line}\n" for line in generic if line not in lines)
     )
-    print(f"{len(lines)} functions, {sum(sizes[name] for name in hot):,} bytes of code,"
-          f" {sum(1 for line in lines if '*' in line)} of them by a pattern -> {options.out}")
+    print(f"{len(lines)} lines, {sum('*' in line for line in lines)} of them patterns"
+          f" -> {options.out}")
     return 0
 
 
