@@ -30,12 +30,17 @@ fn main() {
 /// linker script puts their sections (each function has its own, `.text.NAME`, or
 /// `.text.unlikely.NAME` for one the compiler thinks cold) into one output section
 /// before `.text`. `INSERT` adds it to the linker's default script rather than
-/// replacing it; rust-lld and GNU ld both read it. Only optimised builds: the names are
-/// those of the release build, and a name that matches nothing is no error.
+/// replacing it; rust-lld and GNU ld both read it (a linker that does not, such as
+/// gold, needs `WARD_START_ORDER=0`, which leaves the order to the linker). Only
+/// optimised builds: the names are those of the release build, and a name that matches
+/// nothing is no error.
 fn start_order() {
     let list = std::path::Path::new("start-order.txt");
     println!("cargo::rerun-if-changed={}", list.display());
-    if std::env::var("PROFILE").ok().as_deref() != Some("release") {
+    println!("cargo::rerun-if-env-changed=WARD_START_ORDER");
+    if std::env::var("PROFILE").ok().as_deref() != Some("release")
+        || std::env::var("WARD_START_ORDER").ok().as_deref() == Some("0")
+    {
         return;
     }
     let (Ok(names), Some(out)) = (
