@@ -97,8 +97,9 @@ def hot_lines(ward: Path) -> tuple[list[str], list[str], int]:
             names |= ran(ward, ["run", str(artifact)])
     hot = sorted(name for name in names if name in sizes)
     shared = Counter(pattern(name) for name in sizes)
-    lines = [pattern(name) if shared[pattern(name)] == 1 else name for name in hot]
-    generic = sorted({pattern(name) for name in hot if shared[pattern(name)] > 1})
+    hot_patterns = {name: pattern(name) for name in hot}
+    lines = [hot_patterns[name] if shared[hot_patterns[name]] == 1 else name for name in hot]
+    generic = sorted({p for p in hot_patterns.values() if shared[p] > 1})
     return lines, generic, sum(sizes[name] for name in hot)
 
 
